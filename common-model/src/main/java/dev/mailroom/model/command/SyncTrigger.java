@@ -1,0 +1,7 @@
+package dev.mailroom.model.command;
+
+public enum SyncTrigger {
+  ON_DEMAND,
+  SCHEDULED,
+  PUSH
+}

@@ -1,0 +1,15 @@
+package dev.mailroom.model.event;
+
+import dev.mailroom.model.envelope.Event;
+import java.time.Instant;
+
+/** A send that will not be retried; {@code reason} is one of the provider error categories. */
+public record MessageFailed(
+    String tenantId,
+    String mailboxId,
+    String commandId,
+    String messageId,
+    String reason,
+    String errorMessage,
+    Instant failedAt)
+    implements Event {}

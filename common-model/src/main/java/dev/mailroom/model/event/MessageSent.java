@@ -1,0 +1,8 @@
+package dev.mailroom.model.event;
+
+import dev.mailroom.model.envelope.Event;
+import dev.mailroom.model.message.MessageSnapshot;
+
+public record MessageSent(
+    String tenantId, String mailboxId, String commandId, MessageSnapshot message)
+    implements Event {}

@@ -1,0 +1,6 @@
+package dev.mailroom.model.message;
+
+public enum Direction {
+  INBOUND,
+  OUTBOUND
+}

@@ -1,0 +1,7 @@
+package dev.mailroom.model.message;
+
+public enum Importance {
+  LOW,
+  NORMAL,
+  HIGH
+}
