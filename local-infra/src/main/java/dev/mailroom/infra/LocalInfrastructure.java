@@ -1,0 +1,137 @@
+package dev.mailroom.infra;
+
+import dev.mailroom.infra.kafka.InProcessKafka;
+import dev.mailroom.infra.kafka.KafkaBrokerProcess;
+import dev.mailroom.infra.mail.EmbeddedMailServer;
+import dev.mailroom.infra.mongo.EmbeddedMongo;
+import dev.mailroom.infra.s3.EmbeddedS3;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Kafka, MongoDB, S3 and a mail server, all real, all on loopback, without Docker. With a data
+ * directory everything that can persist does (Kafka log, MongoDB, S3 objects); without one
+ * everything lives in memory and on ephemeral ports.
+ */
+public final class LocalInfrastructure implements AutoCloseable {
+
+  /**
+   * @param dataDir null for in-memory servers on ephemeral ports (tests)
+   * @param kafkaPort ignored without a data directory: the in-process test broker picks its own
+   */
+  public record Options(
+      Path dataDir,
+      String host,
+      int kafkaPort,
+      int kafkaControllerPort,
+      int mongoPort,
+      int s3Port,
+      int smtpPort,
+      int imapPort,
+      String s3AccessKey,
+      String s3SecretKey) {
+
+    public static Options ephemeral() {
+      return new Options(null, Ports.LOOPBACK, 0, 0, 0, 0, 0, 0, "mailroom", "mailroom-secret");
+    }
+
+    public boolean persistent() {
+      return dataDir != null;
+    }
+  }
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final InfrastructureEndpoints endpoints;
+  private final EmbeddedMailServer mailServer;
+
+  private LocalInfrastructure(Options options) {
+    try {
+      // Kafka is the slow one (a few seconds): start it while the others come up.
+      CompletableFuture<AutoCloseableKafka> kafka =
+          CompletableFuture.supplyAsync(() -> startKafka(options));
+      EmbeddedMongo mongo =
+          options.persistent()
+              ? EmbeddedMongo.onDisk(
+                  options.dataDir().resolve("mongo"), options.host(), options.mongoPort())
+              : EmbeddedMongo.inMemory(options.host(), options.mongoPort());
+      started.push(mongo);
+      EmbeddedS3 s3 =
+          options.persistent()
+              ? EmbeddedS3.onDisk(
+                  options.dataDir().resolve("s3"),
+                  options.host(),
+                  Ports.resolve(options.s3Port()),
+                  options.s3AccessKey(),
+                  options.s3SecretKey())
+              : EmbeddedS3.inMemory(
+                  options.host(),
+                  Ports.resolve(options.s3Port()),
+                  options.s3AccessKey(),
+                  options.s3SecretKey());
+      started.push(s3);
+      mailServer = new EmbeddedMailServer(options.host(), options.smtpPort(), options.imapPort());
+      started.push(mailServer);
+      AutoCloseableKafka broker = kafka.join();
+      started.push(broker);
+      endpoints =
+          new InfrastructureEndpoints(
+              broker.bootstrapServers(), mongo.uri(), s3.endpoint(), mailServer.endpoint());
+    } catch (RuntimeException e) {
+      close();
+      throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause
+          ? cause
+          : e;
+    }
+  }
+
+  public static LocalInfrastructure start(Options options) {
+    return new LocalInfrastructure(options);
+  }
+
+  public InfrastructureEndpoints endpoints() {
+    return endpoints;
+  }
+
+  public EmbeddedMailServer mailServer() {
+    return mailServer;
+  }
+
+  private static AutoCloseableKafka startKafka(Options options) {
+    if (!options.persistent()) {
+      InProcessKafka kafka = new InProcessKafka();
+      return new AutoCloseableKafka(kafka.bootstrapServers(), kafka);
+    }
+    KafkaBrokerProcess kafka =
+        KafkaBrokerProcess.start(
+            options.dataDir().resolve("kafka"),
+            options.host(),
+            options.kafkaPort(),
+            options.kafkaControllerPort(),
+            Duration.ofSeconds(60));
+    return new AutoCloseableKafka(kafka.bootstrapServers(), kafka);
+  }
+
+  private record AutoCloseableKafka(String bootstrapServers, AutoCloseable broker)
+      implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      broker.close();
+    }
+  }
+
+  /** Stops everything in reverse order; one server failing to stop does not keep others up. */
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        System.err.println("Stopping infrastructure: " + e);
+      }
+    }
+  }
+}

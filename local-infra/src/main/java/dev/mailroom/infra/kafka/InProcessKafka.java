@@ -1,0 +1,31 @@
+package dev.mailroom.infra.kafka;
+
+import java.util.Map;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/** A real single-node KRaft broker inside this JVM, on a random port; for tests. */
+public final class InProcessKafka implements AutoCloseable {
+  private final EmbeddedKafkaKraftBroker broker;
+
+  public InProcessKafka() {
+    this.broker = new EmbeddedKafkaKraftBroker(1, 3);
+    // Without these, transactional and idempotent producers wait 60 s for a 3-replica log.
+    broker.brokerProperties(
+        Map.of(
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1",
+            "offsets.topic.replication.factor", "1",
+            "group.initial.rebalance.delay.ms", "0",
+            "auto.create.topics.enable", "false"));
+    broker.afterPropertiesSet();
+  }
+
+  public String bootstrapServers() {
+    return broker.getBrokersAsString();
+  }
+
+  @Override
+  public void close() {
+    broker.destroy();
+  }
+}
