@@ -1,0 +1,46 @@
+package dev.mailroom.store.blob;
+
+import java.util.regex.Pattern;
+
+/**
+ * Server-generated S3 keys. Ids are validated before they become key segments; a client's file name
+ * never does.
+ */
+public final class BlobKeys {
+  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
+  private BlobKeys() {}
+
+  public static String message(String tenantId, String mailboxId, String messageId) {
+    return "tenants/"
+        + safe(tenantId)
+        + "/mailboxes/"
+        + safe(mailboxId)
+        + "/messages/"
+        + safe(messageId);
+  }
+
+  public static String rawMime(String tenantId, String mailboxId, String messageId) {
+    return message(tenantId, mailboxId, messageId) + "/raw.eml";
+  }
+
+  public static String textBody(String tenantId, String mailboxId, String messageId) {
+    return message(tenantId, mailboxId, messageId) + "/body.txt";
+  }
+
+  public static String htmlBody(String tenantId, String mailboxId, String messageId) {
+    return message(tenantId, mailboxId, messageId) + "/body.html";
+  }
+
+  public static String attachment(
+      String tenantId, String mailboxId, String messageId, String attachmentId) {
+    return message(tenantId, mailboxId, messageId) + "/attachments/" + safe(attachmentId);
+  }
+
+  private static String safe(String id) {
+    if (id == null || !SAFE_ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("Not a safe id for a storage key: " + id);
+    }
+    return id;
+  }
+}

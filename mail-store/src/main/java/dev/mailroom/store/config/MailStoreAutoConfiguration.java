@@ -1,0 +1,90 @@
+package dev.mailroom.store.config;
+
+import dev.mailroom.store.blob.BlobStore;
+import dev.mailroom.store.blob.S3HealthIndicator;
+import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.outbox.OutboxRepository;
+import dev.mailroom.store.tenant.TenantRepository;
+import dev.mailroom.store.token.ApiTokenRepository;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/** The store every service shares: repositories, blob store, credential cipher, indexes. */
+@AutoConfiguration
+@EnableConfigurationProperties({S3Properties.class, SecurityProperties.class})
+public class MailStoreAutoConfiguration {
+
+  @Bean
+  TenantRepository tenantRepository(ReactiveMongoTemplate mongo) {
+    return new TenantRepository(mongo);
+  }
+
+  @Bean
+  MailboxRepository mailboxRepository(ReactiveMongoTemplate mongo) {
+    return new MailboxRepository(mongo);
+  }
+
+  @Bean
+  ApiTokenRepository apiTokenRepository(ReactiveMongoTemplate mongo) {
+    return new ApiTokenRepository(mongo);
+  }
+
+  @Bean
+  OutboxRepository outboxRepository(ReactiveMongoTemplate mongo) {
+    return new OutboxRepository(mongo);
+  }
+
+  @Bean
+  MongoIndexes mongoIndexes(ReactiveMongoTemplate mongo) {
+    return new MongoIndexes(mongo);
+  }
+
+  @Bean
+  CredentialCipher credentialCipher(SecurityProperties security) {
+    return new CredentialCipher(security.credentialKey());
+  }
+
+  @Bean(destroyMethod = "close")
+  S3AsyncClient s3AsyncClient(S3Properties s3) {
+    AwsCredentialsProvider credentials =
+        s3.accessKey() == null || s3.accessKey().isBlank()
+            ? DefaultCredentialsProvider.builder().build()
+            : StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(s3.accessKey(), s3.secretKey()));
+    var builder =
+        S3AsyncClient.builder()
+            .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+            .region(Region.of(s3.region()))
+            .credentialsProvider(credentials)
+            .forcePathStyle(s3.pathStyle())
+            // S3-compatible servers do not all implement the SDK's default CRC trailers.
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    if (s3.endpoint() != null) {
+      builder.endpointOverride(s3.endpoint());
+    }
+    return builder.build();
+  }
+
+  @Bean
+  BlobStore blobStore(S3AsyncClient s3, S3Properties properties) {
+    return new BlobStore(s3, properties.bucket());
+  }
+
+  @Bean("s3HealthIndicator")
+  S3HealthIndicator s3HealthIndicator(BlobStore blobs) {
+    return new S3HealthIndicator(blobs);
+  }
+}

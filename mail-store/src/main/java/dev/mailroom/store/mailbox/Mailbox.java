@@ -1,0 +1,27 @@
+package dev.mailroom.store.mailbox;
+
+import dev.mailroom.model.message.ProviderKind;
+import dev.mailroom.store.crypto.EncryptedSecret;
+import java.time.Instant;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+/**
+ * A connected or hosted mailbox. {@code secret} is the password or refresh token, encrypted with
+ * {@link dev.mailroom.store.crypto.CredentialCipher}; it never leaves the store in clear.
+ */
+@Document("mailboxes")
+public record Mailbox(
+    @Id String id,
+    String tenantId,
+    ProviderKind provider,
+    String address,
+    String displayName,
+    boolean readEnabled,
+    boolean sendEnabled,
+    boolean defaultMailbox,
+    MailboxStatus status,
+    ServerSettings server,
+    EncryptedSecret secret,
+    SyncState sync,
+    Instant createdAt) {}

@@ -1,0 +1,47 @@
+package dev.mailroom.store.mailbox;
+
+import dev.mailroom.store.TenantScope;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+public class MailboxRepository {
+  private final ReactiveMongoTemplate mongo;
+
+  public MailboxRepository(ReactiveMongoTemplate mongo) {
+    this.mongo = mongo;
+  }
+
+  public Mono<Mailbox> insert(Mailbox mailbox) {
+    return mongo.insert(mailbox);
+  }
+
+  public Mono<Mailbox> findById(String tenantId, String id) {
+    return mongo.findOne(TenantScope.byId(tenantId, id), Mailbox.class);
+  }
+
+  public Flux<Mailbox> findByTenant(String tenantId) {
+    return mongo.find(
+        Query.query(TenantScope.of(tenantId)).with(Sort.by("createdAt", "_id")), Mailbox.class);
+  }
+
+  public Mono<Mailbox> findByAddress(String tenantId, String address) {
+    return mongo.findOne(
+        Query.query(TenantScope.of(tenantId).and("address").is(address)), Mailbox.class);
+  }
+
+  public Mono<Boolean> updateSync(String tenantId, String id, SyncState sync) {
+    return mongo
+        .updateFirst(TenantScope.byId(tenantId, id), Update.update("sync", sync), Mailbox.class)
+        .map(result -> result.getMatchedCount() == 1);
+  }
+
+  public Mono<Boolean> updateStatus(String tenantId, String id, MailboxStatus status) {
+    return mongo
+        .updateFirst(TenantScope.byId(tenantId, id), Update.update("status", status), Mailbox.class)
+        .map(result -> result.getMatchedCount() == 1);
+  }
+}

@@ -1,0 +1,19 @@
+package dev.mailroom.store.mailbox;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What a user sees of a mailbox's sync: where it is, how far, and the last thing that failed. */
+public record SyncState(
+    String state,
+    List<FolderSyncState> folders,
+    long messagesDone,
+    long messagesTotal,
+    Instant lastSuccessAt,
+    Instant lastErrorAt,
+    String lastError) {
+
+  public static SyncState never() {
+    return new SyncState("never", List.of(), 0, 0, null, null, null);
+  }
+}

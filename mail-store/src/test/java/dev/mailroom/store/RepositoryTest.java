@@ -1,0 +1,145 @@
+package dev.mailroom.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailroom.infra.InfrastructureEndpoints;
+import dev.mailroom.infra.junit.WithMailroomInfrastructure;
+import dev.mailroom.model.message.ProviderKind;
+import dev.mailroom.store.config.MongoIndexes;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.mailbox.MailboxStatus;
+import dev.mailroom.store.mailbox.SyncState;
+import dev.mailroom.store.outbox.OutboxRecord;
+import dev.mailroom.store.outbox.OutboxRecord.OutboxStatus;
+import dev.mailroom.store.outbox.OutboxRepository;
+import dev.mailroom.store.token.ApiToken;
+import dev.mailroom.store.token.ApiTokenRepository;
+import dev.mailroom.store.token.TokenPermissions;
+import dev.mailroom.store.token.TokenSecrets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+
+@WithMailroomInfrastructure
+class RepositoryTest {
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+  private ReactiveMongoTemplate mongo;
+  private MailboxRepository mailboxes;
+  private ApiTokenRepository tokens;
+  private OutboxRepository outbox;
+
+  @BeforeEach
+  void setUp(InfrastructureEndpoints endpoints) {
+    mongo = StoreFixtures.freshDatabase(endpoints);
+    new MongoIndexes(mongo).ensure().block();
+    mailboxes = new MailboxRepository(mongo);
+    tokens = new ApiTokenRepository(mongo);
+    outbox = new OutboxRepository(mongo);
+  }
+
+  private static Mailbox mailbox(String tenant, String id, String address) {
+    return new Mailbox(
+        id,
+        tenant,
+        ProviderKind.IMAP,
+        address,
+        null,
+        true,
+        true,
+        false,
+        MailboxStatus.ACTIVE,
+        null,
+        null,
+        SyncState.never(),
+        NOW);
+  }
+
+  @Test
+  void anotherTenantSeesNothingAndChangesNothing() {
+    mailboxes.insert(mailbox("tA", "m1", "a@x.test")).block();
+
+    assertThat(mailboxes.findById("tB", "m1").blockOptional()).isEmpty();
+    assertThat(mailboxes.findByTenant("tB").collectList().block()).isEmpty();
+    assertThat(mailboxes.findByAddress("tB", "a@x.test").blockOptional()).isEmpty();
+    assertThat(mailboxes.updateSync("tB", "m1", SyncState.never()).block()).isFalse();
+    assertThat(mailboxes.updateStatus("tB", "m1", MailboxStatus.DISABLED).block()).isFalse();
+
+    assertThat(mailboxes.findById("tA", "m1").block().status()).isEqualTo(MailboxStatus.ACTIVE);
+  }
+
+  @Test
+  void oneAddressPerTenant() {
+    mailboxes.insert(mailbox("tA", "m1", "a@x.test")).block();
+    mailboxes.insert(mailbox("tB", "m2", "a@x.test")).block();
+    assertThatThrownBy(() -> mailboxes.insert(mailbox("tA", "m3", "a@x.test")).block())
+        .isInstanceOf(DuplicateKeyException.class);
+  }
+
+  @Test
+  void tokensAreFoundByTheirSecretOnlyWhileActive() {
+    String secret = TokenSecrets.newToken();
+    tokens
+        .insert(
+            new ApiToken(
+                "tok1",
+                "tA",
+                "ci",
+                TokenSecrets.hash(secret),
+                TokenPermissions.everything(),
+                NOW,
+                null))
+        .block();
+    String revoked = TokenSecrets.newToken();
+    tokens
+        .insert(
+            new ApiToken(
+                "tok2",
+                "tA",
+                "old",
+                TokenSecrets.hash(revoked),
+                TokenPermissions.everything(),
+                NOW,
+                NOW))
+        .block();
+
+    assertThat(tokens.findActiveByToken(secret).block().tenantId()).isEqualTo("tA");
+    assertThat(tokens.findActiveByToken(revoked).blockOptional()).isEmpty();
+    assertThat(tokens.findActiveByToken(secret + "x").blockOptional()).isEmpty();
+    assertThat(mongo.findById("tok1", org.bson.Document.class, "api_tokens").block())
+        .doesNotContainValue(secret);
+  }
+
+  @Test
+  void outboxListsOnlyPendingRecordsOlderThanTheCutoff() {
+    outbox.insert(record("c1", NOW.minusSeconds(60))).block();
+    outbox.insert(record("c2", NOW.minusSeconds(30))).block();
+    outbox.insert(record("c3", NOW)).block();
+    outbox.markPublished("c2", NOW).block();
+    outbox.recordFailure("c1", "broker down").block();
+
+    var due = outbox.findPendingBefore(NOW.minusSeconds(10), 10).collectList().block();
+    assertThat(due).extracting(OutboxRecord::id).containsExactly("c1");
+    assertThat(due.get(0).attempts()).isEqualTo(1);
+    assertThat(due.get(0).lastError()).isEqualTo("broker down");
+  }
+
+  private static OutboxRecord record(String id, Instant createdAt) {
+    return new OutboxRecord(
+        id,
+        "tA",
+        "mailroom.commands.mailbox",
+        "m1",
+        "{}",
+        OutboxStatus.PENDING,
+        0,
+        createdAt,
+        null,
+        null);
+  }
+}
