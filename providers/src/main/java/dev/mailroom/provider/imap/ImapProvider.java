@@ -1,0 +1,58 @@
+package dev.mailroom.provider.imap;
+
+import dev.mailroom.model.message.ProviderKind;
+import dev.mailroom.provider.spi.Capability;
+import dev.mailroom.provider.spi.MailProvider;
+import dev.mailroom.provider.spi.MailboxAccess;
+import dev.mailroom.provider.spi.MailboxSession;
+import dev.mailroom.provider.spi.ProviderException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Properties;
+import java.util.Set;
+
+/** Any IMAP server (with SMTP for sending), through Eclipse Angus Mail. */
+public final class ImapProvider implements MailProvider {
+  private final Duration timeout;
+
+  public ImapProvider(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  @Override
+  public ProviderKind kind() {
+    return ProviderKind.IMAP;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.of(Capability.READ, Capability.SEND, Capability.INCREMENTAL_SYNC);
+  }
+
+  @Override
+  public MailboxSession open(MailboxAccess access) throws ProviderException {
+    MailboxAccess.Endpoint endpoint = access.incoming();
+    boolean tls = "tls".equalsIgnoreCase(endpoint.security());
+    String protocol = tls ? "imaps" : "imap";
+    Properties props = new Properties();
+    String ms = Long.toString(timeout.toMillis());
+    props.put("mail." + protocol + ".connectiontimeout", ms);
+    props.put("mail." + protocol + ".timeout", ms);
+    props.put("mail." + protocol + ".writetimeout", ms);
+    if ("starttls".equalsIgnoreCase(endpoint.security())) {
+      props.put("mail.imap.starttls.enable", "true");
+      props.put("mail.imap.starttls.required", "true");
+    }
+    Session session = Session.getInstance(props);
+    try {
+      Store store = session.getStore(protocol);
+      store.connect(endpoint.host(), endpoint.port(), access.username(), access.secret());
+      return new ImapSession(store);
+    } catch (MessagingException e) {
+      throw ImapErrors.map("IMAP connect to " + endpoint.host() + ":" + endpoint.port(), e);
+    }
+  }
+}

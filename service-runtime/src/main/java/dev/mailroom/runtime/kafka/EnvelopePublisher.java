@@ -1,0 +1,33 @@
+package dev.mailroom.runtime.kafka;
+
+import dev.mailroom.model.envelope.Envelope;
+import dev.mailroom.model.envelope.EnvelopeCodec;
+import org.springframework.kafka.core.KafkaTemplate;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Puts envelopes on their topic, keyed by mailbox. Completes only when the broker acknowledged the
+ * record (acks=all), which is what lets the outbox mark a command published.
+ */
+public class EnvelopePublisher {
+  private final KafkaTemplate<String, byte[]> kafka;
+  private final EnvelopeCodec codec;
+
+  public EnvelopePublisher(KafkaTemplate<String, byte[]> kafka, EnvelopeCodec codec) {
+    this.kafka = kafka;
+    this.codec = codec;
+  }
+
+  public Mono<Void> publish(Envelope<?> envelope) {
+    return publish(envelope.topic(), envelope.subject(), codec.encode(envelope));
+  }
+
+  /** Publishes already-encoded JSON, as the outbox stores it. */
+  public Mono<Void> publish(String topic, String key, byte[] json) {
+    // send() may block for metadata while the broker is unreachable: keep it off event loops.
+    return Mono.fromFuture(() -> kafka.send(topic, key, json))
+        .subscribeOn(Schedulers.boundedElastic())
+        .then();
+  }
+}

@@ -1,0 +1,23 @@
+package dev.mailroom.runtime.kafka;
+
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Topic layout and consumer retry policy.
+ *
+ * @param partitions partitions of each topic; the upper bound on useful worker replicas
+ * @param replicationFactor 3 on a production cluster, 1 on a single local broker
+ * @param retryAttempts redeliveries of a failing record before it goes to the dead-letter topic
+ */
+@Validated
+@ConfigurationProperties("mailroom.kafka")
+public record MailroomKafkaProperties(
+    @DefaultValue("6") @Min(1) int partitions,
+    @DefaultValue("1") @Min(1) short replicationFactor,
+    @DefaultValue("4") @Min(0) int retryAttempts,
+    @DefaultValue("500ms") Duration retryInitialInterval,
+    @DefaultValue("10s") Duration retryMaxInterval) {}

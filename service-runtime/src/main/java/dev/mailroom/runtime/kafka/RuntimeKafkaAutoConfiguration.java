@@ -1,0 +1,87 @@
+package dev.mailroom.runtime.kafka;
+
+import dev.mailroom.model.envelope.ConsumerGroups;
+import dev.mailroom.model.envelope.EnvelopeCodec;
+import dev.mailroom.model.envelope.MalformedEnvelopeException;
+import dev.mailroom.model.envelope.Topics;
+import dev.mailroom.model.envelope.UnknownPayloadTypeException;
+import dev.mailroom.model.envelope.UnsupportedCommandException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.KafkaUtils;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * Kafka as every Mailroom service uses it: the topics (created if missing), the envelope publisher,
+ * and the listener error handler (bounded retries, then the group's dead-letter topic).
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(MailroomKafkaProperties.class)
+public class RuntimeKafkaAutoConfiguration {
+
+  @Bean
+  EnvelopeCodec envelopeCodec() {
+    return new EnvelopeCodec();
+  }
+
+  @Bean
+  EnvelopePublisher envelopePublisher(KafkaTemplate<String, byte[]> kafka, EnvelopeCodec codec) {
+    return new EnvelopePublisher(kafka, codec);
+  }
+
+  @Bean
+  KafkaAdmin.NewTopics mailroomTopics(MailroomKafkaProperties properties) {
+    List<NewTopic> topics = new ArrayList<>();
+    for (String topic : List.of(Topics.COMMANDS_SEND, Topics.COMMANDS_MAILBOX, Topics.EVENTS)) {
+      topics.add(new NewTopic(topic, properties.partitions(), properties.replicationFactor()));
+    }
+    ConsumerGroups.SUBSCRIPTIONS.forEach(
+        (group, topic) ->
+            topics.add(
+                new NewTopic(
+                    Topics.deadLetterTopic(topic, group),
+                    properties.partitions(),
+                    properties.replicationFactor())));
+    return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+  }
+
+  /** Picked up by Boot's listener container factory for every {@code @KafkaListener}. */
+  @Bean
+  DefaultErrorHandler kafkaErrorHandler(
+      KafkaTemplate<String, byte[]> kafka, MailroomKafkaProperties properties) {
+    DeadLetterPublishingRecoverer recoverer =
+        new DeadLetterPublishingRecoverer(
+            kafka,
+            (record, exception) ->
+                new TopicPartition(
+                    Topics.deadLetterTopic(record.topic(), KafkaUtils.getConsumerGroupId()),
+                    record.partition() % properties.partitions()));
+    ExponentialBackOff backOff =
+        new ExponentialBackOff(properties.retryInitialInterval().toMillis(), 2.0);
+    backOff.setMaxInterval(properties.retryMaxInterval().toMillis());
+    backOff.setMaxAttempts(properties.retryAttempts());
+    DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+    // These can never succeed, however often they are retried.
+    handler.addNotRetryableExceptions(
+        MalformedEnvelopeException.class,
+        UnknownPayloadTypeException.class,
+        UnsupportedCommandException.class,
+        DeserializationException.class);
+    return handler;
+  }
+
+  @Bean("kafkaHealthIndicator")
+  KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin admin) {
+    return new KafkaHealthIndicator(admin);
+  }
+}
