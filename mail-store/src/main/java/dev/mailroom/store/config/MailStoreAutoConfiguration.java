@@ -83,6 +83,12 @@ public class MailStoreAutoConfiguration {
     return new BlobStore(s3, properties.bucket());
   }
 
+  /** Replaces Boot's indicator (disabled in the shared defaults) under the same name. */
+  @Bean("mongoHealthIndicator")
+  MongoPingHealthIndicator mongoHealthIndicator(ReactiveMongoTemplate mongo) {
+    return new MongoPingHealthIndicator(mongo);
+  }
+
   @Bean("s3HealthIndicator")
   S3HealthIndicator s3HealthIndicator(BlobStore blobs) {
     return new S3HealthIndicator(blobs);

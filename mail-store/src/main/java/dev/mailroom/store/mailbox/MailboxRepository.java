@@ -44,4 +44,18 @@ public class MailboxRepository {
         .updateFirst(TenantScope.byId(tenantId, id), Update.update("status", status), Mailbox.class)
         .map(result -> result.getMatchedCount() == 1);
   }
+
+  /**
+   * Moves the status only if it is still {@code from}; true for the one caller that made the
+   * change, so a side effect (one event, one log line) happens once however many workers race.
+   */
+  public Mono<Boolean> transitionStatus(
+      String tenantId, String id, MailboxStatus from, MailboxStatus to) {
+    return mongo
+        .updateFirst(
+            Query.query(TenantScope.of(tenantId).and("_id").is(id).and("status").is(from)),
+            Update.update("status", to),
+            Mailbox.class)
+        .map(result -> result.getModifiedCount() == 1);
+  }
 }

@@ -80,6 +80,11 @@ public class RuntimeKafkaAutoConfiguration {
     return handler;
   }
 
+  @Bean
+  TopicProvisioner topicProvisioner(KafkaAdmin admin) {
+    return new TopicProvisioner(admin);
+  }
+
   @Bean("kafkaHealthIndicator")
   KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin admin) {
     return new KafkaHealthIndicator(admin);

@@ -1,0 +1,210 @@
+package dev.mailroom.gateway.admin;
+
+import dev.mailroom.gateway.admin.AdminRequests.CreateMailbox;
+import dev.mailroom.gateway.admin.AdminRequests.CreateTenant;
+import dev.mailroom.gateway.admin.AdminRequests.CreateToken;
+import dev.mailroom.gateway.admin.AdminViews.CreatedToken;
+import dev.mailroom.gateway.admin.AdminViews.MailboxView;
+import dev.mailroom.gateway.admin.AdminViews.TokenView;
+import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.model.envelope.Ids;
+import dev.mailroom.model.message.ProviderKind;
+import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.mailbox.MailboxStatus;
+import dev.mailroom.store.mailbox.ServerSettings;
+import dev.mailroom.store.mailbox.SyncState;
+import dev.mailroom.store.tenant.Tenant;
+import dev.mailroom.store.tenant.TenantRepository;
+import dev.mailroom.store.token.ApiToken;
+import dev.mailroom.store.token.ApiTokenRepository;
+import dev.mailroom.store.token.TokenPermissions;
+import dev.mailroom.store.token.TokenSecrets;
+import jakarta.validation.Valid;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Operator API (admin key): tenants, their mailboxes and their API tokens. */
+@RestController
+@RequestMapping("/admin/tenants")
+public class AdminController {
+  private final TenantRepository tenants;
+  private final MailboxRepository mailboxes;
+  private final ApiTokenRepository tokens;
+  private final CredentialCipher cipher;
+  private final Clock clock = Clock.systemUTC();
+
+  public AdminController(
+      TenantRepository tenants,
+      MailboxRepository mailboxes,
+      ApiTokenRepository tokens,
+      CredentialCipher cipher) {
+    this.tenants = tenants;
+    this.mailboxes = mailboxes;
+    this.tokens = tokens;
+    this.cipher = cipher;
+  }
+
+  @PostMapping
+  @ResponseStatus(HttpStatus.CREATED)
+  Mono<Tenant> createTenant(@Valid @RequestBody CreateTenant request) {
+    return tenants.insert(new Tenant(Ids.newId("ten"), request.name(), now()));
+  }
+
+  @GetMapping
+  Flux<Tenant> listTenants() {
+    return tenants.findAll();
+  }
+
+  @GetMapping("/{tenantId}")
+  Mono<Tenant> getTenant(@PathVariable String tenantId) {
+    return existingTenant(tenantId);
+  }
+
+  @PostMapping("/{tenantId}/mailboxes")
+  @ResponseStatus(HttpStatus.CREATED)
+  Mono<MailboxView> createMailbox(
+      @PathVariable String tenantId, @Valid @RequestBody CreateMailbox request) {
+    return existingTenant(tenantId)
+        .flatMap(
+            tenant -> {
+              String id = Ids.newId("mbx");
+              String address = request.address().toLowerCase(Locale.ROOT);
+              ServerSettings server =
+                  new ServerSettings(
+                      request.imap().host(),
+                      request.imap().port(),
+                      security(request.imap().security()),
+                      request.smtp().host(),
+                      request.smtp().port(),
+                      security(request.smtp().security()),
+                      request.username() == null ? address : request.username());
+              Mailbox mailbox =
+                  new Mailbox(
+                      id,
+                      tenantId,
+                      ProviderKind.IMAP,
+                      address,
+                      request.displayName(),
+                      request.readEnabled() == null || request.readEnabled(),
+                      request.sendEnabled() == null || request.sendEnabled(),
+                      Boolean.TRUE.equals(request.defaultMailbox()),
+                      MailboxStatus.ACTIVE,
+                      server,
+                      cipher.encrypt(request.password(), tenantId, id),
+                      SyncState.never(),
+                      now());
+              return mailboxes.insert(mailbox);
+            })
+        .onErrorMap(
+            DuplicateKeyException.class,
+            e ->
+                new ApiException(
+                    HttpStatus.CONFLICT,
+                    "CONFLICT",
+                    "Mailbox " + request.address() + " already exists in this tenant"))
+        .map(MailboxView::of);
+  }
+
+  @GetMapping("/{tenantId}/mailboxes")
+  Flux<MailboxView> listMailboxes(@PathVariable String tenantId) {
+    return existingTenant(tenantId)
+        .flatMapMany(tenant -> mailboxes.findByTenant(tenantId))
+        .map(MailboxView::of);
+  }
+
+  @PostMapping("/{tenantId}/tokens")
+  @ResponseStatus(HttpStatus.CREATED)
+  Mono<CreatedToken> createToken(
+      @PathVariable String tenantId, @Valid @RequestBody CreateToken request) {
+    AdminRequests.Permissions requested = request.permissions();
+    Set<String> operations =
+        requested.allowedEmailOperations() == null
+            ? Set.of()
+            : new HashSet<>(requested.allowedEmailOperations());
+    Set<String> unknown = new HashSet<>(operations);
+    unknown.removeAll(TokenPermissions.EMAIL_OPERATIONS);
+    if (!unknown.isEmpty()) {
+      return Mono.error(
+          ApiException.badRequest(
+              "permissions.allowedEmailOperations", "unknown operations " + unknown));
+    }
+    List<String> mailboxIds =
+        requested.mailboxIds() == null ? List.of() : List.copyOf(requested.mailboxIds());
+    TokenPermissions permissions =
+        new TokenPermissions(
+            requested.emailAccessEnabled(),
+            Set.copyOf(operations),
+            requested.visibleEmailFields() == null
+                ? List.of()
+                : List.copyOf(requested.visibleEmailFields()),
+            mailboxIds);
+    String secret = TokenSecrets.newToken();
+    return existingTenant(tenantId)
+        .flatMap(tenant -> checkMailboxesBelong(tenantId, mailboxIds))
+        .then(
+            Mono.defer(
+                () ->
+                    tokens.insert(
+                        new ApiToken(
+                            Ids.newId("tok"),
+                            tenantId,
+                            request.name(),
+                            TokenSecrets.hash(secret),
+                            permissions,
+                            now(),
+                            null))))
+        .map(token -> new CreatedToken(secret, TokenView.of(token)));
+  }
+
+  @GetMapping("/{tenantId}/tokens")
+  Flux<TokenView> listTokens(@PathVariable String tenantId) {
+    return existingTenant(tenantId)
+        .flatMapMany(tenant -> tokens.findByTenant(tenantId))
+        .map(TokenView::of);
+  }
+
+  private Mono<Void> checkMailboxesBelong(String tenantId, List<String> mailboxIds) {
+    return Flux.fromIterable(mailboxIds)
+        .concatMap(
+            id ->
+                mailboxes
+                    .findById(tenantId, id)
+                    .switchIfEmpty(
+                        Mono.error(
+                            ApiException.badRequest(
+                                "permissions.mailboxIds", "no mailbox " + id + " in this tenant"))))
+        .then();
+  }
+
+  private Mono<Tenant> existingTenant(String tenantId) {
+    return tenants
+        .findById(tenantId)
+        .switchIfEmpty(Mono.error(ApiException.notFound("Tenant " + tenantId)));
+  }
+
+  private static String security(String value) {
+    return value == null ? "none" : value;
+  }
+
+  // MongoDB keeps milliseconds; truncating here makes responses match what is read back later.
+  private java.time.Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}

@@ -1,0 +1,101 @@
+package dev.mailroom.gateway.mailbox;
+
+import dev.mailroom.gateway.admin.AdminViews.MailboxView;
+import dev.mailroom.gateway.auth.Caller;
+import dev.mailroom.gateway.command.CommandSubmitter;
+import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.model.command.SyncMailbox;
+import dev.mailroom.model.command.SyncMode;
+import dev.mailroom.model.command.SyncTrigger;
+import dev.mailroom.model.envelope.Ids;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxRepository;
+import java.time.Instant;
+import java.util.Locale;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Mailroom's own mailbox routes (token-authenticated): the mailboxes a token can see, their sync
+ * state, and on-demand sync.
+ */
+@RestController
+@RequestMapping("/v1/mailboxes")
+public class MailboxController {
+  private final MailboxRepository mailboxes;
+  private final CommandSubmitter commands;
+
+  public MailboxController(MailboxRepository mailboxes, CommandSubmitter commands) {
+    this.mailboxes = mailboxes;
+    this.commands = commands;
+  }
+
+  public record SyncAccepted(String commandId, String mailboxId, String mode, String status) {}
+
+  @GetMapping
+  Flux<MailboxView> list(ServerWebExchange exchange) {
+    Caller caller = Caller.of(exchange);
+    return mailboxes
+        .findByTenant(caller.tenantId())
+        .filter(mailbox -> visible(caller, mailbox))
+        .map(MailboxView::of);
+  }
+
+  @GetMapping("/{mailboxId}")
+  Mono<MailboxView> get(@PathVariable String mailboxId, ServerWebExchange exchange) {
+    return visibleMailbox(Caller.of(exchange), mailboxId).map(MailboxView::of);
+  }
+
+  /** Queues a sync and answers 202 at once; progress shows in the mailbox's {@code sync}. */
+  @PostMapping("/{mailboxId}/sync")
+  @ResponseStatus(HttpStatus.ACCEPTED)
+  Mono<SyncAccepted> sync(
+      @PathVariable String mailboxId,
+      @RequestParam(defaultValue = "incremental") String mode,
+      ServerWebExchange exchange) {
+    SyncMode syncMode;
+    try {
+      syncMode = SyncMode.valueOf(mode.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return Mono.error(ApiException.badRequest("mode", "must be incremental or full"));
+    }
+    Caller caller = Caller.of(exchange);
+    return visibleMailbox(caller, mailboxId)
+        .flatMap(
+            mailbox ->
+                commands.submit(
+                    new SyncMailbox(
+                        Ids.newId("cmd"),
+                        caller.tenantId(),
+                        mailbox.id(),
+                        syncMode,
+                        SyncTrigger.ON_DEMAND,
+                        Instant.now()),
+                    exchange.getRequest().getId()))
+        .map(
+            envelope ->
+                new SyncAccepted(
+                    envelope.id(), mailboxId, syncMode.name().toLowerCase(Locale.ROOT), "queued"));
+  }
+
+  private Mono<Mailbox> visibleMailbox(Caller caller, String mailboxId) {
+    return mailboxes
+        .findById(caller.tenantId(), mailboxId)
+        .filter(mailbox -> visible(caller, mailbox))
+        .switchIfEmpty(Mono.error(ApiException.notFound("Mailbox " + mailboxId)));
+  }
+
+  private static boolean visible(Caller caller, Mailbox mailbox) {
+    var scope = caller.token().permissions().mailboxIds();
+    return scope == null || scope.isEmpty() || scope.contains(mailbox.id());
+  }
+}

@@ -1,0 +1,64 @@
+package dev.mailroom.localstack;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** A plain Kafka consumer in a group of its own: what a test sees on a topic, from the start. */
+final class EventTap implements AutoCloseable {
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+
+  EventTap(String bootstrap, String topic) {
+    consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "group.id",
+                "test-tap-" + UUID.randomUUID(),
+                "auto.offset.reset",
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    consumer.subscribe(List.of(topic));
+  }
+
+  /** The first record (seen before or polled now) that matches, or an assertion error. */
+  ConsumerRecord<String, byte[]> await(
+      Predicate<ConsumerRecord<String, byte[]>> match, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      for (ConsumerRecord<String, byte[]> record : seen) {
+        if (match.test(record)) {
+          return record;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("No matching record within " + timeout + " among " + seen.size());
+      }
+      consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+    }
+  }
+
+  /** Everything that arrives within {@code window}, added to what was seen. */
+  List<ConsumerRecord<String, byte[]>> drain(Duration window) {
+    long deadline = System.nanoTime() + window.toNanos();
+    while (System.nanoTime() < deadline) {
+      consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+    }
+    return List.copyOf(seen);
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

@@ -1,0 +1,260 @@
+package dev.mailroom.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.infra.LocalInfrastructure;
+import dev.mailroom.localstack.LocalStack.Service;
+import dev.mailroom.model.envelope.ConsumerGroups;
+import dev.mailroom.model.envelope.Envelope;
+import dev.mailroom.model.envelope.EnvelopeCodec;
+import dev.mailroom.model.envelope.PayloadType;
+import dev.mailroom.model.envelope.Topics;
+import dev.mailroom.model.event.MailboxSyncCompleted;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole suite on real servers: a command goes from the gateway's HTTP route through the outbox
+ * and a real broker to the sync worker's consumer group, which talks IMAP to the mail server and
+ * answers with an event on {@code mailroom.events}.
+ */
+class LocalStackSystemTest {
+  private static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final EnvelopeCodec CODEC = new EnvelopeCodec();
+
+  private static LocalStack stack;
+  private static AdminClient http;
+  private static DemoTenant demo;
+
+  @BeforeAll
+  static void start() {
+    stack =
+        LocalStack.start(
+            new LocalStack.Options(
+                LocalInfrastructure.Options.ephemeral(),
+                Map.of(),
+                ADMIN_KEY,
+                Base64.getEncoder().encodeToString(new byte[32]),
+                Map.of(
+                    "mailroom.kafka.retry-attempts", "1",
+                    "mailroom.kafka.retry-initial-interval", "100ms")));
+    ReadinessProbe.awaitReady(stack, Duration.ofSeconds(60));
+    http = new AdminClient(stack.url(Service.API_GATEWAY));
+    stack.mailServer().addUser(DemoTenant.ALICE, "alice-pw");
+    stack.mailServer().addUser(DemoTenant.BOB, "bob-pw");
+    demo = DemoTenant.create(http, ADMIN_KEY, stack.endpoints().mail(), "alice-pw", "bob-pw");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void everyServiceIsReadyWithKafkaMongoAndS3Up() {
+    for (Service service : Service.values()) {
+      JsonNode health =
+          new AdminClient(stack.url(service))
+              .expect(200, "GET", "/actuator/health/readiness", null, null);
+      assertThat(health.get("status").asString()).as(service.name()).isEqualTo("UP");
+      for (String component : List.of("kafka", "mongo", "s3")) {
+        assertThat(health.at("/components/" + component + "/status").asString())
+            .as(service + " " + component)
+            .isEqualTo("UP");
+      }
+    }
+  }
+
+  @Test
+  void syncRequestedOverHttpIsConsumedByTheWorkerAndAnsweredWithAnEvent() throws Exception {
+    deliver(DemoTenant.BOB, DemoTenant.ALICE, "Hello Alice");
+    try (EventTap events = new EventTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
+      JsonNode accepted =
+          http.expect(202, "POST", "/v1/mailboxes/" + demo.aliceId() + "/sync", demo.token(), null);
+      String commandId = accepted.get("commandId").asString();
+      assertThat(accepted.get("status").asString()).isEqualTo("queued");
+
+      var record =
+          events.await(
+              r ->
+                  commandId.equals(
+                      syncCompleted(r.value()).map(MailboxSyncCompleted::commandId).orElse(null)),
+              WAIT);
+      Envelope<?> envelope = CODEC.decode(record.value());
+      MailboxSyncCompleted completed = (MailboxSyncCompleted) envelope.data();
+      assertThat(record.key()).isEqualTo(demo.aliceId());
+      assertThat(envelope.tenantid()).isEqualTo(demo.tenantId());
+      assertThat(envelope.source()).isEqualTo("/mailroom/sync-worker");
+      assertThat(completed.foldersScanned()).isPositive();
+      assertThat(completed.messagesTotal()).isGreaterThanOrEqualTo(1);
+      assertThat(completed.completedAt()).isAfterOrEqualTo(completed.startedAt());
+    }
+    JsonNode mailbox =
+        http.expect(200, "GET", "/v1/mailboxes/" + demo.aliceId(), demo.token(), null);
+    assertThat(mailbox.at("/sync/state").asString()).isEqualTo("idle");
+    assertThat(mailbox.at("/sync/folders/0/name").asString()).isEqualTo("INBOX");
+    assertThat(mailbox.at("/sync/lastSuccessAt").isNull()).isFalse();
+  }
+
+  @Test
+  void requestsWithoutAValidTokenOrAdminKeyAreRefused() {
+    assertThat(http.call("GET", "/v1/mailboxes", null, null).status()).isEqualTo(401);
+    assertThat(http.call("GET", "/v1/mailboxes", "mr_not-a-token", null).status()).isEqualTo(401);
+    assertThat(http.call("GET", "/admin/tenants", null, null).status()).isEqualTo(401);
+    assertThat(http.call("GET", "/admin/tenants", demo.token(), null).status()).isEqualTo(401);
+    AdminClient.Response refused =
+        http.call("POST", "/v1/mailboxes/" + demo.aliceId() + "/sync", null, null);
+    assertThat(refused.body().get("code").asString()).isEqualTo("UNAUTHORIZED");
+  }
+
+  @Test
+  void anotherTenantCannotSeeOrSyncThisTenantsMailboxes() {
+    stack.mailServer().addUser("carol@mailroom.local", "carol-pw");
+    JsonNode other = http.expect(201, "POST", "/admin/tenants", ADMIN_KEY, Map.of("name", "Other"));
+    String otherTenant = other.get("id").asString();
+    DemoTenant.createMailbox(
+        http,
+        ADMIN_KEY,
+        otherTenant,
+        stack.endpoints().mail(),
+        "carol@mailroom.local",
+        "Carol",
+        "carol-pw",
+        true);
+    String otherToken =
+        http.expect(
+                201,
+                "POST",
+                "/admin/tenants/" + otherTenant + "/tokens",
+                ADMIN_KEY,
+                Map.of("name", "other", "permissions", Map.of("emailAccessEnabled", true)))
+            .get("token")
+            .asString();
+
+    assertThat(http.call("GET", "/v1/mailboxes/" + demo.aliceId(), otherToken, null).status())
+        .isEqualTo(404);
+    assertThat(
+            http.call("POST", "/v1/mailboxes/" + demo.aliceId() + "/sync", otherToken, null)
+                .status())
+        .isEqualTo(404);
+    JsonNode visible = http.expect(200, "GET", "/v1/mailboxes", otherToken, null);
+    assertThat(visible.findValuesAsString("address")).containsExactly("carol@mailroom.local");
+  }
+
+  @Test
+  void aTokenScopedToOneMailboxSeesOnlyThatMailbox() {
+    String scoped =
+        http.expect(
+                201,
+                "POST",
+                "/admin/tenants/" + demo.tenantId() + "/tokens",
+                ADMIN_KEY,
+                Map.of(
+                    "name",
+                    "bob only",
+                    "permissions",
+                    Map.of("emailAccessEnabled", true, "mailboxIds", List.of(demo.bobId()))))
+            .get("token")
+            .asString();
+    assertThat(http.call("GET", "/v1/mailboxes/" + demo.aliceId(), scoped, null).status())
+        .isEqualTo(404);
+    assertThat(http.call("GET", "/v1/mailboxes/" + demo.bobId(), scoped, null).status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aRefusedPasswordMarksTheMailboxReauthRequiredWithoutRetrying() throws Exception {
+    stack.mailServer().addUser("dave@mailroom.local", "the-real-password");
+    String dave =
+        DemoTenant.createMailbox(
+            http,
+            ADMIN_KEY,
+            demo.tenantId(),
+            stack.endpoints().mail(),
+            "dave@mailroom.local",
+            "Dave",
+            "a-stale-password",
+            false);
+    http.expect(202, "POST", "/v1/mailboxes/" + dave + "/sync", demo.token(), null);
+
+    JsonNode mailbox = null;
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      mailbox = http.expect(200, "GET", "/v1/mailboxes/" + dave, demo.token(), null);
+      if ("reauth_required".equals(mailbox.get("status").asString())) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertThat(mailbox.get("status").asString()).isEqualTo("reauth_required");
+    assertThat(mailbox.at("/sync/state").asString()).isEqualTo("error");
+    assertThat(mailbox.at("/sync/lastError").asString()).contains("authentication refused");
+  }
+
+  @Test
+  void aPoisonRecordGoesToTheDeadLetterTopicAndTheMailboxKeepsSyncing() throws Exception {
+    String dlt = Topics.deadLetterTopic(Topics.COMMANDS_MAILBOX, ConsumerGroups.SYNC_WORKER);
+    try (EventTap deadLetters = new EventTap(stack.endpoints().kafkaBootstrapServers(), dlt);
+        EventTap events = new EventTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS);
+        var producer =
+            new KafkaProducer<>(
+                Map.<String, Object>of(
+                    "bootstrap.servers", stack.endpoints().kafkaBootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+      byte[] poison = "{\"type\":\"not json at all".getBytes(StandardCharsets.UTF_8);
+      producer.send(new ProducerRecord<>(Topics.COMMANDS_MAILBOX, demo.bobId(), poison)).get();
+
+      String commandId =
+          http.expect(202, "POST", "/v1/mailboxes/" + demo.bobId() + "/sync", demo.token(), null)
+              .get("commandId")
+              .asString();
+      events.await(
+          r ->
+              commandId.equals(
+                  syncCompleted(r.value()).map(MailboxSyncCompleted::commandId).orElse(null)),
+          WAIT);
+      var dead = deadLetters.await(r -> java.util.Arrays.equals(r.value(), poison), WAIT);
+      assertThat(dead.key()).isEqualTo(demo.bobId());
+    }
+  }
+
+  private static java.util.Optional<MailboxSyncCompleted> syncCompleted(byte[] json) {
+    Envelope<?> envelope = CODEC.decode(json);
+    return envelope.type().equals(PayloadType.MAILBOX_SYNC_COMPLETED.typeName())
+        ? java.util.Optional.of((MailboxSyncCompleted) envelope.data())
+        : java.util.Optional.empty();
+  }
+
+  private static void deliver(String from, String to, String subject) throws Exception {
+    Properties props = new Properties();
+    props.put("mail.smtp.host", stack.endpoints().mail().host());
+    props.put("mail.smtp.port", Integer.toString(stack.endpoints().mail().smtpPort()));
+    MimeMessage message = new MimeMessage(Session.getInstance(props));
+    message.setFrom(new InternetAddress(from));
+    message.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
+    message.setSubject(subject);
+    message.setText("body");
+    Transport.send(message);
+  }
+}

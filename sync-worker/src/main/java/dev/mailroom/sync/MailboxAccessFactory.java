@@ -1,0 +1,27 @@
+package dev.mailroom.sync;
+
+import dev.mailroom.provider.spi.MailboxAccess;
+import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.ServerSettings;
+import org.springframework.stereotype.Component;
+
+/** Decrypts a mailbox's secret for one provider operation. */
+@Component
+class MailboxAccessFactory {
+  private final CredentialCipher cipher;
+
+  MailboxAccessFactory(CredentialCipher cipher) {
+    this.cipher = cipher;
+  }
+
+  MailboxAccess accessFor(Mailbox mailbox) {
+    ServerSettings server = mailbox.server();
+    return new MailboxAccess(
+        mailbox.address(),
+        server.username(),
+        cipher.decrypt(mailbox.secret(), mailbox.tenantId(), mailbox.id()),
+        new MailboxAccess.Endpoint(server.imapHost(), server.imapPort(), server.imapSecurity()),
+        new MailboxAccess.Endpoint(server.smtpHost(), server.smtpPort(), server.smtpSecurity()));
+  }
+}

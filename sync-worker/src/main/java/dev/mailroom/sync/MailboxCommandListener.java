@@ -1,0 +1,40 @@
+package dev.mailroom.sync;
+
+import dev.mailroom.model.command.SyncMailbox;
+import dev.mailroom.model.envelope.ConsumerGroups;
+import dev.mailroom.model.envelope.Envelope;
+import dev.mailroom.model.envelope.EnvelopeCodec;
+import dev.mailroom.model.envelope.Topics;
+import dev.mailroom.model.envelope.UnsupportedCommandException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * One record at a time, so the shared error handler's retries and dead-letter topic apply. Modify
+ * and delete commands have no handler yet: they go to the dead-letter topic, kept for replay.
+ */
+@Component
+class MailboxCommandListener {
+  private final EnvelopeCodec codec;
+  private final MailboxSyncService sync;
+
+  MailboxCommandListener(EnvelopeCodec codec, MailboxSyncService sync) {
+    this.codec = codec;
+    this.sync = sync;
+  }
+
+  @KafkaListener(
+      id = "sync-worker-mailbox-commands",
+      topics = Topics.COMMANDS_MAILBOX,
+      groupId = ConsumerGroups.SYNC_WORKER,
+      concurrency = "${mailroom.sync.concurrency:2}")
+  void onCommand(ConsumerRecord<String, byte[]> record) {
+    Envelope<?> envelope = codec.decode(record.value());
+    if (envelope.data() instanceof SyncMailbox command) {
+      sync.sync(command, envelope.correlationid());
+      return;
+    }
+    throw new UnsupportedCommandException(envelope.type());
+  }
+}
