@@ -1,0 +1,117 @@
+package dev.mailroom.localstack;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The module boundaries of DESIGN.md, checked on the compiled code of every module. */
+@AnalyzeClasses(packages = "dev.mailroom", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+  private static final String MODEL = "dev.mailroom.model..";
+  private static final String STORE = "dev.mailroom.store..";
+  private static final String PROVIDERS = "dev.mailroom.provider..";
+  private static final String RUNTIME = "dev.mailroom.runtime..";
+  private static final String GATEWAY = "dev.mailroom.gateway..";
+  private static final String SYNC = "dev.mailroom.sync..";
+  private static final String SEND = "dev.mailroom.send..";
+  private static final String WEBHOOK = "dev.mailroom.webhook..";
+
+  @ArchTest
+  static final ArchRule modelIsPlainJava =
+      noClasses()
+          .that()
+          .resideInAPackage(MODEL)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.springframework..", "dev.mailroom..store..", "org.apache.kafka..")
+          .because("common-model holds plain records and codecs that every module can use");
+
+  @ArchTest
+  static final ArchRule modelDependsOnNoOtherModule =
+      noClasses()
+          .that()
+          .resideInAPackage(MODEL)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(STORE, PROVIDERS, RUNTIME, GATEWAY, SYNC, SEND, WEBHOOK);
+
+  @ArchTest
+  static final ArchRule providersKeepBootOut =
+      noClasses()
+          .that()
+          .resideInAPackage(PROVIDERS)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.springframework..", STORE, RUNTIME, GATEWAY, SYNC, SEND, WEBHOOK)
+          .because("provider adapters are plain objects behind the SPI, wired by the workers");
+
+  @ArchTest
+  static final ArchRule storeKnowsNoService =
+      noClasses()
+          .that()
+          .resideInAPackage(STORE)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(PROVIDERS, RUNTIME, GATEWAY, SYNC, SEND, WEBHOOK);
+
+  @ArchTest
+  static final ArchRule gatewayNeverCallsAProvider =
+      noClasses()
+          .that()
+          .resideInAPackage(GATEWAY)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(PROVIDERS, SYNC, SEND, WEBHOOK)
+          .because("the gateway turns writes into commands; only workers talk to providers");
+
+  @ArchTest
+  static final ArchRule servicesAreIndependent =
+      slices()
+          .matching("dev.mailroom.(gateway|sync|send|webhook)..")
+          .should()
+          .notDependOnEachOther()
+          .because("shared code belongs in runtime, store or model, not in another service");
+
+  @ArchTest
+  static final ArchRule onlyTheGatewayServesClientHttp =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(GATEWAY)
+          .should()
+          .beAnnotatedWith(org.springframework.web.bind.annotation.RestController.class)
+          .orShould()
+          .beAnnotatedWith(org.springframework.stereotype.Controller.class)
+          .orShould()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("org.springframework.web.reactive.function.server.RouterFunction")
+          .because("workers never serve HTTP to clients");
+
+  @ArchTest
+  static final ArchRule onlyTheDispatcherAndProvidersMakeOutboundHttpCalls =
+      noClasses()
+          .that()
+          .resideInAnyPackage(MODEL, STORE, RUNTIME, GATEWAY, SYNC, SEND)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "java.net.http..", "org.springframework.web.reactive.function.client..")
+          .because("nothing but the dispatcher calls subscriber URLs");
+
+  @ArchTest
+  static final ArchRule eventsAreRecordsNamedInThePastTense =
+      classes()
+          .that()
+          .resideInAPackage("dev.mailroom.model.event..")
+          .and()
+          .areNotNestedClasses()
+          .should()
+          .beRecords()
+          .andShould()
+          .haveNameMatching(".*(ed|Sent)$");
+}
