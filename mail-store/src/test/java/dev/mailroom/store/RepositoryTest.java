@@ -47,6 +47,7 @@ class RepositoryTest {
     return new Mailbox(
         id,
         tenant,
+        1,
         ProviderKind.IMAP,
         address,
         null,

@@ -82,8 +82,9 @@ public class AdminController {
   Mono<MailboxView> createMailbox(
       @PathVariable String tenantId, @Valid @RequestBody CreateMailbox request) {
     return existingTenant(tenantId)
+        .flatMap(tenant -> mailboxes.nextConnectionId(tenantId))
         .flatMap(
-            tenant -> {
+            connectionId -> {
               String id = Ids.newId("mbx");
               String address = request.address().toLowerCase(Locale.ROOT);
               ServerSettings server =
@@ -99,6 +100,7 @@ public class AdminController {
                   new Mailbox(
                       id,
                       tenantId,
+                      connectionId,
                       ProviderKind.IMAP,
                       address,
                       request.displayName(),

@@ -13,6 +13,7 @@ public final class AdminViews {
   public record MailboxView(
       String id,
       String tenantId,
+      long connectionId,
       String provider,
       String address,
       String displayName,
@@ -26,6 +27,7 @@ public final class AdminViews {
       return new MailboxView(
           m.id(),
           m.tenantId(),
+          m.connectionId(),
           m.provider().prefix(),
           m.address(),
           m.displayName(),

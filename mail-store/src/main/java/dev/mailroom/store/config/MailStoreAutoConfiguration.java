@@ -3,8 +3,11 @@ package dev.mailroom.store.config;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.blob.S3HealthIndicator;
 import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.idempotency.IdempotencyRepository;
 import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.outbox.OutboxRepository;
+import dev.mailroom.store.ratelimit.SlidingWindowRateLimiter;
 import dev.mailroom.store.tenant.TenantRepository;
 import dev.mailroom.store.token.ApiTokenRepository;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -44,6 +47,21 @@ public class MailStoreAutoConfiguration {
   @Bean
   OutboxRepository outboxRepository(ReactiveMongoTemplate mongo) {
     return new OutboxRepository(mongo);
+  }
+
+  @Bean
+  MessageRepository messageRepository(ReactiveMongoTemplate mongo) {
+    return new MessageRepository(mongo);
+  }
+
+  @Bean
+  IdempotencyRepository idempotencyRepository(ReactiveMongoTemplate mongo) {
+    return new IdempotencyRepository(mongo);
+  }
+
+  @Bean
+  SlidingWindowRateLimiter slidingWindowRateLimiter(ReactiveMongoTemplate mongo) {
+    return new SlidingWindowRateLimiter(mongo);
   }
 
   @Bean

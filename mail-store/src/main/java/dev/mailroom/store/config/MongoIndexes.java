@@ -1,6 +1,8 @@
 package dev.mailroom.store.config;
 
+import dev.mailroom.store.idempotency.IdempotencyRecord;
 import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.outbox.OutboxRecord;
 import dev.mailroom.store.tenant.Tenant;
 import dev.mailroom.store.token.ApiToken;
@@ -48,6 +50,46 @@ public class MongoIndexes {
             index(
                 ApiToken.class,
                 new Index().on("tenantId", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)),
+            // Listing and keyset pagination: newest first within the token's mailboxes.
+            index(
+                StoredMessage.class,
+                new Index()
+                    .on("tenantId", Sort.Direction.ASC)
+                    .on("mailboxId", Sort.Direction.ASC)
+                    .on("receivedAt", Sort.Direction.DESC)
+                    .on("_id", Sort.Direction.DESC)),
+            index(
+                StoredMessage.class,
+                new Index()
+                    .on("tenantId", Sort.Direction.ASC)
+                    .on("searchTokens", Sort.Direction.ASC)),
+            index(
+                StoredMessage.class,
+                new Index().on("tenantId", Sort.Direction.ASC).on("threadId", Sort.Direction.ASC)),
+            index(
+                StoredMessage.class,
+                new Index().on("tenantId", Sort.Direction.ASC).on("fromEmail", Sort.Direction.ASC)),
+            index(
+                StoredMessage.class,
+                new Index().on("tenantId", Sort.Direction.ASC).on("toEmails", Sort.Direction.ASC)),
+            index(
+                StoredMessage.class,
+                new Index().on("tenantId", Sort.Direction.ASC).on("labels", Sort.Direction.ASC)),
+            index(
+                StoredMessage.class,
+                new Index()
+                    .on("tenantId", Sort.Direction.ASC)
+                    .on("mailboxId", Sort.Direction.ASC)
+                    .on("rfcMessageId", Sort.Direction.ASC)),
+            index(
+                StoredMessage.class,
+                new Index()
+                    .on("mailboxId", Sort.Direction.ASC)
+                    .on("providerMessageId", Sort.Direction.ASC)
+                    .unique()),
+            index(
+                IdempotencyRecord.class,
+                new Index().on("expiresAt", Sort.Direction.ASC).expire(java.time.Duration.ZERO)),
             index(
                 OutboxRecord.class,
                 new Index().on("status", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)))

@@ -8,12 +8,15 @@ import org.springframework.data.mongodb.core.mapping.Document;
 
 /**
  * A connected or hosted mailbox. {@code secret} is the password or refresh token, encrypted with
- * {@link dev.mailroom.store.crypto.CredentialCipher}; it never leaves the store in clear.
+ * {@link dev.mailroom.store.crypto.CredentialCipher}; it never leaves the store in clear. {@code
+ * connectionId} is the small number by which the Email Access API selects a mailbox (seed 001
+ * {@code connectionId}), unique within the tenant.
  */
 @Document("mailboxes")
 public record Mailbox(
     @Id String id,
     String tenantId,
+    long connectionId,
     ProviderKind provider,
     String address,
     String displayName,

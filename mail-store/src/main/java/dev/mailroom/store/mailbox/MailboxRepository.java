@@ -58,4 +58,20 @@ public class MailboxRepository {
             Mailbox.class)
         .map(result -> result.getModifiedCount() == 1);
   }
+
+  /** The next connection number of a tenant: 1, 2, 3, ... */
+  public Mono<Long> nextConnectionId(String tenantId) {
+    return mongo
+        .findAndModify(
+            Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("_id")
+                    .is("mailbox-connection:" + tenantId)),
+            new Update().inc("seq", 1L),
+            org.springframework.data.mongodb.core.FindAndModifyOptions.options()
+                .upsert(true)
+                .returnNew(true),
+            org.bson.Document.class,
+            "counters")
+        .map(doc -> ((Number) doc.get("seq")).longValue());
+  }
 }

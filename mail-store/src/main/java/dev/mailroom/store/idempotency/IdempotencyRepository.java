@@ -1,0 +1,64 @@
+package dev.mailroom.store.idempotency;
+
+import java.time.Instant;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import reactor.core.publisher.Mono;
+
+public class IdempotencyRepository {
+  private final ReactiveMongoTemplate mongo;
+
+  public IdempotencyRepository(ReactiveMongoTemplate mongo) {
+    this.mongo = mongo;
+  }
+
+  /** True if this caller now owns the key; false if another request claimed it first. */
+  public Mono<Boolean> claim(IdempotencyRecord record) {
+    return mongo
+        .insert(record)
+        .thenReturn(true)
+        .onErrorResume(DuplicateKeyException.class, e -> Mono.just(false));
+  }
+
+  public Mono<IdempotencyRecord> find(String tenantId, String key) {
+    return mongo.findOne(
+        Query.query(
+            Criteria.where("_id")
+                .is(IdempotencyRecord.idOf(tenantId, key))
+                .and("tenantId")
+                .is(tenantId)),
+        IdempotencyRecord.class);
+  }
+
+  public Mono<Void> complete(String tenantId, String key, int status, String body) {
+    return mongo
+        .updateFirst(
+            Query.query(Criteria.where("_id").is(IdempotencyRecord.idOf(tenantId, key))),
+            Update.update("completed", true).set("status", status).set("responseBody", body),
+            IdempotencyRecord.class)
+        .then();
+  }
+
+  /** A request that failed before anything durable happened gives its key back for a retry. */
+  public Mono<Void> release(String tenantId, String key) {
+    return mongo
+        .remove(
+            Query.query(
+                Criteria.where("_id")
+                    .is(IdempotencyRecord.idOf(tenantId, key))
+                    .and("completed")
+                    .is(false)),
+            IdempotencyRecord.class)
+        .then();
+  }
+
+  /** Expired keys; MongoDB's TTL index removes them too, this is for servers without TTL. */
+  public Mono<Long> purgeExpired(Instant now) {
+    return mongo
+        .remove(Query.query(Criteria.where("expiresAt").lt(now)), IdempotencyRecord.class)
+        .map(result -> result.getDeletedCount());
+  }
+}

@@ -1,0 +1,151 @@
+package dev.mailroom.store.message;
+
+import dev.mailroom.store.TenantScope;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Messages, always within one tenant; soft-deleted messages are invisible to every read. */
+public class MessageRepository {
+  private static final Sort NEWEST_FIRST =
+      Sort.by(Sort.Order.desc("receivedAt"), Sort.Order.desc("_id"));
+
+  private final ReactiveMongoTemplate mongo;
+
+  public MessageRepository(ReactiveMongoTemplate mongo) {
+    this.mongo = mongo;
+  }
+
+  public Mono<StoredMessage> insert(StoredMessage message) {
+    return mongo.insert(message);
+  }
+
+  public Mono<StoredMessage> findById(String tenantId, String id) {
+    return mongo.findOne(Query.query(visible(tenantId).and("_id").is(id)), StoredMessage.class);
+  }
+
+  /** Including soft-deleted ones: for workers reconciling with the provider. */
+  public Mono<StoredMessage> findByIdIncludingDeleted(String tenantId, String id) {
+    return mongo.findOne(TenantScope.byId(tenantId, id), StoredMessage.class);
+  }
+
+  /** A thread's messages in the given mailboxes, oldest first. */
+  public Flux<StoredMessage> findThread(String tenantId, List<String> mailboxIds, String threadId) {
+    return mongo.find(
+        Query.query(visible(tenantId).and("mailboxId").in(mailboxIds).and("threadId").is(threadId))
+            .with(Sort.by(Sort.Order.asc("receivedAt"), Sort.Order.asc("_id"))),
+        StoredMessage.class);
+  }
+
+  /** One page, newest first; ask for {@code limit + 1} to learn whether more follow. */
+  public Flux<StoredMessage> search(MessageQuery query) {
+    Query mongoQuery = Query.query(criteria(query, true)).with(NEWEST_FIRST).limit(query.limit());
+    return mongo.find(mongoQuery, StoredMessage.class);
+  }
+
+  /** How many messages match the filters, whatever the page. */
+  public Mono<Long> count(MessageQuery query) {
+    return mongo.count(Query.query(criteria(query, false)), StoredMessage.class);
+  }
+
+  /** Applies a read-state and label change; returns the message as it is afterwards. */
+  public Mono<StoredMessage> modify(
+      String tenantId, String id, Boolean read, List<String> add, List<String> remove, Instant at) {
+    Update update = new Update().set("updatedAt", at);
+    if (read != null) {
+      update.set("read", read);
+    }
+    Query query = Query.query(visible(tenantId).and("_id").is(id));
+    Mono<StoredMessage> first =
+        add == null || add.isEmpty()
+            ? Mono.empty()
+            : mongo.findAndModify(
+                query, new Update().addToSet("labels").each(add.toArray()), StoredMessage.class);
+    Mono<StoredMessage> second =
+        remove == null || remove.isEmpty()
+            ? Mono.empty()
+            : mongo.findAndModify(
+                query, new Update().pullAll("labels", remove.toArray()), StoredMessage.class);
+    return first
+        .then(second)
+        .then(
+            mongo.findAndModify(
+                query,
+                update,
+                FindAndModifyOptions.options().returnNew(true),
+                StoredMessage.class));
+  }
+
+  /** Soft delete: hidden from reads at once; the provider is told through a command. */
+  public Mono<Boolean> markDeleted(String tenantId, String id, Instant at) {
+    return mongo
+        .updateFirst(
+            Query.query(visible(tenantId).and("_id").is(id)),
+            Update.update("deletedAt", at).set("updatedAt", at).addToSet("labels", "TRASH"),
+            StoredMessage.class)
+        .map(result -> result.getModifiedCount() == 1);
+  }
+
+  private static Criteria visible(String tenantId) {
+    return TenantScope.of(tenantId).and("deletedAt").is(null);
+  }
+
+  private static Criteria criteria(MessageQuery q, boolean withPosition) {
+    Criteria criteria = visible(q.tenantId()).and("mailboxId").in(q.mailboxIds());
+    List<Criteria> all = new ArrayList<>();
+    if (q.text() != null && !q.text().isBlank()) {
+      List<String> words = SearchTokens.words(q.text());
+      if (!words.isEmpty()) {
+        all.add(Criteria.where("searchTokens").all(words));
+      }
+    }
+    if (q.from() != null) {
+      all.add(Criteria.where("fromEmail").is(q.from().toLowerCase(Locale.ROOT)));
+    }
+    if (q.to() != null) {
+      all.add(Criteria.where("toEmails").is(q.to().toLowerCase(Locale.ROOT)));
+    }
+    if (q.subject() != null && !q.subject().isBlank()) {
+      all.add(
+          Criteria.where("subject")
+              .regex(Pattern.compile(Pattern.quote(q.subject()), Pattern.CASE_INSENSITIVE)));
+    }
+    if (q.label() != null) {
+      all.add(Criteria.where("labels").is(q.label()));
+    }
+    if (q.unread() != null) {
+      all.add(Criteria.where("read").is(!q.unread()));
+    }
+    if (q.receivedAfter() != null) {
+      all.add(Criteria.where("receivedAt").gt(q.receivedAfter()));
+    }
+    if (q.receivedBefore() != null) {
+      all.add(Criteria.where("receivedAt").lt(q.receivedBefore()));
+    }
+    if (q.hasAttachment() != null) {
+      all.add(Criteria.where("hasAttachments").is(q.hasAttachment()));
+    }
+    if (withPosition && q.after() != null) {
+      // Keyset: strictly after the last row of the previous page in (receivedAt desc, id desc).
+      all.add(
+          new Criteria()
+              .orOperator(
+                  Criteria.where("receivedAt").lt(q.after().receivedAt()),
+                  new Criteria()
+                      .andOperator(
+                          Criteria.where("receivedAt").is(q.after().receivedAt()),
+                          Criteria.where("_id").lt(q.after().id()))));
+    }
+    return all.isEmpty() ? criteria : criteria.andOperator(all.toArray(Criteria[]::new));
+  }
+}

@@ -1,0 +1,64 @@
+package dev.mailroom.store.message;
+
+import dev.mailroom.model.message.Attachment;
+import dev.mailroom.model.message.Direction;
+import dev.mailroom.model.message.Importance;
+import dev.mailroom.model.message.MessageStatus;
+import dev.mailroom.model.message.Participant;
+import dev.mailroom.model.message.ProviderKind;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+/**
+ * One message of one mailbox: metadata here, bodies and raw MIME in S3 under {@code *Key}.
+ *
+ * @param providerMessageId the provider's own id (IMAP: {@code folder:uidvalidity:uid}); unique per
+ *     mailbox, so a re-sync finds the message instead of adding it again
+ * @param searchTokens lower-case words of subject, participants and text, for free-text search
+ *     without MongoDB {@code $text}
+ * @param participantEmails lower-case addresses of from, to, cc and bcc
+ * @param deletedAt set by a soft delete; such messages are invisible to reads
+ */
+@Document("messages")
+public record StoredMessage(
+    @Id String id,
+    String tenantId,
+    String mailboxId,
+    ProviderKind provider,
+    String providerMessageId,
+    String threadId,
+    String rfcMessageId,
+    String inReplyTo,
+    List<String> references,
+    String subject,
+    Participant from,
+    List<Participant> to,
+    List<Participant> cc,
+    List<Participant> bcc,
+    String fromEmail,
+    List<String> toEmails,
+    List<String> participantEmails,
+    String snippet,
+    String textKey,
+    String htmlKey,
+    String rawKey,
+    Instant sentAt,
+    Instant receivedAt,
+    boolean read,
+    List<String> labels,
+    Importance importance,
+    boolean hasAttachments,
+    List<Attachment> attachments,
+    Direction direction,
+    MessageStatus status,
+    String statusReason,
+    List<String> searchTokens,
+    Instant createdAt,
+    Instant updatedAt,
+    Instant deletedAt) {
+  public static String pendingProviderId(String messageId) {
+    return "outbox:" + messageId;
+  }
+}

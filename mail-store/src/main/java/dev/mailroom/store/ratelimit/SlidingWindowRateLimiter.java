@@ -1,0 +1,95 @@
+package dev.mailroom.store.ratelimit;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import reactor.core.publisher.Mono;
+
+/**
+ * An exact sliding window shared by every gateway replica: one document per key holds the times of
+ * the last {@code limit} accepted requests. A request is accepted, atomically, only if fewer than
+ * {@code limit} are stored or the oldest has left the window, so no burst is possible across a
+ * window edge (unlike fixed windows).
+ */
+public class SlidingWindowRateLimiter {
+  static final String COLLECTION = "rate_limits";
+
+  private final ReactiveMongoTemplate mongo;
+
+  public SlidingWindowRateLimiter(ReactiveMongoTemplate mongo) {
+    this.mongo = mongo;
+  }
+
+  public Mono<RateLimitDecision> tryAcquire(String key, int limit, Duration window, Instant now) {
+    Date cutoff = Date.from(now.minus(window));
+    Query admissible =
+        Query.query(
+            Criteria.where("_id")
+                .is(key)
+                .orOperator(
+                    Criteria.where("ts." + (limit - 1)).exists(false),
+                    Criteria.where("ts.0").lte(cutoff)));
+    Update push =
+        new Update()
+            .push("ts")
+            .slice(-limit)
+            .each(Date.from(now))
+            .set("expiresAt", Date.from(now.plus(window)));
+    Mono<Document> attempt =
+        mongo.findAndModify(
+            admissible,
+            push,
+            FindAndModifyOptions.options().returnNew(true),
+            Document.class,
+            COLLECTION);
+    return attempt
+        .map(doc -> decision(true, doc, limit, window, now))
+        .switchIfEmpty(
+            Mono.defer(
+                () ->
+                    mongo
+                        .findById(key, Document.class, COLLECTION)
+                        .map(doc -> decision(false, doc, limit, window, now))
+                        // First request for this key: create the window, then try once more.
+                        .switchIfEmpty(
+                            Mono.defer(
+                                () ->
+                                    mongo
+                                        .insert(
+                                            new Document("_id", key).append("ts", List.of()),
+                                            COLLECTION)
+                                        .onErrorResume(
+                                            DuplicateKeyException.class, e -> Mono.empty())
+                                        .then(
+                                            mongo.findAndModify(
+                                                admissible,
+                                                push,
+                                                FindAndModifyOptions.options().returnNew(true),
+                                                Document.class,
+                                                COLLECTION))
+                                        .map(doc -> decision(true, doc, limit, window, now))
+                                        .switchIfEmpty(
+                                            Mono.fromSupplier(
+                                                () ->
+                                                    new RateLimitDecision(
+                                                        false, limit, 0, now.plus(window))))))));
+  }
+
+  private static RateLimitDecision decision(
+      boolean allowed, Document doc, int limit, Duration window, Instant now) {
+    List<Date> times = doc.getList("ts", Date.class);
+    Instant cutoff = now.minus(window);
+    List<Instant> inWindow =
+        times.stream().map(Date::toInstant).filter(t -> t.isAfter(cutoff)).sorted().toList();
+    Instant resetAt = inWindow.isEmpty() ? now : inWindow.get(0).plus(window);
+    return new RateLimitDecision(allowed, limit, Math.max(0, limit - inWindow.size()), resetAt);
+  }
+}

@@ -1,0 +1,184 @@
+package dev.mailroom.store;
+
+import static dev.mailroom.store.Messages.message;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.infra.InfrastructureEndpoints;
+import dev.mailroom.infra.junit.WithMailroomInfrastructure;
+import dev.mailroom.model.message.Attachment;
+import dev.mailroom.store.config.MongoIndexes;
+import dev.mailroom.store.message.MessageQuery;
+import dev.mailroom.store.message.MessageQuery.Position;
+import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.StoredMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@WithMailroomInfrastructure
+class MessageRepositoryTest {
+  private static final Instant T = Instant.parse("2026-02-07T12:00:00Z");
+  private MessageRepository messages;
+
+  @BeforeEach
+  void setUp(InfrastructureEndpoints endpoints) {
+    var mongo = StoreFixtures.freshDatabase(endpoints);
+    new MongoIndexes(mongo).ensure().block();
+    messages = new MessageRepository(mongo);
+  }
+
+  private static MessageQuery.Builder query() {
+    return new MessageQuery.Builder("t1", List.of("m1", "m2"));
+  }
+
+  private List<String> ids(MessageQuery query) {
+    return messages.search(query).map(StoredMessage::id).collectList().block();
+  }
+
+  @Test
+  void everyFilterNarrowsTheResult() {
+    Attachment pdf = new Attachment("a1", "q.pdf", "application/pdf", 10, false, null, "k");
+    messages
+        .insert(
+            message("a")
+                .subject("Q1 Project Update")
+                .from("boss@example.com")
+                .receivedAt(T)
+                .labels("INBOX", "IMPORTANT")
+                .build())
+        .block();
+    messages
+        .insert(
+            message("b")
+                .subject("Invoice 42")
+                .from("billing@vendor.com")
+                .to("you@example.com")
+                .receivedAt(T.plusSeconds(60))
+                .read(true)
+                .attachment(pdf)
+                .build())
+        .block();
+    messages
+        .insert(
+            message("c")
+                .mailbox("m2")
+                .subject("Lunch?")
+                .snippet("Résumé attached")
+                .receivedAt(T.plusSeconds(120))
+                .build())
+        .block();
+    messages
+        .insert(message("x").mailbox("other").subject("Invoice elsewhere").receivedAt(T).build())
+        .block();
+    messages
+        .insert(
+            message("y")
+                .tenant("t2")
+                .mailbox("m1")
+                .subject("Invoice of another tenant")
+                .receivedAt(T)
+                .build())
+        .block();
+
+    assertThat(ids(query().build())).containsExactly("c", "b", "a");
+    assertThat(ids(query().text("invoice").build())).containsExactly("b");
+    assertThat(ids(query().text("project update").build())).containsExactly("a");
+    assertThat(ids(query().text("resume").build())).as("accents folded").containsExactly("c");
+    assertThat(ids(query().from("BOSS@example.com").build())).containsExactly("a");
+    assertThat(ids(query().to("you@example.com").build())).containsExactly("b");
+    assertThat(ids(query().subject("voice").build())).as("partial subject").containsExactly("b");
+    assertThat(ids(query().subject("(").build())).as("regex characters are literal").isEmpty();
+    assertThat(ids(query().label("IMPORTANT").build())).containsExactly("a");
+    assertThat(ids(query().unread(true).build())).containsExactly("c", "a");
+    assertThat(ids(query().unread(false).build())).containsExactly("b");
+    assertThat(ids(query().after(T.plusSeconds(30)).build())).containsExactly("c", "b");
+    assertThat(ids(query().before(T.plusSeconds(90)).build())).containsExactly("b", "a");
+    assertThat(ids(query().hasAttachment(true).build())).containsExactly("b");
+    assertThat(messages.count(query().text("invoice").build()).block()).isEqualTo(1);
+  }
+
+  @Test
+  void softDeletedAndForeignMessagesAreInvisible() {
+    messages.insert(message("a").receivedAt(T).build()).block();
+    assertThat(messages.markDeleted("t2", "a", T).block()).isFalse();
+    assertThat(messages.findById("t2", "a").blockOptional()).isEmpty();
+    assertThat(messages.markDeleted("t1", "a", T).block()).isTrue();
+    assertThat(messages.findById("t1", "a").blockOptional()).isEmpty();
+    assertThat(ids(query().build())).isEmpty();
+    assertThat(messages.findByIdIncludingDeleted("t1", "a").block().labels()).contains("TRASH");
+  }
+
+  @Test
+  void modifyAddsAndRemovesLabelsAndReadState() {
+    messages.insert(message("a").labels("INBOX", "UNREAD").build()).block();
+    StoredMessage after =
+        messages.modify("t1", "a", true, List.of("IMPORTANT"), List.of("UNREAD"), T).block();
+    assertThat(after.read()).isTrue();
+    assertThat(after.labels()).containsExactlyInAnyOrder("INBOX", "IMPORTANT");
+    assertThat(messages.modify("t2", "a", true, List.of(), List.of(), T).blockOptional()).isEmpty();
+  }
+
+  @Test
+  void threadsAreReturnedOldestFirst() {
+    messages.insert(message("r").thread("t").receivedAt(T.plusSeconds(10)).build()).block();
+    messages.insert(message("o").thread("t").receivedAt(T).build()).block();
+    messages.insert(message("z").thread("other").receivedAt(T).build()).block();
+    assertThat(
+            messages
+                .findThread("t1", List.of("m1"), "t")
+                .map(StoredMessage::id)
+                .collectList()
+                .block())
+        .containsExactly("o", "r");
+  }
+
+  /** 1,000 messages paged 37 at a time while newer mail keeps arriving: no duplicate, no gap. */
+  @Test
+  void keysetPagesNeitherRepeatNorSkipWhileMailArrives() throws Exception {
+    for (int i = 0; i < 1000; i++) {
+      // Many share a timestamp, so the id must break ties.
+      messages
+          .insert(message(String.format("m%04d", i)).receivedAt(T.plusSeconds(i / 3)).build())
+          .block();
+    }
+    AtomicBoolean paging = new AtomicBoolean(true);
+    AtomicInteger arrived = new AtomicInteger();
+    CompletableFuture<Void> newMail =
+        CompletableFuture.runAsync(
+            () -> {
+              while (paging.get()) {
+                int n = arrived.incrementAndGet();
+                messages
+                    .insert(message("new" + n).receivedAt(T.plusSeconds(100_000 + n)).build())
+                    .block();
+              }
+            });
+    List<String> seen = new ArrayList<>();
+    Position position = null;
+    while (true) {
+      List<StoredMessage> page =
+          messages.search(query().position(position).limit(37).build()).collectList().block();
+      page.forEach(m -> seen.add(m.id()));
+      if (page.size() < 37) {
+        break;
+      }
+      StoredMessage last = page.get(page.size() - 1);
+      position = new Position(last.receivedAt(), last.id());
+    }
+    paging.set(false);
+    newMail.get();
+
+    Set<String> unique = new HashSet<>(seen);
+    assertThat(unique).hasSize(seen.size());
+    List<String> old = seen.stream().filter(id -> id.startsWith("m")).toList();
+    assertThat(old).hasSize(1000);
+    assertThat(arrived.get()).isPositive();
+  }
+}
