@@ -1,5 +1,7 @@
 package dev.mailroom.gateway;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.time.Duration;
@@ -11,10 +13,21 @@ import org.springframework.validation.annotation.Validated;
  * @param adminKey secret for the {@code /admin} API; at least 24 characters
  * @param outboxRelayDelay how long a command may stay unacknowledged before the relay republishes
  *     it
+ * @param publishTimeout how long a request waits for Kafka before leaving its command to the relay
+ * @param sendWait how long a send waits for the worker's outcome before answering with the queued
+ *     message; 0 answers at once
  */
 @Validated
 @ConfigurationProperties("mailroom.gateway")
 public record GatewayProperties(
     @NotBlank @Size(min = 24) String adminKey,
     @DefaultValue("5s") Duration outboxRelayDelay,
-    @DefaultValue("2s") Duration publishTimeout) {}
+    @DefaultValue("2s") Duration publishTimeout,
+    @DefaultValue("2s") Duration sendWait,
+    @DefaultValue @Valid RateLimits rateLimits) {
+
+  /** Per token, for the Email Access API (seed 002: 60 per minute and 300 per hour). */
+  public record RateLimits(
+      @DefaultValue("60") @Min(1) int accessPerMinute,
+      @DefaultValue("300") @Min(1) int accessPerHour) {}
+}

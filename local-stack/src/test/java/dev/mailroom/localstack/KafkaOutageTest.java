@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailroom.gateway.GatewayApplication;
 import dev.mailroom.infra.Ports;
 import dev.mailroom.infra.kafka.KafkaBrokerProcess;
+import dev.mailroom.infra.kafka.TopicTap;
 import dev.mailroom.infra.mail.EmbeddedMailServer;
 import dev.mailroom.infra.mongo.EmbeddedMongo;
 import dev.mailroom.infra.s3.EmbeddedS3;
@@ -71,7 +72,7 @@ class KafkaOutageTest {
           KafkaBrokerProcess.start(
               kafkaDir, Ports.LOOPBACK, kafkaPort, controllerPort, Duration.ofSeconds(60))) {
         awaitStatus(http, "/actuator/health/readiness", 200, Duration.ofSeconds(60));
-        try (EventTap commands = new EventTap(kafka.bootstrapServers(), Topics.COMMANDS_MAILBOX)) {
+        try (TopicTap commands = new TopicTap(kafka.bootstrapServers(), Topics.COMMANDS_MAILBOX)) {
           var record =
               commands.await(
                   r -> commandId.equals(new EnvelopeCodec().decode(r.value()).id()),

@@ -3,6 +3,7 @@ package dev.mailroom.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.infra.LocalInfrastructure;
+import dev.mailroom.infra.kafka.TopicTap;
 import dev.mailroom.localstack.LocalStack.Service;
 import dev.mailroom.model.envelope.ConsumerGroups;
 import dev.mailroom.model.envelope.Envelope;
@@ -88,7 +89,7 @@ class LocalStackSystemTest {
   @Test
   void syncRequestedOverHttpIsConsumedByTheWorkerAndAnsweredWithAnEvent() throws Exception {
     deliver(DemoTenant.BOB, DemoTenant.ALICE, "Hello Alice");
-    try (EventTap events = new EventTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
+    try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
       JsonNode accepted =
           http.expect(202, "POST", "/v1/mailboxes/" + demo.aliceId() + "/sync", demo.token(), null);
       String commandId = accepted.get("commandId").asString();
@@ -214,8 +215,8 @@ class LocalStackSystemTest {
   @Test
   void aPoisonRecordGoesToTheDeadLetterTopicAndTheMailboxKeepsSyncing() throws Exception {
     String dlt = Topics.deadLetterTopic(Topics.COMMANDS_MAILBOX, ConsumerGroups.SYNC_WORKER);
-    try (EventTap deadLetters = new EventTap(stack.endpoints().kafkaBootstrapServers(), dlt);
-        EventTap events = new EventTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS);
+    try (TopicTap deadLetters = new TopicTap(stack.endpoints().kafkaBootstrapServers(), dlt);
+        TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS);
         var producer =
             new KafkaProducer<>(
                 Map.<String, Object>of(

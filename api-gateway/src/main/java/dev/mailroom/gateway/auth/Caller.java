@@ -5,7 +5,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 /** The authenticated token of a request, put on the exchange by {@link AuthenticationFilter}. */
 public record Caller(ApiToken token) {
-  static final String ATTRIBUTE = Caller.class.getName();
+  public static final String ATTRIBUTE = Caller.class.getName();
 
   public String tenantId() {
     return token.tenantId();

@@ -70,6 +70,11 @@ public class MailStoreAutoConfiguration {
   }
 
   @Bean
+  StoreInitializer storeInitializer(MongoIndexes indexes, BlobStore blobs) {
+    return new StoreInitializer(indexes, blobs);
+  }
+
+  @Bean
   CredentialCipher credentialCipher(SecurityProperties security) {
     return new CredentialCipher(security.credentialKey());
   }

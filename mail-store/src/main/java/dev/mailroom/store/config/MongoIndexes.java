@@ -6,28 +6,18 @@ import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.outbox.OutboxRecord;
 import dev.mailroom.store.tenant.Tenant;
 import dev.mailroom.store.token.ApiToken;
-import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * Creates the indexes every query relies on. In the background and retried, because a service must
  * start (and report not-ready) while MongoDB is still unreachable.
  */
 public class MongoIndexes {
-  private static final Logger log = LoggerFactory.getLogger(MongoIndexes.class);
-
   private final ReactiveMongoTemplate mongo;
-  private volatile Disposable running;
 
   public MongoIndexes(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
@@ -96,28 +86,7 @@ public class MongoIndexes {
         .then();
   }
 
-  @EventListener(ApplicationReadyEvent.class)
-  void ensureInBackground() {
-    running =
-        ensure()
-            .retryWhen(
-                Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1))
-                    .maxBackoff(Duration.ofSeconds(30))
-                    .doBeforeRetry(
-                        signal ->
-                            log.warn(
-                                "MongoDB indexes not created yet ({}); retrying",
-                                signal.failure().getMessage())))
-            .subscribe(ignored -> {}, e -> log.error("MongoDB indexes failed", e));
-  }
-
   private Mono<String> index(Class<?> type, Index index) {
     return mongo.indexOps(type).createIndex(index);
-  }
-
-  void stop() {
-    if (running != null) {
-      running.dispose();
-    }
   }
 }

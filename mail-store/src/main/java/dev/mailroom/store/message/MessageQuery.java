@@ -22,6 +22,24 @@ public record MessageQuery(
     Position after,
     int limit) {
 
+  /**
+   * The filters alone, as text: what a page token is bound to. Not the mailboxes, so connecting one
+   * while paging does not invalidate the token.
+   */
+  public String withoutPaging() {
+    return String.join(
+        "|",
+        String.valueOf(text),
+        String.valueOf(from),
+        String.valueOf(to),
+        String.valueOf(subject),
+        String.valueOf(label),
+        String.valueOf(unread),
+        String.valueOf(receivedAfter),
+        String.valueOf(receivedBefore),
+        String.valueOf(hasAttachment));
+  }
+
   /** Where a page ended: the last message's received time and id. */
   public record Position(Instant receivedAt, String id) {}
 

@@ -1,4 +1,4 @@
-package dev.mailroom.localstack;
+package dev.mailroom.infra.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,12 +11,15 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** A plain Kafka consumer in a group of its own: what a test sees on a topic, from the start. */
-final class EventTap implements AutoCloseable {
+/**
+ * A plain Kafka consumer in a group of its own, for tests: what arrives on a topic, from its
+ * beginning.
+ */
+public final class TopicTap implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
 
-  EventTap(String bootstrap, String topic) {
+  public TopicTap(String bootstrap, String topic) {
     consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -32,7 +35,7 @@ final class EventTap implements AutoCloseable {
   }
 
   /** The first record (seen before or polled now) that matches, or an assertion error. */
-  ConsumerRecord<String, byte[]> await(
+  public ConsumerRecord<String, byte[]> await(
       Predicate<ConsumerRecord<String, byte[]>> match, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
@@ -49,7 +52,7 @@ final class EventTap implements AutoCloseable {
   }
 
   /** Everything that arrives within {@code window}, added to what was seen. */
-  List<ConsumerRecord<String, byte[]>> drain(Duration window) {
+  public List<ConsumerRecord<String, byte[]>> drain(Duration window) {
     long deadline = System.nanoTime() + window.toNanos();
     while (System.nanoTime() < deadline) {
       consumer.poll(Duration.ofMillis(200)).forEach(seen::add);

@@ -1,0 +1,555 @@
+package dev.mailroom.gateway.access;
+
+import dev.mailroom.gateway.GatewayProperties;
+import dev.mailroom.gateway.access.AccessGuard.Use;
+import dev.mailroom.gateway.access.AccessRequests.Forward;
+import dev.mailroom.gateway.access.AccessRequests.Modify;
+import dev.mailroom.gateway.access.AccessRequests.Reply;
+import dev.mailroom.gateway.access.AccessRequests.Send;
+import dev.mailroom.gateway.access.AccessRequests.SendResult;
+import dev.mailroom.gateway.auth.Caller;
+import dev.mailroom.gateway.core.IdempotentWrites;
+import dev.mailroom.gateway.core.MessageReads;
+import dev.mailroom.gateway.core.MessageReads.Body;
+import dev.mailroom.gateway.core.MessageWrites;
+import dev.mailroom.gateway.core.OutboundDraft;
+import dev.mailroom.gateway.core.PageTokens;
+import dev.mailroom.gateway.core.PublicIds;
+import dev.mailroom.gateway.core.QueryParams;
+import dev.mailroom.gateway.core.Recipients;
+import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.model.command.SendKind;
+import dev.mailroom.model.message.Direction;
+import dev.mailroom.model.message.Importance;
+import dev.mailroom.model.message.MessageStatus;
+import dev.mailroom.model.message.Participant;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.message.MessageQuery;
+import dev.mailroom.store.message.MessageQuery.Position;
+import dev.mailroom.store.message.StoredMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The Email Access API (seeds 001 and 002) at {@code /api/access/email}: a thin route family over
+ * the shared core. Results span every mailbox the token may use, newest first.
+ */
+@RestController
+@RequestMapping("/api/access/email")
+class AccessEmailController {
+  private static final List<String> BODY_TYPES = List.of("html", "text");
+  private static final List<String> IMPORTANCE = List.of("low", "normal", "high");
+
+  private final AccessGuard guard;
+  private final MessageReads reads;
+  private final MessageWrites writes;
+  private final PageTokens pageTokens;
+  private final IdempotentWrites idempotent;
+  private final GatewayProperties properties;
+
+  AccessEmailController(
+      AccessGuard guard,
+      MessageReads reads,
+      MessageWrites writes,
+      PageTokens pageTokens,
+      IdempotentWrites idempotent,
+      GatewayProperties properties) {
+    this.guard = guard;
+    this.reads = reads;
+    this.writes = writes;
+    this.pageTokens = pageTokens;
+    this.idempotent = idempotent;
+    this.properties = properties;
+  }
+
+  @GetMapping("/messages")
+  Mono<Map<String, Object>> search(
+      @RequestParam MultiValueMap<String, String> params, ServerWebExchange exchange) {
+    Caller caller = Caller.of(exchange);
+    return guard
+        .authorize(caller, Use.READ, "search_emails")
+        .flatMap(
+            mailboxes -> {
+              QueryParams q = new QueryParams(params);
+              int limit = q.integer("limit", 20, 1, 50);
+              boolean includeBody = q.bool("includeBody", false);
+              MessageQuery.Builder query =
+                  new MessageQuery.Builder(
+                          caller.tenantId(), mailboxes.stream().map(Mailbox::id).toList())
+                      .text(q.text("q"))
+                      .from(q.text("from"))
+                      .to(q.text("to"))
+                      .subject(q.text("subject"))
+                      .label(q.text("label"))
+                      .unread(q.bool("unread", null))
+                      .after(q.instant("after"))
+                      .before(q.instant("before"))
+                      .hasAttachment(q.bool("hasAttachment", null));
+              // A page token belongs to one token and one set of filters.
+              String fingerprint =
+                  caller.token().id() + "|" + query.limit(0).build().withoutPaging();
+              String pageToken = q.text("pageToken");
+              Optional<Position> position = Optional.empty();
+              if (pageToken != null) {
+                position = pageTokens.read(pageToken, fingerprint);
+                if (position.isEmpty()) {
+                  q.reject("pageToken", "unknown or expired page token, or filters changed");
+                }
+              }
+              q.orThrow();
+              MessageQuery page = query.position(position.orElse(null)).limit(limit + 1).build();
+              return Mono.zip(reads.search(page).collectList(), reads.count(page))
+                  .flatMap(
+                      result -> {
+                        List<StoredMessage> found = result.getT1();
+                        boolean hasMore = found.size() > limit;
+                        List<StoredMessage> shown = hasMore ? found.subList(0, limit) : found;
+                        StoredMessage last = shown.isEmpty() ? null : shown.get(shown.size() - 1);
+                        return Flux.fromIterable(shown)
+                            .concatMap(
+                                m ->
+                                    includeBody
+                                        ? reads
+                                            .body(m)
+                                            .map(
+                                                body ->
+                                                    EmailViews.email(
+                                                        m,
+                                                        body,
+                                                        true,
+                                                        caller.token().permissions()))
+                                        : Mono.just(
+                                            EmailViews.email(
+                                                m, null, false, caller.token().permissions())))
+                            .collectList()
+                            .map(
+                                emails -> {
+                                  Map<String, Object> response = new LinkedHashMap<>();
+                                  response.put("emails", emails);
+                                  response.put("totalCount", result.getT2());
+                                  response.put("hasMore", hasMore);
+                                  response.put(
+                                      "nextPageToken",
+                                      hasMore
+                                          ? pageTokens.issue(
+                                              new Position(last.receivedAt(), last.id()),
+                                              fingerprint)
+                                          : null);
+                                  Map<String, Object> accessInfo =
+                                      EmailViews.accessInfo(caller.token().permissions());
+                                  if (accessInfo != null) {
+                                    response.put("accessInfo", accessInfo);
+                                  }
+                                  return response;
+                                });
+                      });
+            });
+  }
+
+  @GetMapping("/messages/{emailId}")
+  Mono<Map<String, Object>> get(
+      @PathVariable String emailId,
+      @RequestParam MultiValueMap<String, String> params,
+      ServerWebExchange exchange) {
+    Caller caller = Caller.of(exchange);
+    return guard
+        .authorize(caller, Use.READ, "view_email")
+        .flatMap(
+            mailboxes -> {
+              QueryParams q = new QueryParams(params);
+              boolean includeBody = q.bool("includeBody", true);
+              q.orThrow();
+              return reads
+                  .find(caller.tenantId(), mailboxes, emailId)
+                  .flatMap(
+                      m ->
+                          (includeBody ? reads.body(m) : Mono.just(new Body(null, null)))
+                              .map(
+                                  body ->
+                                      withAccessInfo(
+                                          EmailViews.email(
+                                              m, body, true, caller.token().permissions()),
+                                          caller)));
+            });
+  }
+
+  @GetMapping("/threads/{threadId}")
+  Mono<Map<String, Object>> thread(@PathVariable String threadId, ServerWebExchange exchange) {
+    Caller caller = Caller.of(exchange);
+    return guard
+        .authorize(caller, Use.READ, "view_thread")
+        .flatMap(mailboxes -> reads.thread(caller.tenantId(), mailboxes, threadId))
+        .flatMap(
+            messages ->
+                Flux.fromIterable(messages)
+                    .concatMap(reads::body)
+                    .collectList()
+                    .map(
+                        bodies ->
+                            withAccessInfo(
+                                EmailViews.thread(messages, bodies, caller.token().permissions()),
+                                caller)));
+  }
+
+  @PostMapping("/messages/send")
+  Mono<ResponseEntity<String>> send(@RequestBody Send request, ServerWebExchange exchange) {
+    Caller caller = Caller.of(exchange);
+    return idempotent.execute(
+        exchange,
+        caller,
+        request,
+        () ->
+            guard
+                .authorize(caller, Use.SEND, "send_email")
+                .flatMap(
+                    sendable -> {
+                      Recipients.check()
+                          .participants("to", request.to(), true)
+                          .participants("cc", request.cc(), false)
+                          .participants("bcc", request.bcc(), false)
+                          .headerText("subject", request.subject(), true, Recipients.MAX_SUBJECT)
+                          .require("body", request.body())
+                          .oneOf("bodyType", request.bodyType(), BODY_TYPES)
+                          .oneOf("importance", request.importance(), IMPORTANCE)
+                          .orThrow();
+                      Mailbox from = chooseSender(sendable, request);
+                      OutboundDraft draft =
+                          draft(
+                              request.to(),
+                              request.cc(),
+                              request.bcc(),
+                              request.subject(),
+                              request.body(),
+                              request.bodyType(),
+                              request.importance(),
+                              List.of());
+                      return sendAndAnswer(from, draft, SendKind.NEW, null, exchange);
+                    }));
+  }
+
+  @PostMapping("/messages/{emailId}/reply")
+  Mono<ResponseEntity<String>> reply(
+      @PathVariable String emailId, @RequestBody Reply request, ServerWebExchange exchange) {
+    Caller caller = Caller.of(exchange);
+    return idempotent.execute(
+        exchange,
+        caller,
+        List.of(emailId, request),
+        () ->
+            guard
+                .authorize(caller, Use.SEND, "reply_to_email")
+                .zipWith(guard.authorize(caller, Use.READ))
+                .flatMap(
+                    usable -> {
+                      Recipients.check()
+                          .require("body", request.body())
+                          .oneOf("bodyType", request.bodyType(), BODY_TYPES)
+                          .orThrow();
+                      return reads
+                          .find(caller.tenantId(), usable.getT2(), emailId)
+                          .flatMap(
+                              original -> {
+                                Mailbox mailbox = sendingMailboxOf(original, usable.getT1());
+                                boolean all = Boolean.TRUE.equals(request.replyAll());
+                                List<Participant> to =
+                                    replyRecipients(original, mailbox, all, true);
+                                List<Participant> cc =
+                                    all
+                                        ? replyRecipients(original, mailbox, true, false)
+                                        : List.of();
+                                OutboundDraft draft =
+                                    draft(
+                                        to,
+                                        cc,
+                                        List.of(),
+                                        prefixed("Re: ", original.subject(), "re:"),
+                                        request.body(),
+                                        request.bodyType(),
+                                        null,
+                                        List.of());
+                                return sendAndAnswer(
+                                    mailbox,
+                                    draft,
+                                    all ? SendKind.REPLY_ALL : SendKind.REPLY,
+                                    original,
+                                    exchange);
+                              });
+                    }));
+  }
+
+  @PostMapping("/messages/{emailId}/forward")
+  Mono<ResponseEntity<String>> forward(
+      @PathVariable String emailId, @RequestBody Forward request, ServerWebExchange exchange) {
+    Caller caller = Caller.of(exchange);
+    return idempotent.execute(
+        exchange,
+        caller,
+        List.of(emailId, request),
+        () ->
+            guard
+                .authorize(caller, Use.SEND, "forward_email")
+                .zipWith(guard.authorize(caller, Use.READ))
+                .flatMap(
+                    usable -> {
+                      Recipients.check()
+                          .participants("to", request.to(), true)
+                          .participants("cc", request.cc(), false)
+                          .oneOf("bodyType", request.bodyType(), BODY_TYPES)
+                          .orThrow();
+                      return reads
+                          .find(caller.tenantId(), usable.getT2(), emailId)
+                          .flatMap(
+                              original -> {
+                                Mailbox mailbox = sendingMailboxOf(original, usable.getT1());
+                                OutboundDraft draft =
+                                    draft(
+                                        request.to(),
+                                        request.cc(),
+                                        List.of(),
+                                        forwardSubject(original.subject()),
+                                        request.body(),
+                                        request.bodyType(),
+                                        null,
+                                        original.attachments());
+                                return sendAndAnswer(
+                                    mailbox, draft, SendKind.FORWARD, original, exchange);
+                              });
+                    }));
+  }
+
+  @DeleteMapping("/messages/{emailId}")
+  Mono<ResponseEntity<String>> delete(@PathVariable String emailId, ServerWebExchange exchange) {
+    Caller caller = Caller.of(exchange);
+    return idempotent.execute(
+        exchange,
+        caller,
+        emailId,
+        () ->
+            guard
+                .authorize(caller, Use.READ, "delete_email")
+                .flatMap(mailboxes -> reads.find(caller.tenantId(), mailboxes, emailId))
+                .flatMap(m -> writes.delete(m, exchange.getRequest().getId()))
+                .then(Mono.just(ResponseEntity.noContent().build())));
+  }
+
+  @PatchMapping("/messages/{emailId}")
+  Mono<ResponseEntity<String>> modify(
+      @PathVariable String emailId, @RequestBody Modify request, ServerWebExchange exchange) {
+    Caller caller = Caller.of(exchange);
+    List<String> operations = new ArrayList<>();
+    if (request.markAsRead() != null) {
+      operations.add("mark_as_read");
+    }
+    boolean labels = notEmpty(request.addLabels()) || notEmpty(request.removeLabels());
+    if (labels) {
+      operations.add("apply_labels");
+    }
+    return idempotent.execute(
+        exchange,
+        caller,
+        List.of(emailId, request),
+        () ->
+            guard
+                .authorize(caller, Use.READ, operations.toArray(String[]::new))
+                .flatMap(
+                    mailboxes -> {
+                      if (operations.isEmpty()) {
+                        return Mono.error(
+                            ApiException.badRequest(
+                                "body", "give markAsRead, addLabels or removeLabels"));
+                      }
+                      Recipients.Check check = Recipients.check();
+                      labelsOf(request.addLabels())
+                          .forEach(l -> check.headerText("addLabels", l, true, 255));
+                      labelsOf(request.removeLabels())
+                          .forEach(l -> check.headerText("removeLabels", l, true, 255));
+                      check.orThrow();
+                      return reads
+                          .find(caller.tenantId(), mailboxes, emailId)
+                          .flatMap(
+                              m ->
+                                  writes.modify(
+                                      m,
+                                      request.markAsRead(),
+                                      labelsOf(request.addLabels()),
+                                      labelsOf(request.removeLabels()),
+                                      exchange.getRequest().getId()))
+                          .map(
+                              updated ->
+                                  ResponseEntity.ok(
+                                      EmailViews.email(
+                                          updated, null, true, caller.token().permissions())));
+                    }));
+  }
+
+  private Mono<ResponseEntity<?>> sendAndAnswer(
+      Mailbox mailbox,
+      OutboundDraft draft,
+      SendKind kind,
+      StoredMessage original,
+      ServerWebExchange exchange) {
+    return writes
+        .send(mailbox, draft, kind, original, exchange.getRequest().getId())
+        .flatMap(queued -> writes.awaitOutcome(queued, properties.sendWait()))
+        .map(
+            m -> {
+              boolean failed =
+                  m.status() == MessageStatus.FAILED || m.status() == MessageStatus.REJECTED;
+              return ResponseEntity.ok(
+                  new SendResult(
+                      !failed,
+                      PublicIds.of(m.provider(), m.id()),
+                      PublicIds.of(m.provider(), m.threadId()),
+                      failed ? m.statusReason() : null));
+            });
+  }
+
+  /** connectionId, then sendFrom, then the default mailbox, then the first one. */
+  private static Mailbox chooseSender(List<Mailbox> sendable, Send request) {
+    if (request.connectionId() != null) {
+      return sendable.stream()
+          .filter(m -> m.connectionId() == request.connectionId())
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  ApiException.badRequest(
+                      "connectionId", "no send-enabled connection " + request.connectionId()));
+    }
+    if (request.sendFrom() != null) {
+      return sendable.stream()
+          .filter(m -> m.address().equalsIgnoreCase(request.sendFrom().strip()))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  ApiException.badRequest(
+                      "sendFrom", "no send-enabled connection for " + request.sendFrom()));
+    }
+    return sendable.stream().filter(Mailbox::defaultMailbox).findFirst().orElse(sendable.get(0));
+  }
+
+  private static Mailbox sendingMailboxOf(StoredMessage original, List<Mailbox> sendable) {
+    return sendable.stream()
+        .filter(m -> m.id().equals(original.mailboxId()))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    HttpStatus.UNPROCESSABLE_ENTITY,
+                    "NO_EMAIL_PROVIDER",
+                    "The mailbox of this email is not connected for sending"));
+  }
+
+  /**
+   * Reply goes to the sender (or, for our own sent mail, its recipients); reply-all also copies the
+   * original To and Cc, never the sending mailbox itself, and nobody twice.
+   */
+  static List<Participant> replyRecipients(
+      StoredMessage original, Mailbox self, boolean all, boolean primary) {
+    boolean ours = original.direction() == Direction.OUTBOUND;
+    List<Participant> candidates = new ArrayList<>();
+    if (primary) {
+      if (ours) {
+        candidates.addAll(orEmpty(original.to()));
+      } else if (original.from() != null) {
+        candidates.add(original.from());
+      }
+      if (all && !ours) {
+        candidates.addAll(orEmpty(original.to()));
+      }
+    } else {
+      candidates.addAll(orEmpty(original.cc()));
+    }
+    LinkedHashSet<String> seen = new LinkedHashSet<>();
+    seen.add(self.address().toLowerCase(Locale.ROOT));
+    if (!primary) {
+      // Whoever is already in To is not copied again.
+      replyRecipients(original, self, all, true)
+          .forEach(p -> seen.add(p.email().toLowerCase(Locale.ROOT)));
+    }
+    List<Participant> result = new ArrayList<>();
+    for (Participant p : candidates) {
+      if (seen.add(p.email().toLowerCase(Locale.ROOT))) {
+        result.add(p);
+      }
+    }
+    return result;
+  }
+
+  static String prefixed(String prefix, String subject, String... already) {
+    String s = subject == null ? "" : subject.strip();
+    for (String a : already) {
+      if (s.toLowerCase(Locale.ROOT).startsWith(a)) {
+        return s;
+      }
+    }
+    return prefix + s;
+  }
+
+  private static String forwardSubject(String subject) {
+    return prefixed("Fwd: ", subject, "fwd:", "fw:");
+  }
+
+  private static OutboundDraft draft(
+      List<Participant> to,
+      List<Participant> cc,
+      List<Participant> bcc,
+      String subject,
+      String body,
+      String bodyType,
+      String importance,
+      List<dev.mailroom.model.message.Attachment> attachments) {
+    boolean text = "text".equals(bodyType);
+    return new OutboundDraft(
+        to,
+        orEmpty(cc),
+        orEmpty(bcc),
+        subject,
+        text ? body : null,
+        text || body == null ? null : body,
+        importance == null
+            ? Importance.NORMAL
+            : Importance.valueOf(importance.toUpperCase(Locale.ROOT)),
+        null,
+        attachments == null ? List.of() : attachments);
+  }
+
+  private static Map<String, Object> withAccessInfo(Map<String, Object> view, Caller caller) {
+    Map<String, Object> info = EmailViews.accessInfo(caller.token().permissions());
+    if (info != null) {
+      view.put("accessInfo", info);
+    }
+    return view;
+  }
+
+  private static boolean notEmpty(List<String> list) {
+    return list != null && !list.isEmpty();
+  }
+
+  private static List<String> labelsOf(List<String> list) {
+    return list == null ? List.of() : list;
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

@@ -1,0 +1,132 @@
+package dev.mailroom.gateway.access;
+
+import dev.mailroom.gateway.core.MessageReads.Body;
+import dev.mailroom.gateway.core.PublicIds;
+import dev.mailroom.model.message.Attachment;
+import dev.mailroom.model.message.Participant;
+import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.token.TokenPermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The Email and Thread objects of seed 002, field for field. A token with {@code
+ * visibleEmailFields} sees only those fields (plus {@code id}): the others are absent, not null.
+ */
+final class EmailViews {
+  private EmailViews() {}
+
+  static Map<String, Object> email(
+      StoredMessage m, Body body, boolean withAttachments, TokenPermissions permissions) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("id", PublicIds.of(m.provider(), m.id()));
+    view.put("threadId", PublicIds.of(m.provider(), m.threadId()));
+    view.put("subject", m.subject());
+    view.put("from", m.from());
+    view.put("to", emptyAsNull(m.to()));
+    view.put("cc", emptyAsNull(m.cc()));
+    view.put("bcc", emptyAsNull(m.bcc()));
+    view.put("bodyPreview", m.snippet());
+    view.put("body", body == null ? null : body.content());
+    view.put("bodyType", body == null ? null : body.type());
+    view.put("sentAt", m.sentAt());
+    view.put("receivedAt", m.receivedAt());
+    view.put("isRead", m.read());
+    view.put("hasAttachments", m.hasAttachments());
+    view.put("attachments", withAttachments ? attachments(m.attachments()) : null);
+    view.put("labels", m.labels());
+    view.put(
+        "importance",
+        m.importance() == null ? null : m.importance().name().toLowerCase(Locale.ROOT));
+    view.put("provider", m.provider().name());
+    return visible(view, permissions);
+  }
+
+  static Map<String, Object> thread(
+      List<StoredMessage> messages, List<Body> bodies, TokenPermissions permissions) {
+    StoredMessage first = messages.get(0);
+    List<Map<String, Object>> emails = new ArrayList<>();
+    LinkedHashSet<String> participants = new LinkedHashSet<>();
+    Instant last = null;
+    for (int i = 0; i < messages.size(); i++) {
+      StoredMessage m = messages.get(i);
+      emails.add(email(m, bodies.get(i), true, permissions));
+      if (m.from() != null) {
+        participants.add(m.from().email().toLowerCase(Locale.ROOT));
+      }
+      for (List<Participant> list : List.of(nonNull(m.to()), nonNull(m.cc()))) {
+        list.forEach(p -> participants.add(p.email().toLowerCase(Locale.ROOT)));
+      }
+      if (last == null || (m.receivedAt() != null && m.receivedAt().isAfter(last))) {
+        last = m.receivedAt();
+      }
+    }
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("id", PublicIds.of(first.provider(), first.threadId()));
+    view.put("subject", first.subject());
+    view.put("messages", emails);
+    view.put("messageCount", messages.size());
+    view.put("participants", participants.stream().map(email -> Map.of("email", email)).toList());
+    view.put("lastMessageAt", last);
+    view.put("provider", first.provider().name());
+    return view;
+  }
+
+  /** Present only when the token is restricted; seed 002 omits it otherwise. */
+  static Map<String, Object> accessInfo(TokenPermissions permissions) {
+    Map<String, Object> info = new LinkedHashMap<>();
+    if (!permissions.visibleEmailFields().isEmpty()) {
+      info.put("visibleEmailFields", permissions.visibleEmailFields());
+    }
+    if (!permissions.mailboxIds().isEmpty()) {
+      info.put("mailboxIds", permissions.mailboxIds());
+    }
+    if (!permissions.allowedEmailOperations().containsAll(TokenPermissions.EMAIL_OPERATIONS)) {
+      info.put(
+          "allowedEmailOperations",
+          permissions.allowedEmailOperations().stream().sorted().toList());
+    }
+    return info.isEmpty() ? null : info;
+  }
+
+  private static Map<String, Object> visible(
+      Map<String, Object> view, TokenPermissions permissions) {
+    List<String> fields = permissions.visibleEmailFields();
+    if (fields == null || fields.isEmpty()) {
+      return view;
+    }
+    view.keySet().removeIf(field -> !field.equals("id") && !fields.contains(field));
+    return view;
+  }
+
+  private static List<Map<String, Object>> attachments(List<Attachment> attachments) {
+    if (attachments == null) {
+      return List.of();
+    }
+    return attachments.stream()
+        .map(
+            a -> {
+              Map<String, Object> view = new LinkedHashMap<>();
+              view.put("id", a.id());
+              view.put("name", a.filename());
+              view.put("contentType", a.contentType());
+              view.put("size", a.size());
+              view.put("isInline", a.inline());
+              return view;
+            })
+        .toList();
+  }
+
+  private static <T> List<T> emptyAsNull(List<T> list) {
+    return list == null || list.isEmpty() ? null : list;
+  }
+
+  private static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.mailroom.gateway.core;
+
+import dev.mailroom.gateway.auth.Caller;
+import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.store.idempotency.IdempotencyRecord;
+import dev.mailroom.store.idempotency.IdempotencyRepository;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.function.Supplier;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code Idempotency-Key} for every write of every route family: the first request with a key runs
+ * and its answer is stored; a retry with the same key and body gets that answer again (marked
+ * {@code Idempotent-Replayed}); the same key with another body is a 409. Concurrent duplicates wait
+ * for the first to finish instead of running twice.
+ */
+@Component
+public class IdempotentWrites {
+  public static final String HEADER = "Idempotency-Key";
+  private static final Duration KEEP = Duration.ofHours(24);
+  private static final Duration WAIT_FOR_FIRST = Duration.ofSeconds(15);
+
+  private final IdempotencyRepository keys;
+  private final JsonMapper json;
+  private final Clock clock = Clock.systemUTC();
+
+  public IdempotentWrites(IdempotencyRepository keys, JsonMapper json) {
+    this.keys = keys;
+    this.json = json;
+  }
+
+  public Mono<ResponseEntity<String>> execute(
+      ServerWebExchange exchange,
+      Caller caller,
+      Object request,
+      Supplier<Mono<ResponseEntity<?>>> action) {
+    String key = exchange.getRequest().getHeaders().getFirst(HEADER);
+    if (key == null) {
+      return action.get().map(this::serialized);
+    }
+    if (key.isBlank() || key.length() > 255) {
+      return Mono.error(ApiException.badRequest(HEADER, "must be 1 to 255 characters"));
+    }
+    String hash =
+        sha256(
+            exchange.getRequest().getMethod().name()
+                + " "
+                + exchange.getRequest().getPath().value()
+                + "\n"
+                + json.writeValueAsString(request));
+    Instant now = clock.instant();
+    IdempotencyRecord claim =
+        new IdempotencyRecord(
+            IdempotencyRecord.idOf(caller.tenantId(), key),
+            caller.tenantId(),
+            hash,
+            false,
+            0,
+            null,
+            now,
+            now.plus(KEEP));
+    return keys.claim(claim)
+        .flatMap(
+            won ->
+                won
+                    ? action
+                        .get()
+                        .map(this::serialized)
+                        .flatMap(
+                            response ->
+                                keys.complete(
+                                        caller.tenantId(),
+                                        key,
+                                        response.getStatusCode().value(),
+                                        response.getBody())
+                                    .thenReturn(response))
+                        // Nothing durable happened: give the key back so a retry can run.
+                        .onErrorResume(
+                            e -> keys.release(caller.tenantId(), key).then(Mono.error(e)))
+                    : replay(caller, key, hash));
+  }
+
+  private Mono<ResponseEntity<String>> replay(Caller caller, String key, String hash) {
+    return keys.find(caller.tenantId(), key)
+        .switchIfEmpty(Mono.error(new KeyInFlight()))
+        .flatMap(
+            record -> {
+              if (!record.requestHash().equals(hash)) {
+                return Mono.error(
+                    new ApiException(
+                        HttpStatus.CONFLICT,
+                        "IDEMPOTENCY_KEY_REUSED",
+                        "This Idempotency-Key was used with a different request"));
+              }
+              if (!record.completed()) {
+                return Mono.error(new KeyInFlight());
+              }
+              ResponseEntity.BodyBuilder builder =
+                  ResponseEntity.status(record.status()).header("Idempotent-Replayed", "true");
+              ResponseEntity<String> answer =
+                  record.responseBody() == null
+                      ? builder.<String>build()
+                      : builder.contentType(MediaType.APPLICATION_JSON).body(record.responseBody());
+              return Mono.just(answer);
+            })
+        .retryWhen(
+            Retry.fixedDelay(WAIT_FOR_FIRST.toMillis() / 100, Duration.ofMillis(100))
+                .filter(KeyInFlight.class::isInstance)
+                .onRetryExhaustedThrow(
+                    (spec, signal) ->
+                        new ApiException(
+                            HttpStatus.CONFLICT,
+                            "IDEMPOTENCY_KEY_IN_USE",
+                            "A request with this Idempotency-Key is still being processed")));
+  }
+
+  private ResponseEntity<String> serialized(ResponseEntity<?> response) {
+    Object body = response.getBody();
+    ResponseEntity.BodyBuilder builder =
+        ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders());
+    return body == null
+        ? builder.<String>build()
+        : builder.contentType(MediaType.APPLICATION_JSON).body(json.writeValueAsString(body));
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final class KeyInFlight extends RuntimeException {
+    KeyInFlight() {
+      super(null, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.mailroom.gateway.core;
+
+import dev.mailroom.gateway.auth.Caller;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxRepository;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/** Which of its tenant's mailboxes a token may read from or send from. */
+@Component
+public class MailboxAccess {
+  private final MailboxRepository mailboxes;
+
+  public MailboxAccess(MailboxRepository mailboxes) {
+    this.mailboxes = mailboxes;
+  }
+
+  public Mono<List<Mailbox>> readable(Caller caller) {
+    return visible(caller).map(all -> all.stream().filter(Mailbox::readEnabled).toList());
+  }
+
+  public Mono<List<Mailbox>> sendable(Caller caller) {
+    return visible(caller).map(all -> all.stream().filter(Mailbox::sendEnabled).toList());
+  }
+
+  private Mono<List<Mailbox>> visible(Caller caller) {
+    List<String> scope = caller.token().permissions().mailboxIds();
+    return mailboxes
+        .findByTenant(caller.tenantId())
+        .filter(m -> scope == null || scope.isEmpty() || scope.contains(m.id()))
+        .collectList();
+  }
+}

@@ -1,0 +1,248 @@
+package dev.mailroom.gateway.core;
+
+import dev.mailroom.gateway.command.CommandSubmitter;
+import dev.mailroom.model.command.DeleteMessage;
+import dev.mailroom.model.command.ModifyMessages;
+import dev.mailroom.model.command.SendKind;
+import dev.mailroom.model.command.SendMessage;
+import dev.mailroom.model.envelope.Ids;
+import dev.mailroom.model.message.Direction;
+import dev.mailroom.model.message.MessageStatus;
+import dev.mailroom.model.message.Participant;
+import dev.mailroom.store.blob.BlobKeys;
+import dev.mailroom.store.blob.BlobStore;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.SearchTokens;
+import dev.mailroom.store.message.StoredMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The write side every route family shares. Each write is durable before it returns: bodies in S3,
+ * then the message record, then its command in the outbox (see ADR 4).
+ */
+@Component
+public class MessageWrites {
+  private static final int SNIPPET = 200;
+
+  private final MessageRepository messages;
+  private final BlobStore blobs;
+  private final CommandSubmitter commands;
+  private final Clock clock = Clock.systemUTC();
+
+  public MessageWrites(MessageRepository messages, BlobStore blobs, CommandSubmitter commands) {
+    this.messages = messages;
+    this.blobs = blobs;
+    this.commands = commands;
+  }
+
+  /** Records an outbound message as {@code queued} and queues its send. */
+  public Mono<StoredMessage> send(
+      Mailbox mailbox,
+      OutboundDraft draft,
+      SendKind kind,
+      StoredMessage original,
+      String correlationId) {
+    String id = Ids.newId("msg");
+    Instant now = now();
+    String textKey =
+        draft.textBody() == null ? null : BlobKeys.textBody(mailbox.tenantId(), mailbox.id(), id);
+    String htmlKey =
+        draft.htmlBody() == null ? null : BlobKeys.htmlBody(mailbox.tenantId(), mailbox.id(), id);
+    boolean answers = original != null && kind != SendKind.FORWARD;
+    List<String> references = new ArrayList<>();
+    if (answers) {
+      references.addAll(original.references() == null ? List.of() : original.references());
+      references.add(original.rfcMessageId());
+    }
+    Participant from = new Participant(mailbox.address(), mailbox.displayName());
+    String preview =
+        snippet(draft.textBody() != null ? draft.textBody() : Html.toText(draft.htmlBody()));
+    List<String> toEmails = emails(draft.to());
+    StoredMessage message =
+        new StoredMessage(
+            id,
+            mailbox.tenantId(),
+            mailbox.id(),
+            mailbox.provider(),
+            StoredMessage.pendingProviderId(id),
+            original != null ? original.threadId() : Ids.newId("thr"),
+            "<" + id + "@" + domain(mailbox.address()) + ">",
+            answers ? original.rfcMessageId() : null,
+            references,
+            draft.subject(),
+            from,
+            draft.to(),
+            draft.cc(),
+            draft.bcc(),
+            mailbox.address().toLowerCase(Locale.ROOT),
+            toEmails,
+            Stream.of(
+                    List.of(mailbox.address().toLowerCase(Locale.ROOT)),
+                    toEmails,
+                    emails(draft.cc()),
+                    emails(draft.bcc()))
+                .flatMap(List::stream)
+                .distinct()
+                .toList(),
+            preview,
+            textKey,
+            htmlKey,
+            null,
+            now,
+            now,
+            true,
+            draft.labels() == null ? List.of("SENT") : withSent(draft.labels()),
+            draft.importance(),
+            !draft.attachments().isEmpty(),
+            draft.attachments(),
+            Direction.OUTBOUND,
+            MessageStatus.QUEUED,
+            null,
+            SearchTokens.of(
+                draft.subject(),
+                mailbox.address(),
+                mailbox.displayName(),
+                String.join(" ", toEmails),
+                preview),
+            now,
+            now,
+            null);
+    Mono<Void> bodies =
+        Mono.when(
+            textKey == null
+                ? Mono.empty()
+                : blobs.put(textKey, utf8(draft.textBody()), "text/plain; charset=utf-8"),
+            htmlKey == null
+                ? Mono.empty()
+                : blobs.put(htmlKey, utf8(draft.htmlBody()), "text/html; charset=utf-8"));
+    SendMessage command =
+        new SendMessage(
+            Ids.newId("cmd"),
+            mailbox.tenantId(),
+            mailbox.id(),
+            id,
+            kind,
+            original == null ? null : original.id(),
+            draft.to(),
+            draft.cc(),
+            draft.bcc(),
+            draft.subject(),
+            draft.textBody(),
+            draft.htmlBody(),
+            draft.importance(),
+            message.labels(),
+            draft.attachments(),
+            now);
+    return bodies
+        .then(messages.insert(message))
+        .flatMap(saved -> commands.submit(command, correlationId).thenReturn(saved));
+  }
+
+  /**
+   * The message once the worker has sent or failed it, or as it still is after {@code wait}: route
+   * families that answer a send synchronously use this.
+   */
+  public Mono<StoredMessage> awaitOutcome(StoredMessage queued, Duration wait) {
+    if (wait.isZero() || wait.isNegative()) {
+      return Mono.just(queued);
+    }
+    return Mono.defer(() -> messages.findByIdIncludingDeleted(queued.tenantId(), queued.id()))
+        .filter(m -> m.status() != MessageStatus.QUEUED && m.status() != MessageStatus.SENDING)
+        .repeatWhenEmpty(
+            attempts ->
+                attempts
+                    .delayElements(Duration.ofMillis(100))
+                    .take(Math.max(1, wait.toMillis() / 100)))
+        .defaultIfEmpty(queued);
+  }
+
+  /** Applies read state and labels at once and queues the change for the provider. */
+  public Mono<StoredMessage> modify(
+      StoredMessage message,
+      Boolean markAsRead,
+      List<String> add,
+      List<String> remove,
+      String correlationId) {
+    return messages
+        .modify(message.tenantId(), message.id(), markAsRead, add, remove, now())
+        .flatMap(
+            updated ->
+                commands
+                    .submit(
+                        new ModifyMessages(
+                            Ids.newId("cmd"),
+                            message.tenantId(),
+                            message.mailboxId(),
+                            List.of(message.id()),
+                            markAsRead,
+                            add == null ? List.of() : add,
+                            remove == null ? List.of() : remove,
+                            now()),
+                        correlationId)
+                    .thenReturn(updated));
+  }
+
+  /** Soft delete: gone from reads at once; the provider moves it to Trash through a command. */
+  public Mono<Void> delete(StoredMessage message, String correlationId) {
+    return messages
+        .markDeleted(message.tenantId(), message.id(), now())
+        .flatMap(
+            deleted ->
+                commands.submit(
+                    new DeleteMessage(
+                        Ids.newId("cmd"),
+                        message.tenantId(),
+                        message.mailboxId(),
+                        message.id(),
+                        now()),
+                    correlationId))
+        .then();
+  }
+
+  // MongoDB keeps milliseconds; truncating keeps responses equal to what is read back later.
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static List<String> withSent(List<String> labels) {
+    List<String> all = new ArrayList<>(labels);
+    if (!all.contains("SENT")) {
+      all.add("SENT");
+    }
+    return all;
+  }
+
+  private static List<String> emails(List<Participant> participants) {
+    return participants == null
+        ? List.of()
+        : participants.stream().map(p -> p.email().toLowerCase(Locale.ROOT)).toList();
+  }
+
+  private static String domain(String address) {
+    int at = address.lastIndexOf('@');
+    return at < 0 ? "mailroom.local" : address.substring(at + 1);
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String snippet(String text) {
+    if (text == null) {
+      return null;
+    }
+    String collapsed = text.replaceAll("\\s+", " ").strip();
+    return collapsed.length() <= SNIPPET ? collapsed : collapsed.substring(0, SNIPPET);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.mailroom.gateway.core;
+
+import dev.mailroom.model.message.ProviderKind;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Provider-prefixed public ids ({@code imap:msg_ab12}, {@code google:...}): the prefix names the
+ * provider, the rest is our own id, so a request routes without a lookup. Anything malformed is
+ * simply not found.
+ */
+public final class PublicIds {
+  private static final Pattern LOCAL = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
+  private PublicIds() {}
+
+  public record Parsed(ProviderKind provider, String id) {}
+
+  public static String of(ProviderKind provider, String id) {
+    return id == null ? null : provider.prefix() + ":" + id;
+  }
+
+  public static Optional<Parsed> parse(String publicId) {
+    if (publicId == null) {
+      return Optional.empty();
+    }
+    int colon = publicId.indexOf(':');
+    if (colon <= 0) {
+      return Optional.empty();
+    }
+    String local = publicId.substring(colon + 1);
+    if (!LOCAL.matcher(local).matches()) {
+      return Optional.empty();
+    }
+    return ProviderKind.ofPrefix(publicId.substring(0, colon)).map(kind -> new Parsed(kind, local));
+  }
+}

@@ -1,0 +1,97 @@
+package dev.mailroom.gateway.core;
+
+import dev.mailroom.gateway.error.ApiError;
+import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.model.message.Participant;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Validation every route family applies before anything is queued: addresses must parse as one RFC
+ * 5322 mailbox each, and no value that ends up in a header may carry CR, LF or other control
+ * characters (header injection).
+ */
+public final class Recipients {
+  private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029]");
+  public static final int MAX_SUBJECT = 998;
+
+  private Recipients() {}
+
+  /** Collects field errors; throws one 400 listing all of them. */
+  public static final class Check {
+    private final List<ApiError.FieldError> errors = new ArrayList<>();
+
+    public Check participants(String field, List<Participant> participants, boolean required) {
+      if (participants == null || participants.isEmpty()) {
+        if (required) {
+          errors.add(new ApiError.FieldError(field, "at least one recipient is required"));
+        }
+        return this;
+      }
+      for (int i = 0; i < participants.size(); i++) {
+        Participant p = participants.get(i);
+        String at = field + "[" + i + "]";
+        if (p == null || p.email() == null || !validAddress(p.email())) {
+          errors.add(new ApiError.FieldError(at + ".email", "not a valid email address"));
+        } else if (p.name() != null && CONTROL.matcher(p.name()).find()) {
+          errors.add(new ApiError.FieldError(at + ".name", "must not contain control characters"));
+        }
+      }
+      return this;
+    }
+
+    public Check headerText(String field, String value, boolean required, int max) {
+      if (value == null) {
+        if (required) {
+          errors.add(new ApiError.FieldError(field, "is required"));
+        }
+      } else if (CONTROL.matcher(value).find()) {
+        errors.add(new ApiError.FieldError(field, "must not contain control characters"));
+      } else if (value.length() > max) {
+        errors.add(new ApiError.FieldError(field, "must be at most " + max + " characters"));
+      }
+      return this;
+    }
+
+    public Check require(String field, Object value) {
+      if (value == null) {
+        errors.add(new ApiError.FieldError(field, "is required"));
+      }
+      return this;
+    }
+
+    public Check oneOf(String field, String value, List<String> allowed) {
+      if (value != null && !allowed.contains(value)) {
+        errors.add(new ApiError.FieldError(field, "must be one of " + allowed));
+      }
+      return this;
+    }
+
+    public void orThrow() {
+      if (!errors.isEmpty()) {
+        throw new ApiException(
+            HttpStatus.BAD_REQUEST, "INVALID_REQUEST", "Invalid request", errors);
+      }
+    }
+  }
+
+  public static Check check() {
+    return new Check();
+  }
+
+  static boolean validAddress(String email) {
+    if (CONTROL.matcher(email).find()) {
+      return false;
+    }
+    try {
+      InternetAddress address = new InternetAddress(email, true);
+      return address.getAddress().equals(email.strip()) && email.contains("@");
+    } catch (AddressException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package dev.mailroom.gateway;
+
+import dev.mailroom.infra.junit.TestInfrastructure;
+import dev.mailroom.model.message.Attachment;
+import dev.mailroom.model.message.Direction;
+import dev.mailroom.model.message.Importance;
+import dev.mailroom.model.message.MessageStatus;
+import dev.mailroom.model.message.Participant;
+import dev.mailroom.model.message.ProviderKind;
+import dev.mailroom.runtime.config.MailroomServices;
+import dev.mailroom.store.blob.BlobKeys;
+import dev.mailroom.store.blob.BlobStore;
+import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.SearchTokens;
+import dev.mailroom.store.message.StoredMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * One real gateway per test JVM on the shared test infrastructure, and helpers that set up tenants,
+ * mailboxes and tokens through the admin API and messages through the store (mail normally arrives
+ * by sync).
+ */
+public final class GatewayFixture {
+  public static final String ADMIN_KEY = "gateway-test-admin-key-0123456789";
+  private static GatewayFixture shared;
+
+  private final ConfigurableApplicationContext context;
+  private final TestInfrastructure infrastructure;
+  private final String url;
+
+  private GatewayFixture(TestInfrastructure infrastructure) {
+    this.infrastructure = infrastructure;
+    List<String> args = new ArrayList<>();
+    infrastructure.springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
+    args.add("--server.port=0");
+    args.add("--spring.main.banner-mode=off");
+    args.add(
+        "--mailroom.security.credential-key=" + Base64.getEncoder().encodeToString(new byte[32]));
+    args.add("--mailroom.gateway.admin-key=" + ADMIN_KEY);
+    // No send worker runs in these tests: answer sends at once with the queued message.
+    args.add("--mailroom.gateway.send-wait=0s");
+    args.add("--mailroom.kafka.partitions=2");
+    this.context =
+        MailroomServices.builder(GatewayApplication.class, GatewayApplication.SERVICE_NAME)
+            .run(args.toArray(String[]::new));
+    this.url =
+        "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+    // Normally created in the background at start-up; tests write to S3 straight away.
+    context.getBean(BlobStore.class).ensureBucket().block();
+  }
+
+  public static synchronized GatewayFixture shared(TestInfrastructure infrastructure) {
+    if (shared == null) {
+      shared = new GatewayFixture(infrastructure);
+      Runtime.getRuntime().addShutdownHook(new Thread(shared.context::close));
+    }
+    return shared;
+  }
+
+  public TestInfrastructure infrastructure() {
+    return infrastructure;
+  }
+
+  public WebTestClient client() {
+    return WebTestClient.bindToServer()
+        .baseUrl(url)
+        .responseTimeout(Duration.ofSeconds(30))
+        .build();
+  }
+
+  public <T> T bean(Class<T> type) {
+    return context.getBean(type);
+  }
+
+  /** A tenant with one IMAP mailbox per address; ids in creation order. */
+  public Tenant tenant(String... addresses) {
+    String tenantId =
+        (String)
+            client()
+                .post()
+                .uri("/admin/tenants")
+                .header("Authorization", "Bearer " + ADMIN_KEY)
+                .bodyValue(Map.of("name", "t-" + UUID.randomUUID()))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("id");
+    List<String> mailboxIds = new ArrayList<>();
+    for (int i = 0; i < addresses.length; i++) {
+      mailboxIds.add(mailbox(tenantId, addresses[i], i == 0, true, true));
+    }
+    return new Tenant(tenantId, mailboxIds, List.of(addresses));
+  }
+
+  public String mailbox(
+      String tenantId, String address, boolean isDefault, boolean read, boolean send) {
+    var endpoint = infrastructure.endpoints().mail();
+    return (String)
+        client()
+            .post()
+            .uri("/admin/tenants/" + tenantId + "/mailboxes")
+            .header("Authorization", "Bearer " + ADMIN_KEY)
+            .bodyValue(
+                Map.of(
+                    "provider",
+                    "imap",
+                    "address",
+                    address,
+                    "defaultMailbox",
+                    isDefault,
+                    "readEnabled",
+                    read,
+                    "sendEnabled",
+                    send,
+                    "imap",
+                    Map.of("host", endpoint.host(), "port", endpoint.imapPort()),
+                    "smtp",
+                    Map.of("host", endpoint.host(), "port", endpoint.smtpPort()),
+                    "password",
+                    "unused"))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody()
+            .get("id");
+  }
+
+  /** A token of the tenant with these permissions (see the admin API). */
+  public String token(String tenantId, Map<String, Object> permissions) {
+    return (String)
+        client()
+            .post()
+            .uri("/admin/tenants/" + tenantId + "/tokens")
+            .header("Authorization", "Bearer " + ADMIN_KEY)
+            .bodyValue(Map.of("name", "test", "permissions", permissions))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody()
+            .get("token");
+  }
+
+  public String fullToken(String tenantId) {
+    return token(
+        tenantId,
+        Map.of(
+            "emailAccessEnabled",
+            true,
+            "allowedEmailOperations",
+            List.of(
+                "search_emails",
+                "view_email",
+                "view_thread",
+                "send_email",
+                "reply_to_email",
+                "forward_email",
+                "delete_email",
+                "mark_as_read",
+                "apply_labels")));
+  }
+
+  /** An inbound message as sync would store it, with an HTML body in S3. */
+  public StoredMessage inbound(
+      Tenant tenant,
+      int mailbox,
+      String id,
+      String thread,
+      String subject,
+      String from,
+      Instant receivedAt,
+      String... labels) {
+    String tenantId = tenant.id();
+    String mailboxId = tenant.mailboxIds().get(mailbox);
+    String html = "<p>" + subject + " body</p>";
+    String htmlKey = BlobKeys.htmlBody(tenantId, mailboxId, id);
+    bean(BlobStore.class).put(htmlKey, html.getBytes(StandardCharsets.UTF_8), "text/html").block();
+    Participant to = Participant.of(tenant.addresses().get(mailbox));
+    StoredMessage message =
+        new StoredMessage(
+            id,
+            tenantId,
+            mailboxId,
+            ProviderKind.IMAP,
+            "INBOX:1:" + id,
+            thread,
+            "<" + id + "@example.com>",
+            null,
+            List.of(),
+            subject,
+            new Participant(from, "Sender " + from),
+            List.of(to),
+            List.of(Participant.of("cc@example.com")),
+            List.of(),
+            from.toLowerCase(Locale.ROOT),
+            List.of(to.email()),
+            List.of(from, to.email(), "cc@example.com"),
+            subject + " body",
+            null,
+            htmlKey,
+            null,
+            receivedAt.minusSeconds(2),
+            receivedAt,
+            false,
+            new ArrayList<>(List.of(labels)),
+            Importance.NORMAL,
+            false,
+            List.<Attachment>of(),
+            Direction.INBOUND,
+            MessageStatus.RECEIVED,
+            null,
+            SearchTokens.of(subject, from, subject + " body"),
+            receivedAt,
+            receivedAt,
+            null);
+    return bean(MessageRepository.class).insert(message).block();
+  }
+
+  public record Tenant(String id, List<String> mailboxIds, List<String> addresses) {}
+}

@@ -1,0 +1,358 @@
+package dev.mailroom.gateway.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.gateway.GatewayFixture;
+import dev.mailroom.gateway.GatewayFixture.Tenant;
+import dev.mailroom.infra.junit.TestInfrastructure;
+import dev.mailroom.infra.junit.WithMailroomInfrastructure;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@WithMailroomInfrastructure
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccessReadTest {
+  private static final Instant T = Instant.parse("2026-02-07T14:30:00Z");
+  private GatewayFixture gateway;
+  private Tenant tenant;
+  private String token;
+
+  @BeforeAll
+  void setUp(TestInfrastructure infrastructure) {
+    gateway = GatewayFixture.shared(infrastructure);
+    tenant = gateway.tenant("you@example.com", "work@example.com");
+    token = gateway.fullToken(tenant.id());
+    for (int i = 0; i < 25; i++) {
+      gateway.inbound(
+          tenant,
+          i % 2,
+          "msg_r" + i,
+          "thr_r" + i,
+          "Update " + i,
+          "boss@example.com",
+          T.plusSeconds(i * 60L),
+          "INBOX");
+    }
+    gateway.inbound(
+        tenant,
+        0,
+        "msg_t1",
+        "thr_q1",
+        "Q1 Project Update",
+        "boss@example.com",
+        T.minusSeconds(3600),
+        "INBOX",
+        "IMPORTANT");
+    gateway.inbound(
+        tenant,
+        0,
+        "msg_t2",
+        "thr_q1",
+        "Re: Q1 Project Update",
+        "you@example.com",
+        T.minusSeconds(1800),
+        "SENT");
+    gateway.inbound(
+        tenant,
+        1,
+        "msg_inv",
+        "thr_inv",
+        "Invoice 42",
+        "billing@vendor.com",
+        T.minusSeconds(7200),
+        "INBOX");
+  }
+
+  private Map<String, Object> get(String uri) {
+    return gateway
+        .client()
+        .get()
+        .uri(uri)
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody(Map.class)
+        .returnResult()
+        .getResponseBody();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> emails(Map<String, Object> page) {
+    return (List<Map<String, Object>>) page.get("emails");
+  }
+
+  @Test
+  void listsEveryMailboxNewestFirstInTheSeedShape() {
+    Map<String, Object> page = get("/api/access/email/messages");
+    List<Map<String, Object>> emails = emails(page);
+    assertThat(emails).hasSize(20);
+    assertThat(page.get("totalCount")).isEqualTo(28);
+    assertThat(page.get("hasMore")).isEqualTo(true);
+    assertThat(page.get("nextPageToken")).isNotNull();
+    assertThat(page).doesNotContainKey("accessInfo");
+    assertThat(emails.get(0).get("id")).isEqualTo("imap:msg_r24");
+    assertThat(emails.get(1).get("id")).isEqualTo("imap:msg_r23");
+    Map<String, Object> first = emails.get(0);
+    assertThat(first.keySet())
+        .containsExactly(
+            "id",
+            "threadId",
+            "subject",
+            "from",
+            "to",
+            "cc",
+            "bcc",
+            "bodyPreview",
+            "body",
+            "bodyType",
+            "sentAt",
+            "receivedAt",
+            "isRead",
+            "hasAttachments",
+            "attachments",
+            "labels",
+            "importance",
+            "provider");
+    assertThat(first.get("threadId")).isEqualTo("imap:thr_r24");
+    assertThat(first.get("from"))
+        .isEqualTo(Map.of("email", "boss@example.com", "name", "Sender boss@example.com"));
+    assertThat(first.get("body")).isNull();
+    assertThat(first.get("bodyType")).isNull();
+    assertThat(first.get("bodyPreview")).isEqualTo("Update 24 body");
+    assertThat(first.get("receivedAt")).isEqualTo(T.plusSeconds(24 * 60).toString());
+    assertThat(first.get("isRead")).isEqualTo(false);
+    assertThat(first.get("importance")).isEqualTo("normal");
+    assertThat(first.get("provider")).isEqualTo("IMAP");
+  }
+
+  @Test
+  void pagesThroughEverythingOnceWithIncludeBody() {
+    List<String> ids = new ArrayList<>();
+    String uri = "/api/access/email/messages?limit=7&includeBody=true";
+    Map<String, Object> page = get(uri);
+    while (true) {
+      for (Map<String, Object> email : emails(page)) {
+        ids.add((String) email.get("id"));
+        assertThat(email.get("bodyType")).isEqualTo("html");
+        assertThat((String) email.get("body")).startsWith("<p>");
+      }
+      if (!(Boolean) page.get("hasMore")) {
+        break;
+      }
+      page = get(uri + "&pageToken=" + page.get("nextPageToken"));
+    }
+    assertThat(ids).hasSize(28);
+    assertThat(new HashSet<>(ids)).hasSize(28);
+  }
+
+  @Test
+  void filtersReachTheStore() {
+    assertThat(emails(get("/api/access/email/messages?q=invoice")))
+        .extracting(e -> e.get("id"))
+        .containsExactly("imap:msg_inv");
+    assertThat(emails(get("/api/access/email/messages?from=billing@vendor.com"))).hasSize(1);
+    assertThat(emails(get("/api/access/email/messages?subject=project&label=IMPORTANT")))
+        .extracting(e -> e.get("id"))
+        .containsExactly("imap:msg_t1");
+    assertThat(emails(get("/api/access/email/messages?to=work@example.com&limit=50"))).hasSize(13);
+    assertThat(emails(get("/api/access/email/messages?after=2026-02-07T14:50:00Z"))).hasSize(4);
+    assertThat(
+            emails(
+                get(
+                    "/api/access/email/messages?before=2026-02-07T14:00:01Z&unread=true&hasAttachment=false")))
+        .hasSize(3);
+  }
+
+  @Test
+  void badParametersAreFieldErrors() {
+    for (String query :
+        List.of(
+            "limit=0",
+            "limit=51",
+            "limit=ten",
+            "after=yesterday",
+            "unread=maybe",
+            "pageToken=garbage")) {
+      gateway
+          .client()
+          .get()
+          .uri("/api/access/email/messages?" + query)
+          .header("Authorization", "Bearer " + token)
+          .exchange()
+          .expectStatus()
+          .isBadRequest()
+          .expectBody()
+          .jsonPath("$.code")
+          .isEqualTo("INVALID_REQUEST")
+          .jsonPath("$.fieldErrors[0].field")
+          .isEqualTo(query.substring(0, query.indexOf('=')));
+    }
+    String pageToken = (String) get("/api/access/email/messages?limit=5").get("nextPageToken");
+    gateway
+        .client()
+        .get()
+        .uri("/api/access/email/messages?limit=5&q=other&pageToken=" + pageToken)
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isBadRequest()
+        .expectBody()
+        .jsonPath("$.fieldErrors[0].field")
+        .isEqualTo("pageToken");
+    String tampered =
+        pageToken.substring(0, 10)
+            + (pageToken.charAt(10) == 'A' ? 'B' : 'A')
+            + pageToken.substring(11);
+    gateway
+        .client()
+        .get()
+        .uri("/api/access/email/messages?limit=5&pageToken=" + tampered)
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isBadRequest();
+  }
+
+  @Test
+  void getsOneEmailWithBodyAndAttachmentsByDefault() {
+    Map<String, Object> email = get("/api/access/email/messages/imap:msg_t1");
+    assertThat(email.get("subject")).isEqualTo("Q1 Project Update");
+    assertThat(email.get("body")).isEqualTo("<p>Q1 Project Update body</p>");
+    assertThat(email.get("bodyType")).isEqualTo("html");
+    assertThat(email.get("attachments")).isEqualTo(List.of());
+    // name is nullable in the seed's Participant and shown as null when unknown.
+    assertThat(email.get("cc"))
+        .isEqualTo(
+            List.of(java.util.Collections.singletonMap("email", "cc@example.com")).stream()
+                .map(
+                    m -> {
+                      var c = new java.util.HashMap<String, Object>(m);
+                      c.put("name", null);
+                      return c;
+                    })
+                .toList());
+    Map<String, Object> lean = get("/api/access/email/messages/imap:msg_t1?includeBody=false");
+    assertThat(lean.get("body")).isNull();
+    for (String id : List.of("imap:nope", "google:msg_t1", "msg_t1", "imap:", "imap:../../x")) {
+      gateway
+          .client()
+          .get()
+          .uri("/api/access/email/messages/{id}", id)
+          .header("Authorization", "Bearer " + token)
+          .exchange()
+          .expectStatus()
+          .isNotFound()
+          .expectBody()
+          .jsonPath("$.code")
+          .isEqualTo("NOT_FOUND");
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void getsAThreadOldestFirstWithParticipants() {
+    Map<String, Object> thread = get("/api/access/email/threads/imap:thr_q1");
+    assertThat(thread.get("id")).isEqualTo("imap:thr_q1");
+    assertThat(thread.get("subject")).isEqualTo("Q1 Project Update");
+    assertThat(thread.get("messageCount")).isEqualTo(2);
+    List<Map<String, Object>> messages = (List<Map<String, Object>>) thread.get("messages");
+    assertThat(messages).extracting(m -> m.get("id")).containsExactly("imap:msg_t1", "imap:msg_t2");
+    assertThat(messages.get(1).get("body")).isEqualTo("<p>Re: Q1 Project Update body</p>");
+    assertThat((List<Map<String, Object>>) thread.get("participants"))
+        .extracting(p -> p.get("email"))
+        .containsExactlyInAnyOrder("boss@example.com", "you@example.com", "cc@example.com");
+    assertThat(thread.get("lastMessageAt")).isEqualTo(T.minusSeconds(1800).toString());
+    assertThat(thread.get("provider")).isEqualTo("IMAP");
+    gateway
+        .client()
+        .get()
+        .uri("/api/access/email/threads/imap:thr_none")
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isNotFound();
+  }
+
+  @Test
+  void visibleEmailFieldsLeaveOtherFieldsOutEntirely() {
+    String restricted =
+        gateway.token(
+            tenant.id(),
+            Map.of(
+                "emailAccessEnabled", true,
+                "allowedEmailOperations", List.of("search_emails", "view_email", "view_thread"),
+                "visibleEmailFields", List.of("subject", "receivedAt")));
+    Map<String, Object> page =
+        gateway
+            .client()
+            .get()
+            .uri("/api/access/email/messages?limit=1")
+            .header("Authorization", "Bearer " + restricted)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(emails(page).get(0).keySet()).containsExactly("id", "subject", "receivedAt");
+    assertThat(page.get("accessInfo"))
+        .isEqualTo(
+            Map.of(
+                "visibleEmailFields", List.of("subject", "receivedAt"),
+                "allowedEmailOperations", List.of("search_emails", "view_email", "view_thread")));
+    Map<String, Object> one =
+        gateway
+            .client()
+            .get()
+            .uri("/api/access/email/messages/imap:msg_t1")
+            .header("Authorization", "Bearer " + restricted)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(one)
+        .doesNotContainKeys("body", "from", "to", "bodyPreview")
+        .containsKeys("id", "subject", "accessInfo");
+  }
+
+  @Test
+  void aTokenScopedToOneMailboxSeesOnlyItsMail() {
+    String scoped =
+        gateway.token(
+            tenant.id(),
+            Map.of(
+                "emailAccessEnabled", true,
+                "allowedEmailOperations", List.of("search_emails", "view_email"),
+                "mailboxIds", List.of(tenant.mailboxIds().get(1))));
+    Map<String, Object> page =
+        gateway
+            .client()
+            .get()
+            .uri("/api/access/email/messages?limit=50")
+            .header("Authorization", "Bearer " + scoped)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(page.get("totalCount")).isEqualTo(13);
+    gateway
+        .client()
+        .get()
+        .uri("/api/access/email/messages/imap:msg_t1")
+        .header("Authorization", "Bearer " + scoped)
+        .exchange()
+        .expectStatus()
+        .isNotFound();
+  }
+}
