@@ -29,6 +29,11 @@ public class SlidingWindowRateLimiter {
   }
 
   public Mono<RateLimitDecision> tryAcquire(String key, int limit, Duration window, Instant now) {
+    return attempt(key, limit, window, now, 5);
+  }
+
+  private Mono<RateLimitDecision> attempt(
+      String key, int limit, Duration window, Instant now, int retries) {
     Date cutoff = Date.from(now.minus(window));
     Query admissible =
         Query.query(
@@ -43,22 +48,27 @@ public class SlidingWindowRateLimiter {
             .slice(-limit)
             .each(Date.from(now))
             .set("expiresAt", Date.from(now.plus(window)));
-    Mono<Document> attempt =
-        mongo.findAndModify(
+    return mongo
+        .findAndModify(
             admissible,
             push,
             FindAndModifyOptions.options().returnNew(true),
             Document.class,
-            COLLECTION);
-    return attempt
+            COLLECTION)
         .map(doc -> decision(true, doc, limit, window, now))
         .switchIfEmpty(
             Mono.defer(
                 () ->
                     mongo
                         .findById(key, Document.class, COLLECTION)
-                        .map(doc -> decision(false, doc, limit, window, now))
-                        // First request for this key: create the window, then try once more.
+                        // Full means refused; room means a concurrent writer changed the window
+                        // between the two reads, so try again.
+                        .flatMap(
+                            doc ->
+                                hasRoom(doc, limit, cutoff) && retries > 0
+                                    ? attempt(key, limit, window, now, retries - 1)
+                                    : Mono.just(decision(false, doc, limit, window, now)))
+                        // First request for this key: create the window, then try again.
                         .switchIfEmpty(
                             Mono.defer(
                                 () ->
@@ -69,18 +79,16 @@ public class SlidingWindowRateLimiter {
                                         .onErrorResume(
                                             DuplicateKeyException.class, e -> Mono.empty())
                                         .then(
-                                            mongo.findAndModify(
-                                                admissible,
-                                                push,
-                                                FindAndModifyOptions.options().returnNew(true),
-                                                Document.class,
-                                                COLLECTION))
-                                        .map(doc -> decision(true, doc, limit, window, now))
-                                        .switchIfEmpty(
-                                            Mono.fromSupplier(
-                                                () ->
+                                            retries > 0
+                                                ? attempt(key, limit, window, now, retries - 1)
+                                                : Mono.just(
                                                     new RateLimitDecision(
                                                         false, limit, 0, now.plus(window))))))));
+  }
+
+  private static boolean hasRoom(Document doc, int limit, Date cutoff) {
+    List<Date> times = doc.getList("ts", Date.class);
+    return times.size() < limit || !times.get(0).after(cutoff);
   }
 
   private static RateLimitDecision decision(

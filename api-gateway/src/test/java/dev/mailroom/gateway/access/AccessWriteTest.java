@@ -1,0 +1,401 @@
+package dev.mailroom.gateway.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.gateway.GatewayFixture;
+import dev.mailroom.gateway.GatewayFixture.Tenant;
+import dev.mailroom.infra.junit.TestInfrastructure;
+import dev.mailroom.infra.junit.WithMailroomInfrastructure;
+import dev.mailroom.infra.kafka.TopicTap;
+import dev.mailroom.model.command.DeleteMessage;
+import dev.mailroom.model.command.ModifyMessages;
+import dev.mailroom.model.command.SendKind;
+import dev.mailroom.model.command.SendMessage;
+import dev.mailroom.model.envelope.EnvelopeCodec;
+import dev.mailroom.model.envelope.Payload;
+import dev.mailroom.model.envelope.Topics;
+import dev.mailroom.model.message.MessageStatus;
+import dev.mailroom.model.message.Participant;
+import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.StoredMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@WithMailroomInfrastructure
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccessWriteTest {
+  private static final Instant T = Instant.parse("2026-02-07T14:30:00Z");
+  private static final EnvelopeCodec CODEC = new EnvelopeCodec();
+  private GatewayFixture gateway;
+  private Tenant tenant;
+  private String token;
+  private TopicTap sendCommands;
+  private TopicTap mailboxCommands;
+
+  @BeforeAll
+  void setUp(TestInfrastructure infrastructure) {
+    gateway = GatewayFixture.shared(infrastructure);
+    tenant = gateway.tenant("me@example.com", "other@example.com");
+    token = gateway.fullToken(tenant.id());
+    sendCommands =
+        new TopicTap(infrastructure.endpoints().kafkaBootstrapServers(), Topics.COMMANDS_SEND);
+    mailboxCommands =
+        new TopicTap(infrastructure.endpoints().kafkaBootstrapServers(), Topics.COMMANDS_MAILBOX);
+  }
+
+  @AfterAll
+  void tearDown() {
+    sendCommands.close();
+    mailboxCommands.close();
+  }
+
+  private Map<String, Object> post(String uri, Object body, int status) {
+    return gateway
+        .client()
+        .post()
+        .uri(uri)
+        .header("Authorization", "Bearer " + token)
+        .bodyValue(body)
+        .exchange()
+        .expectStatus()
+        .isEqualTo(status)
+        .expectBody(Map.class)
+        .returnResult()
+        .getResponseBody();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <P extends Payload> P command(TopicTap tap, Class<P> type, Predicate<P> match) {
+    var record =
+        tap.await(
+            r -> {
+              Object data = CODEC.decode(r.value()).data();
+              return type.isInstance(data) && match.test((P) data);
+            },
+            Duration.ofSeconds(20));
+    return (P) CODEC.decode(record.value()).data();
+  }
+
+  private StoredMessage stored(String publicId) {
+    return gateway
+        .bean(MessageRepository.class)
+        .findByIdIncludingDeleted(tenant.id(), publicId.substring("imap:".length()))
+        .block();
+  }
+
+  @Test
+  void sendRecordsAQueuedMessageAndPublishesItsCommand() {
+    Map<String, Object> result =
+        post(
+            "/api/access/email/messages/send",
+            Map.of(
+                "to", List.of(Map.of("email", "recipient@example.com", "name", "John Doe")),
+                "cc", List.of(Map.of("email", "cc@example.com")),
+                "subject", "Meeting Follow-up",
+                "body", "<p>Thanks for meeting today.</p>",
+                "importance", "high"),
+            200);
+    assertThat(result.get("success")).isEqualTo(true);
+    assertThat((String) result.get("emailId")).startsWith("imap:msg_");
+    assertThat((String) result.get("threadId")).startsWith("imap:thr_");
+    assertThat(result.get("errorMessage")).isNull();
+
+    StoredMessage message = stored((String) result.get("emailId"));
+    assertThat(message.status()).isEqualTo(MessageStatus.QUEUED);
+    assertThat(message.mailboxId()).as("the default mailbox").isEqualTo(tenant.mailboxIds().get(0));
+    assertThat(message.labels()).contains("SENT");
+    SendMessage command =
+        command(sendCommands, SendMessage.class, c -> c.messageId().equals(message.id()));
+    assertThat(command.kind()).isEqualTo(SendKind.NEW);
+    assertThat(command.htmlBody()).isEqualTo("<p>Thanks for meeting today.</p>");
+    assertThat(command.to()).containsExactly(new Participant("recipient@example.com", "John Doe"));
+
+    // The sent message is readable at once, body included.
+    gateway
+        .client()
+        .get()
+        .uri("/api/access/email/messages/" + result.get("emailId"))
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.body")
+        .isEqualTo("<p>Thanks for meeting today.</p>")
+        .jsonPath("$.importance")
+        .isEqualTo("high");
+  }
+
+  @Test
+  void sendChoosesTheMailboxByConnectionIdOrAddress() {
+    Map<?, ?> second =
+        gateway
+            .client()
+            .get()
+            .uri("/v1/mailboxes/" + tenant.mailboxIds().get(1))
+            .header("Authorization", "Bearer " + token)
+            .exchange()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    long connectionId = ((Number) second.get("connectionId")).longValue();
+    Map<String, Object> byConnection =
+        post(
+            "/api/access/email/messages/send",
+            Map.of(
+                "to",
+                List.of(Map.of("email", "a@example.com")),
+                "subject",
+                "s",
+                "body",
+                "b",
+                "bodyType",
+                "text",
+                "connectionId",
+                connectionId),
+            200);
+    assertThat(stored((String) byConnection.get("emailId")).mailboxId())
+        .isEqualTo(tenant.mailboxIds().get(1));
+    Map<String, Object> byAddress =
+        post(
+            "/api/access/email/messages/send",
+            Map.of(
+                "to",
+                List.of(Map.of("email", "a@example.com")),
+                "subject",
+                "s",
+                "body",
+                "b",
+                "sendFrom",
+                "OTHER@example.com"),
+            200);
+    assertThat(stored((String) byAddress.get("emailId")).mailboxId())
+        .isEqualTo(tenant.mailboxIds().get(1));
+    post(
+        "/api/access/email/messages/send",
+        Map.of(
+            "to",
+            List.of(Map.of("email", "a@example.com")),
+            "subject",
+            "s",
+            "body",
+            "b",
+            "sendFrom",
+            "nobody@example.com"),
+        400);
+  }
+
+  @Test
+  void invalidSendsAreRejectedBeforeAnythingIsQueued() {
+    long before =
+        gateway
+            .bean(MessageRepository.class)
+            .count(
+                new dev.mailroom.store.message.MessageQuery.Builder(
+                        tenant.id(), tenant.mailboxIds())
+                    .build())
+            .block();
+    List<Map<String, Object>> bad =
+        List.of(
+            Map.of("subject", "s", "body", "b"),
+            Map.of("to", List.of(), "subject", "s", "body", "b"),
+            Map.of("to", List.of(Map.of("email", "not-an-address")), "subject", "s", "body", "b"),
+            Map.of(
+                "to",
+                List.of(Map.of("email", "a@example.com\r\nBcc: evil@example.com")),
+                "subject",
+                "s",
+                "body",
+                "b"),
+            Map.of(
+                "to",
+                List.of(Map.of("email", "a@example.com")),
+                "subject",
+                "Hi\r\nBcc: evil@example.com",
+                "body",
+                "b"),
+            Map.of(
+                "to",
+                List.of(Map.of("email", "a@example.com", "name", "Eve\nBcc: x@y.z")),
+                "subject",
+                "s",
+                "body",
+                "b"),
+            Map.of(
+                "to",
+                List.of(Map.of("email", "a@example.com")),
+                "subject",
+                "x".repeat(999),
+                "body",
+                "b"),
+            Map.of("to", List.of(Map.of("email", "a@example.com")), "subject", "s"),
+            Map.of(
+                "to",
+                List.of(Map.of("email", "a@example.com")),
+                "subject",
+                "s",
+                "body",
+                "b",
+                "bodyType",
+                "rtf"),
+            Map.of(
+                "to",
+                List.of(Map.of("email", "a@example.com")),
+                "subject",
+                "s",
+                "body",
+                "b",
+                "importance",
+                "urgent"));
+    for (Map<String, Object> body : bad) {
+      Map<String, Object> error = post("/api/access/email/messages/send", body, 400);
+      assertThat(error.get("code")).as(body.toString()).isEqualTo("INVALID_REQUEST");
+      assertThat((List<?>) error.get("fieldErrors")).as(body.toString()).isNotEmpty();
+    }
+    long after =
+        gateway
+            .bean(MessageRepository.class)
+            .count(
+                new dev.mailroom.store.message.MessageQuery.Builder(
+                        tenant.id(), tenant.mailboxIds())
+                    .build())
+            .block();
+    assertThat(after).isEqualTo(before);
+  }
+
+  @Test
+  void replyAndReplyAllAddressTheRightPeopleInTheSameThread() {
+    StoredMessage original =
+        gateway.inbound(
+            tenant, 0, "msg_orig", "thr_orig", "Re: Plans", "boss@example.com", T, "INBOX");
+    Map<String, Object> reply =
+        post("/api/access/email/messages/imap:msg_orig/reply", Map.of("body", "<p>OK</p>"), 200);
+    assertThat(reply.get("threadId")).isEqualTo("imap:thr_orig");
+    StoredMessage sent = stored((String) reply.get("emailId"));
+    assertThat(sent.subject()).as("never Re: Re:").isEqualTo("Re: Plans");
+    assertThat(sent.to()).extracting(Participant::email).containsExactly("boss@example.com");
+    assertThat(sent.inReplyTo()).isEqualTo(original.rfcMessageId());
+    assertThat(sent.references()).containsExactly(original.rfcMessageId());
+    SendMessage command =
+        command(sendCommands, SendMessage.class, c -> c.messageId().equals(sent.id()));
+    assertThat(command.kind()).isEqualTo(SendKind.REPLY);
+    assertThat(command.originalMessageId()).isEqualTo("msg_orig");
+
+    Map<String, Object> all =
+        post(
+            "/api/access/email/messages/imap:msg_orig/reply",
+            Map.of("body", "x", "replyAll", true, "bodyType", "text"),
+            200);
+    StoredMessage sentAll = stored((String) all.get("emailId"));
+    // The original went to me@example.com (this mailbox) with cc@example.com in copy.
+    assertThat(sentAll.to()).extracting(Participant::email).containsExactly("boss@example.com");
+    assertThat(sentAll.cc()).extracting(Participant::email).containsExactly("cc@example.com");
+  }
+
+  @Test
+  void forwardCarriesTheOriginalsAttachmentsWithFwdSubject() {
+    gateway.inbound(tenant, 0, "msg_fwd", "thr_fwd", "Report", "boss@example.com", T, "INBOX");
+    Map<String, Object> forward =
+        post(
+            "/api/access/email/messages/imap:msg_fwd/forward",
+            Map.of(
+                "to",
+                List.of(Map.of("email", "colleague@example.com", "name", "Colleague")),
+                "body",
+                "FYI — see the email below."),
+            200);
+    StoredMessage sent = stored((String) forward.get("emailId"));
+    assertThat(sent.subject()).isEqualTo("Fwd: Report");
+    assertThat(sent.inReplyTo()).isNull();
+    SendMessage command =
+        command(sendCommands, SendMessage.class, c -> c.messageId().equals(sent.id()));
+    assertThat(command.kind()).isEqualTo(SendKind.FORWARD);
+    assertThat(command.originalMessageId()).isEqualTo("msg_fwd");
+    post("/api/access/email/messages/imap:msg_fwd/forward", Map.of("body", "no recipients"), 400);
+  }
+
+  @Test
+  void deleteHidesTheMessageAndQueuesTheProviderMove() {
+    gateway.inbound(tenant, 0, "msg_del", "thr_del", "Old", "boss@example.com", T, "INBOX");
+    gateway
+        .client()
+        .delete()
+        .uri("/api/access/email/messages/imap:msg_del")
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isNoContent()
+        .expectBody()
+        .isEmpty();
+    gateway
+        .client()
+        .get()
+        .uri("/api/access/email/messages/imap:msg_del")
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isNotFound();
+    gateway
+        .client()
+        .delete()
+        .uri("/api/access/email/messages/imap:msg_del")
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isNotFound();
+    assertThat(
+            command(mailboxCommands, DeleteMessage.class, c -> c.messageId().equals("msg_del"))
+                .mailboxId())
+        .isEqualTo(tenant.mailboxIds().get(0));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void modifyChangesReadStateAndLabels() {
+    gateway.inbound(
+        tenant, 0, "msg_mod", "thr_mod", "Labels", "boss@example.com", T, "INBOX", "UNREAD");
+    Map<String, Object> updated =
+        gateway
+            .client()
+            .patch()
+            .uri("/api/access/email/messages/imap:msg_mod")
+            .header("Authorization", "Bearer " + token)
+            .bodyValue(
+                Map.of(
+                    "markAsRead",
+                    true,
+                    "addLabels",
+                    List.of("IMPORTANT"),
+                    "removeLabels",
+                    List.of("UNREAD")))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(updated.get("isRead")).isEqualTo(true);
+    assertThat((List<Object>) updated.get("labels"))
+        .containsExactlyInAnyOrder("INBOX", "IMPORTANT");
+    ModifyMessages command =
+        command(mailboxCommands, ModifyMessages.class, c -> c.messageIds().contains("msg_mod"));
+    assertThat(command.markAsRead()).isTrue();
+    assertThat(command.addLabels()).containsExactly("IMPORTANT");
+    gateway
+        .client()
+        .patch()
+        .uri("/api/access/email/messages/imap:msg_mod")
+        .header("Authorization", "Bearer " + token)
+        .bodyValue(Map.of())
+        .exchange()
+        .expectStatus()
+        .isBadRequest();
+  }
+}
