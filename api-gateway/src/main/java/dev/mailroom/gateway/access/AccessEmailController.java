@@ -17,6 +17,7 @@ import dev.mailroom.gateway.core.PageTokens;
 import dev.mailroom.gateway.core.PublicIds;
 import dev.mailroom.gateway.core.QueryParams;
 import dev.mailroom.gateway.core.Recipients;
+import dev.mailroom.gateway.error.ApiError;
 import dev.mailroom.gateway.error.ApiException;
 import dev.mailroom.model.command.SendKind;
 import dev.mailroom.model.message.Direction;
@@ -27,6 +28,13 @@ import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageQuery;
 import dev.mailroom.store.message.MessageQuery.Position;
 import dev.mailroom.store.message.StoredMessage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -56,6 +64,23 @@ import reactor.core.publisher.Mono;
  */
 @RestController
 @RequestMapping("/api/access/email")
+@Tag(name = "Email Access API", description = "Seeds 001 and 002")
+@ApiResponse(
+    responseCode = "401",
+    description = "Missing or invalid token",
+    content = @Content(schema = @Schema(implementation = ApiError.class)))
+@ApiResponse(
+    responseCode = "403",
+    description = "The token does not allow this operation",
+    content = @Content(schema = @Schema(implementation = ApiError.class)))
+@ApiResponse(
+    responseCode = "422",
+    description = "EMAIL_NOT_ENABLED or NO_EMAIL_PROVIDER",
+    content = @Content(schema = @Schema(implementation = ApiError.class)))
+@ApiResponse(
+    responseCode = "429",
+    description = "60 requests a minute or 300 an hour per token",
+    content = @Content(schema = @Schema(implementation = ApiError.class)))
 class AccessEmailController {
   private static final List<String> BODY_TYPES = List.of("html", "text");
   private static final List<String> IMPORTANCE = List.of("low", "normal", "high");
@@ -83,8 +108,50 @@ class AccessEmailController {
   }
 
   @GetMapping("/messages")
+  @Operation(
+      summary = "Search/list emails (search_emails)",
+      parameters = {
+        @Parameter(
+            name = "q",
+            in = ParameterIn.QUERY,
+            description = "Free-text search: every word must occur"),
+        @Parameter(name = "from", in = ParameterIn.QUERY),
+        @Parameter(name = "to", in = ParameterIn.QUERY),
+        @Parameter(name = "subject", in = ParameterIn.QUERY, description = "Partial match"),
+        @Parameter(name = "label", in = ParameterIn.QUERY),
+        @Parameter(name = "unread", in = ParameterIn.QUERY, schema = @Schema(type = "boolean")),
+        @Parameter(
+            name = "after",
+            in = ParameterIn.QUERY,
+            schema = @Schema(type = "string", format = "date-time")),
+        @Parameter(
+            name = "before",
+            in = ParameterIn.QUERY,
+            schema = @Schema(type = "string", format = "date-time")),
+        @Parameter(
+            name = "hasAttachment",
+            in = ParameterIn.QUERY,
+            schema = @Schema(type = "boolean")),
+        @Parameter(
+            name = "limit",
+            in = ParameterIn.QUERY,
+            schema = @Schema(type = "integer", minimum = "1", maximum = "50", defaultValue = "20")),
+        @Parameter(
+            name = "includeBody",
+            in = ParameterIn.QUERY,
+            schema = @Schema(type = "boolean", defaultValue = "false")),
+        @Parameter(name = "pageToken", in = ParameterIn.QUERY)
+      })
+  @ApiResponse(
+      responseCode = "200",
+      content = @Content(schema = @Schema(implementation = AccessSchemas.SearchResult.class)))
+  @ApiResponse(
+      responseCode = "400",
+      description = "Invalid parameter",
+      content = @Content(schema = @Schema(implementation = ApiError.class)))
   Mono<Map<String, Object>> search(
-      @RequestParam MultiValueMap<String, String> params, ServerWebExchange exchange) {
+      @Parameter(hidden = true) @RequestParam MultiValueMap<String, String> params,
+      ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
     return guard
         .authorize(caller, Use.READ, "search_emails")
@@ -167,9 +234,23 @@ class AccessEmailController {
   }
 
   @GetMapping("/messages/{emailId}")
+  @Operation(
+      summary = "Get an email (view_email)",
+      parameters =
+          @Parameter(
+              name = "includeBody",
+              in = ParameterIn.QUERY,
+              schema = @Schema(type = "boolean", defaultValue = "true")))
+  @ApiResponse(
+      responseCode = "200",
+      content = @Content(schema = @Schema(implementation = AccessSchemas.Email.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "Email not found",
+      content = @Content(schema = @Schema(implementation = ApiError.class)))
   Mono<Map<String, Object>> get(
       @PathVariable String emailId,
-      @RequestParam MultiValueMap<String, String> params,
+      @Parameter(hidden = true) @RequestParam MultiValueMap<String, String> params,
       ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
     return guard
@@ -194,6 +275,14 @@ class AccessEmailController {
   }
 
   @GetMapping("/threads/{threadId}")
+  @Operation(summary = "Get a thread, oldest first (view_thread)")
+  @ApiResponse(
+      responseCode = "200",
+      content = @Content(schema = @Schema(implementation = AccessSchemas.Thread.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "Thread not found",
+      content = @Content(schema = @Schema(implementation = ApiError.class)))
   Mono<Map<String, Object>> thread(@PathVariable String threadId, ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
     return guard
@@ -212,6 +301,12 @@ class AccessEmailController {
   }
 
   @PostMapping("/messages/send")
+  @Operation(
+      summary = "Send a new email (send_email)",
+      parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
+  @ApiResponse(
+      responseCode = "200",
+      content = @Content(schema = @Schema(implementation = SendResult.class)))
   Mono<ResponseEntity<String>> send(@RequestBody Send request, ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
     return idempotent.execute(
@@ -248,6 +343,12 @@ class AccessEmailController {
   }
 
   @PostMapping("/messages/{emailId}/reply")
+  @Operation(
+      summary = "Reply or reply-all (reply_to_email)",
+      parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
+  @ApiResponse(
+      responseCode = "200",
+      content = @Content(schema = @Schema(implementation = SendResult.class)))
   Mono<ResponseEntity<String>> reply(
       @PathVariable String emailId, @RequestBody Reply request, ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
@@ -298,6 +399,12 @@ class AccessEmailController {
   }
 
   @PostMapping("/messages/{emailId}/forward")
+  @Operation(
+      summary = "Forward with the original's attachments (forward_email)",
+      parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
+  @ApiResponse(
+      responseCode = "200",
+      content = @Content(schema = @Schema(implementation = SendResult.class)))
   Mono<ResponseEntity<String>> forward(
       @PathVariable String emailId, @RequestBody Forward request, ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
@@ -338,6 +445,12 @@ class AccessEmailController {
   }
 
   @DeleteMapping("/messages/{emailId}")
+  @Operation(summary = "Soft-delete: move to Trash (delete_email)")
+  @ApiResponse(responseCode = "204", description = "Deleted")
+  @ApiResponse(
+      responseCode = "404",
+      description = "Email not found",
+      content = @Content(schema = @Schema(implementation = ApiError.class)))
   Mono<ResponseEntity<String>> delete(@PathVariable String emailId, ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
     return idempotent.execute(
@@ -353,6 +466,14 @@ class AccessEmailController {
   }
 
   @PatchMapping("/messages/{emailId}")
+  @Operation(summary = "Mark read/unread (mark_as_read), add/remove labels (apply_labels)")
+  @ApiResponse(
+      responseCode = "200",
+      content = @Content(schema = @Schema(implementation = AccessSchemas.Email.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "Email not found",
+      content = @Content(schema = @Schema(implementation = ApiError.class)))
   Mono<ResponseEntity<String>> modify(
       @PathVariable String emailId, @RequestBody Modify request, ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);

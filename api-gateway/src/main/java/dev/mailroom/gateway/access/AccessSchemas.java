@@ -1,0 +1,64 @@
+package dev.mailroom.gateway.access;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The shapes of seed 002, for the OpenAPI document only: responses are built as maps by {@link
+ * EmailViews} because a restricted token must not even see the names of hidden fields.
+ */
+final class AccessSchemas {
+  private AccessSchemas() {}
+
+  @Schema(name = "Participant")
+  record Participant(String email, @Schema(nullable = true) String name) {}
+
+  @Schema(name = "EmailAttachment")
+  record Attachment(
+      String id,
+      String name,
+      String contentType,
+      long size,
+      @JsonProperty("isInline") boolean isInline) {}
+
+  @Schema(name = "Email", description = "Fields outside a token's visibleEmailFields are absent.")
+  record Email(
+      @Schema(example = "imap:msg_0123") String id,
+      String threadId,
+      String subject,
+      Participant from,
+      List<Participant> to,
+      List<Participant> cc,
+      List<Participant> bcc,
+      String bodyPreview,
+      String body,
+      @Schema(allowableValues = {"html", "text"}) String bodyType,
+      Instant sentAt,
+      Instant receivedAt,
+      @JsonProperty("isRead") boolean isRead,
+      boolean hasAttachments,
+      List<Attachment> attachments,
+      List<String> labels,
+      @Schema(allowableValues = {"low", "normal", "high"}) String importance,
+      @Schema(allowableValues = {"GOOGLE", "M365", "IMAP", "HOSTED"}) String provider) {}
+
+  @Schema(name = "EmailSearchResult")
+  record SearchResult(
+      List<Email> emails,
+      long totalCount,
+      boolean hasMore,
+      String nextPageToken,
+      @Schema(description = "Present only when the token is restricted") Object accessInfo) {}
+
+  @Schema(name = "EmailThread")
+  record Thread(
+      String id,
+      String subject,
+      List<Email> messages,
+      int messageCount,
+      List<Participant> participants,
+      Instant lastMessageAt,
+      String provider) {}
+}
