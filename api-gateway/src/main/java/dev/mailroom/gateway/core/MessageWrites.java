@@ -15,6 +15,7 @@ import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.SearchTokens;
 import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.mime.HtmlText;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,7 +68,7 @@ public class MessageWrites {
     }
     Participant from = new Participant(mailbox.address(), mailbox.displayName());
     String preview =
-        snippet(draft.textBody() != null ? draft.textBody() : Html.toText(draft.htmlBody()));
+        snippet(draft.textBody() != null ? draft.textBody() : HtmlText.toText(draft.htmlBody()));
     List<String> toEmails = emails(draft.to());
     StoredMessage message =
         new StoredMessage(

@@ -1,16 +1,16 @@
-package dev.mailroom.gateway.core;
+package dev.mailroom.store.mime;
 
 import java.util.regex.Pattern;
 
 /** Just enough HTML-to-text for previews and search words; never used to render anything. */
-final class Html {
+public final class HtmlText {
   private static final Pattern INVISIBLE =
       Pattern.compile("(?is)<(script|style|head)[^>]*>.*?</\\1>");
   private static final Pattern TAG = Pattern.compile("(?s)<[^>]*>");
 
-  private Html() {}
+  private HtmlText() {}
 
-  static String toText(String html) {
+  public static String toText(String html) {
     if (html == null) {
       return null;
     }
