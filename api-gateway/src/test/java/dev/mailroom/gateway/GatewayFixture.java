@@ -13,6 +13,7 @@ import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.SearchTokens;
 import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.message.SubjectKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -201,10 +202,11 @@ public final class GatewayFixture {
             ProviderKind.IMAP,
             "INBOX:1:" + id,
             thread,
-            "<" + id + "@example.com>",
+            id + "@example.com",
             null,
             List.of(),
             subject,
+            SubjectKey.of(subject),
             new Participant(from, "Sender " + from),
             List.of(to),
             List.of(Participant.of("cc@example.com")),

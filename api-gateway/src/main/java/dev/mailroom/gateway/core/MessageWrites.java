@@ -15,6 +15,7 @@ import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.SearchTokens;
 import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.message.SubjectKey;
 import dev.mailroom.store.mime.HtmlText;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -78,10 +79,11 @@ public class MessageWrites {
             mailbox.provider(),
             StoredMessage.pendingProviderId(id),
             original != null ? original.threadId() : Ids.newId("thr"),
-            "<" + id + "@" + domain(mailbox.address()) + ">",
+            id + "@" + domain(mailbox.address()),
             answers ? original.rfcMessageId() : null,
             references,
             draft.subject(),
+            SubjectKey.of(draft.subject()),
             from,
             draft.to(),
             draft.cc(),

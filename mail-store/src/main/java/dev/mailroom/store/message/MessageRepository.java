@@ -148,4 +148,132 @@ public class MessageRepository {
     }
     return all.isEmpty() ? criteria : criteria.andOperator(all.toArray(Criteria[]::new));
   }
+
+  /** Inserts a batch; messages already stored (same mailbox and provider id) are skipped. */
+  public Mono<Long> insertNew(List<StoredMessage> batch) {
+    return Flux.fromIterable(batch)
+        .flatMap(
+            m ->
+                mongo
+                    .insert(m)
+                    .thenReturn(1L)
+                    .onErrorResume(
+                        org.springframework.dao.DuplicateKeyException.class, e -> Mono.just(0L)),
+            8)
+        .reduce(0L, Long::sum);
+  }
+
+  /** The thread of the first stored message with one of these Message-IDs, if any. */
+  public Mono<String> threadOfAny(String tenantId, String mailboxId, List<String> rfcMessageIds) {
+    if (rfcMessageIds.isEmpty()) {
+      return Mono.empty();
+    }
+    return mongo
+        .findOne(
+            Query.query(
+                TenantScope.of(tenantId)
+                    .and("mailboxId")
+                    .is(mailboxId)
+                    .and("rfcMessageId")
+                    .in(rfcMessageIds)),
+            StoredMessage.class)
+        .map(StoredMessage::threadId);
+  }
+
+  /** The thread of a stored reply to this Message-ID (the reply arrived first), if any. */
+  public Mono<String> threadOfReplyTo(String tenantId, String mailboxId, String rfcMessageId) {
+    return mongo
+        .findOne(
+            Query.query(
+                TenantScope.of(tenantId)
+                    .and("mailboxId")
+                    .is(mailboxId)
+                    .orOperator(
+                        Criteria.where("inReplyTo").is(rfcMessageId),
+                        Criteria.where("references").is(rfcMessageId))),
+            StoredMessage.class)
+        .map(StoredMessage::threadId);
+  }
+
+  /** The newest message with this subject key received since {@code since}, if any. */
+  public Mono<String> threadOfSubject(
+      String tenantId, String mailboxId, String subjectKey, Instant since) {
+    return mongo
+        .findOne(
+            Query.query(
+                    TenantScope.of(tenantId)
+                        .and("mailboxId")
+                        .is(mailboxId)
+                        .and("subjectKey")
+                        .is(subjectKey)
+                        .and("receivedAt")
+                        .gte(since))
+                .with(NEWEST_FIRST),
+            StoredMessage.class)
+        .map(StoredMessage::threadId);
+  }
+
+  /** A message this mailbox queued for sending, found again by its Message-ID. */
+  public Mono<StoredMessage> findPendingOutbound(
+      String tenantId, String mailboxId, String rfcMessageId) {
+    return mongo.findOne(
+        Query.query(
+            TenantScope.of(tenantId)
+                .and("mailboxId")
+                .is(mailboxId)
+                .and("rfcMessageId")
+                .is(rfcMessageId)
+                .and("providerMessageId")
+                .regex("^outbox:")),
+        StoredMessage.class);
+  }
+
+  /** Records where the provider keeps a message (e.g. once a sent message shows up in Sent). */
+  public Mono<Boolean> setProviderMessageId(
+      String tenantId, String id, String providerMessageId, List<String> addLabels) {
+    return mongo
+        .updateFirst(
+            TenantScope.byId(tenantId, id),
+            new Update()
+                .set("providerMessageId", providerMessageId)
+                .addToSet("labels")
+                .each(addLabels.toArray()),
+            StoredMessage.class)
+        .map(result -> result.getModifiedCount() == 1);
+  }
+
+  /** Id, provider id and read state of a folder's stored messages: what sync compares against. */
+  public Flux<StoredMessage> findByProviderPrefix(
+      String tenantId, String mailboxId, String providerIdPrefix) {
+    Query query =
+        Query.query(
+            TenantScope.of(tenantId)
+                .and("mailboxId")
+                .is(mailboxId)
+                .and("providerMessageId")
+                .regex("^" + java.util.regex.Pattern.quote(providerIdPrefix)));
+    query
+        .fields()
+        .include(
+            "_id",
+            "providerMessageId",
+            "read",
+            "labels",
+            "deletedAt",
+            "tenantId",
+            "mailboxId",
+            "provider");
+    return mongo.find(query, StoredMessage.class);
+  }
+
+  /** Read state and labels as the provider reports them; true if anything changed. */
+  public Mono<Boolean> applyProviderState(
+      String tenantId, String id, boolean read, List<String> labels, Instant at) {
+    return mongo
+        .updateFirst(
+            TenantScope.byId(tenantId, id),
+            Update.update("read", read).set("labels", labels).set("updatedAt", at),
+            StoredMessage.class)
+        .map(result -> result.getModifiedCount() == 1);
+  }
 }

@@ -16,6 +16,10 @@ import org.springframework.data.mongodb.core.mapping.Document;
  *
  * @param providerMessageId the provider's own id (IMAP: {@code folder:uidvalidity:uid}); unique per
  *     mailbox, so a re-sync finds the message instead of adding it again
+ * @param rfcMessageId the Message-ID header without angle brackets, as are {@code inReplyTo} and
+ *     {@code references}
+ * @param subjectKey the subject without reply/forward prefixes, lower case: the threading fallback
+ *     when headers are missing
  * @param searchTokens lower-case words of subject, participants and text, for free-text search
  *     without MongoDB {@code $text}
  * @param participantEmails lower-case addresses of from, to, cc and bcc
@@ -33,6 +37,7 @@ public record StoredMessage(
     String inReplyTo,
     List<String> references,
     String subject,
+    String subjectKey,
     Participant from,
     List<Participant> to,
     List<Participant> cc,

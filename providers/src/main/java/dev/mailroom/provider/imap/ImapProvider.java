@@ -38,6 +38,8 @@ public final class ImapProvider implements MailProvider {
     boolean tls = "tls".equalsIgnoreCase(endpoint.security());
     String protocol = tls ? "imaps" : "imap";
     Properties props = new Properties();
+    // Fetching a message for sync must never mark it read at the provider.
+    props.put("mail." + protocol + ".peek", "true");
     String ms = Long.toString(timeout.toMillis());
     props.put("mail." + protocol + ".connectiontimeout", ms);
     props.put("mail." + protocol + ".timeout", ms);

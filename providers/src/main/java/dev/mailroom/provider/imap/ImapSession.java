@@ -1,14 +1,28 @@
 package dev.mailroom.provider.imap;
 
+import dev.mailroom.provider.spi.FetchedMessage;
+import dev.mailroom.provider.spi.FolderContents;
 import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailboxSession;
+import dev.mailroom.provider.spi.MessageFlags;
 import dev.mailroom.provider.spi.ProviderException;
+import jakarta.mail.FetchProfile;
+import jakarta.mail.Flags;
 import jakarta.mail.Folder;
+import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
+import jakarta.mail.UIDFolder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +96,164 @@ final class ImapSession implements MailboxSession {
       case "archive", "all mail" -> "archive";
       default -> null;
     };
+  }
+
+  @Override
+  public FolderContents contents(String name) throws ProviderException {
+    try {
+      IMAPFolder folder = (IMAPFolder) store.getFolder(name);
+      folder.open(Folder.READ_ONLY);
+      try {
+        Message[] messages = folder.getMessages();
+        FetchProfile profile = new FetchProfile();
+        profile.add(UIDFolder.FetchProfileItem.UID);
+        profile.add(FetchProfile.Item.FLAGS);
+        folder.fetch(messages, profile);
+        SortedMap<Long, MessageFlags> byUid = new TreeMap<>();
+        for (Message message : messages) {
+          if (!message.isExpunged()) {
+            byUid.put(folder.getUID(message), flags(message.getFlags()));
+          }
+        }
+        return new FolderContents(name, folder.getUIDValidity(), byUid);
+      } finally {
+        folder.close(false);
+      }
+    } catch (MessagingException e) {
+      throw ImapErrors.map("IMAP listing of " + name, e);
+    }
+  }
+
+  @Override
+  public List<FetchedMessage> fetch(String name, long uidValidity, List<Long> uids)
+      throws ProviderException {
+    try {
+      IMAPFolder folder = open(name, uidValidity, Folder.READ_ONLY);
+      try {
+        Message[] messages =
+            folder.getMessagesByUID(uids.stream().mapToLong(Long::longValue).toArray());
+        FetchProfile profile = new FetchProfile();
+        profile.add(UIDFolder.FetchProfileItem.UID);
+        profile.add(FetchProfile.Item.FLAGS);
+        profile.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
+        profile.add(IMAPFolder.FetchProfileItem.MESSAGE);
+        Message[] present =
+            Arrays.stream(messages).filter(Objects::nonNull).toArray(Message[]::new);
+        folder.fetch(present, profile);
+        List<FetchedMessage> result = new ArrayList<>(present.length);
+        for (Message message : present) {
+          ByteArrayOutputStream raw = new ByteArrayOutputStream();
+          message.writeTo(raw);
+          Date received = message.getReceivedDate();
+          result.add(
+              new FetchedMessage(
+                  folder.getUID(message),
+                  raw.toByteArray(),
+                  received == null ? null : received.toInstant(),
+                  flags(message.getFlags())));
+        }
+        return result;
+      } finally {
+        folder.close(false);
+      }
+    } catch (MessagingException | IOException e) {
+      throw ImapErrors.map("IMAP fetch from " + name, e);
+    }
+  }
+
+  @Override
+  public void setSeen(String name, long uidValidity, long uid, boolean seen)
+      throws ProviderException {
+    withMessage(name, uidValidity, uid, message -> message.setFlag(Flags.Flag.SEEN, seen));
+  }
+
+  @Override
+  public void setKeywords(
+      String name, long uidValidity, long uid, List<String> add, List<String> remove)
+      throws ProviderException {
+    withMessage(
+        name,
+        uidValidity,
+        uid,
+        message -> {
+          if (!add.isEmpty()) {
+            message.setFlags(keywords(add), true);
+          }
+          if (!remove.isEmpty()) {
+            message.setFlags(keywords(remove), false);
+          }
+        });
+  }
+
+  @Override
+  public void moveToTrash(String name, long uidValidity, long uid) throws ProviderException {
+    String trash = null;
+    for (FolderStatus status : folders()) {
+      if ("trash".equals(status.role())) {
+        trash = status.name();
+      }
+    }
+    String target = trash;
+    withMessage(
+        name,
+        uidValidity,
+        uid,
+        message -> {
+          IMAPFolder folder = (IMAPFolder) message.getFolder();
+          if (target != null && !target.equals(name)) {
+            folder.moveMessages(new Message[] {message}, store.getFolder(target));
+          } else {
+            // No Trash folder: flag it deleted but keep it, so the delete stays recoverable.
+            message.setFlag(Flags.Flag.DELETED, true);
+          }
+        });
+  }
+
+  private interface MessageAction {
+    void apply(Message message) throws MessagingException;
+  }
+
+  private void withMessage(String name, long uidValidity, long uid, MessageAction action)
+      throws ProviderException {
+    try {
+      IMAPFolder folder = open(name, uidValidity, Folder.READ_WRITE);
+      try {
+        Message message = folder.getMessageByUID(uid);
+        if (message == null) {
+          throw new ProviderException.NotFound("No message " + uid + " in " + name, null);
+        }
+        action.apply(message);
+      } finally {
+        folder.close(false);
+      }
+    } catch (MessagingException e) {
+      throw ImapErrors.map("IMAP change in " + name, e);
+    }
+  }
+
+  private IMAPFolder open(String name, long uidValidity, int mode)
+      throws MessagingException, ProviderException {
+    IMAPFolder folder = (IMAPFolder) store.getFolder(name);
+    folder.open(mode);
+    if (folder.getUIDValidity() != uidValidity) {
+      folder.close(false);
+      throw new ProviderException.NotFound(
+          name + " was renumbered (UIDVALIDITY " + uidValidity + " is gone)", null);
+    }
+    return folder;
+  }
+
+  private static MessageFlags flags(Flags flags) {
+    return new MessageFlags(
+        flags.contains(Flags.Flag.SEEN),
+        flags.contains(Flags.Flag.FLAGGED),
+        List.of(flags.getUserFlags()));
+  }
+
+  private static Flags keywords(List<String> names) {
+    Flags flags = new Flags();
+    names.forEach(flags::add);
+    return flags;
   }
 
   @Override

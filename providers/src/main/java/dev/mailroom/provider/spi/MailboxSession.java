@@ -2,11 +2,30 @@ package dev.mailroom.provider.spi;
 
 import java.util.List;
 
-/** An open connection to one mailbox; close it when the operation is done. */
+/**
+ * An open connection to one mailbox; close it when the operation is done. Folder-addressed
+ * operations take the UIDVALIDITY the caller's UIDs belong to and fail as {@link
+ * ProviderException.NotFound} if the folder has since been renumbered.
+ */
 public interface MailboxSession extends AutoCloseable {
 
   /** Every selectable folder with its counters. */
   List<FolderStatus> folders() throws ProviderException;
+
+  /** UIDs and flags of every message in a folder; what incremental sync compares against. */
+  FolderContents contents(String folder) throws ProviderException;
+
+  /** Raw messages by UID, without marking them read; UIDs that no longer exist are skipped. */
+  List<FetchedMessage> fetch(String folder, long uidValidity, List<Long> uids)
+      throws ProviderException;
+
+  void setSeen(String folder, long uidValidity, long uid, boolean seen) throws ProviderException;
+
+  void setKeywords(String folder, long uidValidity, long uid, List<String> add, List<String> remove)
+      throws ProviderException;
+
+  /** Soft delete: into the Trash folder (or flagged deleted where there is none). */
+  void moveToTrash(String folder, long uidValidity, long uid) throws ProviderException;
 
   @Override
   void close();
