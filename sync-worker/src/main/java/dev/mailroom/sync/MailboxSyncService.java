@@ -1,13 +1,11 @@
 package dev.mailroom.sync;
 
 import dev.mailroom.model.command.SyncMailbox;
-import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailProviders;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.ProviderException;
-import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.mailbox.FolderSyncState;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
@@ -16,37 +14,42 @@ import dev.mailroom.store.mailbox.SyncState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Runs one {@link SyncMailbox} command: reads every folder's position at the provider, records it
- * as the mailbox's sync state and announces {@link MailboxSyncCompleted}. Message download is not
- * part of this step yet, so the run reports no messages added.
+ * Runs one {@link SyncMailbox} command: every folder is brought in line with the provider (see
+ * {@link FolderSynchronizer}), progress is committed as it goes, and {@link MailboxSyncCompleted}
+ * reports the counts. The first complete pass is the backfill; only later passes announce mail.
  */
 @Service
 public class MailboxSyncService {
-  static final String SOURCE = "/mailroom/sync-worker";
   private static final Logger log = LoggerFactory.getLogger(MailboxSyncService.class);
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
 
   private final MailboxRepository mailboxes;
   private final MailProviders providers;
   private final MailboxAccessFactory access;
-  private final EnvelopePublisher publisher;
+  private final SyncEvents events;
+  private final FolderSynchronizer synchronizer;
   private final Clock clock = Clock.systemUTC();
 
   public MailboxSyncService(
       MailboxRepository mailboxes,
       MailProviders providers,
       MailboxAccessFactory access,
-      EnvelopePublisher publisher) {
+      SyncEvents events,
+      FolderSynchronizer synchronizer) {
     this.mailboxes = mailboxes;
     this.providers = providers;
     this.access = access;
-    this.publisher = publisher;
+    this.events = events;
+    this.synchronizer = synchronizer;
   }
 
   public void sync(SyncMailbox command, String correlationId) {
@@ -65,54 +68,69 @@ public class MailboxSyncService {
       return;
     }
     Instant started = clock.instant();
+    SyncState previous = mailbox.sync() == null ? SyncState.never() : mailbox.sync();
     try (MailboxSession session =
         providers.forKind(mailbox.provider()).open(access.accessFor(mailbox))) {
       List<FolderStatus> folders = session.folders();
       long total = folders.stream().mapToLong(FolderStatus::messages).sum();
+      Map<String, FolderSyncState> states = new LinkedHashMap<>();
+      previous.folders().forEach(f -> states.put(f.name(), f));
+      Map<String, Long> storedPerFolder = new HashMap<>();
+      long added = 0;
+      long updated = 0;
+      long deleted = 0;
+      for (FolderStatus folder : folders) {
+        FolderSynchronizer.FolderResult result =
+            synchronizer.sync(
+                mailbox,
+                session,
+                folder,
+                states.get(folder.name()),
+                previous.backfilled(),
+                correlationId,
+                (state, stored) -> {
+                  // Committed progress: a worker that dies now resumes from here.
+                  states.put(folder.name(), state);
+                  storedPerFolder.put(folder.name(), stored);
+                  saveProgress(mailbox, previous, states, storedPerFolder, total);
+                });
+        states.put(folder.name(), result.state());
+        storedPerFolder.put(folder.name(), result.total());
+        added += result.added();
+        updated += result.updated();
+        deleted += result.deleted();
+      }
+      // Folders that no longer exist at the provider are forgotten.
+      states.keySet().retainAll(folders.stream().map(FolderStatus::name).toList());
       Instant completed = clock.instant();
-      SyncState previous = mailbox.sync() == null ? SyncState.never() : mailbox.sync();
       mailboxes
           .updateSync(
               mailbox.tenantId(),
               mailbox.id(),
               new SyncState(
                   "idle",
-                  folders.stream()
-                      .map(
-                          f ->
-                              new FolderSyncState(
-                                  f.name(),
-                                  f.role(),
-                                  f.uidValidity(),
-                                  f.uidNext(),
-                                  f.highestModSeq(),
-                                  f.messages()))
-                      .toList(),
-                  previous.messagesDone(),
+                  true,
+                  List.copyOf(states.values()),
+                  total,
                   total,
                   completed,
                   previous.lastErrorAt(),
                   previous.lastError()))
           .block(STORE_TIMEOUT);
-      publisher
-          .publish(
-              Envelope.wrap(
-                  new MailboxSyncCompleted(
-                      mailbox.tenantId(),
-                      mailbox.id(),
-                      command.commandId(),
-                      command.mode(),
-                      folders.size(),
-                      total,
-                      0,
-                      0,
-                      0,
-                      started,
-                      completed),
-                  SOURCE,
-                  completed,
-                  correlationId))
-          .block(STORE_TIMEOUT);
+      events.publish(
+          new MailboxSyncCompleted(
+              mailbox.tenantId(),
+              mailbox.id(),
+              command.commandId(),
+              command.mode(),
+              folders.size(),
+              total,
+              added,
+              updated,
+              deleted,
+              started,
+              completed),
+          correlationId);
     } catch (ProviderException.AuthRevoked e) {
       recordError(mailbox, e);
       // Once: a second worker (or a redelivery) finds the status already changed and stays quiet.
@@ -137,6 +155,28 @@ public class MailboxSyncService {
     }
   }
 
+  private void saveProgress(
+      Mailbox mailbox,
+      SyncState previous,
+      Map<String, FolderSyncState> states,
+      Map<String, Long> storedPerFolder,
+      long total) {
+    mailboxes
+        .updateSync(
+            mailbox.tenantId(),
+            mailbox.id(),
+            new SyncState(
+                "syncing",
+                previous.backfilled(),
+                List.copyOf(states.values()),
+                storedPerFolder.values().stream().mapToLong(Long::longValue).sum(),
+                total,
+                previous.lastSuccessAt(),
+                previous.lastErrorAt(),
+                previous.lastError()))
+        .block(STORE_TIMEOUT);
+  }
+
   private void recordError(Mailbox mailbox, ProviderException e) {
     SyncState previous = mailbox.sync() == null ? SyncState.never() : mailbox.sync();
     mailboxes
@@ -145,6 +185,7 @@ public class MailboxSyncService {
             mailbox.id(),
             new SyncState(
                 "error",
+                previous.backfilled(),
                 previous.folders(),
                 previous.messagesDone(),
                 previous.messagesTotal(),

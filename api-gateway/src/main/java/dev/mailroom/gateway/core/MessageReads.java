@@ -6,11 +6,16 @@ import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageQuery;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.mime.MimeParser;
+import dev.mailroom.store.mime.ParsedMessage;
+import jakarta.mail.MessagingException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** The read side every route family shares: lookups within readable mailboxes, and bodies. */
 @Component
@@ -74,7 +79,27 @@ public class MessageReads {
     if (message.textKey() != null) {
       return text(message.textKey()).map(text -> new Body(text, "text")).defaultIfEmpty(Body.NONE);
     }
+    if (message.rawKey() != null) {
+      // Synced mail keeps only its raw MIME; parsing may be heavy, so off the event loop.
+      return blobs
+          .get(message.rawKey())
+          .publishOn(Schedulers.boundedElastic())
+          .map(MessageReads::fromRaw)
+          .defaultIfEmpty(Body.NONE);
+    }
     return Mono.just(Body.NONE);
+  }
+
+  private static Body fromRaw(byte[] raw) {
+    try {
+      ParsedMessage parsed = MimeParser.parse(raw);
+      if (parsed.html() != null) {
+        return new Body(parsed.html(), "html");
+      }
+      return parsed.text() == null ? Body.NONE : new Body(parsed.text(), "text");
+    } catch (MessagingException | IOException e) {
+      return new Body(new String(raw, StandardCharsets.UTF_8), "text");
+    }
   }
 
   private Mono<String> text(String key) {

@@ -3,9 +3,14 @@ package dev.mailroom.store.mailbox;
 import java.time.Instant;
 import java.util.List;
 
-/** What a user sees of a mailbox's sync: where it is, how far, and the last thing that failed. */
+/**
+ * What a user sees of a mailbox's sync: where it is, how far, and the last thing that failed.
+ * {@code backfilled} turns true after the first complete pass; only mail found after that is
+ * announced as new.
+ */
 public record SyncState(
     String state,
+    boolean backfilled,
     List<FolderSyncState> folders,
     long messagesDone,
     long messagesTotal,
@@ -14,6 +19,6 @@ public record SyncState(
     String lastError) {
 
   public static SyncState never() {
-    return new SyncState("never", List.of(), 0, 0, null, null, null);
+    return new SyncState("never", false, List.of(), 0, 0, null, null, null);
   }
 }

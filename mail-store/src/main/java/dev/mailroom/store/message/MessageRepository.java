@@ -242,8 +242,8 @@ public class MessageRepository {
         .map(result -> result.getModifiedCount() == 1);
   }
 
-  /** Id, provider id and read state of a folder's stored messages: what sync compares against. */
-  public Flux<StoredMessage> findByProviderPrefix(
+  /** What sync compares against: the stored messages under a provider-id prefix. */
+  public Flux<MessageRef> findRefsByProviderPrefix(
       String tenantId, String mailboxId, String providerIdPrefix) {
     Query query =
         Query.query(
@@ -252,18 +252,22 @@ public class MessageRepository {
                 .is(mailboxId)
                 .and("providerMessageId")
                 .regex("^" + java.util.regex.Pattern.quote(providerIdPrefix)));
-    query
-        .fields()
-        .include(
-            "_id",
-            "providerMessageId",
-            "read",
-            "labels",
-            "deletedAt",
-            "tenantId",
-            "mailboxId",
-            "provider");
-    return mongo.find(query, StoredMessage.class);
+    query.fields().include("providerMessageId", "rfcMessageId", "read", "labels", "deletedAt");
+    return mongo
+        .find(query, org.bson.Document.class, "messages")
+        .map(
+            doc ->
+                new MessageRef(
+                    doc.getString("_id"),
+                    tenantId,
+                    mailboxId,
+                    doc.getString("providerMessageId"),
+                    doc.getString("rfcMessageId"),
+                    Boolean.TRUE.equals(doc.getBoolean("read")),
+                    doc.getList("labels", String.class, List.of()),
+                    doc.getDate("deletedAt") == null
+                        ? null
+                        : doc.getDate("deletedAt").toInstant()));
   }
 
   /** Read state and labels as the provider reports them; true if anything changed. */

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -28,6 +30,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
 @AutoConfiguration
 @EnableConfigurationProperties(MailroomKafkaProperties.class)
 public class RuntimeKafkaAutoConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(RuntimeKafkaAutoConfiguration.class);
 
   @Bean
   EnvelopeCodec envelopeCodec() {
@@ -71,6 +74,18 @@ public class RuntimeKafkaAutoConfiguration {
     backOff.setMaxInterval(properties.retryMaxInterval().toMillis());
     backOff.setMaxAttempts(properties.retryAttempts());
     DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+    // Every failed attempt is worth a line: retries are otherwise silent until they run out.
+    handler.setRetryListeners(
+        (record, exception, attempt) ->
+            log.warn(
+                "Record {}-{}@{} failed (attempt {}): {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                attempt,
+                exception.getCause() != null
+                    ? exception.getCause().toString()
+                    : exception.toString()));
     // These can never succeed, however often they are retried.
     handler.addNotRetryableExceptions(
         MalformedEnvelopeException.class,

@@ -1,0 +1,222 @@
+package dev.mailroom.sync;
+
+import dev.mailroom.model.event.MessageDeleted;
+import dev.mailroom.model.event.MessageReceived;
+import dev.mailroom.model.event.MessageUpdated;
+import dev.mailroom.model.message.Direction;
+import dev.mailroom.provider.spi.FetchedMessage;
+import dev.mailroom.provider.spi.FolderContents;
+import dev.mailroom.provider.spi.FolderStatus;
+import dev.mailroom.provider.spi.MailboxSession;
+import dev.mailroom.provider.spi.MessageFlags;
+import dev.mailroom.provider.spi.ProviderException;
+import dev.mailroom.store.mailbox.FolderSyncState;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.message.MessageRef;
+import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.Snapshots;
+import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.mime.ParsedMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Brings one folder of one mailbox in line with the provider. It compares the folder's UIDs and
+ * flags with what is stored under the current UIDVALIDITY: missing messages are fetched in batches
+ * (committing progress after each, so a killed worker resumes where it stopped), changed flags are
+ * applied, vanished messages are soft-deleted. After a UIDVALIDITY change, messages are matched
+ * again by Message-ID, so a renumbered folder adds no duplicates.
+ */
+@Component
+class FolderSynchronizer {
+  private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
+
+  private final MessageRepository messages;
+  private final MessageIngester ingester;
+  private final ThreadResolver threads;
+  private final SyncEvents events;
+  private final SyncProperties properties;
+  private final Clock clock = Clock.systemUTC();
+
+  FolderSynchronizer(
+      MessageRepository messages,
+      MessageIngester ingester,
+      ThreadResolver threads,
+      SyncEvents events,
+      SyncProperties properties) {
+    this.messages = messages;
+    this.ingester = ingester;
+    this.threads = threads;
+    this.events = events;
+    this.properties = properties;
+  }
+
+  /** Counts of one folder pass. */
+  record FolderResult(FolderSyncState state, long total, long added, long updated, long deleted) {}
+
+  /**
+   * @param previous this folder's state after the last pass, or null
+   * @param announce whether new mail may be announced as received (false during backfill)
+   * @param progress told after every committed batch: the folder's state so far and how many of its
+   *     messages are stored
+   */
+  FolderResult sync(
+      Mailbox mailbox,
+      MailboxSession session,
+      FolderStatus folder,
+      FolderSyncState previous,
+      boolean announce,
+      String correlationId,
+      BiConsumer<FolderSyncState, Long> progress)
+      throws ProviderException {
+    String label = FolderLabels.of(folder.name(), folder.role());
+    FolderContents contents = session.contents(folder.name());
+    long validity = contents.uidValidity();
+    String prefix = folder.name() + ":" + validity + ":";
+    boolean renumbered = previous != null && previous.uidValidity() != validity;
+    // Only mail above the last known UIDNEXT of an unchanged folder is genuinely new.
+    long newFrom = previous == null || renumbered ? Long.MAX_VALUE : previous.uidNext();
+
+    Map<Long, MessageRef> stored = byUid(storedUnder(mailbox, prefix), prefix);
+    Map<String, MessageRef> beforeRenumbering = new HashMap<>();
+    if (renumbered) {
+      for (MessageRef m :
+          storedUnder(mailbox, folder.name() + ":" + previous.uidValidity() + ":")) {
+        beforeRenumbering.put(m.rfcMessageId() == null ? m.id() : m.rfcMessageId(), m);
+      }
+    }
+    long updated = 0;
+    long deleted = 0;
+    Instant now = clock.instant();
+
+    for (Map.Entry<Long, MessageRef> entry : stored.entrySet()) {
+      MessageRef m = entry.getValue();
+      MessageFlags flags = contents.messages().get(entry.getKey());
+      if (flags == null) {
+        deleted += delete(m, correlationId, now);
+        continue;
+      }
+      List<String> labels = FolderLabels.labels(label, flags);
+      if (m.read() != flags.seen() || !labels.equals(m.labels())) {
+        if (Boolean.TRUE.equals(
+            messages
+                .applyProviderState(m.tenantId(), m.id(), flags.seen(), labels, now)
+                .block(STORE_TIMEOUT))) {
+          events.publish(
+              new MessageUpdated(m.tenantId(), m.mailboxId(), m.id(), flags.seen(), labels, now),
+              correlationId);
+          updated++;
+        }
+      }
+    }
+
+    List<Long> missing =
+        contents.messages().keySet().stream().filter(uid -> !stored.containsKey(uid)).toList();
+    long added = 0;
+    long uidNext = previous != null && !renumbered ? previous.uidNext() : 1;
+    int batchSize = properties.batchSize();
+    for (int start = 0; start < missing.size(); start += batchSize) {
+      List<Long> batch = missing.subList(start, Math.min(missing.size(), start + batchSize));
+      List<FetchedMessage> fetched = session.fetch(folder.name(), validity, batch);
+      ThreadResolver.Batch threading = threads.batch(mailbox.tenantId(), mailbox.id());
+      List<StoredMessage> fresh = new ArrayList<>();
+      List<StoredMessage> announced = new ArrayList<>();
+      for (FetchedMessage message : fetched) {
+        String providerId = prefix + message.uid();
+        ParsedMessage parsed = MessageIngester.parse(message);
+        List<String> labels = FolderLabels.labels(label, message.flags());
+        MessageRef earlier =
+            parsed.messageId() == null ? null : beforeRenumbering.remove(parsed.messageId());
+        String knownId = earlier == null ? null : earlier.id();
+        if (knownId == null && parsed.messageId() != null) {
+          // Sent through Mailroom: the queued record becomes this message.
+          StoredMessage queued =
+              messages
+                  .findPendingOutbound(mailbox.tenantId(), mailbox.id(), parsed.messageId())
+                  .block(STORE_TIMEOUT);
+          knownId = queued == null ? null : queued.id();
+        }
+        if (knownId != null) {
+          messages
+              .setProviderMessageId(mailbox.tenantId(), knownId, providerId, labels)
+              .block(STORE_TIMEOUT);
+          continue;
+        }
+        String thread =
+            threading.threadOf(parsed, message.receivedAt() != null ? message.receivedAt() : now);
+        StoredMessage record =
+            ingester
+                .ingest(mailbox, providerId, message, parsed, thread, labels)
+                .block(STORE_TIMEOUT);
+        fresh.add(record);
+        if (announce && message.uid() >= newFrom && record.direction() == Direction.INBOUND) {
+          announced.add(record);
+        }
+      }
+      added += messages.insertNew(fresh).block(STORE_TIMEOUT);
+      for (StoredMessage record : announced) {
+        events.publish(
+            new MessageReceived(record.tenantId(), record.mailboxId(), Snapshots.of(record)),
+            correlationId);
+      }
+      uidNext = Math.max(uidNext, batch.get(batch.size() - 1) + 1);
+      progress.accept(state(folder, validity, uidNext, contents), stored.size() + added);
+    }
+    // Renumbered away and not found again under the new numbering: gone at the provider.
+    for (MessageRef gone : beforeRenumbering.values()) {
+      deleted += delete(gone, correlationId, now);
+    }
+    FolderSyncState state = state(folder, validity, Math.max(uidNext, folder.uidNext()), contents);
+    return new FolderResult(state, contents.messages().size(), added, updated, deleted);
+  }
+
+  private long delete(MessageRef m, String correlationId, Instant now) {
+    if (m.deletedAt() != null) {
+      return 0;
+    }
+    if (Boolean.TRUE.equals(messages.markDeleted(m.tenantId(), m.id(), now).block(STORE_TIMEOUT))) {
+      events.publish(
+          new MessageDeleted(m.tenantId(), m.mailboxId(), m.id(), false, now), correlationId);
+      return 1;
+    }
+    return 0;
+  }
+
+  private List<MessageRef> storedUnder(Mailbox mailbox, String prefix) {
+    return messages
+        .findRefsByProviderPrefix(mailbox.tenantId(), mailbox.id(), prefix)
+        .collectList()
+        .blockOptional(STORE_TIMEOUT)
+        .orElse(List.of());
+  }
+
+  private static Map<Long, MessageRef> byUid(List<MessageRef> stored, String prefix) {
+    Map<Long, MessageRef> byUid = new HashMap<>();
+    for (MessageRef m : stored) {
+      try {
+        byUid.put(Long.parseLong(m.providerMessageId().substring(prefix.length())), m);
+      } catch (NumberFormatException ignored) {
+        // not one of ours
+      }
+    }
+    return byUid;
+  }
+
+  private static FolderSyncState state(
+      FolderStatus folder, long validity, long uidNext, FolderContents contents) {
+    return new FolderSyncState(
+        folder.name(),
+        folder.role(),
+        validity,
+        uidNext,
+        folder.highestModSeq(),
+        contents.messages().size());
+  }
+}

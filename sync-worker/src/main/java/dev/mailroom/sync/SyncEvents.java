@@ -1,0 +1,26 @@
+package dev.mailroom.sync;
+
+import dev.mailroom.model.envelope.Envelope;
+import dev.mailroom.model.envelope.Event;
+import dev.mailroom.runtime.kafka.EnvelopePublisher;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/** Publishes the sync worker's events and waits for Kafka to take each one. */
+@Component
+class SyncEvents {
+  static final String SOURCE = "/mailroom/sync-worker";
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final EnvelopePublisher publisher;
+  private final Clock clock = Clock.systemUTC();
+
+  SyncEvents(EnvelopePublisher publisher) {
+    this.publisher = publisher;
+  }
+
+  void publish(Event event, String correlationId) {
+    publisher.publish(Envelope.wrap(event, SOURCE, clock.instant(), correlationId)).block(TIMEOUT);
+  }
+}

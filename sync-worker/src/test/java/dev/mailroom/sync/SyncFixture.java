@@ -1,0 +1,180 @@
+package dev.mailroom.sync;
+
+import dev.mailroom.infra.junit.TestInfrastructure;
+import dev.mailroom.infra.kafka.TopicTap;
+import dev.mailroom.model.command.SyncMailbox;
+import dev.mailroom.model.command.SyncMode;
+import dev.mailroom.model.command.SyncTrigger;
+import dev.mailroom.model.envelope.Envelope;
+import dev.mailroom.model.envelope.EnvelopeCodec;
+import dev.mailroom.model.envelope.Event;
+import dev.mailroom.model.envelope.Ids;
+import dev.mailroom.model.envelope.Topics;
+import dev.mailroom.model.event.MailboxSyncCompleted;
+import dev.mailroom.model.message.ProviderKind;
+import dev.mailroom.runtime.config.MailroomServices;
+import dev.mailroom.runtime.kafka.EnvelopePublisher;
+import dev.mailroom.store.blob.BlobStore;
+import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.mailbox.MailboxStatus;
+import dev.mailroom.store.mailbox.ServerSettings;
+import dev.mailroom.store.mailbox.SyncState;
+import dev.mailroom.synctest.FaultyProviders;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** One sync worker per test JVM on the shared infrastructure, and mailboxes to point it at. */
+final class SyncFixture {
+  private static SyncFixture shared;
+
+  final TestInfrastructure infrastructure;
+  final ConfigurableApplicationContext context;
+  final TopicTap events;
+  private final EnvelopeCodec codec = new EnvelopeCodec();
+
+  private SyncFixture(TestInfrastructure infrastructure) {
+    this.infrastructure = infrastructure;
+    List<String> args = new ArrayList<>();
+    infrastructure.springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
+    args.add("--server.port=0");
+    args.add("--spring.main.banner-mode=off");
+    args.add(
+        "--mailroom.security.credential-key=" + Base64.getEncoder().encodeToString(new byte[32]));
+    args.add("--mailroom.sync.batch-size=20");
+    args.add("--mailroom.kafka.partitions=2");
+    args.add("--mailroom.kafka.retry-initial-interval=100ms");
+    context =
+        MailroomServices.builder(SyncWorkerApplication.class, SyncWorkerApplication.SERVICE_NAME)
+            .sources(FaultyProviders.class)
+            .run(args.toArray(String[]::new));
+    context.getBean(BlobStore.class).ensureBucket().block();
+    events = new TopicTap(infrastructure.endpoints().kafkaBootstrapServers(), Topics.EVENTS);
+  }
+
+  static synchronized SyncFixture shared(TestInfrastructure infrastructure) {
+    if (shared == null) {
+      shared = new SyncFixture(infrastructure);
+      Runtime.getRuntime().addShutdownHook(new Thread(shared.context::close));
+    }
+    return shared;
+  }
+
+  <T> T bean(Class<T> type) {
+    return context.getBean(type);
+  }
+
+  /** A mailbox on the embedded IMAP server, registered in the store. */
+  Mailbox mailbox() {
+    String tenantId = Ids.newId("ten");
+    String id = Ids.newId("mbx");
+    String address = "sync-" + UUID.randomUUID() + "@mailroom.local";
+    infrastructure.mailServer().addUser(address, "pw");
+    var endpoint = infrastructure.endpoints().mail();
+    Mailbox mailbox =
+        new Mailbox(
+            id,
+            tenantId,
+            1,
+            ProviderKind.IMAP,
+            address,
+            null,
+            true,
+            true,
+            true,
+            MailboxStatus.ACTIVE,
+            new ServerSettings(
+                endpoint.host(),
+                endpoint.imapPort(),
+                "none",
+                endpoint.host(),
+                endpoint.smtpPort(),
+                "none",
+                address),
+            bean(CredentialCipher.class).encrypt("pw", tenantId, id),
+            SyncState.never(),
+            Instant.now());
+    return bean(MailboxRepository.class).insert(mailbox).block();
+  }
+
+  Mailbox reload(Mailbox mailbox) {
+    return bean(MailboxRepository.class).findById(mailbox.tenantId(), mailbox.id()).block();
+  }
+
+  void deliver(Mailbox mailbox, String rawMime) throws Exception {
+    MimeMessage message =
+        new MimeMessage(
+            Session.getInstance(new Properties()),
+            new ByteArrayInputStream(rawMime.getBytes(StandardCharsets.UTF_8)));
+    infrastructure
+        .mailServer()
+        .greenMail()
+        .getUserManager()
+        .getUser(mailbox.address())
+        .deliver(message);
+  }
+
+  static String mail(String messageId, String subject, String from, String inReplyTo) {
+    return "Message-ID: <"
+        + messageId
+        + ">\r\n"
+        + "Date: Sat, 07 Feb 2026 14:30:00 +0000\r\n"
+        + "From: "
+        + from
+        + "\r\nTo: someone@mailroom.local\r\nSubject: "
+        + subject
+        + "\r\n"
+        + (inReplyTo == null
+            ? ""
+            : "In-Reply-To: <" + inReplyTo + ">\r\nReferences: <" + inReplyTo + ">\r\n")
+        + "\r\nHello, this is "
+        + subject
+        + ".\r\n";
+  }
+
+  /** Requests a sync the way the gateway does, and waits for its completion event. */
+  MailboxSyncCompleted sync(Mailbox mailbox) {
+    String commandId = Ids.newId("cmd");
+    bean(EnvelopePublisher.class)
+        .publish(
+            Envelope.wrap(
+                new SyncMailbox(
+                    commandId,
+                    mailbox.tenantId(),
+                    mailbox.id(),
+                    SyncMode.INCREMENTAL,
+                    SyncTrigger.ON_DEMAND,
+                    Instant.now()),
+                "/test",
+                Instant.now(),
+                commandId))
+        .block();
+    var record =
+        events.await(
+            r ->
+                codec.decode(r.value()).data() instanceof MailboxSyncCompleted c
+                    && c.commandId().equals(commandId),
+            Duration.ofSeconds(120));
+    return (MailboxSyncCompleted) codec.decode(record.value()).data();
+  }
+
+  /** Every event of this mailbox seen so far (after waiting a moment for stragglers). */
+  List<Event> eventsOf(Mailbox mailbox) {
+    return events.drain(Duration.ofMillis(500)).stream()
+        .map(r -> codec.decode(r.value()))
+        .filter(e -> mailbox.id().equals(e.subject()))
+        .map(e -> (Event) e.data())
+        .toList();
+  }
+}
