@@ -37,6 +37,8 @@ import org.springframework.stereotype.Component;
 @Component
 class FolderSynchronizer {
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
+  private static final java.util.Set<String> QUIET_ROLES =
+      java.util.Set.of("trash", "junk", "sent", "drafts");
 
   private final MessageRepository messages;
   private final MessageIngester ingester;
@@ -156,7 +158,7 @@ class FolderSynchronizer {
                 .ingest(mailbox, providerId, message, parsed, thread, labels)
                 .block(STORE_TIMEOUT);
         fresh.add(record);
-        if (announce && message.uid() >= newFrom && record.direction() == Direction.INBOUND) {
+        if (announce && message.uid() >= newFrom && isNews(folder, record)) {
           announced.add(record);
         }
       }
@@ -175,6 +177,21 @@ class FolderSynchronizer {
     }
     FolderSyncState state = state(folder, validity, Math.max(uidNext, folder.uidNext()), contents);
     return new FolderResult(state, contents.messages().size(), added, updated, deleted);
+  }
+
+  /**
+   * Inbound mail in an ordinary folder that the mailbox did not already have: a message moved to
+   * Trash, Spam or another folder is not news, however new its UID.
+   */
+  private boolean isNews(FolderStatus folder, StoredMessage record) {
+    if (record.direction() != Direction.INBOUND || QUIET_ROLES.contains(folder.role())) {
+      return false;
+    }
+    return !Boolean.TRUE.equals(
+        messages
+            .existsElsewhere(
+                record.tenantId(), record.mailboxId(), record.rfcMessageId(), record.id())
+            .block(STORE_TIMEOUT));
   }
 
   private long delete(MessageRef m, String correlationId, Instant now) {

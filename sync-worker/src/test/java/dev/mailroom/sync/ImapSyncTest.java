@@ -220,4 +220,61 @@ class ImapSyncTest {
     assertThat(fixture.reload(mailbox).sync().messagesDone()).isEqualTo(100);
     assertThat(of(fixture.eventsOf(mailbox), MessageReceived.class)).isEmpty();
   }
+
+  @Test
+  void readLabelAndDeleteCommandsReachTheServerAndTrashIsNotNews() throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    atServer(mailbox, "Trash", (store, folder) -> folder.create(Folder.HOLDS_MESSAGES));
+    fixture.deliver(mailbox, mail("c-1@x", "Keep and label", "a@example.com", null));
+    fixture.deliver(mailbox, mail("c-2@x", "Throw away", "a@example.com", null));
+    fixture.sync(mailbox);
+    fixture.deliver(mailbox, mail("c-3@x", "Arrives later", "a@example.com", null));
+    fixture.sync(mailbox);
+    var byId =
+        stored(mailbox).stream()
+            .collect(
+                java.util.stream.Collectors.toMap(StoredMessage::rfcMessageId, StoredMessage::id));
+
+    String modifyId = dev.mailroom.model.envelope.Ids.newId("cmd");
+    fixture.command(
+        new dev.mailroom.model.command.ModifyMessages(
+            modifyId,
+            mailbox.tenantId(),
+            mailbox.id(),
+            List.of(byId.get("c-1@x")),
+            true,
+            List.of("customer"),
+            List.of(),
+            java.time.Instant.now()));
+    fixture.command(
+        new dev.mailroom.model.command.DeleteMessage(
+            dev.mailroom.model.envelope.Ids.newId("cmd"),
+            mailbox.tenantId(),
+            mailbox.id(),
+            byId.get("c-2@x"),
+            java.time.Instant.now()));
+    fixture.awaitEvent(mailbox, MessageDeleted.class);
+
+    atServer(
+        mailbox,
+        "INBOX",
+        (store, inbox) -> {
+          inbox.open(Folder.READ_ONLY);
+          assertThat(inbox.getMessageCount()).isEqualTo(2);
+          Message labelled = inbox.getMessage(1);
+          assertThat(labelled.isSet(Flags.Flag.SEEN)).isTrue();
+          assertThat(labelled.getFlags().contains("customer")).isTrue();
+          Folder trash = store.getFolder("Trash");
+          trash.open(Folder.READ_ONLY);
+          assertThat(trash.getMessageCount()).isEqualTo(1);
+        });
+    assertThat(of(fixture.eventsOf(mailbox), MessageUpdated.class))
+        .anyMatch(u -> u.read() && u.messageId().equals(byId.get("c-1@x")));
+
+    int receivedBefore = of(fixture.eventsOf(mailbox), MessageReceived.class).size();
+    fixture.sync(mailbox);
+    assertThat(of(fixture.eventsOf(mailbox), MessageReceived.class))
+        .as("a message moved to Trash is not news")
+        .hasSize(receivedBefore);
+  }
 }

@@ -169,6 +169,23 @@ final class SyncFixture {
     return (MailboxSyncCompleted) codec.decode(record.value()).data();
   }
 
+  void command(dev.mailroom.model.envelope.Command command) {
+    bean(EnvelopePublisher.class)
+        .publish(Envelope.wrap(command, "/test", Instant.now(), command.commandId()))
+        .block();
+  }
+
+  <E extends Event> E awaitEvent(Mailbox mailbox, Class<E> type) {
+    var record =
+        events.await(
+            r -> {
+              var envelope = codec.decode(r.value());
+              return mailbox.id().equals(envelope.subject()) && type.isInstance(envelope.data());
+            },
+            Duration.ofSeconds(60));
+    return type.cast(codec.decode(record.value()).data());
+  }
+
   /** Every event of this mailbox seen so far (after waiting a moment for stragglers). */
   List<Event> eventsOf(Mailbox mailbox) {
     return events.drain(Duration.ofMillis(500)).stream()

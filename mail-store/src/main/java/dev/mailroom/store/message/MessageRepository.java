@@ -280,4 +280,22 @@ public class MessageRepository {
             StoredMessage.class)
         .map(result -> result.getModifiedCount() == 1);
   }
+
+  /** Whether the mailbox holds another message (deleted or not) with this Message-ID. */
+  public Mono<Boolean> existsElsewhere(
+      String tenantId, String mailboxId, String rfcMessageId, String exceptId) {
+    if (rfcMessageId == null) {
+      return Mono.just(false);
+    }
+    return mongo.exists(
+        Query.query(
+            TenantScope.of(tenantId)
+                .and("mailboxId")
+                .is(mailboxId)
+                .and("rfcMessageId")
+                .is(rfcMessageId)
+                .and("_id")
+                .ne(exceptId)),
+        StoredMessage.class);
+  }
 }
