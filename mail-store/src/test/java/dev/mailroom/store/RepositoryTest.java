@@ -143,4 +143,21 @@ class RepositoryTest {
         null,
         null);
   }
+
+  @Test
+  void aMailboxIsClaimedForScheduledSyncOncePerInterval() {
+    mailboxes.insert(mailbox("tA", "m1", "a@x.test")).block();
+    Instant now = Instant.parse("2026-02-07T12:00:00Z");
+    assertThat(mailboxes.claimDueForSync(now, now.plusSeconds(60)).block().id()).isEqualTo("m1");
+    assertThat(mailboxes.claimDueForSync(now.plusSeconds(30), now.plusSeconds(90)).blockOptional())
+        .as("not due again before its interval")
+        .isEmpty();
+    assertThat(mailboxes.claimDueForSync(now.plusSeconds(60), now.plusSeconds(120)).blockOptional())
+        .isPresent();
+    mailboxes.updateStatus("tA", "m1", MailboxStatus.REAUTH_REQUIRED).block();
+    assertThat(
+            mailboxes.claimDueForSync(now.plusSeconds(600), now.plusSeconds(660)).blockOptional())
+        .as("a mailbox needing re-authentication is left alone")
+        .isEmpty();
+  }
 }

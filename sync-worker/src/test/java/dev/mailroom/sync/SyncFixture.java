@@ -53,6 +53,8 @@ final class SyncFixture {
     args.add(
         "--mailroom.security.credential-key=" + Base64.getEncoder().encodeToString(new byte[32]));
     args.add("--mailroom.sync.batch-size=20");
+    // Tests ask for each sync themselves; a scheduled one would add events at random moments.
+    args.add("--mailroom.sync.poll-interval=0s");
     args.add("--mailroom.kafka.partitions=2");
     args.add("--mailroom.kafka.retry-initial-interval=100ms");
     context =

@@ -74,4 +74,24 @@ public class MailboxRepository {
             "counters")
         .map(doc -> ((Number) doc.get("seq")).longValue());
   }
+
+  /**
+   * Claims one active mailbox whose scheduled sync is due and moves its next turn to {@code next}.
+   * Atomic, so worker replicas never schedule the same mailbox twice. Cross-tenant by design.
+   */
+  public Mono<Mailbox> claimDueForSync(java.time.Instant now, java.time.Instant next) {
+    return mongo.findAndModify(
+        Query.query(
+            org.springframework.data.mongodb.core.query.Criteria.where("status")
+                .is(MailboxStatus.ACTIVE)
+                .and("readEnabled")
+                .is(true)
+                .orOperator(
+                    org.springframework.data.mongodb.core.query.Criteria.where("nextSyncAt")
+                        .lte(now),
+                    org.springframework.data.mongodb.core.query.Criteria.where("nextSyncAt")
+                        .exists(false))),
+        Update.update("nextSyncAt", next),
+        Mailbox.class);
+  }
 }
