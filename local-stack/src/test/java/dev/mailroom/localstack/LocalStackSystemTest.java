@@ -240,6 +240,53 @@ class LocalStackSystemTest {
     }
   }
 
+  @Test
+  void mailDeliveredOverSmtpIsSyncedAndReadableThroughTheAccessApi() throws Exception {
+    deliver("carol@example.com", DemoTenant.BOB, "Quarterly numbers for Bob");
+    try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
+      String commandId =
+          http.expect(202, "POST", "/v1/mailboxes/" + demo.bobId() + "/sync", demo.token(), null)
+              .get("commandId")
+              .asString();
+      events.await(
+          r ->
+              commandId.equals(
+                  syncCompleted(r.value()).map(MailboxSyncCompleted::commandId).orElse(null)),
+          WAIT);
+    }
+    JsonNode page =
+        http.expect(
+            200,
+            "GET",
+            "/api/access/email/messages?q=quarterly&includeBody=true",
+            demo.token(),
+            null);
+    assertThat(page.get("totalCount").asLong()).isEqualTo(1);
+    JsonNode email = page.get("emails").get(0);
+    assertThat(email.get("subject").asString()).isEqualTo("Quarterly numbers for Bob");
+    assertThat(email.at("/from/email").asString()).isEqualTo("carol@example.com");
+    assertThat(email.get("body").asString()).contains("body");
+    assertThat(email.get("provider").asString()).isEqualTo("IMAP");
+    String id = email.get("id").asString();
+    JsonNode thread =
+        http.expect(
+            200,
+            "GET",
+            "/api/access/email/threads/" + email.get("threadId").asString(),
+            demo.token(),
+            null);
+    assertThat(thread.get("messageCount").asInt()).isEqualTo(1);
+    JsonNode reply =
+        http.expect(
+            200,
+            "POST",
+            "/api/access/email/messages/" + id + "/reply",
+            demo.token(),
+            Map.of("body", "Thanks!", "bodyType", "text"));
+    assertThat(reply.get("success").asBoolean()).isTrue();
+    assertThat(reply.get("threadId").asString()).isEqualTo(email.get("threadId").asString());
+  }
+
   private static java.util.Optional<MailboxSyncCompleted> syncCompleted(byte[] json) {
     Envelope<?> envelope = CODEC.decode(json);
     return envelope.type().equals(PayloadType.MAILBOX_SYNC_COMPLETED.typeName())
