@@ -20,6 +20,7 @@ class ArchitectureTest {
   private static final String SYNC = "dev.mailroom.sync..";
   private static final String SEND = "dev.mailroom.send..";
   private static final String WEBHOOK = "dev.mailroom.webhook..";
+  private static final String WORKER_SUPPORT = "dev.mailroom.worker..";
 
   @ArchTest
   static final ArchRule modelIsPlainJava =
@@ -58,7 +59,16 @@ class ArchitectureTest {
           .resideInAPackage(STORE)
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage(PROVIDERS, RUNTIME, GATEWAY, SYNC, SEND, WEBHOOK);
+          .resideInAnyPackage(PROVIDERS, WORKER_SUPPORT, RUNTIME, GATEWAY, SYNC, SEND, WEBHOOK);
+
+  @ArchTest
+  static final ArchRule workerSupportServesOnlyWorkers =
+      noClasses()
+          .that()
+          .resideInAPackage(WORKER_SUPPORT)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(GATEWAY, SYNC, SEND, WEBHOOK);
 
   @ArchTest
   static final ArchRule gatewayNeverCallsAProvider =
@@ -67,7 +77,7 @@ class ArchitectureTest {
           .resideInAPackage(GATEWAY)
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage(PROVIDERS, SYNC, SEND, WEBHOOK)
+          .resideInAnyPackage(PROVIDERS, WORKER_SUPPORT, SYNC, SEND, WEBHOOK)
           .because("the gateway turns writes into commands; only workers talk to providers");
 
   @ArchTest
@@ -96,7 +106,7 @@ class ArchitectureTest {
   static final ArchRule onlyTheDispatcherAndProvidersMakeOutboundHttpCalls =
       noClasses()
           .that()
-          .resideInAnyPackage(MODEL, STORE, RUNTIME, GATEWAY, SYNC, SEND)
+          .resideInAnyPackage(MODEL, STORE, RUNTIME, WORKER_SUPPORT, GATEWAY, SYNC, SEND)
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(

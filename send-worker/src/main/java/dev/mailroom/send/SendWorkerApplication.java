@@ -4,7 +4,7 @@ import dev.mailroom.runtime.config.MailroomServices;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** Consumes send commands (next: MIME and SMTP delivery). */
+/** Consumes send, reply and forward commands and delivers them through the mailbox's provider. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class SendWorkerApplication {

@@ -11,6 +11,7 @@ import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
 import dev.mailroom.store.mailbox.SyncState;
+import dev.mailroom.worker.MailboxAccessFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

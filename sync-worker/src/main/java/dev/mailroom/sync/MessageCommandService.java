@@ -11,6 +11,7 @@ import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.worker.MailboxAccessFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

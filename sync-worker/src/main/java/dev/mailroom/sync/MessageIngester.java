@@ -9,6 +9,7 @@ import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.SearchTokens;
+import dev.mailroom.store.message.Snippets;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.message.SubjectKey;
 import dev.mailroom.store.mime.HtmlText;
@@ -37,7 +38,6 @@ import reactor.core.publisher.Mono;
  */
 @Component
 class MessageIngester {
-  private static final int SNIPPET = 200;
   private static final int SEARCHABLE_TEXT = 20_000;
 
   private final BlobStore blobs;
@@ -134,7 +134,7 @@ class MessageIngester {
                 .flatMap(List::stream)
                 .distinct()
                 .toList(),
-            snippet(plain),
+            Snippets.of(plain),
             null,
             null,
             rawKey,
@@ -166,13 +166,5 @@ class MessageIngester {
     return participants == null
         ? List.of()
         : participants.stream().map(p -> p.email().toLowerCase(Locale.ROOT)).toList();
-  }
-
-  private static String snippet(String text) {
-    if (text == null) {
-      return null;
-    }
-    String collapsed = text.replaceAll("\\s+", " ").strip();
-    return collapsed.length() <= SNIPPET ? collapsed : collapsed.substring(0, SNIPPET);
   }
 }

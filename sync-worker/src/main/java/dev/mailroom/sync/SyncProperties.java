@@ -8,7 +8,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param providerTimeout connect and read timeout towards a provider
  * @param concurrency listener threads; useful up to the partitions this replica is assigned
  * @param batchSize messages fetched, stored and committed together; bounds memory per mailbox
  * @param pollInterval how often every active mailbox is synced without being asked; 0 disables
@@ -16,7 +15,6 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("mailroom.sync")
 public record SyncProperties(
-    @DefaultValue("30s") Duration providerTimeout,
     @DefaultValue("2") int concurrency,
     @DefaultValue("100") @Min(1) @Max(1000) int batchSize,
     @DefaultValue("60s") Duration pollInterval) {}

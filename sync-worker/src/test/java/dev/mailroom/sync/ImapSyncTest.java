@@ -11,11 +11,11 @@ import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageReceived;
 import dev.mailroom.model.event.MessageUpdated;
 import dev.mailroom.model.message.Direction;
+import dev.mailroom.provider.testing.FaultInjectingProvider;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageQuery;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.StoredMessage;
-import dev.mailroom.synctest.FaultyProviders;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -38,7 +38,7 @@ class ImapSyncTest {
 
   @AfterEach
   void disarm() {
-    FaultyProviders.FETCHES_BEFORE_FAILURE.set(-1);
+    FaultInjectingProvider.disarm();
   }
 
   private List<StoredMessage> stored(Mailbox mailbox) {
@@ -210,9 +210,11 @@ class ImapSyncTest {
       fixture.deliver(mailbox, mail("r-" + i + "@x", "Resume " + i, "boss@example.com", null));
     }
     // Two batches of 20 go in, then the connection drops; the retry picks up from there.
-    FaultyProviders.FETCHES_BEFORE_FAILURE.set(2);
+    FaultInjectingProvider.FETCHES_BEFORE_FAILURE.set(2);
     MailboxSyncCompleted completed = fixture.sync(mailbox);
-    assertThat(FaultyProviders.FETCHES_BEFORE_FAILURE.get()).as("the fault fired").isLessThan(0);
+    assertThat(FaultInjectingProvider.FETCHES_BEFORE_FAILURE.get())
+        .as("the fault fired")
+        .isLessThan(0);
     assertThat(completed.messagesAdded()).as("only the rest, after the resume").isEqualTo(60);
     List<StoredMessage> all = stored(mailbox);
     assertThat(all).hasSize(100);

@@ -12,6 +12,7 @@ import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.envelope.Topics;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.message.ProviderKind;
+import dev.mailroom.provider.testing.FaultInjectingProviders;
 import dev.mailroom.runtime.config.MailroomServices;
 import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.blob.BlobStore;
@@ -21,7 +22,6 @@ import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
 import dev.mailroom.store.mailbox.ServerSettings;
 import dev.mailroom.store.mailbox.SyncState;
-import dev.mailroom.synctest.FaultyProviders;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
@@ -59,7 +59,7 @@ final class SyncFixture {
     args.add("--mailroom.kafka.retry-initial-interval=100ms");
     context =
         MailroomServices.builder(SyncWorkerApplication.class, SyncWorkerApplication.SERVICE_NAME)
-            .sources(FaultyProviders.class)
+            .sources(FaultInjectingProviders.class)
             .run(args.toArray(String[]::new));
     context.getBean(BlobStore.class).ensureBucket().block();
     events = new TopicTap(infrastructure.endpoints().kafkaBootstrapServers(), Topics.EVENTS);

@@ -14,6 +14,7 @@ import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.SearchTokens;
+import dev.mailroom.store.message.Snippets;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.message.SubjectKey;
 import dev.mailroom.store.mime.HtmlText;
@@ -35,7 +36,6 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class MessageWrites {
-  private static final int SNIPPET = 200;
 
   private final MessageRepository messages;
   private final BlobStore blobs;
@@ -69,7 +69,8 @@ public class MessageWrites {
     }
     Participant from = new Participant(mailbox.address(), mailbox.displayName());
     String preview =
-        snippet(draft.textBody() != null ? draft.textBody() : HtmlText.toText(draft.htmlBody()));
+        Snippets.of(
+            draft.textBody() != null ? draft.textBody() : HtmlText.toText(draft.htmlBody()));
     List<String> toEmails = emails(draft.to());
     StoredMessage message =
         new StoredMessage(
@@ -239,13 +240,5 @@ public class MessageWrites {
 
   private static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  static String snippet(String text) {
-    if (text == null) {
-      return null;
-    }
-    String collapsed = text.replaceAll("\\s+", " ").strip();
-    return collapsed.length() <= SNIPPET ? collapsed : collapsed.substring(0, SNIPPET);
   }
 }

@@ -298,4 +298,25 @@ public class MessageRepository {
                 .ne(exceptId)),
         StoredMessage.class);
   }
+
+  /**
+   * Moves an outbound message to {@code to} if it is in one of {@code from}; returns it as it is
+   * afterwards, or empty if it was not in {@code from} (another delivery got there first).
+   */
+  public Mono<StoredMessage> transitionStatus(
+      String tenantId,
+      String id,
+      java.util.Collection<dev.mailroom.model.message.MessageStatus> from,
+      dev.mailroom.model.message.MessageStatus to,
+      Update extra) {
+    Update update = extra == null ? new Update() : extra;
+    update
+        .set("status", to)
+        .set("updatedAt", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    return mongo.findAndModify(
+        Query.query(TenantScope.of(tenantId).and("_id").is(id).and("status").in(from)),
+        update,
+        FindAndModifyOptions.options().returnNew(true),
+        StoredMessage.class);
+  }
 }

@@ -6,7 +6,10 @@ import java.util.regex.Pattern;
 public final class HtmlText {
   private static final Pattern INVISIBLE =
       Pattern.compile("(?is)<(script|style|head)[^>]*>.*?</\\1>");
+  private static final Pattern BLOCK =
+      Pattern.compile("(?i)<\\s*/?\\s*(p|div|br|li|tr|h[1-6]|blockquote|table|ul|ol)\\b[^>]*>");
   private static final Pattern TAG = Pattern.compile("(?s)<[^>]*>");
+  private static final Pattern SPACES = Pattern.compile("[ \\t\\x0B\\f]+");
 
   private HtmlText() {}
 
@@ -14,7 +17,10 @@ public final class HtmlText {
     if (html == null) {
       return null;
     }
-    String text = TAG.matcher(INVISIBLE.matcher(html).replaceAll(" ")).replaceAll(" ");
+    // Block elements break lines; inline ones (<b>, <a>, <span>) leave the words as they were.
+    String text = INVISIBLE.matcher(html).replaceAll(" ");
+    text = BLOCK.matcher(text).replaceAll("\n");
+    text = SPACES.matcher(TAG.matcher(text).replaceAll("")).replaceAll(" ");
     return text.replace("&nbsp;", " ")
         .replace("&lt;", "<")
         .replace("&gt;", ">")

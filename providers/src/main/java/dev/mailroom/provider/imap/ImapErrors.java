@@ -42,6 +42,53 @@ final class ImapErrors {
     return new ProviderException.Permanent(what + ": " + e, e);
   }
 
+  /**
+   * SMTP replies: 4xx is transient (452 and 4.7.x "try later" are rate limits), 5xx permanent; 535
+   * and 530 are refused credentials.
+   */
+  static ProviderException mapSmtp(String what, Exception e) {
+    if (e instanceof AuthenticationFailedException) {
+      return new ProviderException.AuthRevoked(what + ": authentication refused", e);
+    }
+    int code = replyCode(e);
+    String text = what + ": " + e.getMessage();
+    if (code == 535 || code == 530) {
+      return new ProviderException.AuthRevoked(text, e);
+    }
+    if (code == 452
+        || code == 421
+        || (code >= 400 && code < 500 && String.valueOf(e.getMessage()).contains("4.7."))) {
+      return new ProviderException.RateLimited(text, java.time.Duration.ofMinutes(1), e);
+    }
+    if (code >= 500) {
+      return new ProviderException.Permanent(text, e);
+    }
+    if (code >= 400) {
+      return new ProviderException.Transient(text, e);
+    }
+    return map(what, e);
+  }
+
+  private static int replyCode(Throwable e) {
+    for (Throwable t = e;
+        t != null;
+        t =
+            t instanceof MessagingException me && me.getNextException() != null
+                ? me.getNextException()
+                : t.getCause()) {
+      if (t instanceof org.eclipse.angus.mail.smtp.SMTPSendFailedException failed) {
+        return failed.getReturnCode();
+      }
+      if (t instanceof org.eclipse.angus.mail.smtp.SMTPAddressFailedException failed) {
+        return failed.getReturnCode();
+      }
+      if (t == t.getCause()) {
+        break;
+      }
+    }
+    return -1;
+  }
+
   private static Throwable rootCause(Throwable e) {
     Throwable current = e;
     while (true) {

@@ -6,11 +6,17 @@ import dev.mailroom.provider.spi.MailProvider;
 import dev.mailroom.provider.spi.MailboxAccess;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.ProviderException;
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
@@ -30,6 +36,36 @@ public final class ImapProvider implements MailProvider {
   @Override
   public Set<Capability> capabilities() {
     return EnumSet.of(Capability.READ, Capability.SEND, Capability.INCREMENTAL_SYNC);
+  }
+
+  @Override
+  public void submit(MailboxAccess access, byte[] raw, List<String> recipients)
+      throws ProviderException {
+    MailboxAccess.Endpoint endpoint = access.outgoing();
+    boolean tls = "tls".equalsIgnoreCase(endpoint.security());
+    String protocol = tls ? "smtps" : "smtp";
+    Properties props = new Properties();
+    String ms = Long.toString(timeout.toMillis());
+    props.put("mail." + protocol + ".connectiontimeout", ms);
+    props.put("mail." + protocol + ".timeout", ms);
+    props.put("mail." + protocol + ".writetimeout", ms);
+    props.put("mail." + protocol + ".auth", Boolean.toString(access.username() != null));
+    if ("starttls".equalsIgnoreCase(endpoint.security())) {
+      props.put("mail.smtp.starttls.enable", "true");
+      props.put("mail.smtp.starttls.required", "true");
+    }
+    Session session = Session.getInstance(props);
+    try (Transport transport = session.getTransport(protocol)) {
+      MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw));
+      transport.connect(endpoint.host(), endpoint.port(), access.username(), access.secret());
+      Address[] to = new Address[recipients.size()];
+      for (int i = 0; i < to.length; i++) {
+        to[i] = new InternetAddress(recipients.get(i));
+      }
+      transport.sendMessage(message, to);
+    } catch (MessagingException e) {
+      throw ImapErrors.mapSmtp("SMTP submission to " + endpoint.host() + ":" + endpoint.port(), e);
+    }
   }
 
   @Override

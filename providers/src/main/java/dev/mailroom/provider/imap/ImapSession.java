@@ -11,8 +11,12 @@ import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.search.HeaderTerm;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,6 +25,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -207,6 +212,52 @@ final class ImapSession implements MailboxSession {
             message.setFlag(Flags.Flag.DELETED, true);
           }
         });
+  }
+
+  @Override
+  public boolean sentContains(String rfcMessageId) throws ProviderException {
+    try {
+      Folder sent = sentFolder(false);
+      if (sent == null) {
+        return false;
+      }
+      sent.open(Folder.READ_ONLY);
+      try {
+        return sent.search(new HeaderTerm("Message-ID", "<" + rfcMessageId + ">")).length > 0;
+      } finally {
+        sent.close(false);
+      }
+    } catch (MessagingException e) {
+      throw ImapErrors.map("IMAP search of Sent", e);
+    }
+  }
+
+  @Override
+  public void appendToSent(byte[] raw) throws ProviderException {
+    try {
+      Folder sent = sentFolder(true);
+      MimeMessage copy =
+          new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+      copy.setFlag(Flags.Flag.SEEN, true);
+      sent.appendMessages(new Message[] {copy});
+    } catch (MessagingException e) {
+      throw ImapErrors.map("IMAP append to Sent", e);
+    }
+  }
+
+  /** The folder with the \\Sent role or a usual name; created as "Sent" if asked and missing. */
+  private Folder sentFolder(boolean create) throws MessagingException, ProviderException {
+    for (FolderStatus status : folders()) {
+      if ("sent".equals(status.role())) {
+        return store.getFolder(status.name());
+      }
+    }
+    if (!create) {
+      return null;
+    }
+    Folder sent = store.getFolder("Sent");
+    sent.create(Folder.HOLDS_MESSAGES);
+    return sent;
   }
 
   private interface MessageAction {

@@ -1,6 +1,7 @@
 package dev.mailroom.provider.spi;
 
 import dev.mailroom.model.message.ProviderKind;
+import java.util.List;
 import java.util.Set;
 
 /** One adapter per provider (IMAP/SMTP, Gmail, Graph, SES); workers pick one by kind. */
@@ -10,4 +11,10 @@ public interface MailProvider {
   Set<Capability> capabilities();
 
   MailboxSession open(MailboxAccess access) throws ProviderException;
+
+  /**
+   * Submits raw RFC 822 bytes for delivery to {@code recipients} (the envelope: To, Cc and Bcc).
+   * Returns once the provider has accepted the message.
+   */
+  void submit(MailboxAccess access, byte[] raw, List<String> recipients) throws ProviderException;
 }

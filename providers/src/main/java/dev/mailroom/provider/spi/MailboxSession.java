@@ -27,6 +27,12 @@ public interface MailboxSession extends AutoCloseable {
   /** Soft delete: into the Trash folder (or flagged deleted where there is none). */
   void moveToTrash(String folder, long uidValidity, long uid) throws ProviderException;
 
+  /** True if the Sent folder holds a message with this Message-ID (without angle brackets). */
+  boolean sentContains(String rfcMessageId) throws ProviderException;
+
+  /** Keeps a copy of a message this mailbox sent, for servers that do not do it themselves. */
+  void appendToSent(byte[] raw) throws ProviderException;
+
   @Override
   void close();
 }

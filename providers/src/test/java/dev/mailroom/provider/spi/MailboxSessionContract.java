@@ -110,4 +110,15 @@ public interface MailboxSessionContract {
           .isInstanceOf(ProviderException.NotFound.class);
     }
   }
+
+  @Test
+  default void aCopyAppendedToSentIsFoundByMessageId() throws Exception {
+    try (MailboxSession session = newMailbox()) {
+      assertThat(session.sentContains("sent-1@x")).isFalse();
+      session.appendToSent(message("sent-1@x", "kept").getBytes(StandardCharsets.UTF_8));
+      assertThat(session.sentContains("sent-1@x")).isTrue();
+      assertThat(session.sentContains("sent-2@x")).isFalse();
+      assertThat(session.folders()).anyMatch(f -> "sent".equals(f.role()) && f.messages() == 1);
+    }
+  }
 }

@@ -1,21 +1,19 @@
-package dev.mailroom.sync;
+package dev.mailroom.worker;
 
 import dev.mailroom.provider.spi.MailboxAccess;
 import dev.mailroom.store.crypto.CredentialCipher;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.ServerSettings;
-import org.springframework.stereotype.Component;
 
 /** Decrypts a mailbox's secret for one provider operation. */
-@Component
-class MailboxAccessFactory {
+public class MailboxAccessFactory {
   private final CredentialCipher cipher;
 
-  MailboxAccessFactory(CredentialCipher cipher) {
+  public MailboxAccessFactory(CredentialCipher cipher) {
     this.cipher = cipher;
   }
 
-  MailboxAccess accessFor(Mailbox mailbox) {
+  public MailboxAccess accessFor(Mailbox mailbox) {
     ServerSettings server = mailbox.server();
     return new MailboxAccess(
         mailbox.address(),

@@ -1,0 +1,117 @@
+package dev.mailroom.provider.testing;
+
+import dev.mailroom.model.message.ProviderKind;
+import dev.mailroom.provider.spi.Capability;
+import dev.mailroom.provider.spi.FetchedMessage;
+import dev.mailroom.provider.spi.FolderContents;
+import dev.mailroom.provider.spi.FolderStatus;
+import dev.mailroom.provider.spi.MailProvider;
+import dev.mailroom.provider.spi.MailboxAccess;
+import dev.mailroom.provider.spi.MailboxSession;
+import dev.mailroom.provider.spi.ProviderException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real adapter with faults tests can arm, for the failures that matter: the connection dropping
+ * in the middle of a backfill, and a worker dying after the provider took a message but before
+ * Mailroom recorded it. Each counter says how many more calls succeed before one fails; negative
+ * means never.
+ */
+public final class FaultInjectingProvider implements MailProvider {
+  /** Fetches left before one fails. */
+  public static final AtomicInteger FETCHES_BEFORE_FAILURE = new AtomicInteger(-1);
+
+  /** Sent copies left before the worker "dies" right after one is made. */
+  public static final AtomicInteger SENDS_BEFORE_CRASH = new AtomicInteger(-1);
+
+  private final MailProvider delegate;
+
+  public FaultInjectingProvider(MailProvider delegate) {
+    this.delegate = delegate;
+  }
+
+  public static void disarm() {
+    FETCHES_BEFORE_FAILURE.set(-1);
+    SENDS_BEFORE_CRASH.set(-1);
+  }
+
+  @Override
+  public ProviderKind kind() {
+    return delegate.kind();
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return delegate.capabilities();
+  }
+
+  @Override
+  public void submit(MailboxAccess access, byte[] raw, List<String> recipients)
+      throws ProviderException {
+    delegate.submit(access, raw, recipients);
+  }
+
+  @Override
+  public MailboxSession open(MailboxAccess access) throws ProviderException {
+    MailboxSession session = delegate.open(access);
+    return new MailboxSession() {
+      @Override
+      public List<FolderStatus> folders() throws ProviderException {
+        return session.folders();
+      }
+
+      @Override
+      public FolderContents contents(String folder) throws ProviderException {
+        return session.contents(folder);
+      }
+
+      @Override
+      public List<FetchedMessage> fetch(String folder, long uidValidity, List<Long> uids)
+          throws ProviderException {
+        if (FETCHES_BEFORE_FAILURE.getAndDecrement() == 0) {
+          throw new ProviderException.Transient("connection dropped (injected)", null);
+        }
+        return session.fetch(folder, uidValidity, uids);
+      }
+
+      @Override
+      public void setSeen(String folder, long uidValidity, long uid, boolean seen)
+          throws ProviderException {
+        session.setSeen(folder, uidValidity, uid, seen);
+      }
+
+      @Override
+      public void setKeywords(
+          String folder, long uidValidity, long uid, List<String> add, List<String> remove)
+          throws ProviderException {
+        session.setKeywords(folder, uidValidity, uid, add, remove);
+      }
+
+      @Override
+      public void moveToTrash(String folder, long uidValidity, long uid) throws ProviderException {
+        session.moveToTrash(folder, uidValidity, uid);
+      }
+
+      @Override
+      public boolean sentContains(String rfcMessageId) throws ProviderException {
+        return session.sentContains(rfcMessageId);
+      }
+
+      @Override
+      public void appendToSent(byte[] raw) throws ProviderException {
+        session.appendToSent(raw);
+        if (SENDS_BEFORE_CRASH.getAndDecrement() == 0) {
+          throw new ProviderException.Transient(
+              "worker died after the provider accepted (injected)", null);
+        }
+      }
+
+      @Override
+      public void close() {
+        session.close();
+      }
+    };
+  }
+}

@@ -1,0 +1,288 @@
+package dev.mailroom.send;
+
+import dev.mailroom.model.command.SendKind;
+import dev.mailroom.model.command.SendMessage;
+import dev.mailroom.model.envelope.Envelope;
+import dev.mailroom.model.event.MessageFailed;
+import dev.mailroom.model.event.MessageSent;
+import dev.mailroom.model.message.Attachment;
+import dev.mailroom.model.message.MessageStatus;
+import dev.mailroom.model.message.Participant;
+import dev.mailroom.provider.spi.Capability;
+import dev.mailroom.provider.spi.MailProvider;
+import dev.mailroom.provider.spi.MailProviders;
+import dev.mailroom.provider.spi.MailboxAccess;
+import dev.mailroom.provider.spi.MailboxSession;
+import dev.mailroom.provider.spi.ProviderException;
+import dev.mailroom.runtime.kafka.EnvelopePublisher;
+import dev.mailroom.store.blob.BlobKeys;
+import dev.mailroom.store.blob.BlobStore;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.Snapshots;
+import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.mime.MimeParser;
+import dev.mailroom.store.mime.ParsedMessage;
+import dev.mailroom.worker.MailboxAccessFactory;
+import jakarta.mail.MessagingException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Service;
+
+/**
+ * Sends one queued message, at most once however often its command is delivered: the message is
+ * marked {@code sending} before the provider is called; a delivery that finds it already {@code
+ * sending} (a worker died mid-send) first looks for our Message-ID in the Sent folder and only
+ * sends if it is not there. The provider accepting the message and the Sent copy come first, the
+ * database write after, so the Sent folder is the record a redelivery trusts.
+ */
+@Service
+public class SendService {
+  static final String SOURCE = "/mailroom/send-worker";
+  private static final Logger log = LoggerFactory.getLogger(SendService.class);
+  private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final MessageRepository messages;
+  private final MailboxRepository mailboxes;
+  private final BlobStore blobs;
+  private final MailProviders providers;
+  private final MailboxAccessFactory access;
+  private final EnvelopePublisher publisher;
+  private final Clock clock = Clock.systemUTC();
+
+  public SendService(
+      MessageRepository messages,
+      MailboxRepository mailboxes,
+      BlobStore blobs,
+      MailProviders providers,
+      MailboxAccessFactory access,
+      EnvelopePublisher publisher) {
+    this.messages = messages;
+    this.mailboxes = mailboxes;
+    this.blobs = blobs;
+    this.providers = providers;
+    this.access = access;
+    this.publisher = publisher;
+  }
+
+  public void send(SendMessage command, String correlationId) {
+    StoredMessage message =
+        messages
+            .findByIdIncludingDeleted(command.tenantId(), command.messageId())
+            .block(STORE_TIMEOUT);
+    Mailbox mailbox =
+        mailboxes.findById(command.tenantId(), command.mailboxId()).block(STORE_TIMEOUT);
+    if (message == null || mailbox == null) {
+      log.warn(
+          "Send {} for a message or mailbox that no longer exists: dropped", command.commandId());
+      return;
+    }
+    if (message.status() == MessageStatus.SENT) {
+      // Redelivered after it was sent and recorded: say so again (events are at-least-once).
+      publish(
+          new MessageSent(
+              message.tenantId(), message.mailboxId(), command.commandId(), Snapshots.of(message)),
+          correlationId);
+      return;
+    }
+    if (message.status() == MessageStatus.FAILED) {
+      return;
+    }
+    MailboxAccess credentials = access.accessFor(mailbox);
+    try {
+      MailProvider provider = providers.forKind(mailbox.provider());
+      if (message.status() == MessageStatus.SENDING
+          && alreadySent(provider, credentials, message)) {
+        log.info(
+            "Message {} was sent before this worker could record it; not sending again",
+            message.id());
+        recordSent(command, message, correlationId);
+        return;
+      }
+      StoredMessage sending =
+          messages
+              .transitionStatus(
+                  message.tenantId(),
+                  message.id(),
+                  Set.of(MessageStatus.QUEUED, MessageStatus.SENDING),
+                  MessageStatus.SENDING,
+                  null)
+              .block(STORE_TIMEOUT);
+      if (sending == null) {
+        return; // another delivery finished it meanwhile
+      }
+      byte[] raw = compose(command, message, mailbox);
+      String rawKey = BlobKeys.rawMime(message.tenantId(), message.mailboxId(), message.id());
+      blobs.put(rawKey, raw, "message/rfc822").block(STORE_TIMEOUT);
+      provider.submit(credentials, raw, envelopeRecipients(command));
+      if (!provider.capabilities().contains(Capability.SERVER_SIDE_SENT_COPY)) {
+        try (MailboxSession session = provider.open(credentials)) {
+          session.appendToSent(raw);
+        }
+      }
+      messages
+          .transitionStatus(
+              message.tenantId(),
+              message.id(),
+              Set.of(MessageStatus.SENDING),
+              MessageStatus.SENT,
+              new Update().set("rawKey", rawKey).set("sentAt", clock.instant()))
+          .block(STORE_TIMEOUT);
+      recordSent(command, message, correlationId);
+    } catch (ProviderException.Transient | ProviderException.RateLimited e) {
+      throw new RetryableSendException("Send of " + message.id() + " failed: " + e.getMessage(), e);
+    } catch (ProviderException e) {
+      fail(command, message, reason(e), e.getMessage(), correlationId);
+    } catch (MessagingException | IOException e) {
+      fail(
+          command,
+          message,
+          "permanent",
+          "The message could not be built: " + e.getMessage(),
+          correlationId);
+    }
+  }
+
+  private boolean alreadySent(
+      MailProvider provider, MailboxAccess credentials, StoredMessage message)
+      throws ProviderException {
+    try (MailboxSession session = provider.open(credentials)) {
+      return session.sentContains(message.rfcMessageId());
+    }
+  }
+
+  private void recordSent(SendMessage command, StoredMessage message, String correlationId) {
+    StoredMessage sent =
+        messages
+            .transitionStatus(
+                message.tenantId(),
+                message.id(),
+                Set.of(MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT),
+                MessageStatus.SENT,
+                null)
+            .block(STORE_TIMEOUT);
+    publish(
+        new MessageSent(
+            message.tenantId(),
+            message.mailboxId(),
+            command.commandId(),
+            Snapshots.of(sent == null ? message : sent)),
+        correlationId);
+  }
+
+  private void fail(
+      SendMessage command,
+      StoredMessage message,
+      String reason,
+      String detail,
+      String correlationId) {
+    log.warn("Send of message {} failed ({}): {}", message.id(), reason, detail);
+    messages
+        .transitionStatus(
+            message.tenantId(),
+            message.id(),
+            Set.of(MessageStatus.QUEUED, MessageStatus.SENDING),
+            MessageStatus.FAILED,
+            new Update().set("statusReason", detail))
+        .block(STORE_TIMEOUT);
+    publish(
+        new MessageFailed(
+            message.tenantId(),
+            message.mailboxId(),
+            command.commandId(),
+            message.id(),
+            reason,
+            detail,
+            clock.instant()),
+        correlationId);
+  }
+
+  private byte[] compose(SendMessage command, StoredMessage message, Mailbox mailbox)
+      throws MessagingException, IOException {
+    List<MimeComposer.Content> attachments = new ArrayList<>();
+    MimeComposer.Forwarded forwarded = null;
+    for (Attachment a :
+        command.attachments() == null ? List.<Attachment>of() : command.attachments()) {
+      if (a.blobKey() != null) {
+        byte[] bytes = blobs.get(a.blobKey()).block(STORE_TIMEOUT);
+        if (bytes == null) {
+          throw new MessagingException("Attachment " + a.filename() + " is missing from storage");
+        }
+        attachments.add(
+            new MimeComposer.Content(
+                a.filename(), a.contentType(), a.inline(), a.contentId(), bytes));
+      }
+    }
+    if (command.kind() == SendKind.FORWARD && command.originalMessageId() != null) {
+      StoredMessage original =
+          messages
+              .findByIdIncludingDeleted(command.tenantId(), command.originalMessageId())
+              .block(STORE_TIMEOUT);
+      ParsedMessage parsed = original == null ? null : originalOf(original);
+      if (parsed != null) {
+        List<MimeComposer.Content> carried = new ArrayList<>();
+        parsed
+            .attachments()
+            .forEach(
+                a ->
+                    carried.add(
+                        new MimeComposer.Content(
+                            a.filename(),
+                            a.contentType(),
+                            a.inline(),
+                            a.contentId(),
+                            a.content())));
+        forwarded = new MimeComposer.Forwarded(parsed, carried);
+        // The original's attachments travel from its raw message, not twice.
+        attachments.removeIf(
+            a -> carried.stream().anyMatch(c -> c.filename().equals(a.filename())));
+      }
+    }
+    Participant from = new Participant(mailbox.address(), mailbox.displayName());
+    return MimeComposer.compose(command, message, from, attachments, forwarded);
+  }
+
+  private ParsedMessage originalOf(StoredMessage original) throws MessagingException, IOException {
+    if (original.rawKey() == null) {
+      return null;
+    }
+    byte[] raw = blobs.get(original.rawKey()).block(STORE_TIMEOUT);
+    return raw == null ? null : MimeParser.parse(raw);
+  }
+
+  private static List<String> envelopeRecipients(SendMessage command) {
+    LinkedHashSet<String> all = new LinkedHashSet<>();
+    for (List<Participant> list :
+        List.of(orEmpty(command.to()), orEmpty(command.cc()), orEmpty(command.bcc()))) {
+      list.forEach(p -> all.add(p.email().toLowerCase(Locale.ROOT)));
+    }
+    return List.copyOf(all);
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  private static String reason(ProviderException e) {
+    if (e instanceof ProviderException.AuthRevoked) {
+      return "auth_revoked";
+    }
+    return e instanceof ProviderException.NotFound ? "not_found" : "permanent";
+  }
+
+  private void publish(dev.mailroom.model.envelope.Event event, String correlationId) {
+    publisher
+        .publish(Envelope.wrap(event, SOURCE, clock.instant(), correlationId))
+        .block(STORE_TIMEOUT);
+  }
+}

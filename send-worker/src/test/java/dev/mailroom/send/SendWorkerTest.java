@@ -1,0 +1,361 @@
+package dev.mailroom.send;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.infra.junit.TestInfrastructure;
+import dev.mailroom.infra.junit.WithMailroomInfrastructure;
+import dev.mailroom.infra.kafka.TopicTap;
+import dev.mailroom.model.command.SendKind;
+import dev.mailroom.model.command.SendMessage;
+import dev.mailroom.model.envelope.ConsumerGroups;
+import dev.mailroom.model.envelope.Envelope;
+import dev.mailroom.model.envelope.EnvelopeCodec;
+import dev.mailroom.model.envelope.Ids;
+import dev.mailroom.model.envelope.Topics;
+import dev.mailroom.model.event.MessageSent;
+import dev.mailroom.model.message.Attachment;
+import dev.mailroom.model.message.Direction;
+import dev.mailroom.model.message.Importance;
+import dev.mailroom.model.message.MessageStatus;
+import dev.mailroom.model.message.Participant;
+import dev.mailroom.model.message.ProviderKind;
+import dev.mailroom.provider.testing.FaultInjectingProvider;
+import dev.mailroom.provider.testing.FaultInjectingProviders;
+import dev.mailroom.runtime.config.MailroomServices;
+import dev.mailroom.runtime.kafka.EnvelopePublisher;
+import dev.mailroom.store.blob.BlobKeys;
+import dev.mailroom.store.blob.BlobStore;
+import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.mailbox.MailboxStatus;
+import dev.mailroom.store.mailbox.ServerSettings;
+import dev.mailroom.store.mailbox.SyncState;
+import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.message.SubjectKey;
+import dev.mailroom.store.mime.MimeParser;
+import dev.mailroom.store.mime.ParsedMessage;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.context.ConfigurableApplicationContext;
+
+@WithMailroomInfrastructure
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SendWorkerTest {
+  private static final EnvelopeCodec CODEC = new EnvelopeCodec();
+  private TestInfrastructure infrastructure;
+  private ConfigurableApplicationContext worker;
+  private TopicTap events;
+
+  @BeforeAll
+  void start(TestInfrastructure infrastructure) {
+    this.infrastructure = infrastructure;
+    List<String> args = new ArrayList<>();
+    infrastructure.springProperties().forEach((k, v) -> args.add("--" + k + "=" + v));
+    args.add("--server.port=0");
+    args.add("--spring.main.banner-mode=off");
+    args.add(
+        "--mailroom.security.credential-key=" + Base64.getEncoder().encodeToString(new byte[32]));
+    args.add("--mailroom.kafka.partitions=2");
+    args.add("--mailroom.kafka.retry-attempts=3");
+    args.add("--mailroom.kafka.retry-initial-interval=100ms");
+    worker =
+        MailroomServices.builder(SendWorkerApplication.class, SendWorkerApplication.SERVICE_NAME)
+            .sources(FaultInjectingProviders.class)
+            .run(args.toArray(String[]::new));
+    worker.getBean(BlobStore.class).ensureBucket().block();
+    events = new TopicTap(infrastructure.endpoints().kafkaBootstrapServers(), Topics.EVENTS);
+  }
+
+  @AfterEach
+  void disarm() {
+    FaultInjectingProvider.disarm();
+  }
+
+  private Mailbox mailbox(String displayName) {
+    String tenantId = Ids.newId("ten");
+    String id = Ids.newId("mbx");
+    String address = "send-" + UUID.randomUUID() + "@mailroom.local";
+    infrastructure.mailServer().addUser(address, "pw");
+    var endpoint = infrastructure.endpoints().mail();
+    return worker
+        .getBean(MailboxRepository.class)
+        .insert(
+            new Mailbox(
+                id,
+                tenantId,
+                1,
+                ProviderKind.IMAP,
+                address,
+                displayName,
+                true,
+                true,
+                true,
+                MailboxStatus.ACTIVE,
+                new ServerSettings(
+                    endpoint.host(),
+                    endpoint.imapPort(),
+                    "none",
+                    endpoint.host(),
+                    endpoint.smtpPort(),
+                    "none",
+                    address),
+                worker.getBean(CredentialCipher.class).encrypt("pw", tenantId, id),
+                SyncState.never(),
+                Instant.now()))
+        .block();
+  }
+
+  private String recipient() {
+    String address = "rcpt-" + UUID.randomUUID() + "@mailroom.local";
+    infrastructure.mailServer().addUser(address, "pw");
+    return address;
+  }
+
+  /** Queues a message the way the gateway does: record first, then the command. */
+  private SendMessage queue(
+      Mailbox from,
+      String to,
+      String subject,
+      String text,
+      String html,
+      List<Attachment> attachments,
+      String inReplyTo) {
+    String id = Ids.newId("msg");
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    StoredMessage message =
+        new StoredMessage(
+            id,
+            from.tenantId(),
+            from.id(),
+            ProviderKind.IMAP,
+            StoredMessage.pendingProviderId(id),
+            Ids.newId("thr"),
+            id + "@mailroom.local",
+            inReplyTo,
+            inReplyTo == null ? List.of() : List.of("root@x", inReplyTo),
+            subject,
+            SubjectKey.of(subject),
+            new Participant(from.address(), from.displayName()),
+            List.of(Participant.of(to)),
+            List.of(),
+            List.of(),
+            from.address(),
+            List.of(to),
+            List.of(to),
+            null,
+            null,
+            null,
+            null,
+            null,
+            now,
+            true,
+            List.of("SENT"),
+            Importance.HIGH,
+            !attachments.isEmpty(),
+            attachments,
+            Direction.OUTBOUND,
+            MessageStatus.QUEUED,
+            null,
+            List.of(),
+            now,
+            now,
+            null);
+    worker.getBean(MessageRepository.class).insert(message).block();
+    return new SendMessage(
+        Ids.newId("cmd"),
+        from.tenantId(),
+        from.id(),
+        id,
+        inReplyTo == null ? SendKind.NEW : SendKind.REPLY,
+        null,
+        List.of(new Participant(to, "Bö Recipient")),
+        List.of(),
+        List.of(),
+        subject,
+        text,
+        html,
+        Importance.HIGH,
+        List.of("SENT"),
+        attachments,
+        now);
+  }
+
+  private void publish(SendMessage command) {
+    worker
+        .getBean(EnvelopePublisher.class)
+        .publish(Envelope.wrap(command, "/test", Instant.now(), command.commandId()))
+        .block();
+  }
+
+  private MessageSent awaitSent(SendMessage command) {
+    var record =
+        events.await(
+            r ->
+                CODEC.decode(r.value()).data() instanceof MessageSent s
+                    && s.message().id().equals(command.messageId()),
+            Duration.ofSeconds(60));
+    return (MessageSent) CODEC.decode(record.value()).data();
+  }
+
+  /** Raw copies of every message in a folder, read by a plain IMAP client. */
+  private List<byte[]> folder(String user, String name) throws Exception {
+    var endpoint = infrastructure.endpoints().mail();
+    try (Store store = Session.getInstance(new Properties()).getStore("imap")) {
+      store.connect(endpoint.host(), endpoint.imapPort(), user, "pw");
+      Folder folder = store.getFolder(name);
+      if (!folder.exists()) {
+        return List.of();
+      }
+      folder.open(Folder.READ_ONLY);
+      List<byte[]> raws = new ArrayList<>();
+      for (Message m : folder.getMessages()) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        m.writeTo(out);
+        raws.add(out.toByteArray());
+      }
+      folder.close(false);
+      return raws;
+    }
+  }
+
+  @Test
+  void aMessageArrivesWithItsHeadersBodiesAndAByteIdenticalAttachment() throws Exception {
+    Mailbox from = mailbox("Zoë Sender");
+    String to = recipient();
+    byte[] pdf = new byte[40_000];
+    new Random(7).nextBytes(pdf);
+    String key = BlobKeys.attachment(from.tenantId(), from.id(), "msg_att", "att_1");
+    worker.getBean(BlobStore.class).put(key, pdf, "application/pdf").block();
+    String subject = "Grüße – Q1 ✓ " + "long subject ".repeat(30);
+    SendMessage command =
+        queue(
+            from,
+            to,
+            subject,
+            null,
+            "<p>Hello <b>Bö</b></p>",
+            List.of(
+                new Attachment(
+                    "att_1", "Rapport été.pdf", "application/pdf", pdf.length, false, null, key)),
+            null);
+    publish(command);
+    MessageSent sent = awaitSent(command);
+    assertThat(sent.message().status()).isEqualTo(MessageStatus.SENT);
+
+    List<byte[]> inbox = folder(to, "INBOX");
+    assertThat(inbox).hasSize(1);
+    String raw = new String(inbox.get(0), StandardCharsets.UTF_8);
+    assertThat(raw.lines()).allMatch(line -> line.length() <= 998);
+    assertThat(raw).doesNotContain("Bcc:");
+    ParsedMessage received = MimeParser.parse(inbox.get(0));
+    assertThat(received.messageId()).isEqualTo(command.messageId() + "@mailroom.local");
+    assertThat(received.subject()).isEqualTo(subject);
+    assertThat(received.from()).isEqualTo(new Participant(from.address(), "Zoë Sender"));
+    assertThat(received.to()).containsExactly(new Participant(to, "Bö Recipient"));
+    assertThat(received.html()).isEqualTo("<p>Hello <b>Bö</b></p>");
+    assertThat(received.text()).isEqualTo("Hello Bö");
+    assertThat(received.importance()).isEqualTo(Importance.HIGH);
+    assertThat(received.attachments()).hasSize(1);
+    assertThat(received.attachments().get(0).filename()).isEqualTo("Rapport été.pdf");
+    assertThat(received.attachments().get(0).content()).isEqualTo(pdf);
+
+    assertThat(folder(from.address(), "Sent")).hasSize(1);
+    StoredMessage stored =
+        worker
+            .getBean(MessageRepository.class)
+            .findByIdIncludingDeleted(from.tenantId(), command.messageId())
+            .block();
+    assertThat(stored.status()).isEqualTo(MessageStatus.SENT);
+    assertThat(worker.getBean(BlobStore.class).get(stored.rawKey()).block()).isNotEmpty();
+  }
+
+  @Test
+  void aReplyCarriesItsThreadingHeaders() throws Exception {
+    Mailbox from = mailbox(null);
+    String to = recipient();
+    SendMessage command = queue(from, to, "Re: Plans", "Sounds good", null, List.of(), "parent@x");
+    publish(command);
+    awaitSent(command);
+    ParsedMessage received = MimeParser.parse(folder(to, "INBOX").get(0));
+    assertThat(received.inReplyTo()).isEqualTo("parent@x");
+    assertThat(received.references()).containsExactly("root@x", "parent@x");
+    assertThat(received.text()).isEqualTo("Sounds good");
+    assertThat(received.html()).isNull();
+  }
+
+  @Test
+  void aRedeliveredCommandSendsOnce() throws Exception {
+    Mailbox from = mailbox(null);
+    String to = recipient();
+    SendMessage command = queue(from, to, "Once", "only once", null, List.of(), null);
+    publish(command);
+    awaitSent(command);
+    publish(command);
+    Thread.sleep(1500);
+    assertThat(folder(to, "INBOX")).hasSize(1);
+  }
+
+  @Test
+  void aWorkerThatDiesAfterTheProviderAcceptedDoesNotSendTwice() throws Exception {
+    Mailbox from = mailbox(null);
+    String to = recipient();
+    SendMessage command = queue(from, to, "Crash test", "exactly one", null, List.of(), null);
+    FaultInjectingProvider.SENDS_BEFORE_CRASH.set(0);
+    publish(command);
+    awaitSent(command);
+    assertThat(FaultInjectingProvider.SENDS_BEFORE_CRASH.get())
+        .as("the crash happened")
+        .isLessThan(0);
+    assertThat(folder(to, "INBOX")).hasSize(1);
+    assertThat(folder(from.address(), "Sent")).hasSize(1);
+  }
+
+  @Test
+  void aPoisonCommandGoesToTheDeadLetterTopicWithoutBlockingOthers() throws Exception {
+    Mailbox poisoned = mailbox(null);
+    Mailbox healthy = mailbox(null);
+    String to = recipient();
+    String dlt = Topics.deadLetterTopic(Topics.COMMANDS_SEND, ConsumerGroups.SEND_WORKER);
+    try (TopicTap deadLetters =
+            new TopicTap(infrastructure.endpoints().kafkaBootstrapServers(), dlt);
+        var producer =
+            new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+                java.util.Map.of(
+                    "bootstrap.servers", infrastructure.endpoints().kafkaBootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      byte[] poison =
+          "{\"type\":\"mailroom.command.send_message.v1\",\"data\":"
+              .getBytes(StandardCharsets.UTF_8);
+      producer
+          .send(
+              new org.apache.kafka.clients.producer.ProducerRecord<>(
+                  Topics.COMMANDS_SEND, poisoned.id(), poison))
+          .get();
+      SendMessage command = queue(healthy, to, "Still flowing", "yes", null, List.of(), null);
+      publish(command);
+      awaitSent(command);
+      deadLetters.await(r -> java.util.Arrays.equals(r.value(), poison), Duration.ofSeconds(30));
+    }
+    assertThat(folder(to, "INBOX")).hasSize(1);
+  }
+}
