@@ -129,6 +129,7 @@ class FolderSynchronizer {
       List<FetchedMessage> fetched = session.fetch(folder.name(), validity, batch);
       ThreadResolver.Batch threading = threads.batch(mailbox.tenantId(), mailbox.id());
       List<StoredMessage> fresh = new ArrayList<>();
+      List<FetchedMessage> freshRaw = new ArrayList<>();
       List<StoredMessage> announced = new ArrayList<>();
       for (FetchedMessage message : fetched) {
         String providerId = prefix + message.uid();
@@ -154,14 +155,15 @@ class FolderSynchronizer {
         String thread =
             threading.threadOf(parsed, message.receivedAt() != null ? message.receivedAt() : now);
         StoredMessage record =
-            ingester
-                .ingest(mailbox, providerId, message, parsed, thread, labels)
-                .block(STORE_TIMEOUT);
+            ingester.record(mailbox, providerId, message, parsed, thread, labels);
         fresh.add(record);
+        freshRaw.add(message);
         if (announce && message.uid() >= newFrom && isNews(folder, record)) {
           announced.add(record);
         }
       }
+      // Raw bytes first: a record never points at an object that is not there.
+      ingester.storeRaw(fresh, freshRaw);
       added += messages.insertNew(fresh).block(STORE_TIMEOUT);
       for (StoredMessage record : announced) {
         events.publish(

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Mono;
+import reactor.core.publisher.Flux;
 
 /**
  * A fetched message into what Mailroom stores: raw MIME in S3 (bodies and attachments are parsed
@@ -39,6 +40,7 @@ import reactor.core.publisher.Mono;
 @Component
 class MessageIngester {
   private static final int SEARCHABLE_TEXT = 20_000;
+  private static final int PARALLEL_PUTS = 8;
 
   private final BlobStore blobs;
   private final Clock clock = Clock.systemUTC();
@@ -71,8 +73,8 @@ class MessageIngester {
     }
   }
 
-  /** Stores the raw bytes and returns the record to insert (not yet inserted). */
-  Mono<StoredMessage> ingest(
+  /** The record to insert for a fetched message; its raw bytes go to {@link #storeRaw}. */
+  StoredMessage record(
       Mailbox mailbox,
       String providerMessageId,
       FetchedMessage fetched,
@@ -159,7 +161,17 @@ class MessageIngester {
             now,
             now,
             null);
-    return blobs.put(rawKey, fetched.raw(), "message/rfc822").thenReturn(message);
+    return message;
+  }
+
+  /** Raw MIME of a batch to S3, several at a time; keys are deterministic, so retries overwrite. */
+  void storeRaw(List<StoredMessage> records, List<FetchedMessage> raws) {
+    Flux.range(0, records.size())
+        .flatMap(
+            i -> blobs.put(records.get(i).rawKey(), raws.get(i).raw(), "message/rfc822"),
+            PARALLEL_PUTS)
+        .then()
+        .block(Duration.ofMinutes(2));
   }
 
   private static List<String> emails(List<Participant> participants) {
