@@ -26,8 +26,13 @@ public record GatewayProperties(
     @DefaultValue("2s") Duration sendWait,
     @DefaultValue @Valid RateLimits rateLimits) {
 
-  /** Per token, for the Email Access API (seed 002: 60 per minute and 300 per hour). */
+  /**
+   * @param accessPerMinute per token, Email Access API (seed 002)
+   * @param accessPerHour per token, Email Access API (seed 002)
+   * @param sendsPerMailboxPerHour per mailbox, every route family (seed 003)
+   */
   public record RateLimits(
       @DefaultValue("60") @Min(1) int accessPerMinute,
-      @DefaultValue("300") @Min(1) int accessPerHour) {}
+      @DefaultValue("300") @Min(1) int accessPerHour,
+      @DefaultValue("600") @Min(1) int sendsPerMailboxPerHour) {}
 }

@@ -52,6 +52,8 @@ public final class GatewayFixture {
     // No send worker runs in these tests: answer sends at once with the queued message.
     args.add("--mailroom.gateway.send-wait=0s");
     args.add("--mailroom.kafka.partitions=2");
+    // Low enough that a test can reach it.
+    args.add("--mailroom.gateway.rate-limits.sends-per-mailbox-per-hour=25");
     this.context =
         MailroomServices.builder(GatewayApplication.class, GatewayApplication.SERVICE_NAME)
             .run(args.toArray(String[]::new));

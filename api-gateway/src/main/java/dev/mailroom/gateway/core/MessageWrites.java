@@ -1,6 +1,8 @@
 package dev.mailroom.gateway.core;
 
+import dev.mailroom.gateway.GatewayProperties;
 import dev.mailroom.gateway.command.CommandSubmitter;
+import dev.mailroom.gateway.error.RateLimitedException;
 import dev.mailroom.model.command.DeleteMessage;
 import dev.mailroom.model.command.ModifyMessages;
 import dev.mailroom.model.command.SendKind;
@@ -18,6 +20,7 @@ import dev.mailroom.store.message.Snippets;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.message.SubjectKey;
 import dev.mailroom.store.mime.HtmlText;
+import dev.mailroom.store.ratelimit.SlidingWindowRateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,15 +43,27 @@ public class MessageWrites {
   private final MessageRepository messages;
   private final BlobStore blobs;
   private final CommandSubmitter commands;
+  private final SlidingWindowRateLimiter limiter;
+  private final int sendsPerHour;
   private final Clock clock = Clock.systemUTC();
 
-  public MessageWrites(MessageRepository messages, BlobStore blobs, CommandSubmitter commands) {
+  public MessageWrites(
+      MessageRepository messages,
+      BlobStore blobs,
+      CommandSubmitter commands,
+      SlidingWindowRateLimiter limiter,
+      GatewayProperties properties) {
     this.messages = messages;
     this.blobs = blobs;
     this.commands = commands;
+    this.limiter = limiter;
+    this.sendsPerHour = properties.rateLimits().sendsPerMailboxPerHour();
   }
 
-  /** Records an outbound message as {@code queued} and queues its send. */
+  /**
+   * Records an outbound message as {@code queued} and queues its send, if the mailbox is within its
+   * hourly send limit (else a 429 that says when a slot frees up).
+   */
   public Mono<StoredMessage> send(
       Mailbox mailbox,
       OutboundDraft draft,
@@ -148,7 +163,22 @@ public class MessageWrites {
             message.labels(),
             draft.attachments(),
             now);
-    return bodies
+    return limiter
+        .tryAcquire(
+            "mbx:" + mailbox.id() + ":sends:1h", sendsPerHour, Duration.ofHours(1), clock.instant())
+        .flatMap(
+            decision ->
+                decision.allowed()
+                    ? Mono.<Void>empty()
+                    : Mono.error(
+                        new RateLimitedException(
+                            "Mailbox "
+                                + mailbox.address()
+                                + " has sent "
+                                + sendsPerHour
+                                + " messages in the last hour",
+                            decision)))
+        .then(bodies)
         .then(messages.insert(message))
         .flatMap(saved -> commands.submit(command, correlationId).thenReturn(saved));
   }

@@ -365,4 +365,63 @@ class AccessPolicyTest {
         .expectStatus()
         .isOk();
   }
+
+  @Test
+  void aMailboxThatReachedItsHourlySendLimitGets429WithRetryAfter() {
+    Tenant busy = gateway.tenant("busy@example.com");
+    Map<String, Object> body =
+        Map.of("to", List.of(Map.of("email", "x@example.com")), "subject", "s", "body", "b");
+    for (int i = 0; i < 25; i++) {
+      // A fresh token now and then keeps the per-token limits out of the way.
+      String token = gateway.fullToken(busy.id());
+      gateway
+          .client()
+          .post()
+          .uri("/api/access/email/messages/send")
+          .header("Authorization", "Bearer " + token)
+          .bodyValue(body)
+          .exchange()
+          .expectStatus()
+          .isOk();
+    }
+    gateway
+        .client()
+        .post()
+        .uri("/api/access/email/messages/send")
+        .header("Authorization", "Bearer " + gateway.fullToken(busy.id()))
+        .bodyValue(body)
+        .exchange()
+        .expectStatus()
+        .isEqualTo(429)
+        .expectHeader()
+        .exists("Retry-After")
+        .expectHeader()
+        .valueEquals("X-RateLimit-Limit", "25")
+        .expectHeader()
+        .valueEquals("X-RateLimit-Remaining", "0")
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("RATE_LIMITED");
+    // Another mailbox of the same tenant is not affected.
+    String other = gateway.mailbox(busy.id(), "calm@example.com", false, true, true);
+    gateway
+        .client()
+        .post()
+        .uri("/api/access/email/messages/send")
+        .header("Authorization", "Bearer " + gateway.fullToken(busy.id()))
+        .bodyValue(
+            Map.of(
+                "to",
+                List.of(Map.of("email", "x@example.com")),
+                "subject",
+                "s",
+                "body",
+                "b",
+                "sendFrom",
+                "calm@example.com"))
+        .exchange()
+        .expectStatus()
+        .isOk();
+    assertThat(other).isNotBlank();
+  }
 }
