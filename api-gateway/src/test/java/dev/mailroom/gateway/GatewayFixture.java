@@ -14,6 +14,7 @@ import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.SearchTokens;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.message.SubjectKey;
+import dev.mailroom.store.token.TokenPermissions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -168,16 +169,7 @@ public final class GatewayFixture {
             "emailAccessEnabled",
             true,
             "allowedEmailOperations",
-            List.of(
-                "search_emails",
-                "view_email",
-                "view_thread",
-                "send_email",
-                "reply_to_email",
-                "forward_email",
-                "delete_email",
-                "mark_as_read",
-                "apply_labels")));
+            TokenPermissions.EMAIL_OPERATIONS));
   }
 
   /** An inbound message as sync would store it, with an HTML body in S3. */

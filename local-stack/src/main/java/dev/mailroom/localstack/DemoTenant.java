@@ -1,7 +1,7 @@
 package dev.mailroom.localstack;
 
 import dev.mailroom.infra.InfrastructureEndpoints.MailServerEndpoint;
-import java.util.List;
+import dev.mailroom.store.token.TokenPermissions;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -46,16 +46,7 @@ public record DemoTenant(
                     "emailAccessEnabled",
                     true,
                     "allowedEmailOperations",
-                    List.of(
-                        "search_emails",
-                        "view_email",
-                        "view_thread",
-                        "send_email",
-                        "reply_to_email",
-                        "forward_email",
-                        "delete_email",
-                        "mark_as_read",
-                        "apply_labels"))));
+                    TokenPermissions.EMAIL_OPERATIONS)));
     return new DemoTenant(
         tenantId, token.get("token").asString(), aliceId, bobId, alicePassword, bobPassword);
   }

@@ -3,11 +3,11 @@ package dev.mailroom.sync;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.MessageStatus;
-import dev.mailroom.model.message.Participant;
 import dev.mailroom.provider.spi.FetchedMessage;
 import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.message.Participants;
 import dev.mailroom.store.message.SearchTokens;
 import dev.mailroom.store.message.Snippets;
 import dev.mailroom.store.message.StoredMessage;
@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
@@ -93,7 +92,7 @@ class MessageIngester {
         labels.contains("SENT")
             || (parsed.from() != null && parsed.from().email().equalsIgnoreCase(self));
     String plain = parsed.text() != null ? parsed.text() : HtmlText.toText(parsed.html());
-    List<String> toEmails = emails(parsed.to());
+    List<String> toEmails = Participants.emails(parsed.to());
     List<Attachment> attachments = new ArrayList<>();
     for (int i = 0; i < parsed.attachments().size(); i++) {
       var a = parsed.attachments().get(i);
@@ -126,16 +125,7 @@ class MessageIngester {
             parsed.bcc(),
             parsed.from() == null ? null : parsed.from().email().toLowerCase(Locale.ROOT),
             toEmails,
-            Stream.of(
-                    parsed.from() == null
-                        ? List.<String>of()
-                        : List.of(parsed.from().email().toLowerCase(Locale.ROOT)),
-                    toEmails,
-                    emails(parsed.cc()),
-                    emails(parsed.bcc()))
-                .flatMap(List::stream)
-                .distinct()
-                .toList(),
+            Participants.everyone(parsed.from(), parsed.to(), parsed.cc(), parsed.bcc()),
             Snippets.of(plain),
             null,
             null,
@@ -172,11 +162,5 @@ class MessageIngester {
             PARALLEL_PUTS)
         .then()
         .block(Duration.ofMinutes(2));
-  }
-
-  private static List<String> emails(List<Participant> participants) {
-    return participants == null
-        ? List.of()
-        : participants.stream().map(p -> p.email().toLowerCase(Locale.ROOT)).toList();
   }
 }

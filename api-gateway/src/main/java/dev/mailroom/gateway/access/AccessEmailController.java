@@ -351,51 +351,30 @@ class AccessEmailController {
       content = @Content(schema = @Schema(implementation = SendResult.class)))
   Mono<ResponseEntity<String>> reply(
       @PathVariable String emailId, @RequestBody Reply request, ServerWebExchange exchange) {
-    Caller caller = Caller.of(exchange);
-    return idempotent.execute(
+    return answer(
+        emailId,
+        request,
+        "reply_to_email",
         exchange,
-        caller,
-        List.of(emailId, request),
-        () ->
-            guard
-                .authorize(caller, Use.SEND, "reply_to_email")
-                .zipWith(guard.authorize(caller, Use.READ))
-                .flatMap(
-                    usable -> {
-                      Recipients.check()
-                          .require("body", request.body())
-                          .oneOf("bodyType", request.bodyType(), BODY_TYPES)
-                          .orThrow();
-                      return reads
-                          .find(caller.tenantId(), usable.getT2(), emailId)
-                          .flatMap(
-                              original -> {
-                                Mailbox mailbox = sendingMailboxOf(original, usable.getT1());
-                                boolean all = Boolean.TRUE.equals(request.replyAll());
-                                List<Participant> to =
-                                    replyRecipients(original, mailbox, all, true);
-                                List<Participant> cc =
-                                    all
-                                        ? replyRecipients(original, mailbox, true, false)
-                                        : List.of();
-                                OutboundDraft draft =
-                                    draft(
-                                        to,
-                                        cc,
-                                        List.of(),
-                                        prefixed("Re: ", original.subject(), "re:"),
-                                        request.body(),
-                                        request.bodyType(),
-                                        null,
-                                        List.of());
-                                return sendAndAnswer(
-                                    mailbox,
-                                    draft,
-                                    all ? SendKind.REPLY_ALL : SendKind.REPLY,
-                                    original,
-                                    exchange);
-                              });
-                    }));
+        Recipients.check()
+            .require("body", request.body())
+            .oneOf("bodyType", request.bodyType(), BODY_TYPES),
+        (original, mailbox) -> {
+          boolean all = Boolean.TRUE.equals(request.replyAll());
+          List<Participant> to = replyRecipients(original, mailbox, all, true);
+          List<Participant> cc = all ? replyRecipients(original, mailbox, true, false) : List.of();
+          return new Answer(
+              draft(
+                  to,
+                  cc,
+                  List.of(),
+                  prefixed("Re: ", original.subject(), "re:"),
+                  request.body(),
+                  request.bodyType(),
+                  null,
+                  List.of()),
+              all ? SendKind.REPLY_ALL : SendKind.REPLY);
+        });
   }
 
   @PostMapping("/messages/{emailId}/forward")
@@ -407,6 +386,47 @@ class AccessEmailController {
       content = @Content(schema = @Schema(implementation = SendResult.class)))
   Mono<ResponseEntity<String>> forward(
       @PathVariable String emailId, @RequestBody Forward request, ServerWebExchange exchange) {
+    return answer(
+        emailId,
+        request,
+        "forward_email",
+        exchange,
+        Recipients.check()
+            .participants("to", request.to(), true)
+            .participants("cc", request.cc(), false)
+            .oneOf("bodyType", request.bodyType(), BODY_TYPES),
+        (original, mailbox) ->
+            new Answer(
+                draft(
+                    request.to(),
+                    request.cc(),
+                    List.of(),
+                    forwardSubject(original.subject()),
+                    request.body(),
+                    request.bodyType(),
+                    null,
+                    original.attachments()),
+                SendKind.FORWARD));
+  }
+
+  /** What a reply or forward sends, given the original and the mailbox it came to. */
+  private record Answer(OutboundDraft draft, SendKind kind) {}
+
+  private interface Answering {
+    Answer to(StoredMessage original, Mailbox mailbox);
+  }
+
+  /**
+   * Reply and forward alike: the original must be readable by the token, and is answered from the
+   * mailbox it belongs to, which must be send-enabled.
+   */
+  private Mono<ResponseEntity<String>> answer(
+      String emailId,
+      Object request,
+      String operation,
+      ServerWebExchange exchange,
+      Recipients.Check check,
+      Answering answering) {
     Caller caller = Caller.of(exchange);
     return idempotent.execute(
         exchange,
@@ -414,32 +434,19 @@ class AccessEmailController {
         List.of(emailId, request),
         () ->
             guard
-                .authorize(caller, Use.SEND, "forward_email")
+                .authorize(caller, Use.SEND, operation)
                 .zipWith(guard.authorize(caller, Use.READ))
                 .flatMap(
                     usable -> {
-                      Recipients.check()
-                          .participants("to", request.to(), true)
-                          .participants("cc", request.cc(), false)
-                          .oneOf("bodyType", request.bodyType(), BODY_TYPES)
-                          .orThrow();
+                      check.orThrow();
                       return reads
                           .find(caller.tenantId(), usable.getT2(), emailId)
                           .flatMap(
                               original -> {
                                 Mailbox mailbox = sendingMailboxOf(original, usable.getT1());
-                                OutboundDraft draft =
-                                    draft(
-                                        request.to(),
-                                        request.cc(),
-                                        List.of(),
-                                        forwardSubject(original.subject()),
-                                        request.body(),
-                                        request.bodyType(),
-                                        null,
-                                        original.attachments());
+                                Answer answer = answering.to(original, mailbox);
                                 return sendAndAnswer(
-                                    mailbox, draft, SendKind.FORWARD, original, exchange);
+                                    mailbox, answer.draft(), answer.kind(), original, exchange);
                               });
                     }));
   }

@@ -15,6 +15,7 @@ import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.Participants;
 import dev.mailroom.store.message.SearchTokens;
 import dev.mailroom.store.message.Snippets;
 import dev.mailroom.store.message.StoredMessage;
@@ -29,7 +30,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -86,7 +86,7 @@ public class MessageWrites {
     String preview =
         Snippets.of(
             draft.textBody() != null ? draft.textBody() : HtmlText.toText(draft.htmlBody()));
-    List<String> toEmails = emails(draft.to());
+    List<String> toEmails = Participants.emails(draft.to());
     StoredMessage message =
         new StoredMessage(
             id,
@@ -106,14 +106,7 @@ public class MessageWrites {
             draft.bcc(),
             mailbox.address().toLowerCase(Locale.ROOT),
             toEmails,
-            Stream.of(
-                    List.of(mailbox.address().toLowerCase(Locale.ROOT)),
-                    toEmails,
-                    emails(draft.cc()),
-                    emails(draft.bcc()))
-                .flatMap(List::stream)
-                .distinct()
-                .toList(),
+            Participants.everyone(from, draft.to(), draft.cc(), draft.bcc()),
             preview,
             textKey,
             htmlKey,
@@ -255,12 +248,6 @@ public class MessageWrites {
       all.add("SENT");
     }
     return all;
-  }
-
-  private static List<String> emails(List<Participant> participants) {
-    return participants == null
-        ? List.of()
-        : participants.stream().map(p -> p.email().toLowerCase(Locale.ROOT)).toList();
   }
 
   private static String domain(String address) {
