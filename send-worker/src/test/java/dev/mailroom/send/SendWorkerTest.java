@@ -358,4 +358,103 @@ class SendWorkerTest {
     }
     assertThat(folder(to, "INBOX")).hasSize(1);
   }
+
+  @Test
+  void aForwardCarriesTheOriginalTextAndAttachmentsFromItsRawMessage() throws Exception {
+    Mailbox from = mailbox("Forwarder");
+    String to = recipient();
+    String originalRaw =
+        "Message-ID: <orig-fwd@x>\r\nFrom: Boss <boss@example.com>\r\nTo: "
+            + from.address()
+            + "\r\nSubject: Report\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+            + "--b\r\nContent-Type: text/plain\r\n\r\nThe numbers are in.\r\n"
+            + "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=data.bin\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\nAAECAwQFBgcICQ==\r\n--b--\r\n";
+    String originalId = Ids.newId("msg");
+    String rawKey = BlobKeys.rawMime(from.tenantId(), from.id(), originalId);
+    worker
+        .getBean(BlobStore.class)
+        .put(rawKey, originalRaw.getBytes(StandardCharsets.UTF_8), "message/rfc822")
+        .block();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    worker
+        .getBean(MessageRepository.class)
+        .insert(
+            new StoredMessage(
+                originalId,
+                from.tenantId(),
+                from.id(),
+                ProviderKind.IMAP,
+                "INBOX:1:9",
+                Ids.newId("thr"),
+                "orig-fwd@x",
+                null,
+                List.of(),
+                "Report",
+                SubjectKey.of("Report"),
+                new Participant("boss@example.com", "Boss"),
+                List.of(Participant.of(from.address())),
+                List.of(),
+                List.of(),
+                "boss@example.com",
+                List.of(from.address()),
+                List.of(),
+                null,
+                null,
+                null,
+                rawKey,
+                now,
+                now,
+                true,
+                List.of("INBOX"),
+                Importance.NORMAL,
+                true,
+                List.of(
+                    new Attachment(
+                        "att_1", "data.bin", "application/octet-stream", 10, false, null, null)),
+                Direction.INBOUND,
+                MessageStatus.RECEIVED,
+                null,
+                List.of(),
+                now,
+                now,
+                null))
+        .block();
+
+    SendMessage queued = queue(from, to, "Fwd: Report", "FYI, see below", null, List.of(), null);
+    SendMessage forward =
+        new SendMessage(
+            queued.commandId(),
+            queued.tenantId(),
+            queued.mailboxId(),
+            queued.messageId(),
+            SendKind.FORWARD,
+            originalId,
+            queued.to(),
+            List.of(),
+            List.of(),
+            "Fwd: Report",
+            "FYI, see below",
+            null,
+            Importance.NORMAL,
+            List.of("SENT"),
+            List.of(
+                new Attachment(
+                    "att_1", "data.bin", "application/octet-stream", 10, false, null, null)),
+            now);
+    publish(forward);
+    awaitSent(forward);
+
+    ParsedMessage received = MimeParser.parse(folder(to, "INBOX").get(0));
+    assertThat(received.subject()).isEqualTo("Fwd: Report");
+    assertThat(received.text())
+        .startsWith("FYI, see below")
+        .contains("---------- Forwarded message ---------")
+        .contains("From: Boss <boss@example.com>")
+        .contains("The numbers are in.");
+    assertThat(received.attachments()).hasSize(1);
+    assertThat(received.attachments().get(0).filename()).isEqualTo("data.bin");
+    assertThat(received.attachments().get(0).content())
+        .isEqualTo(new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  }
 }
