@@ -27,12 +27,15 @@ public record GatewayProperties(
     @DefaultValue @Valid RateLimits rateLimits) {
 
   /**
+   * Each limit is exact over a sliding window and stores up to that many timestamps per window; 0
+   * turns a limit off (benchmarks), which is not the same as a very large limit.
+   *
    * @param accessPerMinute per token, Email Access API (seed 002)
    * @param accessPerHour per token, Email Access API (seed 002)
    * @param sendsPerMailboxPerHour per mailbox, every route family (seed 003)
    */
   public record RateLimits(
-      @DefaultValue("60") @Min(1) int accessPerMinute,
-      @DefaultValue("300") @Min(1) int accessPerHour,
-      @DefaultValue("600") @Min(1) int sendsPerMailboxPerHour) {}
+      @DefaultValue("60") @Min(0) int accessPerMinute,
+      @DefaultValue("300") @Min(0) int accessPerHour,
+      @DefaultValue("600") @Min(0) int sendsPerMailboxPerHour) {}
 }

@@ -47,7 +47,9 @@ public class AccessRateLimitFilter implements WebFilter {
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     String path = exchange.getRequest().getPath().pathWithinApplication().value();
     Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
-    if (!path.startsWith(PREFIX) || caller == null) {
+    if (!path.startsWith(PREFIX)
+        || caller == null
+        || (limits.accessPerMinute() <= 0 && limits.accessPerHour() <= 0)) {
       return chain.filter(exchange);
     }
     Instant now = clock.instant();

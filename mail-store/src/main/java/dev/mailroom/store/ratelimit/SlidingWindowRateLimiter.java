@@ -28,7 +28,11 @@ public class SlidingWindowRateLimiter {
     this.mongo = mongo;
   }
 
+  /** A limit of 0 or less means unlimited: always allowed, nothing stored. */
   public Mono<RateLimitDecision> tryAcquire(String key, int limit, Duration window, Instant now) {
+    if (limit <= 0) {
+      return Mono.just(new RateLimitDecision(true, 0, Integer.MAX_VALUE, now));
+    }
     return attempt(key, limit, window, now, 5);
   }
 

@@ -245,11 +245,15 @@ final class ImapSession implements MailboxSession {
     }
   }
 
-  /** The folder with the \\Sent role or a usual name; created as "Sent" if asked and missing. */
-  private Folder sentFolder(boolean create) throws MessagingException, ProviderException {
-    for (FolderStatus status : folders()) {
-      if ("sent".equals(status.role())) {
-        return store.getFolder(status.name());
+  /**
+   * The folder with the \\Sent role or a usual name; created as "Sent" if asked and missing. Found
+   * by listing names and attributes only: opening every folder would cost a round trip per folder
+   * on every send.
+   */
+  private Folder sentFolder(boolean create) throws MessagingException {
+    for (Folder folder : store.getDefaultFolder().list("*")) {
+      if ("sent".equals(role((IMAPFolder) folder))) {
+        return folder;
       }
     }
     if (!create) {

@@ -1,0 +1,18 @@
+package dev.mailroom.benchmarks;
+
+import java.util.Arrays;
+
+/** Entry point: {@code send} for now; each benchmark prints a table to standard output. */
+public final class Benchmarks {
+  private Benchmarks() {}
+
+  public static void main(String[] args) throws Exception {
+    String which = args.length == 0 ? "send" : args[0];
+    String[] rest = args.length == 0 ? new String[0] : Arrays.copyOfRange(args, 1, args.length);
+    switch (which) {
+      case "send" -> SendBenchmark.run(rest);
+      default -> throw new IllegalArgumentException("Unknown benchmark " + which + "; known: send");
+    }
+    System.exit(0);
+  }
+}

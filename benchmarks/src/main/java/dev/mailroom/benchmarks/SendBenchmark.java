@@ -1,0 +1,189 @@
+package dev.mailroom.benchmarks;
+
+import dev.mailroom.infra.LocalInfrastructure;
+import dev.mailroom.infra.kafka.TopicTap;
+import dev.mailroom.localstack.AdminClient;
+import dev.mailroom.localstack.DemoTenant;
+import dev.mailroom.localstack.LocalStack;
+import dev.mailroom.localstack.LocalStack.Service;
+import dev.mailroom.localstack.ReadinessProbe;
+import dev.mailroom.model.envelope.EnvelopeCodec;
+import dev.mailroom.model.envelope.Topics;
+import dev.mailroom.model.event.MessageSent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Issue 4's send benchmark, on the whole suite in one JVM with embedded infrastructure:
+ *
+ * <ol>
+ *   <li>accepted sends per second at the gateway, as many as it takes with 32 in flight;
+ *   <li>end-to-end latency at a fixed rate: from the request to the {@code MessageSent} event,
+ *       which the worker emits after the SMTP server has taken the message and the Sent copy is
+ *       stored.
+ * </ol>
+ *
+ * Rate limits are turned off for the run by configuration. Every loop is bounded in count and time.
+ */
+final class SendBenchmark {
+  private static final String ADMIN_KEY = "benchmark-admin-key-0123456789";
+
+  private SendBenchmark() {}
+
+  static void run(String[] args) throws Exception {
+    int acceptedCount = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
+    int rate = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+
+    try (LocalStack stack =
+        LocalStack.start(
+            new LocalStack.Options(
+                LocalInfrastructure.Options.ephemeral(),
+                Map.of(),
+                ADMIN_KEY,
+                Base64.getEncoder().encodeToString(new byte[32]),
+                Map.of(
+                    "mailroom.gateway.rate-limits.access-per-minute", "0",
+                    "mailroom.gateway.rate-limits.access-per-hour", "0",
+                    "mailroom.gateway.rate-limits.sends-per-mailbox-per-hour", "0",
+                    "mailroom.gateway.send-wait", "0s",
+                    "mailroom.sync.poll-interval", "0s",
+                    "mailroom.send.concurrency", "3",
+                    "mailroom.kafka.partitions", "3")))) {
+      ReadinessProbe.awaitReady(stack, Duration.ofSeconds(60));
+      stack.mailServer().addUser(DemoTenant.ALICE, "pw");
+      stack.mailServer().addUser(DemoTenant.BOB, "pw");
+      String url = stack.url(Service.API_GATEWAY);
+      DemoTenant demo =
+          DemoTenant.create(new AdminClient(url), ADMIN_KEY, stack.endpoints().mail(), "pw", "pw");
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+      warmUp(http, url, demo.token());
+      double acceptedPerSecond = accepted(http, url, demo.token(), acceptedCount);
+      Latency latency =
+          endToEnd(
+              http, url, demo.token(), stack.endpoints().kafkaBootstrapServers(), rate, seconds);
+
+      System.out.println();
+      System.out.println("| send benchmark (2 cores, embedded infrastructure) | result | target |");
+      System.out.println("|---|---|---|");
+      System.out.printf(
+          "| accepted sends/s at the gateway (%d requests, 32 in flight) | %.0f | >= 500 |%n",
+          acceptedCount, acceptedPerSecond);
+      System.out.printf(
+          "| end-to-end p50 at %d/s for %d s (accept -> MessageSent) | %d ms | |%n",
+          rate, seconds, latency.p50());
+      System.out.printf(
+          "| end-to-end p99 at %d/s for %d s | %d ms | < 1000 ms |%n",
+          rate, seconds, latency.p99());
+      System.out.printf(
+          "| messages sent within the wait / requested | %d / %d | all |%n",
+          latency.completed(), latency.requested());
+    }
+  }
+
+  private record Latency(long p50, long p99, int completed, int requested) {}
+
+  private static HttpRequest send(String url, String token, String subject) {
+    String body =
+        "{\"to\":[{\"email\":\""
+            + DemoTenant.BOB
+            + "\"}],\"subject\":\""
+            + subject
+            + "\",\"body\":\"<p>benchmark</p>\"}";
+    return HttpRequest.newBuilder(URI.create(url + "/api/access/email/messages/send"))
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+  }
+
+  private static void warmUp(HttpClient http, String url, String token) {
+    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      calls.add(
+          http.sendAsync(send(url, token, "warm-up " + i), HttpResponse.BodyHandlers.ofString()));
+    }
+    calls.forEach(CompletableFuture::join);
+  }
+
+  private static double accepted(HttpClient http, String url, String token, int count)
+      throws InterruptedException {
+    Semaphore inFlight = new Semaphore(32);
+    AtomicInteger ok = new AtomicInteger();
+    List<CompletableFuture<?>> calls = new ArrayList<>(count);
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      inFlight.acquire();
+      calls.add(
+          http.sendAsync(send(url, token, "accepted " + i), HttpResponse.BodyHandlers.ofString())
+              .whenComplete(
+                  (response, error) -> {
+                    inFlight.release();
+                    if (error == null && response.statusCode() == 200) {
+                      ok.incrementAndGet();
+                    }
+                  }));
+    }
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    if (ok.get() != count) {
+      System.err.println("Only " + ok.get() + " of " + count + " sends were accepted");
+    }
+    return ok.get() / elapsed;
+  }
+
+  private static Latency endToEnd(
+      HttpClient http, String url, String token, String bootstrap, int rate, int seconds)
+      throws InterruptedException {
+    EnvelopeCodec codec = new EnvelopeCodec();
+    Map<String, Long> startedBySubject = new ConcurrentHashMap<>();
+    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    int total = rate * seconds;
+    try (TopicTap events = new TopicTap(bootstrap, Topics.EVENTS)) {
+      long intervalNanos = 1_000_000_000L / rate;
+      long start = System.nanoTime();
+      for (int i = 0; i < total; i++) {
+        long due = start + i * intervalNanos;
+        while (System.nanoTime() < due) {
+          Thread.onSpinWait();
+        }
+        String subject = "latency " + i;
+        startedBySubject.put(subject, System.nanoTime());
+        http.sendAsync(send(url, token, subject), HttpResponse.BodyHandlers.discarding());
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (latencies.size() < total && System.nanoTime() < deadline) {
+        for (var record : events.drain(Duration.ofMillis(200))) {
+          if (codec.decode(record.value()).data() instanceof MessageSent sent) {
+            Long began = startedBySubject.remove(sent.message().subject());
+            if (began != null) {
+              latencies.add((System.nanoTime() - began) / 1_000_000);
+            }
+          }
+        }
+      }
+    }
+    List<Long> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    long p50 = sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2);
+    long p99 =
+        sorted.isEmpty()
+            ? -1
+            : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1));
+    return new Latency(p50, p99, sorted.size(), total);
+  }
+}
