@@ -68,7 +68,11 @@ final class SendBenchmark {
       String url = stack.url(Service.API_GATEWAY);
       DemoTenant demo =
           DemoTenant.create(new AdminClient(url), ADMIN_KEY, stack.endpoints().mail(), "pw", "pw");
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(5))
+              .build();
 
       warmUp(http, url, demo.token());
       double acceptedPerSecond = accepted(http, url, demo.token(), acceptedCount);

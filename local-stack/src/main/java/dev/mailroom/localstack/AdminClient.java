@@ -15,7 +15,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class AdminClient {
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          // No h2c upgrade dance on plain HTTP: one request, one answer.
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final JsonMapper json = JsonMapper.builder().build();
   private final String baseUrl;
 

@@ -10,6 +10,7 @@ import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.EnvelopeCodec;
 import dev.mailroom.model.envelope.PayloadType;
 import dev.mailroom.model.envelope.Topics;
+import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -196,6 +197,7 @@ class LocalStackSystemTest {
             "Dave",
             "a-stale-password",
             false);
+    TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS);
     http.expect(202, "POST", "/v1/mailboxes/" + dave + "/sync", demo.token(), null);
 
     JsonNode mailbox = null;
@@ -208,6 +210,15 @@ class LocalStackSystemTest {
       Thread.sleep(200);
     }
     assertThat(mailbox.get("status").asString()).isEqualTo("reauth_required");
+    // Exactly one event, however often the mailbox is synced afterwards.
+    http.expect(202, "POST", "/v1/mailboxes/" + dave + "/sync", demo.token(), null);
+    long reauthEvents =
+        events.drain(Duration.ofSeconds(3)).stream()
+            .map(r -> CODEC.decode(r.value()))
+            .filter(e -> dave.equals(e.subject()) && e.data() instanceof MailboxReauthRequired)
+            .count();
+    events.close();
+    assertThat(reauthEvents).isEqualTo(1);
     assertThat(mailbox.at("/sync/state").asString()).isEqualTo("error");
     assertThat(mailbox.at("/sync/lastError").asString()).contains("authentication refused");
   }

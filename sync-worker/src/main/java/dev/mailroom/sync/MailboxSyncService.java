@@ -1,6 +1,7 @@
 package dev.mailroom.sync;
 
 import dev.mailroom.model.command.SyncMailbox;
+import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailProviders;
@@ -144,6 +145,10 @@ public class MailboxSyncService {
                   MailboxStatus.REAUTH_REQUIRED)
               .block(STORE_TIMEOUT))) {
         log.warn("Mailbox {} needs re-authentication: {}", mailbox.id(), e.getMessage());
+        events.publish(
+            new MailboxReauthRequired(
+                mailbox.tenantId(), mailbox.id(), e.getMessage(), clock.instant()),
+            correlationId);
       }
     } catch (ProviderException.Transient | ProviderException.RateLimited e) {
       recordError(mailbox, e);

@@ -7,6 +7,7 @@ import dev.mailroom.model.command.SendMessage;
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.command.SyncMode;
 import dev.mailroom.model.command.SyncTrigger;
+import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageFailed;
@@ -111,6 +112,9 @@ final class Samples {
         samples,
         new MailboxSyncCompleted(
             TENANT, MAILBOX, "cmd_sync", SyncMode.INCREMENTAL, 3, 120, 2, 1, 0, T0, T1));
+    put(
+        samples,
+        new MailboxReauthRequired(TENANT, MAILBOX, "IMAP connect: authentication refused", T1));
     return samples;
   }
 

@@ -73,6 +73,8 @@ public class RuntimeKafkaAutoConfiguration {
         new ExponentialBackOff(properties.retryInitialInterval().toMillis(), 2.0);
     backOff.setMaxInterval(properties.retryMaxInterval().toMillis());
     backOff.setMaxAttempts(properties.retryAttempts());
+    // Jitter spreads the retries of many records that failed together (a provider outage).
+    backOff.setJitter(properties.retryInitialInterval().toMillis() / 2);
     DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
     // Every failed attempt is worth a line: retries are otherwise silent until they run out.
     handler.setRetryListeners(

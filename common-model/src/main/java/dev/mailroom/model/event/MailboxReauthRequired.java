@@ -1,0 +1,8 @@
+package dev.mailroom.model.event;
+
+import dev.mailroom.model.envelope.Event;
+import java.time.Instant;
+
+/** The provider refused the mailbox's credentials; a person must reconnect it. Emitted once. */
+public record MailboxReauthRequired(
+    String tenantId, String mailboxId, String reason, Instant detectedAt) implements Event {}
