@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.springframework.stereotype.Component;
 
@@ -60,12 +61,19 @@ class FolderSynchronizer {
     this.properties = properties;
   }
 
-  /** Counts of one folder pass. */
-  record FolderResult(FolderSyncState state, long total, long added, long updated, long deleted) {}
+  /** Counts of one folder pass; {@code complete} is false when the budget ran out first. */
+  record FolderResult(
+      FolderSyncState state,
+      long total,
+      long added,
+      long updated,
+      long deleted,
+      boolean complete) {}
 
   /**
    * @param previous this folder's state after the last pass, or null
    * @param announce whether new mail may be announced as received (false during backfill)
+   * @param budget messages this command may still fetch; taken from as batches are fetched
    * @param progress told after every committed batch: the folder's state so far and how many of its
    *     messages are stored
    */
@@ -76,6 +84,7 @@ class FolderSynchronizer {
       FolderSyncState previous,
       boolean announce,
       String correlationId,
+      AtomicLong budget,
       BiConsumer<FolderSyncState, Long> progress)
       throws ProviderException {
     String label = FolderLabels.of(folder.name(), folder.role());
@@ -124,8 +133,12 @@ class FolderSynchronizer {
     long added = 0;
     long uidNext = previous != null && !renumbered ? previous.uidNext() : 1;
     int batchSize = properties.batchSize();
-    for (int start = 0; start < missing.size(); start += batchSize) {
-      List<Long> batch = missing.subList(start, Math.min(missing.size(), start + batchSize));
+    int start = 0;
+    while (start < missing.size() && budget.get() > 0) {
+      int size = (int) Math.min(Math.min(batchSize, budget.get()), missing.size() - start);
+      List<Long> batch = missing.subList(start, start + size);
+      start += size;
+      budget.addAndGet(-size);
       List<FetchedMessage> fetched = session.fetch(folder.name(), validity, batch);
       ThreadResolver.Batch threading = threads.batch(mailbox.tenantId(), mailbox.id());
       List<StoredMessage> fresh = new ArrayList<>();
@@ -174,11 +187,22 @@ class FolderSynchronizer {
       progress.accept(state(folder, validity, uidNext, contents), stored.size() + added);
     }
     // Renumbered away and not found again under the new numbering: gone at the provider.
+    boolean complete = start >= missing.size();
+    if (!complete) {
+      // The rest comes with the continuation; progress so far is committed.
+      return new FolderResult(
+          state(folder, validity, uidNext, contents),
+          contents.messages().size(),
+          added,
+          updated,
+          deleted,
+          false);
+    }
     for (MessageRef gone : beforeRenumbering.values()) {
       deleted += delete(gone, correlationId, now);
     }
     FolderSyncState state = state(folder, validity, Math.max(uidNext, folder.uidNext()), contents);
-    return new FolderResult(state, contents.messages().size(), added, updated, deleted);
+    return new FolderResult(state, contents.messages().size(), added, updated, deleted, true);
   }
 
   /**

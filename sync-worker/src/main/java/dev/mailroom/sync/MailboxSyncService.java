@@ -1,12 +1,16 @@
 package dev.mailroom.sync;
 
 import dev.mailroom.model.command.SyncMailbox;
+import dev.mailroom.model.command.SyncTrigger;
+import dev.mailroom.model.envelope.Envelope;
+import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailProviders;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.ProviderException;
+import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.mailbox.FolderSyncState;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
@@ -20,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -27,7 +32,9 @@ import org.springframework.stereotype.Service;
 /**
  * Runs one {@link SyncMailbox} command: every folder is brought in line with the provider (see
  * {@link FolderSynchronizer}), progress is committed as it goes, and {@link MailboxSyncCompleted}
- * reports the counts. The first complete pass is the backfill; only later passes announce mail.
+ * reports the counts. The first complete pass is the backfill; only later passes announce mail. One
+ * command fetches at most {@code mailroom.sync.max-messages-per-run} messages, then queues a
+ * continuation; the completion event (with the first command's id) comes after the last.
  */
 @Service
 public class MailboxSyncService {
@@ -39,6 +46,8 @@ public class MailboxSyncService {
   private final MailboxAccessFactory access;
   private final SyncEvents events;
   private final FolderSynchronizer synchronizer;
+  private final EnvelopePublisher commands;
+  private final SyncProperties properties;
   private final Clock clock = Clock.systemUTC();
 
   public MailboxSyncService(
@@ -46,12 +55,16 @@ public class MailboxSyncService {
       MailProviders providers,
       MailboxAccessFactory access,
       SyncEvents events,
-      FolderSynchronizer synchronizer) {
+      FolderSynchronizer synchronizer,
+      EnvelopePublisher commands,
+      SyncProperties properties) {
     this.mailboxes = mailboxes;
     this.providers = providers;
     this.access = access;
     this.events = events;
     this.synchronizer = synchronizer;
+    this.commands = commands;
+    this.properties = properties;
   }
 
   public void sync(SyncMailbox command, String correlationId) {
@@ -81,7 +94,13 @@ public class MailboxSyncService {
       long added = 0;
       long updated = 0;
       long deleted = 0;
+      AtomicLong budget = new AtomicLong(properties.maxMessagesPerRun());
+      boolean complete = true;
       for (FolderStatus folder : folders) {
+        if (budget.get() <= 0) {
+          complete = false;
+          break;
+        }
         FolderSynchronizer.FolderResult result =
             synchronizer.sync(
                 mailbox,
@@ -90,6 +109,7 @@ public class MailboxSyncService {
                 states.get(folder.name()),
                 previous.backfilled(),
                 correlationId,
+                budget,
                 (state, stored) -> {
                   // Committed progress: a worker that dies now resumes from here.
                   states.put(folder.name(), state);
@@ -101,6 +121,12 @@ public class MailboxSyncService {
         added += result.added();
         updated += result.updated();
         deleted += result.deleted();
+        complete &= result.complete();
+      }
+      if (!complete) {
+        saveProgress(mailbox, previous, states, storedPerFolder, total);
+        continueLater(command, correlationId);
+        return;
       }
       // Folders that no longer exist at the provider are forgotten.
       states.keySet().retainAll(folders.stream().map(FolderStatus::name).toList());
@@ -123,7 +149,7 @@ public class MailboxSyncService {
           new MailboxSyncCompleted(
               mailbox.tenantId(),
               mailbox.id(),
-              command.commandId(),
+              command.originalCommandId(),
               command.mode(),
               folders.size(),
               total,
@@ -159,6 +185,26 @@ public class MailboxSyncService {
     } catch (ProviderException e) {
       throw new IllegalStateException("Unmapped provider error", e);
     }
+  }
+
+  /** Queues the rest of this sync behind whatever else the mailbox has waiting. */
+  private void continueLater(SyncMailbox command, String correlationId) {
+    String next = Ids.newId("cmd");
+    commands
+        .publish(
+            Envelope.wrap(
+                new SyncMailbox(
+                    next,
+                    command.tenantId(),
+                    command.mailboxId(),
+                    command.mode(),
+                    SyncTrigger.CONTINUATION,
+                    clock.instant(),
+                    command.originalCommandId()),
+                SyncEvents.SOURCE,
+                clock.instant(),
+                correlationId))
+        .block(STORE_TIMEOUT);
   }
 
   private void saveProgress(

@@ -11,10 +11,13 @@ import org.springframework.validation.annotation.Validated;
  * @param concurrency listener threads; useful up to the partitions this replica is assigned
  * @param batchSize messages fetched, stored and committed together; bounds memory per mailbox
  * @param pollInterval how often every active mailbox is synced without being asked; 0 disables
+ * @param maxMessagesPerRun messages one command may fetch before it queues a continuation, so no
+ *     listener call outlasts Kafka's poll interval or holds up the partition's other mailboxes
  */
 @Validated
 @ConfigurationProperties("mailroom.sync")
 public record SyncProperties(
     @DefaultValue("2") int concurrency,
     @DefaultValue("100") @Min(1) @Max(1000) int batchSize,
-    @DefaultValue("60s") Duration pollInterval) {}
+    @DefaultValue("60s") Duration pollInterval,
+    @DefaultValue("2000") @Min(1) int maxMessagesPerRun) {}

@@ -215,7 +215,7 @@ class ImapSyncTest {
     assertThat(FaultInjectingProvider.FETCHES_BEFORE_FAILURE.get())
         .as("the fault fired")
         .isLessThan(0);
-    assertThat(completed.messagesAdded()).as("only the rest, after the resume").isEqualTo(60);
+    assertThat(completed.messagesTotal()).isEqualTo(100);
     List<StoredMessage> all = stored(mailbox);
     assertThat(all).hasSize(100);
     assertThat(all.stream().map(StoredMessage::rfcMessageId).distinct().count()).isEqualTo(100);
@@ -278,5 +278,21 @@ class ImapSyncTest {
     assertThat(of(fixture.eventsOf(mailbox), MessageReceived.class))
         .as("a message moved to Trash is not news")
         .hasSize(receivedBefore);
+  }
+
+  @Test
+  void aLargeSyncIsDoneInBoundedStepsAndCompletesOnce() throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    for (int i = 0; i < 130; i++) {
+      fixture.deliver(mailbox, mail("step-" + i + "@x", "Step " + i, "boss@example.com", null));
+    }
+    // At most 50 per command: three commands, one completion, reported under the first's id.
+    MailboxSyncCompleted completed = fixture.sync(mailbox);
+    assertThat(completed.messagesTotal()).isEqualTo(130);
+    assertThat(stored(mailbox)).hasSize(130);
+    assertThat(fixture.reload(mailbox).sync().backfilled()).isTrue();
+    List<Event> events = fixture.eventsOf(mailbox);
+    assertThat(of(events, MailboxSyncCompleted.class)).hasSize(1);
+    assertThat(of(events, MessageReceived.class)).isEmpty();
   }
 }

@@ -53,6 +53,7 @@ final class SyncFixture {
     args.add(
         "--mailroom.security.credential-key=" + Base64.getEncoder().encodeToString(new byte[32]));
     args.add("--mailroom.sync.batch-size=20");
+    args.add("--mailroom.sync.max-messages-per-run=50");
     // Tests ask for each sync themselves; a scheduled one would add events at random moments.
     args.add("--mailroom.sync.poll-interval=0s");
     args.add("--mailroom.kafka.partitions=2");

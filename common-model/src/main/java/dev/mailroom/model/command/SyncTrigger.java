@@ -3,5 +3,7 @@ package dev.mailroom.model.command;
 public enum SyncTrigger {
   ON_DEMAND,
   SCHEDULED,
-  PUSH
+  PUSH,
+  /** The rest of a sync that reached its per-command limit. */
+  CONTINUATION
 }
