@@ -135,8 +135,7 @@ final class ImapSession implements MailboxSession {
     try {
       IMAPFolder folder = open(name, uidValidity, Folder.READ_ONLY);
       try {
-        Message[] messages =
-            folder.getMessagesByUID(uids.stream().mapToLong(Long::longValue).toArray());
+        Message[] messages = byUid(folder, uids);
         FetchProfile profile = new FetchProfile();
         profile.add(UIDFolder.FetchProfileItem.UID);
         profile.add(FetchProfile.Item.FLAGS);
@@ -164,6 +163,22 @@ final class ImapSession implements MailboxSession {
     } catch (MessagingException | IOException e) {
       throw ImapErrors.map("IMAP fetch from " + name, e);
     }
+  }
+
+  /**
+   * A contiguous run of UIDs (the usual case in a backfill) is asked for as one range, {@code UID
+   * FETCH a:b}, instead of a list of every UID in it.
+   */
+  private static Message[] byUid(IMAPFolder folder, List<Long> uids) throws MessagingException {
+    if (uids.isEmpty()) {
+      return new Message[0];
+    }
+    long first = uids.get(0);
+    long last = uids.get(uids.size() - 1);
+    if (last - first + 1 == uids.size()) {
+      return folder.getMessagesByUID(first, last);
+    }
+    return folder.getMessagesByUID(uids.stream().mapToLong(Long::longValue).toArray());
   }
 
   @Override
