@@ -3,8 +3,8 @@ package dev.mailroom.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailroom.webhook.target.RefusedTargetException;
-import dev.mailroom.webhook.target.TargetAddressPolicy;
+import dev.mailroom.webhook.destination.RefusedTargetException;
+import dev.mailroom.webhook.destination.TargetAddressPolicy;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;

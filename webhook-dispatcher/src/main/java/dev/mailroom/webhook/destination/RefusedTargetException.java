@@ -1,0 +1,8 @@
+package dev.mailroom.webhook.destination;
+
+/** A webhook target the dispatcher will not connect to. */
+public class RefusedTargetException extends Exception {
+  public RefusedTargetException(String message) {
+    super(message);
+  }
+}
