@@ -2,7 +2,6 @@ package dev.mailroom.send;
 
 import dev.mailroom.model.command.SendKind;
 import dev.mailroom.model.command.SendMessage;
-import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageSent;
 import dev.mailroom.model.message.Attachment;
@@ -281,8 +280,6 @@ public class SendService {
   }
 
   private void publish(dev.mailroom.model.envelope.Event event, String correlationId) {
-    publisher
-        .publish(Envelope.wrap(event, SOURCE, clock.instant(), correlationId))
-        .block(STORE_TIMEOUT);
+    publisher.publish(event, SOURCE, correlationId).block(STORE_TIMEOUT);
   }
 }

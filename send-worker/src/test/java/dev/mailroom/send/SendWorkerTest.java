@@ -8,7 +8,6 @@ import dev.mailroom.infra.kafka.TopicTap;
 import dev.mailroom.model.command.SendKind;
 import dev.mailroom.model.command.SendMessage;
 import dev.mailroom.model.envelope.ConsumerGroups;
-import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.EnvelopeCodec;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.envelope.Topics;
@@ -200,10 +199,7 @@ class SendWorkerTest {
   }
 
   private void publish(SendMessage command) {
-    worker
-        .getBean(EnvelopePublisher.class)
-        .publish(Envelope.wrap(command, "/test", Instant.now(), command.commandId()))
-        .block();
+    worker.getBean(EnvelopePublisher.class).publish(command, "/test", command.commandId()).block();
   }
 
   private MessageSent awaitSent(SendMessage command) {

@@ -2,7 +2,6 @@ package dev.mailroom.sync;
 
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.command.SyncTrigger;
-import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
@@ -189,21 +188,18 @@ public class MailboxSyncService {
 
   /** Queues the rest of this sync behind whatever else the mailbox has waiting. */
   private void continueLater(SyncMailbox command, String correlationId) {
-    String next = Ids.newId("cmd");
     commands
         .publish(
-            Envelope.wrap(
-                new SyncMailbox(
-                    next,
-                    command.tenantId(),
-                    command.mailboxId(),
-                    command.mode(),
-                    SyncTrigger.CONTINUATION,
-                    clock.instant(),
-                    command.originalCommandId()),
-                SyncEvents.SOURCE,
+            new SyncMailbox(
+                Ids.newId("cmd"),
+                command.tenantId(),
+                command.mailboxId(),
+                command.mode(),
+                SyncTrigger.CONTINUATION,
                 clock.instant(),
-                correlationId))
+                command.originalCommandId()),
+            SyncEvents.SOURCE,
+            correlationId)
         .block(STORE_TIMEOUT);
   }
 

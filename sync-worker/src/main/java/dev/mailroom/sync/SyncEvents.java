@@ -1,9 +1,7 @@
 package dev.mailroom.sync;
 
-import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.Event;
 import dev.mailroom.runtime.kafka.EnvelopePublisher;
-import java.time.Clock;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
 
@@ -14,13 +12,12 @@ class SyncEvents {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final EnvelopePublisher publisher;
-  private final Clock clock = Clock.systemUTC();
 
   SyncEvents(EnvelopePublisher publisher) {
     this.publisher = publisher;
   }
 
   void publish(Event event, String correlationId) {
-    publisher.publish(Envelope.wrap(event, SOURCE, clock.instant(), correlationId)).block(TIMEOUT);
+    publisher.publish(event, SOURCE, correlationId).block(TIMEOUT);
   }
 }

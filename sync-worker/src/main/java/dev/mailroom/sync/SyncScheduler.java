@@ -3,7 +3,6 @@ package dev.mailroom.sync;
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.command.SyncMode;
 import dev.mailroom.model.command.SyncTrigger;
-import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.mailbox.Mailbox;
@@ -56,17 +55,15 @@ class SyncScheduler {
         String commandId = Ids.newId("cmd");
         publisher
             .publish(
-                Envelope.wrap(
-                    new SyncMailbox(
-                        commandId,
-                        due.tenantId(),
-                        due.id(),
-                        SyncMode.INCREMENTAL,
-                        SyncTrigger.SCHEDULED,
-                        now),
-                    SyncEvents.SOURCE,
-                    now,
-                    commandId))
+                new SyncMailbox(
+                    commandId,
+                    due.tenantId(),
+                    due.id(),
+                    SyncMode.INCREMENTAL,
+                    SyncTrigger.SCHEDULED,
+                    now),
+                SyncEvents.SOURCE,
+                commandId)
             .block(Duration.ofSeconds(10));
       }
     } catch (RuntimeException e) {

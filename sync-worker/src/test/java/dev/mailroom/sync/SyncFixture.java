@@ -5,7 +5,6 @@ import dev.mailroom.infra.kafka.TopicTap;
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.command.SyncMode;
 import dev.mailroom.model.command.SyncTrigger;
-import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.EnvelopeCodec;
 import dev.mailroom.model.envelope.Event;
 import dev.mailroom.model.envelope.Ids;
@@ -149,20 +148,14 @@ final class SyncFixture {
   /** Requests a sync the way the gateway does, and waits for its completion event. */
   MailboxSyncCompleted sync(Mailbox mailbox) {
     String commandId = Ids.newId("cmd");
-    bean(EnvelopePublisher.class)
-        .publish(
-            Envelope.wrap(
-                new SyncMailbox(
-                    commandId,
-                    mailbox.tenantId(),
-                    mailbox.id(),
-                    SyncMode.INCREMENTAL,
-                    SyncTrigger.ON_DEMAND,
-                    Instant.now()),
-                "/test",
-                Instant.now(),
-                commandId))
-        .block();
+    command(
+        new SyncMailbox(
+            commandId,
+            mailbox.tenantId(),
+            mailbox.id(),
+            SyncMode.INCREMENTAL,
+            SyncTrigger.ON_DEMAND,
+            Instant.now()));
     var record =
         events.await(
             r ->
@@ -173,9 +166,7 @@ final class SyncFixture {
   }
 
   void command(dev.mailroom.model.envelope.Command command) {
-    bean(EnvelopePublisher.class)
-        .publish(Envelope.wrap(command, "/test", Instant.now(), command.commandId()))
-        .block();
+    bean(EnvelopePublisher.class).publish(command, "/test", command.commandId()).block();
   }
 
   <E extends Event> E awaitEvent(Mailbox mailbox, Class<E> type) {

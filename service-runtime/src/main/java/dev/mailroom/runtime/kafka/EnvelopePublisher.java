@@ -2,6 +2,8 @@ package dev.mailroom.runtime.kafka;
 
 import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.EnvelopeCodec;
+import dev.mailroom.model.envelope.Payload;
+import java.time.Clock;
 import org.springframework.kafka.core.KafkaTemplate;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -13,10 +15,16 @@ import reactor.core.scheduler.Schedulers;
 public class EnvelopePublisher {
   private final KafkaTemplate<String, byte[]> kafka;
   private final EnvelopeCodec codec;
+  private final Clock clock = Clock.systemUTC();
 
   public EnvelopePublisher(KafkaTemplate<String, byte[]> kafka, EnvelopeCodec codec) {
     this.kafka = kafka;
     this.codec = codec;
+  }
+
+  /** Wraps a payload in an envelope stamped now and publishes it. */
+  public Mono<Void> publish(Payload payload, String source, String correlationId) {
+    return publish(Envelope.wrap(payload, source, clock.instant(), correlationId));
   }
 
   public Mono<Void> publish(Envelope<?> envelope) {
