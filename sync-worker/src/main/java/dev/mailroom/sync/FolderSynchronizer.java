@@ -90,16 +90,16 @@ class FolderSynchronizer {
     String label = FolderLabels.of(folder.name(), folder.role());
     FolderContents contents = session.contents(folder.name());
     long validity = contents.uidValidity();
-    String prefix = folder.name() + ":" + validity + ":";
+    String prefix = ImapLocation.folderPrefix(folder.name(), validity);
     boolean renumbered = previous != null && previous.uidValidity() != validity;
     // Only mail above the last known UIDNEXT of an unchanged folder is genuinely new.
     long newFrom = previous == null || renumbered ? Long.MAX_VALUE : previous.uidNext();
 
-    Map<Long, MessageRef> stored = byUid(storedUnder(mailbox, prefix), prefix);
+    Map<Long, MessageRef> stored = byUid(storedUnder(mailbox, prefix));
     Map<String, MessageRef> beforeRenumbering = new HashMap<>();
     if (renumbered) {
       for (MessageRef m :
-          storedUnder(mailbox, folder.name() + ":" + previous.uidValidity() + ":")) {
+          storedUnder(mailbox, ImapLocation.folderPrefix(folder.name(), previous.uidValidity()))) {
         beforeRenumbering.put(m.rfcMessageId() == null ? m.id() : m.rfcMessageId(), m);
       }
     }
@@ -145,7 +145,8 @@ class FolderSynchronizer {
       List<FetchedMessage> freshRaw = new ArrayList<>();
       List<StoredMessage> announced = new ArrayList<>();
       for (FetchedMessage message : fetched) {
-        String providerId = prefix + message.uid();
+        String providerId =
+            new ImapLocation(folder.name(), validity, message.uid()).providerMessageId();
         ParsedMessage parsed = MessageIngester.parse(message);
         List<String> labels = FolderLabels.labels(label, message.flags());
         MessageRef earlier =
@@ -240,13 +241,12 @@ class FolderSynchronizer {
         .orElse(List.of());
   }
 
-  private static Map<Long, MessageRef> byUid(List<MessageRef> stored, String prefix) {
+  private static Map<Long, MessageRef> byUid(List<MessageRef> stored) {
     Map<Long, MessageRef> byUid = new HashMap<>();
     for (MessageRef m : stored) {
-      try {
-        byUid.put(Long.parseLong(m.providerMessageId().substring(prefix.length())), m);
-      } catch (NumberFormatException ignored) {
-        // not one of ours
+      ImapLocation location = ImapLocation.of(m.providerMessageId());
+      if (location != null) {
+        byUid.put(location.uid(), m);
       }
     }
     return byUid;

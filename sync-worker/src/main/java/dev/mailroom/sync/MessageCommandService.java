@@ -155,26 +155,4 @@ public class MessageCommandService {
     }
     return keywords;
   }
-
-  /** Where an IMAP message lives: {@code folder:uidvalidity:uid} as sync stores it. */
-  record ImapLocation(String folder, long uidValidity, long uid) {
-    static ImapLocation of(String providerMessageId) {
-      if (providerMessageId == null) {
-        return null;
-      }
-      int last = providerMessageId.lastIndexOf(':');
-      int middle = providerMessageId.lastIndexOf(':', last - 1);
-      if (middle <= 0) {
-        return null;
-      }
-      try {
-        return new ImapLocation(
-            providerMessageId.substring(0, middle),
-            Long.parseLong(providerMessageId.substring(middle + 1, last)),
-            Long.parseLong(providerMessageId.substring(last + 1)));
-      } catch (NumberFormatException e) {
-        return null; // e.g. "outbox:..." before the message reached the provider
-      }
-    }
-  }
 }
