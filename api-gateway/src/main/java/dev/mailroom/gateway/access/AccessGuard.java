@@ -1,7 +1,7 @@
 package dev.mailroom.gateway.access;
 
 import dev.mailroom.gateway.auth.Caller;
-import dev.mailroom.gateway.core.MailboxAccess;
+import dev.mailroom.gateway.core.UsableMailboxes;
 import dev.mailroom.gateway.error.ApiException;
 import dev.mailroom.store.mailbox.Mailbox;
 import java.util.List;
@@ -21,9 +21,9 @@ class AccessGuard {
     SEND
   }
 
-  private final MailboxAccess mailboxes;
+  private final UsableMailboxes mailboxes;
 
-  AccessGuard(MailboxAccess mailboxes) {
+  AccessGuard(UsableMailboxes mailboxes) {
     this.mailboxes = mailboxes;
   }
 

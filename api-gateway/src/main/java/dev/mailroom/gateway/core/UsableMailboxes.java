@@ -9,10 +9,10 @@ import reactor.core.publisher.Mono;
 
 /** Which of its tenant's mailboxes a token may read from or send from. */
 @Component
-public class MailboxAccess {
+public class UsableMailboxes {
   private final MailboxRepository mailboxes;
 
-  public MailboxAccess(MailboxRepository mailboxes) {
+  public UsableMailboxes(MailboxRepository mailboxes) {
     this.mailboxes = mailboxes;
   }
 
