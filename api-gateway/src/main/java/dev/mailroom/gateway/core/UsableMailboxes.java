@@ -25,10 +25,12 @@ public class UsableMailboxes {
   }
 
   private Mono<List<Mailbox>> visible(Caller caller) {
+    return mailboxes.findByTenant(caller.tenantId()).filter(m -> inScope(caller, m)).collectList();
+  }
+
+  /** Whether the token's mailbox scope (empty: every mailbox of its tenant) includes this one. */
+  public static boolean inScope(Caller caller, Mailbox mailbox) {
     List<String> scope = caller.token().permissions().mailboxIds();
-    return mailboxes
-        .findByTenant(caller.tenantId())
-        .filter(m -> scope == null || scope.isEmpty() || scope.contains(m.id()))
-        .collectList();
+    return scope == null || scope.isEmpty() || scope.contains(mailbox.id());
   }
 }

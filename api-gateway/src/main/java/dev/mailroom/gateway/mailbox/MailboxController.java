@@ -3,6 +3,7 @@ package dev.mailroom.gateway.mailbox;
 import dev.mailroom.gateway.admin.AdminViews.MailboxView;
 import dev.mailroom.gateway.auth.Caller;
 import dev.mailroom.gateway.command.CommandSubmitter;
+import dev.mailroom.gateway.core.UsableMailboxes;
 import dev.mailroom.gateway.error.ApiException;
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.command.SyncMode;
@@ -46,7 +47,7 @@ public class MailboxController {
     Caller caller = Caller.of(exchange);
     return mailboxes
         .findByTenant(caller.tenantId())
-        .filter(mailbox -> visible(caller, mailbox))
+        .filter(mailbox -> UsableMailboxes.inScope(caller, mailbox))
         .map(MailboxView::of);
   }
 
@@ -90,12 +91,7 @@ public class MailboxController {
   private Mono<Mailbox> visibleMailbox(Caller caller, String mailboxId) {
     return mailboxes
         .findById(caller.tenantId(), mailboxId)
-        .filter(mailbox -> visible(caller, mailbox))
+        .filter(mailbox -> UsableMailboxes.inScope(caller, mailbox))
         .switchIfEmpty(Mono.error(ApiException.notFound("Mailbox " + mailboxId)));
-  }
-
-  private static boolean visible(Caller caller, Mailbox mailbox) {
-    var scope = caller.token().permissions().mailboxIds();
-    return scope == null || scope.isEmpty() || scope.contains(mailbox.id());
   }
 }
