@@ -7,9 +7,10 @@ import java.util.UUID;
 /**
  * A CloudEvents 1.0 envelope (structured JSON mode) around one command or event payload.
  *
- * <p>{@code subject} is the mailbox id and doubles as the Kafka key, so one mailbox's records stay
- * in order. {@code tenantid} and {@code correlationid} are CloudEvents extension attributes (lower
- * case alphanumerics, as the spec requires).
+ * <p>{@code subject} is the mailbox id (or, for a tenant-level event, the id of the resource it is
+ * about) and doubles as the Kafka key, so one mailbox's records stay in order. {@code tenantid} and
+ * {@code correlationid} are CloudEvents extension attributes (lower case alphanumerics, as the spec
+ * requires).
  */
 public record Envelope<T extends Payload>(
     String specversion,
@@ -46,7 +47,7 @@ public record Envelope<T extends Payload>(
         id,
         type.typeName(),
         source,
-        payload.mailboxId(),
+        payload.partitionKey(),
         time,
         JSON,
         payload.tenantId(),

@@ -4,6 +4,7 @@ import dev.mailroom.model.command.DeleteMessage;
 import dev.mailroom.model.command.ModifyMessages;
 import dev.mailroom.model.command.SendMessage;
 import dev.mailroom.model.command.SyncMailbox;
+import dev.mailroom.model.event.EndpointDisabled;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MessageDeleted;
@@ -35,7 +36,8 @@ public enum PayloadType {
   MAILBOX_SYNC_COMPLETED(
       "mailroom.mailbox.sync_completed.v1", MailboxSyncCompleted.class, Topics.EVENTS),
   MAILBOX_REAUTH_REQUIRED(
-      "mailroom.mailbox.reauth_required.v1", MailboxReauthRequired.class, Topics.EVENTS);
+      "mailroom.mailbox.reauth_required.v1", MailboxReauthRequired.class, Topics.EVENTS),
+  ENDPOINT_DISABLED("mailroom.endpoint.disabled.v1", EndpointDisabled.class, Topics.EVENTS);
 
   private static final Map<String, PayloadType> BY_NAME =
       Arrays.stream(values()).collect(Collectors.toMap(PayloadType::typeName, Function.identity()));

@@ -7,6 +7,7 @@ import dev.mailroom.model.command.SendMessage;
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.command.SyncMode;
 import dev.mailroom.model.command.SyncTrigger;
+import dev.mailroom.model.event.EndpointDisabled;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MessageDeleted;
@@ -31,6 +32,7 @@ final class Samples {
   static final Instant T1 = Instant.parse("2026-02-07T14:30:02Z");
   static final String TENANT = "ten_01";
   static final String MAILBOX = "mbx_alice";
+  static final String ENDPOINT = "whe_1";
 
   private Samples() {}
 
@@ -115,6 +117,15 @@ final class Samples {
     put(
         samples,
         new MailboxReauthRequired(TENANT, MAILBOX, "IMAP connect: authentication refused", T1));
+    put(
+        samples,
+        new EndpointDisabled(
+            TENANT,
+            ENDPOINT,
+            "https://hooks.example.com/mailroom",
+            "failing continuously since 2026-02-02T14:30:00Z",
+            T0.minus(java.time.Duration.ofDays(5)),
+            T1));
     return samples;
   }
 

@@ -1,10 +1,8 @@
-package dev.mailroom.webhook;
+package dev.mailroom.model.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailroom.webhook.destination.RefusedTargetException;
-import dev.mailroom.webhook.destination.TargetAddressPolicy;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -81,5 +79,34 @@ class TargetAddressPolicyTest {
     assertThat(local.resolve("127.0.0.1")).isNotEmpty();
     assertThat(local.resolve("localhost")).isNotEmpty();
     assertThatThrownBy(() -> local.resolve("10.0.0.1")).isInstanceOf(RefusedTargetException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://hooks.example.com/x",
+        "ftp://hooks.example.com/x",
+        "https://user:pw@hooks.example.com/x",
+        "https://127.0.0.1/x",
+        "https://[::1]/x",
+        "https://[::ffff:10.0.0.1]/x",
+        "https://169.254.169.254/latest/meta-data",
+        "https://2130706433/x",
+        "https://0x7f.1/x",
+        "https://localhost:8443/x",
+        "https://api.localhost/x",
+        "/relative/path"
+      })
+  void subscriptionUrlsAreCheckedBeforeAnyLookup(String url) {
+    assertThatThrownBy(() -> policy.checkUrl(java.net.URI.create(url)))
+        .isInstanceOf(RefusedTargetException.class);
+  }
+
+  @Test
+  void httpsToAPublicNameAndHttpToAnAllowListedHostPass() throws Exception {
+    policy.checkUrl(java.net.URI.create("https://hooks.example.com:8443/mailroom?x=1"));
+    policy.checkUrl(java.net.URI.create("https://93.184.216.34/hook"));
+    new TargetAddressPolicy(List.of("localhost"))
+        .checkUrl(java.net.URI.create("http://localhost:9000/hook"));
   }
 }

@@ -1,8 +1,9 @@
-package dev.mailroom.webhook.destination;
+package dev.mailroom.model.webhook;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,14 +34,57 @@ public final class TargetAddressPolicy {
     this.allowedHosts = allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
   }
 
+  /**
+   * What can be decided before any DNS lookup, when a subscription is created or changed: an
+   * absolute https URL (http only for an allow-listed host) without user info, whose host is not a
+   * refused literal address. The resolved addresses are checked again at every connect.
+   */
+  public void checkUrl(URI url) throws RefusedTargetException {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    String host = url.getHost();
+    if (host == null || host.isBlank() || !url.isAbsolute()) {
+      throw new RefusedTargetException("must be an absolute URL with a host");
+    }
+    if (url.getRawUserInfo() != null) {
+      throw new RefusedTargetException("must not carry user info");
+    }
+    String bare = bare(host);
+    boolean allowed = allowedHosts.contains(bare);
+    if (!scheme.equals("https") && !(scheme.equals("http") && allowed)) {
+      throw new RefusedTargetException("must use https (http only for an allow-listed host)");
+    }
+    if (allowed) {
+      return;
+    }
+    if (NUMERIC_LOOKING.matcher(bare).matches() && !DOTTED_QUAD.matcher(bare).matches()) {
+      throw new RefusedTargetException(host + " is a numeric host in a non-standard form");
+    }
+    if (DOTTED_QUAD.matcher(bare).matches() || bare.contains(":")) {
+      String why;
+      try {
+        why = refusal(InetAddress.getByName(bare));
+      } catch (UnknownHostException e) {
+        throw new RefusedTargetException(host + " is not a valid address");
+      }
+      if (why != null) {
+        throw new RefusedTargetException(host + " is " + why);
+      }
+    } else if (bare.equals("localhost") || bare.endsWith(".localhost")) {
+      throw new RefusedTargetException(host + " is loopback");
+    }
+  }
+
+  private static String bare(String host) {
+    String lower = host.toLowerCase(Locale.ROOT);
+    return lower.startsWith("[") && lower.endsWith("]")
+        ? lower.substring(1, lower.length() - 1)
+        : lower;
+  }
+
   /** The addresses to connect to; throws if the host is ambiguous or any address is refused. */
   public List<InetAddress> resolve(String host)
       throws UnknownHostException, RefusedTargetException {
-    String lower = host.toLowerCase(Locale.ROOT);
-    String bare =
-        lower.startsWith("[") && lower.endsWith("]")
-            ? lower.substring(1, lower.length() - 1)
-            : lower;
+    String bare = bare(host);
     boolean allowed = allowedHosts.contains(bare);
     if (!allowed
         && NUMERIC_LOOKING.matcher(bare).matches()

@@ -1,4 +1,4 @@
-package dev.mailroom.webhook.destination;
+package dev.mailroom.model.webhook;
 
 /** A webhook target the dispatcher will not connect to. */
 public class RefusedTargetException extends Exception {
