@@ -4,7 +4,7 @@ import dev.mailroom.runtime.config.MailroomServices;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** Delivers events to subscriber URLs (next: subscriptions and signing). */
+/** Delivers events to subscriber URLs: fan-out from Kafka, signing, retries, endpoint health. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class WebhookDispatcherApplication {

@@ -1,5 +1,6 @@
 package dev.mailroom.store.config;
 
+import dev.mailroom.model.webhook.TargetAddressPolicy;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.blob.S3HealthIndicator;
 import dev.mailroom.store.crypto.CredentialCipher;
@@ -10,6 +11,8 @@ import dev.mailroom.store.outbox.OutboxRepository;
 import dev.mailroom.store.ratelimit.SlidingWindowRateLimiter;
 import dev.mailroom.store.tenant.TenantRepository;
 import dev.mailroom.store.token.ApiTokenRepository;
+import dev.mailroom.store.webhook.WebhookDeliveryRepository;
+import dev.mailroom.store.webhook.WebhookEndpointRepository;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -26,7 +29,11 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** The store every service shares: repositories, blob store, credential cipher, indexes. */
 @AutoConfiguration
-@EnableConfigurationProperties({S3Properties.class, SecurityProperties.class})
+@EnableConfigurationProperties({
+  S3Properties.class,
+  SecurityProperties.class,
+  WebhookTargetProperties.class
+})
 public class MailStoreAutoConfiguration {
 
   @Bean
@@ -62,6 +69,21 @@ public class MailStoreAutoConfiguration {
   @Bean
   SlidingWindowRateLimiter slidingWindowRateLimiter(ReactiveMongoTemplate mongo) {
     return new SlidingWindowRateLimiter(mongo);
+  }
+
+  @Bean
+  WebhookEndpointRepository webhookEndpointRepository(ReactiveMongoTemplate mongo) {
+    return new WebhookEndpointRepository(mongo);
+  }
+
+  @Bean
+  WebhookDeliveryRepository webhookDeliveryRepository(ReactiveMongoTemplate mongo) {
+    return new WebhookDeliveryRepository(mongo);
+  }
+
+  @Bean
+  TargetAddressPolicy targetAddressPolicy(WebhookTargetProperties webhooks) {
+    return new TargetAddressPolicy(webhooks.allowedHosts());
   }
 
   @Bean

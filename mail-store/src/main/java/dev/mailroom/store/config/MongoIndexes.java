@@ -6,6 +6,8 @@ import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.outbox.OutboxRecord;
 import dev.mailroom.store.tenant.Tenant;
 import dev.mailroom.store.token.ApiToken;
+import dev.mailroom.store.webhook.WebhookDelivery;
+import dev.mailroom.store.webhook.WebhookEndpoint;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
@@ -80,6 +82,25 @@ public class MongoIndexes {
             index(
                 IdempotencyRecord.class,
                 new Index().on("expiresAt", Sort.Direction.ASC).expire(java.time.Duration.ZERO)),
+            index(
+                WebhookEndpoint.class,
+                new Index()
+                    .on("tenantId", Sort.Direction.ASC)
+                    .on("eventTypes", Sort.Direction.ASC)),
+            // The dispatcher's poll for due retries.
+            index(
+                WebhookDelivery.class,
+                new Index()
+                    .on("status", Sort.Direction.ASC)
+                    .on("nextAttemptAt", Sort.Direction.ASC)),
+            // The delivery log of one endpoint, newest first.
+            index(
+                WebhookDelivery.class,
+                new Index()
+                    .on("tenantId", Sort.Direction.ASC)
+                    .on("endpointId", Sort.Direction.ASC)
+                    .on("createdAt", Sort.Direction.DESC)
+                    .on("_id", Sort.Direction.DESC)),
             index(
                 OutboxRecord.class,
                 new Index().on("status", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)))

@@ -1,11 +1,10 @@
-package dev.mailroom.webhook;
+package dev.mailroom.model.webhook;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
-import dev.mailroom.webhook.signing.WebhookSigner;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.mailroom.webhook.signing;
+package dev.mailroom.model.webhook;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,0 +1,219 @@
+package dev.mailroom.store.webhook;
+
+import dev.mailroom.model.envelope.Event;
+import dev.mailroom.model.event.EndpointDisabled;
+import dev.mailroom.model.event.MailboxReauthRequired;
+import dev.mailroom.model.event.MailboxSyncCompleted;
+import dev.mailroom.model.event.MessageDeleted;
+import dev.mailroom.model.event.MessageFailed;
+import dev.mailroom.model.event.MessageReceived;
+import dev.mailroom.model.event.MessageSent;
+import dev.mailroom.model.event.MessageUpdated;
+import dev.mailroom.model.message.Attachment;
+import dev.mailroom.model.message.Direction;
+import dev.mailroom.model.message.MessageSnapshot;
+import dev.mailroom.model.message.MessageStatus;
+import dev.mailroom.model.message.Participant;
+import dev.mailroom.model.webhook.WebhookEventType;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The JSON body of a webhook: {@code {"type", "timestamp", "data"}} as Standard Webhooks suggests,
+ * where {@code data} is the event's resource. Message events carry the seed 004 message object
+ * (snake_case; bodies stay behind the API, {@code snippet} previews them); the others carry the
+ * mailbox or endpoint they are about. Rendered once per event, so every retry sends the same bytes.
+ */
+public final class WebhookPayloads {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private WebhookPayloads() {}
+
+  public static String render(WebhookEventType type, Instant timestamp, Map<String, Object> data) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", type.wireName());
+    body.put("timestamp", timestamp.toString());
+    body.put("data", data);
+    return JSON.writeValueAsString(body);
+  }
+
+  /**
+   * The resource of an event. {@code current} is the message as stored now, for the events that do
+   * not carry one (updated, deleted, failed); null when it is gone or not needed.
+   */
+  public static Map<String, Object> data(Event event, MessageSnapshot current) {
+    if (event instanceof MessageSent sent) {
+      return message(sent.message());
+    }
+    if (event instanceof MessageReceived received) {
+      return message(received.message());
+    }
+    if (event instanceof MessageUpdated updated) {
+      Map<String, Object> data =
+          current != null ? message(current) : reference(updated.tenantId(), updated.mailboxId());
+      data.putIfAbsent("id", updated.messageId());
+      data.put("read", updated.read());
+      data.put("labels", updated.labels());
+      data.put("updated_at", updated.changedAt().toString());
+      return data;
+    }
+    if (event instanceof MessageDeleted deleted) {
+      Map<String, Object> data =
+          current != null ? message(current) : reference(deleted.tenantId(), deleted.mailboxId());
+      data.putIfAbsent("id", deleted.messageId());
+      data.put("deleted", true);
+      data.put("soft", deleted.soft());
+      data.put("deleted_at", deleted.deletedAt().toString());
+      return data;
+    }
+    if (event instanceof MessageFailed failed) {
+      Map<String, Object> data =
+          current != null ? message(current) : reference(failed.tenantId(), failed.mailboxId());
+      data.putIfAbsent("id", failed.messageId());
+      data.put("status", "failed");
+      data.put("command_id", failed.commandId());
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("reason", failed.reason());
+      error.put("message", failed.errorMessage());
+      data.put("error", error);
+      data.put("failed_at", failed.failedAt().toString());
+      return data;
+    }
+    if (event instanceof MailboxSyncCompleted sync) {
+      Map<String, Object> data = reference(sync.tenantId(), sync.mailboxId());
+      data.put("command_id", sync.commandId());
+      data.put("mode", sync.mode().name().toLowerCase(Locale.ROOT));
+      data.put("folders_scanned", sync.foldersScanned());
+      data.put("messages_total", sync.messagesTotal());
+      data.put("messages_added", sync.messagesAdded());
+      data.put("messages_updated", sync.messagesUpdated());
+      data.put("messages_deleted", sync.messagesDeleted());
+      data.put("started_at", sync.startedAt().toString());
+      data.put("completed_at", sync.completedAt().toString());
+      return data;
+    }
+    if (event instanceof MailboxReauthRequired reauth) {
+      Map<String, Object> data = reference(reauth.tenantId(), reauth.mailboxId());
+      data.put("status", "reauth_required");
+      data.put("reason", reauth.reason());
+      data.put("detected_at", reauth.detectedAt().toString());
+      return data;
+    }
+    if (event instanceof EndpointDisabled disabled) {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("endpoint_id", disabled.endpointId());
+      data.put("organization_id", disabled.tenantId());
+      data.put("url", disabled.url());
+      data.put("reason", disabled.reason());
+      data.put(
+          "failing_since",
+          disabled.failingSince() == null ? null : disabled.failingSince().toString());
+      data.put("disabled_at", disabled.disabledAt().toString());
+      return data;
+    }
+    throw new IllegalArgumentException("No webhook payload for " + event.getClass().getName());
+  }
+
+  /** The seed 004 message object. */
+  public static Map<String, Object> message(MessageSnapshot m) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", m.id());
+    data.put("organization_id", m.tenantId());
+    data.put("inbox_id", m.mailboxId());
+    data.put("thread_id", m.threadId());
+    data.put("message_id", m.rfcMessageId());
+    data.put("from", m.from() == null ? null : m.from().email());
+    data.put("from_name", m.from() == null ? null : m.from().name());
+    data.put("to", emails(m.to()));
+    data.put("cc", emails(m.cc()));
+    data.put("bcc", emails(m.bcc()));
+    data.put("subject", m.subject());
+    data.put("snippet", m.snippet());
+    data.put("labels", m.labels() == null ? List.of() : m.labels());
+    data.put(
+        "attachments",
+        m.attachments() == null
+            ? List.of()
+            : m.attachments().stream().map(WebhookPayloads::attachment).toList());
+    data.put("external_id", m.providerMessageId());
+    data.put("direction", lower(m.direction()));
+    data.put("status", lower(m.status()));
+    data.put("created_at", m.createdAt() == null ? null : m.createdAt().toString());
+    data.put("updated_at", m.updatedAt() == null ? null : m.updatedAt().toString());
+    return data;
+  }
+
+  /** What a subscriber's "send test event" receives: a realistic resource marked as a test. */
+  public static Map<String, Object> sample(WebhookEventType type, String tenantId, Instant now) {
+    Map<String, Object> data;
+    switch (type) {
+      case MAILBOX_SYNC_COMPLETED, MAILBOX_REAUTH_REQUIRED -> {
+        data = reference(tenantId, "mbx_test");
+        data.put(
+            "status",
+            type == WebhookEventType.MAILBOX_REAUTH_REQUIRED ? "reauth_required" : "active");
+      }
+      case ENDPOINT_DISABLED -> {
+        data = new LinkedHashMap<>();
+        data.put("endpoint_id", "whe_test");
+        data.put("organization_id", tenantId);
+      }
+      default ->
+          data =
+              message(
+                  new MessageSnapshot(
+                      "msg_test",
+                      tenantId,
+                      "mbx_test",
+                      "thr_test",
+                      "<test@mailroom.invalid>",
+                      null,
+                      new Participant("sender@example.com", "Test Sender"),
+                      List.of(Participant.of("recipient@example.com")),
+                      List.of(),
+                      List.of(),
+                      "Mailroom test event",
+                      "This is a test event sent from the Mailroom API.",
+                      List.of(),
+                      List.of(),
+                      Direction.INBOUND,
+                      MessageStatus.RECEIVED,
+                      now,
+                      now));
+    }
+    data.put("test", true);
+    return data;
+  }
+
+  private static Map<String, Object> reference(String tenantId, String mailboxId) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("inbox_id", mailboxId);
+    data.put("organization_id", tenantId);
+    return data;
+  }
+
+  private static Map<String, Object> attachment(Attachment a) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("attachment_id", a.id());
+    data.put("filename", a.filename());
+    data.put("content_type", a.contentType());
+    data.put("size", a.size());
+    data.put("inline", a.inline());
+    data.put("content_id", a.contentId());
+    return data;
+  }
+
+  private static List<String> emails(List<Participant> participants) {
+    return participants == null
+        ? List.of()
+        : participants.stream().map(Participant::email).toList();
+  }
+
+  private static String lower(Enum<?> value) {
+    return value == null ? null : value.name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,91 @@
+package dev.mailroom.webhook.delivery;
+
+import dev.mailroom.store.webhook.WebhookDelivery;
+import dev.mailroom.store.webhook.WebhookDeliveryRepository;
+import dev.mailroom.webhook.config.WebhookDeliveryProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Finds deliveries that came due (scheduled retries, replays, test events from the API, and those
+ * whose dispatcher died mid-attempt) and hands them to the engine. Claims are atomic, so any number
+ * of dispatcher replicas can poll side by side.
+ */
+public class DuePoller implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(DuePoller.class);
+
+  private final WebhookDeliveryRepository deliveries;
+  private final DeliveryEngine engine;
+  private final WebhookDeliveryProperties properties;
+  private final Clock clock;
+  private ScheduledExecutorService executor;
+
+  public DuePoller(
+      WebhookDeliveryRepository deliveries,
+      DeliveryEngine engine,
+      WebhookDeliveryProperties properties,
+      Clock clock) {
+    this.deliveries = deliveries;
+    this.engine = engine;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  /** Claims and submits up to one batch of due deliveries; the number claimed. */
+  public int pollOnce() {
+    int claimed = 0;
+    while (claimed < properties.claimBatch()) {
+      Instant now = clock.instant();
+      WebhookDelivery due =
+          deliveries.claimDue(now, now.plus(properties.lease())).block(Duration.ofSeconds(30));
+      if (due == null) {
+        break;
+      }
+      engine.submit(due);
+      claimed++;
+    }
+    return claimed;
+  }
+
+  @Override
+  public synchronized void start() {
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "webhook-due-poller");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = properties.pollInterval().toMillis();
+    executor.scheduleWithFixedDelay(this::pollSafely, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void pollSafely() {
+    try {
+      pollOnce();
+    } catch (RuntimeException e) {
+      // MongoDB unreachable: due deliveries stay due and are claimed on a later tick.
+      log.warn("Polling for due webhook deliveries failed: {}", e.toString());
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (executor != null) {
+      executor.shutdownNow();
+      executor = null;
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return executor != null;
+  }
+}
