@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -47,6 +48,19 @@ public class IdempotentWrites {
       Caller caller,
       Object request,
       Supplier<Mono<ResponseEntity<?>>> action) {
+    return execute(exchange, caller, request, action, UnaryOperator.identity());
+  }
+
+  /**
+   * As above, but a replay answers {@code storedForm} of the first answer's body: a body that
+   * carries a secret shown once is stored without it, since stored answers are not encrypted.
+   */
+  public Mono<ResponseEntity<String>> execute(
+      ServerWebExchange exchange,
+      Caller caller,
+      Object request,
+      Supplier<Mono<ResponseEntity<?>>> action,
+      UnaryOperator<Object> storedForm) {
     String key = exchange.getRequest().getHeaders().getFirst(HEADER);
     if (key == null) {
       return action.get().map(this::serialized);
@@ -78,15 +92,17 @@ public class IdempotentWrites {
                 won
                     ? action
                         .get()
-                        .map(this::serialized)
                         .flatMap(
                             response ->
                                 keys.complete(
                                         caller.tenantId(),
                                         key,
                                         response.getStatusCode().value(),
-                                        response.getBody())
-                                    .thenReturn(response))
+                                        response.getBody() == null
+                                            ? null
+                                            : json.writeValueAsString(
+                                                storedForm.apply(response.getBody())))
+                                    .thenReturn(serialized(response)))
                         // Nothing durable happened: give the key back so a retry can run.
                         .onErrorResume(
                             e -> keys.release(caller.tenantId(), key).then(Mono.error(e)))
