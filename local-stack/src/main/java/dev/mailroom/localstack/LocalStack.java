@@ -89,6 +89,8 @@ public final class LocalStack implements AutoCloseable {
     properties.put("server.port", Integer.toString(options.ports().getOrDefault(service, 0)));
     properties.put("server.address", endpoints.mail().host());
     properties.put("spring.main.banner-mode", "off");
+    // Local development: webhooks may be delivered to a receiver on this machine, over http.
+    properties.put("mailroom.webhooks.allowed-hosts", "localhost,127.0.0.1");
     // Boot would name the launcher, not the service, in its start-up lines.
     properties.put("spring.main.log-startup-info", "false");
     // Local use: show what each dependency reported, not just UP/DOWN.

@@ -110,7 +110,9 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(
-              "java.net.http..", "org.springframework.web.reactive.function.client..")
+              "java.net.http..",
+              "org.apache.hc.client5..",
+              "org.springframework.web.reactive.function.client..")
           .because("nothing but the dispatcher calls subscriber URLs");
 
   @ArchTest

@@ -298,6 +298,83 @@ class LocalStackSystemTest {
     assertThat(reply.get("threadId").asString()).isEqualTo(email.get("threadId").asString());
   }
 
+  @Test
+  void aWebhookSubscriberHearsOfASyncAndOfATestEventSignedForItsSecret() throws Exception {
+    java.util.List<java.util.Map<String, String>> received =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer receiver =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 10);
+    receiver.createContext(
+        "/",
+        exchange -> {
+          received.add(
+              java.util.Map.of(
+                  "id", exchange.getRequestHeaders().getFirst("webhook-id"),
+                  "timestamp", exchange.getRequestHeaders().getFirst("webhook-timestamp"),
+                  "signature", exchange.getRequestHeaders().getFirst("webhook-signature"),
+                  "body",
+                      new String(
+                          exchange.getRequestBody().readAllBytes(),
+                          java.nio.charset.StandardCharsets.UTF_8)));
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    receiver.start();
+    try {
+      JsonNode created =
+          http.expect(
+              201,
+              "POST",
+              "/v1/webhooks",
+              demo.token(),
+              Map.of(
+                  "url",
+                  "http://localhost:" + receiver.getAddress().getPort() + "/hooks",
+                  "eventTypes",
+                  java.util.List.of("mailbox.sync_completed", "message.received"),
+                  "mailboxIds",
+                  java.util.List.of(demo.aliceId())));
+      String webhookId = created.at("/webhook/id").asString();
+      com.standardwebhooks.Webhook verifier =
+          new com.standardwebhooks.Webhook(created.get("secret").asString());
+
+      http.expect(202, "POST", "/v1/mailboxes/" + demo.aliceId() + "/sync", demo.token(), null);
+      http.expect(202, "POST", "/v1/webhooks/" + webhookId + "/test", demo.token(), null);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (received.stream().noneMatch(r -> r.get("body").contains("mailbox.sync_completed"))
+          || received.stream().noneMatch(r -> r.get("body").contains("\"test\":true"))) {
+        assertThat(System.nanoTime()).as("both webhooks within " + WAIT).isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      for (java.util.Map<String, String> request : received) {
+        verifier.verify(
+            request.get("body"),
+            Map.of(
+                "webhook-id", java.util.List.of(request.get("id")),
+                "webhook-timestamp", java.util.List.of(request.get("timestamp")),
+                "webhook-signature", java.util.List.of(request.get("signature"))));
+      }
+      JsonNode sync =
+          tools.jackson.databind.json.JsonMapper.builder()
+              .build()
+              .readTree(
+                  received.stream()
+                      .filter(r -> r.get("body").contains("mailbox.sync_completed"))
+                      .findFirst()
+                      .orElseThrow()
+                      .get("body"));
+      assertThat(sync.at("/data/inbox_id").asString()).isEqualTo(demo.aliceId());
+      assertThat(sync.at("/data/organization_id").asString()).isEqualTo(demo.tenantId());
+      JsonNode log =
+          http.expect(200, "GET", "/v1/webhooks/" + webhookId + "/deliveries", demo.token(), null);
+      assertThat(log.get("data").valueStream().map(d -> d.get("status").asString()))
+          .contains("succeeded");
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
   private static java.util.Optional<MailboxSyncCompleted> syncCompleted(byte[] json) {
     Envelope<?> envelope = CODEC.decode(json);
     return envelope.type().equals(PayloadType.MAILBOX_SYNC_COMPLETED.typeName())
