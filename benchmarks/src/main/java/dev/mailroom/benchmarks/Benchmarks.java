@@ -2,7 +2,9 @@ package dev.mailroom.benchmarks;
 
 import java.util.Arrays;
 
-/** Entry point: {@code send} for now; each benchmark prints a table to standard output. */
+/**
+ * Entry point: {@code send} or {@code webhooks}; each benchmark prints a table to standard output.
+ */
 public final class Benchmarks {
   private Benchmarks() {}
 
@@ -11,7 +13,10 @@ public final class Benchmarks {
     String[] rest = args.length == 0 ? new String[0] : Arrays.copyOfRange(args, 1, args.length);
     switch (which) {
       case "send" -> SendBenchmark.run(rest);
-      default -> throw new IllegalArgumentException("Unknown benchmark " + which + "; known: send");
+      case "webhooks" -> WebhookBenchmark.run(rest);
+      default ->
+          throw new IllegalArgumentException(
+              "Unknown benchmark " + which + "; known: send, webhooks");
     }
     System.exit(0);
   }

@@ -78,6 +78,7 @@ public final class LocalStack implements AutoCloseable {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers());
     properties.put("spring.mongodb.uri", endpoints.mongoUri());
+    properties.put("mailroom.store.exact-match-indexes", "true");
     properties.put("mailroom.s3.endpoint", endpoints.s3().endpoint());
     properties.put("mailroom.s3.region", endpoints.s3().region());
     properties.put("mailroom.s3.access-key", endpoints.s3().accessKey());

@@ -18,7 +18,7 @@ class IdempotencyRepositoryTest {
   @Test
   void exactlyOneOfManyConcurrentClaimsWins(InfrastructureEndpoints endpoints) {
     var mongo = StoreFixtures.freshDatabase(endpoints);
-    new MongoIndexes(mongo).ensure().block();
+    new MongoIndexes(mongo, true).ensure().block();
     IdempotencyRepository keys = new IdempotencyRepository(mongo);
     Instant now = Instant.now();
     long winners =

@@ -30,7 +30,7 @@ class MessageRepositoryTest {
   @BeforeEach
   void setUp(InfrastructureEndpoints endpoints) {
     var mongo = StoreFixtures.freshDatabase(endpoints);
-    new MongoIndexes(mongo).ensure().block();
+    new MongoIndexes(mongo, true).ensure().block();
     messages = new MessageRepository(mongo);
   }
 

@@ -37,7 +37,7 @@ class RepositoryTest {
   @BeforeEach
   void setUp(InfrastructureEndpoints endpoints) {
     mongo = StoreFixtures.freshDatabase(endpoints);
-    new MongoIndexes(mongo).ensure().block();
+    new MongoIndexes(mongo, true).ensure().block();
     mailboxes = new MailboxRepository(mongo);
     tokens = new ApiTokenRepository(mongo);
     outbox = new OutboxRepository(mongo);

@@ -99,6 +99,7 @@ public final class TestInfrastructure implements AutoCloseable {
   /** Spring properties that point a Mailroom service at this infrastructure. */
   public java.util.Map<String, Object> springProperties() {
     return java.util.Map.of(
+        "mailroom.store.exact-match-indexes", kind == Kind.EMBEDDED,
         "spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers(),
         "spring.mongodb.uri", endpoints.mongoUri(),
         "mailroom.s3.endpoint", endpoints.s3().endpoint(),

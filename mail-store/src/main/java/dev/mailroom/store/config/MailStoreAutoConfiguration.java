@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 @EnableConfigurationProperties({
   S3Properties.class,
   SecurityProperties.class,
-  WebhookTargetProperties.class
+  WebhookTargetProperties.class,
+  StoreProperties.class
 })
 public class MailStoreAutoConfiguration {
 
@@ -87,8 +88,8 @@ public class MailStoreAutoConfiguration {
   }
 
   @Bean
-  MongoIndexes mongoIndexes(ReactiveMongoTemplate mongo) {
-    return new MongoIndexes(mongo);
+  MongoIndexes mongoIndexes(ReactiveMongoTemplate mongo, StoreProperties store) {
+    return new MongoIndexes(mongo, store.exactMatchIndexes());
   }
 
   @Bean

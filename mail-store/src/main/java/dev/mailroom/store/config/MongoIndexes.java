@@ -20,91 +20,110 @@ import reactor.core.publisher.Mono;
  */
 public class MongoIndexes {
   private final ReactiveMongoTemplate mongo;
+  private final boolean exactMatchIndexes;
 
-  public MongoIndexes(ReactiveMongoTemplate mongo) {
+  public MongoIndexes(ReactiveMongoTemplate mongo, boolean exactMatchIndexes) {
     this.mongo = mongo;
+    this.exactMatchIndexes = exactMatchIndexes;
   }
 
   /** Completes once every index exists; idempotent. */
   public Mono<Void> ensure() {
+    return queryIndexes().concatWith(exactMatchIndexes ? exactMatch() : Flux.empty()).then();
+  }
+
+  /** See {@link StoreProperties#exactMatchIndexes()}: unique because {@code _id} already is. */
+  private Flux<String> exactMatch() {
     return Flux.concat(
-            index(Tenant.class, new Index().on("createdAt", Sort.Direction.ASC)),
-            index(
-                Mailbox.class,
-                new Index()
-                    .on("tenantId", Sort.Direction.ASC)
-                    .on("address", Sort.Direction.ASC)
-                    .unique()),
-            index(
-                Mailbox.class,
-                new Index().on("tenantId", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)),
-            index(ApiToken.class, new Index().on("tokenHash", Sort.Direction.ASC).unique()),
-            index(
-                ApiToken.class,
-                new Index().on("tenantId", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)),
-            // Listing and keyset pagination: newest first within the token's mailboxes.
-            index(
-                StoredMessage.class,
-                new Index()
-                    .on("tenantId", Sort.Direction.ASC)
-                    .on("mailboxId", Sort.Direction.ASC)
-                    .on("receivedAt", Sort.Direction.DESC)
-                    .on("_id", Sort.Direction.DESC)),
-            index(
-                StoredMessage.class,
-                new Index()
-                    .on("tenantId", Sort.Direction.ASC)
-                    .on("searchTokens", Sort.Direction.ASC)),
-            index(
-                StoredMessage.class,
-                new Index().on("tenantId", Sort.Direction.ASC).on("threadId", Sort.Direction.ASC)),
-            index(
-                StoredMessage.class,
-                new Index().on("tenantId", Sort.Direction.ASC).on("fromEmail", Sort.Direction.ASC)),
-            index(
-                StoredMessage.class,
-                new Index().on("tenantId", Sort.Direction.ASC).on("toEmails", Sort.Direction.ASC)),
-            index(
-                StoredMessage.class,
-                new Index().on("tenantId", Sort.Direction.ASC).on("labels", Sort.Direction.ASC)),
-            index(
-                StoredMessage.class,
-                new Index()
-                    .on("tenantId", Sort.Direction.ASC)
-                    .on("mailboxId", Sort.Direction.ASC)
-                    .on("rfcMessageId", Sort.Direction.ASC)),
-            index(
-                StoredMessage.class,
-                new Index()
-                    .on("mailboxId", Sort.Direction.ASC)
-                    .on("providerMessageId", Sort.Direction.ASC)
-                    .unique()),
-            index(
-                IdempotencyRecord.class,
-                new Index().on("expiresAt", Sort.Direction.ASC).expire(java.time.Duration.ZERO)),
-            index(
-                WebhookEndpoint.class,
-                new Index()
-                    .on("tenantId", Sort.Direction.ASC)
-                    .on("eventTypes", Sort.Direction.ASC)),
-            // The dispatcher's poll for due retries.
-            index(
-                WebhookDelivery.class,
-                new Index()
-                    .on("status", Sort.Direction.ASC)
-                    .on("nextAttemptAt", Sort.Direction.ASC)),
-            // The delivery log of one endpoint, newest first.
-            index(
-                WebhookDelivery.class,
-                new Index()
-                    .on("tenantId", Sort.Direction.ASC)
-                    .on("endpointId", Sort.Direction.ASC)
-                    .on("createdAt", Sort.Direction.DESC)
-                    .on("_id", Sort.Direction.DESC)),
-            index(
-                OutboxRecord.class,
-                new Index().on("status", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)))
-        .then();
+        Flux.just(Mailbox.class, StoredMessage.class, WebhookEndpoint.class, WebhookDelivery.class)
+            .concatMap(
+                type ->
+                    index(
+                        type,
+                        new Index()
+                            .on("tenantId", Sort.Direction.ASC)
+                            .on("_id", Sort.Direction.ASC)
+                            .unique())),
+        index(
+            WebhookDelivery.class,
+            new Index()
+                .on("_id", Sort.Direction.ASC)
+                .on("leaseUntil", Sort.Direction.ASC)
+                .unique()));
+  }
+
+  private Flux<String> queryIndexes() {
+    return Flux.concat(
+        index(Tenant.class, new Index().on("createdAt", Sort.Direction.ASC)),
+        index(
+            Mailbox.class,
+            new Index()
+                .on("tenantId", Sort.Direction.ASC)
+                .on("address", Sort.Direction.ASC)
+                .unique()),
+        index(
+            Mailbox.class,
+            new Index().on("tenantId", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)),
+        index(ApiToken.class, new Index().on("tokenHash", Sort.Direction.ASC).unique()),
+        index(
+            ApiToken.class,
+            new Index().on("tenantId", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)),
+        // Listing and keyset pagination: newest first within the token's mailboxes.
+        index(
+            StoredMessage.class,
+            new Index()
+                .on("tenantId", Sort.Direction.ASC)
+                .on("mailboxId", Sort.Direction.ASC)
+                .on("receivedAt", Sort.Direction.DESC)
+                .on("_id", Sort.Direction.DESC)),
+        index(
+            StoredMessage.class,
+            new Index().on("tenantId", Sort.Direction.ASC).on("searchTokens", Sort.Direction.ASC)),
+        index(
+            StoredMessage.class,
+            new Index().on("tenantId", Sort.Direction.ASC).on("threadId", Sort.Direction.ASC)),
+        index(
+            StoredMessage.class,
+            new Index().on("tenantId", Sort.Direction.ASC).on("fromEmail", Sort.Direction.ASC)),
+        index(
+            StoredMessage.class,
+            new Index().on("tenantId", Sort.Direction.ASC).on("toEmails", Sort.Direction.ASC)),
+        index(
+            StoredMessage.class,
+            new Index().on("tenantId", Sort.Direction.ASC).on("labels", Sort.Direction.ASC)),
+        index(
+            StoredMessage.class,
+            new Index()
+                .on("tenantId", Sort.Direction.ASC)
+                .on("mailboxId", Sort.Direction.ASC)
+                .on("rfcMessageId", Sort.Direction.ASC)),
+        index(
+            StoredMessage.class,
+            new Index()
+                .on("mailboxId", Sort.Direction.ASC)
+                .on("providerMessageId", Sort.Direction.ASC)
+                .unique()),
+        index(
+            IdempotencyRecord.class,
+            new Index().on("expiresAt", Sort.Direction.ASC).expire(java.time.Duration.ZERO)),
+        index(
+            WebhookEndpoint.class,
+            new Index().on("tenantId", Sort.Direction.ASC).on("eventTypes", Sort.Direction.ASC)),
+        // The dispatcher's poll for due retries.
+        index(
+            WebhookDelivery.class,
+            new Index().on("status", Sort.Direction.ASC).on("nextAttemptAt", Sort.Direction.ASC)),
+        // The delivery log of one endpoint, newest first.
+        index(
+            WebhookDelivery.class,
+            new Index()
+                .on("tenantId", Sort.Direction.ASC)
+                .on("endpointId", Sort.Direction.ASC)
+                .on("createdAt", Sort.Direction.DESC)
+                .on("_id", Sort.Direction.DESC)),
+        index(
+            OutboxRecord.class,
+            new Index().on("status", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)));
   }
 
   private Mono<String> index(Class<?> type, Index index) {

@@ -2,6 +2,7 @@ package dev.mailroom.store.webhook;
 
 import dev.mailroom.store.TenantScope;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
@@ -36,22 +37,54 @@ public class WebhookDeliveryRepository {
   }
 
   /**
-   * Leases one due delivery (pending, due, not leased or lease expired) until {@code leaseUntil}.
-   * Atomic, so dispatcher replicas never attempt the same delivery at once. Cross-tenant by design.
+   * Leases up to {@code limit} due deliveries (pending, due, lease expired) until {@code
+   * leaseUntil}, skipping the endpoints in {@code skipEndpoints} (their lanes are full). One query
+   * finds candidates, then each is taken with a compare-and-set on its lease, so dispatcher
+   * replicas never attempt the same delivery at once. Cross-tenant by design.
    */
-  public Mono<WebhookDelivery> claimDue(Instant now, Instant leaseUntil) {
-    return mongo.findAndModify(
-        Query.query(
-                Criteria.where("status")
-                    .is(DeliveryStatus.PENDING)
-                    .and("nextAttemptAt")
-                    .lte(now)
-                    .and("leaseUntil")
-                    .lte(now))
-            .with(Sort.by("nextAttemptAt")),
-        Update.update("leaseUntil", WebhookDelivery.millis(leaseUntil)),
-        FindAndModifyOptions.options().returnNew(true),
-        WebhookDelivery.class);
+  public Flux<WebhookDelivery> claimDue(
+      Instant now, Instant leaseUntil, int limit, Collection<String> skipEndpoints) {
+    Criteria due =
+        Criteria.where("status")
+            .is(DeliveryStatus.PENDING)
+            .and("nextAttemptAt")
+            .lte(now)
+            .and("leaseUntil")
+            .lte(now);
+    if (!skipEndpoints.isEmpty()) {
+      due = due.and("endpointId").nin(skipEndpoints);
+    }
+    Instant lease = WebhookDelivery.millis(leaseUntil);
+    return mongo
+        .find(Query.query(due).with(Sort.by("nextAttemptAt")).limit(limit), WebhookDelivery.class)
+        .concatMap(
+            candidate ->
+                mongo
+                    .updateFirst(
+                        leased(candidate),
+                        Update.update("leaseUntil", lease),
+                        WebhookDelivery.class)
+                    .filter(result -> result.getModifiedCount() == 1)
+                    .map(result -> withLease(candidate, lease)));
+  }
+
+  private static WebhookDelivery withLease(WebhookDelivery d, Instant lease) {
+    return new WebhookDelivery(
+        d.id(),
+        d.tenantId(),
+        d.endpointId(),
+        d.webhookId(),
+        d.eventType(),
+        d.mailboxId(),
+        d.payload(),
+        d.status(),
+        d.attemptCount(),
+        d.scheduleIndex(),
+        d.nextAttemptAt(),
+        lease,
+        d.attempts(),
+        d.createdAt(),
+        d.updatedAt());
   }
 
   /**

@@ -14,9 +14,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -85,6 +87,20 @@ public class DeliveryEngine {
       return;
     }
     drain(lane);
+  }
+
+  /** Endpoints whose lane cannot take more now; the poller leaves their deliveries in MongoDB. */
+  public Set<String> fullLanes() {
+    Set<String> full = new HashSet<>();
+    lanes.forEach(
+        (endpointId, lane) -> {
+          synchronized (lane) {
+            if (lane.queue.size() >= properties.maxQueuedPerEndpoint()) {
+              full.add(endpointId);
+            }
+          }
+        });
+    return full;
   }
 
   /** Deliveries waiting in memory or in flight, across endpoints (for tests and metrics). */

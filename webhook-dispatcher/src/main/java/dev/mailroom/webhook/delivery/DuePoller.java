@@ -6,6 +6,7 @@ import dev.mailroom.webhook.config.WebhookDeliveryProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,18 +41,18 @@ public class DuePoller implements SmartLifecycle {
 
   /** Claims and submits up to one batch of due deliveries; the number claimed. */
   public int pollOnce() {
-    int claimed = 0;
-    while (claimed < properties.claimBatch()) {
-      Instant now = clock.instant();
-      WebhookDelivery due =
-          deliveries.claimDue(now, now.plus(properties.lease())).block(Duration.ofSeconds(30));
-      if (due == null) {
-        break;
-      }
-      engine.submit(due);
-      claimed++;
+    Instant now = clock.instant();
+    List<WebhookDelivery> due =
+        deliveries
+            .claimDue(
+                now, now.plus(properties.lease()), properties.claimBatch(), engine.fullLanes())
+            .collectList()
+            .block(Duration.ofSeconds(30));
+    if (due == null) {
+      return 0;
     }
-    return claimed;
+    due.forEach(engine::submit);
+    return due.size();
   }
 
   @Override
