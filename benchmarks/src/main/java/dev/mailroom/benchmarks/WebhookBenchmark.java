@@ -46,6 +46,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class WebhookBenchmark {
   private static final String ADMIN_KEY = "benchmark-admin-key-0123456789";
   private static final int PARTITIONS = 3;
+  private static final int WARM_UP = 6000;
 
   private WebhookBenchmark() {}
 
@@ -116,8 +117,10 @@ final class WebhookBenchmark {
       subscribe(http, demo, fast.url());
 
       try (KafkaProducer<String, byte[]> producer = producer(stack)) {
-        publish(producer, demo, 200);
-        await(fast, 200, Duration.ofSeconds(60));
+        // Warm-up: the first thousands of deliveries run interpreted, which is not what is
+        // measured.
+        publish(producer, demo, WARM_UP);
+        await(fast, WARM_UP, Duration.ofSeconds(120));
         fast.arrivals.clear();
 
         Round alone = round(producer, demo, fast, events);

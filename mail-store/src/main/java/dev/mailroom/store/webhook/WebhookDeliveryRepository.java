@@ -4,6 +4,7 @@ import dev.mailroom.store.TenantScope;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -30,6 +31,26 @@ public class WebhookDeliveryRepository {
         .insert(delivery)
         .thenReturn(true)
         .onErrorResume(DuplicateKeyException.class, e -> Mono.just(false));
+  }
+
+  /**
+   * Inserts a batch in one round trip and returns the deliveries that are new. When some already
+   * exist (a redelivered batch), it falls back to one insert each; any a failed batch insert had
+   * already stored count as existing, and their lease expiring hands them to the poller.
+   */
+  public Mono<List<WebhookDelivery>> insertAllIfAbsent(List<WebhookDelivery> batch) {
+    if (batch.isEmpty()) {
+      return Mono.just(List.of());
+    }
+    return mongo
+        .insertAll(batch)
+        .collectList()
+        .onErrorResume(
+            DataIntegrityViolationException.class,
+            duplicate ->
+                Flux.fromIterable(batch)
+                    .concatMap(d -> insertIfAbsent(d).filter(Boolean::booleanValue).map(b -> d))
+                    .collectList());
   }
 
   public Mono<WebhookDelivery> findById(String tenantId, String id) {

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -67,6 +68,26 @@ public class DeliveryEngine {
   private static final class Lane {
     final ArrayDeque<WebhookDelivery> queue = new ArrayDeque<>();
     int inFlight;
+
+    /** Deliveries were left in MongoDB because this lane was full; say when it has room. */
+    boolean overflowed;
+  }
+
+  private volatile Runnable roomListener = () -> {};
+
+  /** Called when a lane that turned deliveries away has room again (the poller fetches them). */
+  public void onRoom(Runnable listener) {
+    this.roomListener = listener;
+  }
+
+  /** Whether a delivery for this endpoint would be queued now rather than left in MongoDB. */
+  public boolean hasRoom(String endpointId) {
+    Lane lane = lanes.computeIfAbsent(endpointId, id -> new Lane());
+    synchronized (lane) {
+      boolean room = lane.queue.size() < properties.maxQueuedPerEndpoint();
+      lane.overflowed |= !room;
+      return room;
+    }
   }
 
   /** Takes a delivery this dispatcher holds the lease of; returns at once. */
@@ -77,12 +98,14 @@ public class DeliveryEngine {
       accepted = lane.queue.size() < properties.maxQueuedPerEndpoint();
       if (accepted) {
         lane.queue.add(leased);
+      } else {
+        lane.overflowed = true;
       }
     }
     if (!accepted) {
       // The lane is full (the endpoint is slow): the delivery waits in MongoDB instead.
       deliveries
-          .release(leased, clock.instant().plus(properties.pollInterval()))
+          .release(leased, clock.instant())
           .subscribe(released -> {}, e -> log.warn("Release of {} failed", leased.id(), e));
       return;
     }
@@ -118,20 +141,30 @@ public class DeliveryEngine {
     while (true) {
       WebhookDelivery next;
       synchronized (lane) {
+        if (lane.overflowed && lane.queue.size() < properties.maxQueuedPerEndpoint() / 2) {
+          lane.overflowed = false;
+          roomListener.run();
+        }
         if (lane.inFlight >= properties.maxInFlightPerEndpoint() || lane.queue.isEmpty()) {
           return;
         }
         next = lane.queue.poll();
         lane.inFlight++;
       }
-      attempt(next)
-          .doFinally(
-              signal -> {
-                synchronized (lane) {
-                  lane.inFlight--;
-                }
-                drain(lane);
-              })
+      // The slot bounds connections to the endpoint, so it is freed as soon as the endpoint has
+      // answered (or the attempt ended without a call); storing the outcome does not hold it.
+      AtomicBoolean held = new AtomicBoolean(true);
+      Runnable freeSlot =
+          () -> {
+            if (held.getAndSet(false)) {
+              synchronized (lane) {
+                lane.inFlight--;
+              }
+              drain(lane);
+            }
+          };
+      attempt(next, freeSlot)
+          .doFinally(signal -> freeSlot.run())
           .subscribe(
               done -> {},
               e ->
@@ -140,7 +173,7 @@ public class DeliveryEngine {
     }
   }
 
-  private Mono<Void> attempt(WebhookDelivery queued) {
+  private Mono<Void> attempt(WebhookDelivery queued, Runnable answered) {
     return ensureLease(queued)
         .flatMap(
             delivery ->
@@ -156,7 +189,7 @@ public class DeliveryEngine {
                           if (!endpoint.get().endpoint().enabled()) {
                             return abandon(delivery, "endpoint disabled");
                           }
-                          return send(delivery, endpoint.get());
+                          return send(delivery, endpoint.get(), answered);
                         }));
   }
 
@@ -172,7 +205,7 @@ public class DeliveryEngine {
     return deliveries.extendLease(delivery, now.plus(properties.lease()));
   }
 
-  private Mono<Void> send(WebhookDelivery delivery, ReadyEndpoint ready) {
+  private Mono<Void> send(WebhookDelivery delivery, ReadyEndpoint ready, Runnable answered) {
     Instant attemptedAt = clock.instant();
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("webhook-id", delivery.webhookId());
@@ -186,6 +219,7 @@ public class DeliveryEngine {
             delivery.payload()));
     URI url = URI.create(ready.endpoint().url());
     return Mono.fromFuture(() -> http.post(url, headers, delivery.payload()))
+        .doOnNext(result -> answered.run())
         .flatMap(result -> settle(delivery, ready, attemptedAt, result));
   }
 

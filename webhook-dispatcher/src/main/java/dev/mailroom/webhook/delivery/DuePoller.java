@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -26,7 +27,7 @@ public class DuePoller implements SmartLifecycle {
   private final DeliveryEngine engine;
   private final WebhookDeliveryProperties properties;
   private final Clock clock;
-  private ScheduledExecutorService executor;
+  private volatile ScheduledExecutorService executor;
 
   public DuePoller(
       WebhookDeliveryRepository deliveries,
@@ -55,8 +56,27 @@ public class DuePoller implements SmartLifecycle {
     return due.size();
   }
 
+  private final AtomicBoolean wakeQueued = new AtomicBoolean();
+
+  /** Polls now rather than at the next tick: a full lane has room again. */
+  public void wake() {
+    ScheduledExecutorService current = executor;
+    if (current != null && wakeQueued.compareAndSet(false, true)) {
+      try {
+        current.execute(
+            () -> {
+              wakeQueued.set(false);
+              pollSafely();
+            });
+      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        wakeQueued.set(false);
+      }
+    }
+  }
+
   @Override
   public synchronized void start() {
+    engine.onRoom(this::wake);
     executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -70,7 +90,10 @@ public class DuePoller implements SmartLifecycle {
 
   private void pollSafely() {
     try {
-      pollOnce();
+      // A full batch means more may be due: keep going (lanes that fill up are skipped).
+      for (int round = 0; round < 50 && pollOnce() == properties.claimBatch(); round++) {
+        // next batch
+      }
     } catch (RuntimeException e) {
       // MongoDB unreachable: due deliveries stay due and are claimed on a later tick.
       log.warn("Polling for due webhook deliveries failed: {}", e.toString());

@@ -23,17 +23,23 @@ import dev.mailroom.webhook.delivery.DeliveryEngine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns each event on {@code mailroom.events} into one delivery per subscribed endpoint. The
- * deliveries are stored before the record is acknowledged (a crash redelivers the record, and the
- * deterministic delivery ids make the second pass insert nothing), then attempted at once under a
- * lease this dispatcher already holds.
+ * Turns the events on {@code mailroom.events} into one delivery per subscribed endpoint. It takes
+ * each poll's records as a batch: subscribers are looked up once per tenant and event type, and the
+ * batch's deliveries are stored in one insert before the offsets are committed, then attempted at
+ * once under a lease this dispatcher already holds. Deterministic delivery ids make a replayed
+ * batch store nothing twice; a record that cannot be handled is named by its index, so the error
+ * handler sends that one record to the dead-letter topic and the rest continue (ADR 0006).
  */
 @Component
 class EventFanOut {
@@ -68,39 +74,71 @@ class EventFanOut {
       id = "webhook-dispatcher-events",
       topics = Topics.EVENTS,
       groupId = ConsumerGroups.WEBHOOK_DISPATCHER,
-      concurrency = "${mailroom.webhooks.concurrency:2}")
-  void onEvent(ConsumerRecord<String, byte[]> record) {
+      concurrency = "${mailroom.webhooks.concurrency:2}",
+      batch = "true")
+  void onEvents(List<ConsumerRecord<String, byte[]>> records) {
+    Map<String, List<WebhookEndpoint>> subscribers = new HashMap<>();
+    List<WebhookDelivery> batch = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      try {
+        batch.addAll(fanOut(records.get(i), subscribers));
+      } catch (RuntimeException e) {
+        // Everything before this record is stored first, so only it is retried or dead-lettered.
+        store(batch);
+        throw new BatchListenerFailedException("Event not fanned out: " + e.getMessage(), e, i);
+      }
+    }
+    store(batch);
+  }
+
+  private List<WebhookDelivery> fanOut(
+      ConsumerRecord<String, byte[]> record, Map<String, List<WebhookEndpoint>> subscribers) {
     Envelope<?> envelope = codec.decode(record.value());
     Optional<WebhookEventType> type = WebhookEventType.of(PayloadType.ofTypeName(envelope.type()));
     if (type.isEmpty() || !(envelope.data() instanceof Event event)) {
-      return;
+      return List.of();
     }
-    List<WebhookEndpoint> subscribers =
-        endpoints
-            .findSubscribers(event.tenantId(), type.get().wireName(), event.mailboxId())
-            .collectList()
-            .block(STORE_WAIT);
-    if (subscribers == null || subscribers.isEmpty()) {
-      return;
+    String typeName = type.get().wireName();
+    List<WebhookEndpoint> matching =
+        subscribers
+            .computeIfAbsent(
+                event.tenantId() + "\n" + typeName,
+                key ->
+                    endpoints
+                        .findSubscribers(event.tenantId(), typeName, null)
+                        .collectList()
+                        .block(STORE_WAIT))
+            .stream()
+            .filter(endpoint -> endpoint.subscribesTo(typeName, event.mailboxId()))
+            .toList();
+    if (matching.isEmpty()) {
+      return List.of();
     }
     String payload =
         WebhookPayloads.render(
             type.get(), envelope.time(), WebhookPayloads.data(event, current(event)));
     Instant now = clock.instant();
-    for (WebhookEndpoint endpoint : subscribers) {
-      WebhookDelivery delivery =
-          WebhookDelivery.pending(
-              event.tenantId(),
-              endpoint.id(),
-              "msg_" + envelope.id(),
-              type.get().wireName(),
-              event.mailboxId(),
-              payload,
-              now,
-              now.plus(properties.lease()));
-      if (Boolean.TRUE.equals(deliveries.insertIfAbsent(delivery).block(STORE_WAIT))) {
-        engine.submit(delivery);
-      }
+    // Leased to this dispatcher when its lane can take it; otherwise left due for the poller.
+    return matching.stream()
+        .map(
+            endpoint ->
+                WebhookDelivery.pending(
+                    event.tenantId(),
+                    endpoint.id(),
+                    "msg_" + envelope.id(),
+                    typeName,
+                    event.mailboxId(),
+                    payload,
+                    now,
+                    engine.hasRoom(endpoint.id()) ? now.plus(properties.lease()) : null))
+        .toList();
+  }
+
+  private void store(List<WebhookDelivery> batch) {
+    List<WebhookDelivery> fresh = deliveries.insertAllIfAbsent(batch).block(STORE_WAIT);
+    batch.clear();
+    if (fresh != null) {
+      fresh.stream().filter(d -> d.leaseUntil().isAfter(Instant.now())).forEach(engine::submit);
     }
   }
 
