@@ -469,4 +469,35 @@ class WebhookDeliveryTest {
       assertThat(subscriber.received().get(0).header("webhook-id")).isEqualTo(orphan.webhookId());
     }
   }
+
+  @Test
+  void aPoisonEventGoesToTheDeadLetterTopicAndTheEventsAfterItAreDelivered() throws Exception {
+    try (TestSubscriber subscriber = new TestSubscriber();
+        dev.mailroom.infra.kafka.TopicTap dlt =
+            new dev.mailroom.infra.kafka.TopicTap(
+                fixture.infrastructure.endpoints().kafkaBootstrapServers(),
+                dev.mailroom.model.envelope.Topics.deadLetterTopic(
+                    dev.mailroom.model.envelope.Topics.EVENTS,
+                    dev.mailroom.model.envelope.ConsumerGroups.WEBHOOK_DISPATCHER))) {
+      fixture.subscribe(tenant, subscriber.url(), SENT, List.of());
+      String poison = "not an envelope " + Ids.newId("x");
+      fixture
+          .bean(dev.mailroom.runtime.kafka.EnvelopePublisher.class)
+          .publish(
+              dev.mailroom.model.envelope.Topics.EVENTS,
+              mailbox,
+              poison.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+          .block();
+      Envelope<Payload> after = fixture.publish(sent("After the poison"));
+
+      TestSubscriber.await(
+          "the event after the poison",
+          Duration.ofSeconds(30),
+          () -> subscriber.received().size() == 1);
+      assertThat(subscriber.received().get(0).header("webhook-id")).isEqualTo("msg_" + after.id());
+      dlt.await(
+          r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).equals(poison),
+          Duration.ofSeconds(30));
+    }
+  }
 }
