@@ -192,6 +192,9 @@ public final class LocalStackMain {
           curl -H "Authorization: Bearer $MAILROOM_TOKEN" $MAILROOM_URL/actuator/health
           curl -H "Authorization: Bearer $MAILROOM_TOKEN" $MAILROOM_URL/v1/mailboxes
           curl -X POST -H "Authorization: Bearer $MAILROOM_TOKEN" $MAILROOM_URL/v1/mailboxes/$MAILROOM_ALICE_ID/sync
+          curl -X POST -H "Authorization: Bearer $MAILROOM_TOKEN" -H 'Content-Type: application/json' \\
+            -d '{"url":"http://localhost:9000/hooks","eventTypes":["message.received"]}' \\
+            $MAILROOM_URL/v1/webhooks      (webhooks to localhost are allowed here)
 
         Ctrl-C stops everything; data stays for the next start.
         """
