@@ -56,6 +56,15 @@ class WebhookDeliveryTest {
     mailbox = Ids.newId("mbx");
   }
 
+  /** The payload of an event record; null for the undecodable records other tests publish. */
+  private static Object dataOf(byte[] record) {
+    try {
+      return new EnvelopeCodec().decode(record).data();
+    } catch (RuntimeException undecodable) {
+      return null;
+    }
+  }
+
   private MessageSent sent(String subject) {
     Instant now = Instant.now();
     MessageSnapshot message =
@@ -320,7 +329,7 @@ class WebhookDeliveryTest {
       var record =
           fixture.events.await(
               r ->
-                  new EnvelopeCodec().decode(r.value()).data() instanceof EndpointDisabled d
+                  dataOf(r.value()) instanceof EndpointDisabled d
                       && d.endpointId().equals(subscription.id()),
               Duration.ofSeconds(20));
       EndpointDisabled event = (EndpointDisabled) new EnvelopeCodec().decode(record.value()).data();
@@ -331,7 +340,7 @@ class WebhookDeliveryTest {
       Thread.sleep(1500);
       long disabledEvents =
           fixture.events.drain(Duration.ofMillis(300)).stream()
-              .map(r -> new EnvelopeCodec().decode(r.value()).data())
+              .map(r -> dataOf(r.value()))
               .filter(
                   d -> d instanceof EndpointDisabled e && e.endpointId().equals(subscription.id()))
               .count();
