@@ -11,8 +11,6 @@ import dev.mailroom.runtime.config.MailroomServices;
 import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.crypto.CredentialCipher;
 import dev.mailroom.store.webhook.DeliveryStatus;
-import dev.mailroom.store.webhook.EndpointSecret;
-import dev.mailroom.store.webhook.EndpointStatus;
 import dev.mailroom.store.webhook.WebhookDelivery;
 import dev.mailroom.store.webhook.WebhookDeliveryRepository;
 import dev.mailroom.store.webhook.WebhookEndpoint;
@@ -107,21 +105,14 @@ final class DispatcherFixture {
     String secret = WebhookSigner.newSecret();
     Instant now = Instant.now();
     WebhookEndpoint endpoint =
-        new WebhookEndpoint(
+        WebhookEndpoint.created(
             id,
             tenantId,
             url,
             types,
             mailboxes,
             "test",
-            List.of(
-                new EndpointSecret(
-                    bean(CredentialCipher.class).encrypt(secret, tenantId, id), now, null)),
-            EndpointStatus.ENABLED,
-            null,
-            null,
-            null,
-            now,
+            bean(CredentialCipher.class).encrypt(secret, tenantId, id),
             now);
     bean(WebhookEndpointRepository.class).insert(endpoint).block();
     return new Subscription(endpoint, secret);

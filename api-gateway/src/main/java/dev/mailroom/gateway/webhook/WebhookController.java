@@ -138,23 +138,14 @@ public class WebhookController {
                           String id = Ids.newId("whe");
                           String secret = WebhookSigner.newSecret();
                           WebhookEndpoint endpoint =
-                              new WebhookEndpoint(
+                              WebhookEndpoint.created(
                                   id,
                                   caller.tenantId(),
                                   request.url().trim(),
                                   distinct(request.eventTypes()),
                                   distinct(request.mailboxIds()),
                                   request.description(),
-                                  List.of(
-                                      new EndpointSecret(
-                                          cipher.encrypt(secret, caller.tenantId(), id),
-                                          now,
-                                          null)),
-                                  EndpointStatus.ENABLED,
-                                  null,
-                                  null,
-                                  null,
-                                  now,
+                                  cipher.encrypt(secret, caller.tenantId(), id),
                                   now);
                           return endpoints
                               .insert(endpoint)

@@ -1,5 +1,6 @@
 package dev.mailroom.store.webhook;
 
+import dev.mailroom.store.crypto.EncryptedSecret;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.data.annotation.Id;
@@ -31,6 +32,32 @@ public record WebhookEndpoint(
     eventTypes = eventTypes == null ? List.of() : List.copyOf(eventTypes);
     mailboxIds = mailboxIds == null ? List.of() : List.copyOf(mailboxIds);
     secrets = secrets == null ? List.of() : List.copyOf(secrets);
+  }
+
+  /** A new, enabled endpoint signing with one secret (already encrypted for this endpoint). */
+  public static WebhookEndpoint created(
+      String id,
+      String tenantId,
+      String url,
+      List<String> eventTypes,
+      List<String> mailboxIds,
+      String description,
+      EncryptedSecret secret,
+      Instant now) {
+    return new WebhookEndpoint(
+        id,
+        tenantId,
+        url,
+        eventTypes,
+        mailboxIds,
+        description,
+        List.of(new EndpointSecret(secret, now, null)),
+        EndpointStatus.ENABLED,
+        null,
+        null,
+        null,
+        now,
+        now);
   }
 
   public boolean enabled() {
