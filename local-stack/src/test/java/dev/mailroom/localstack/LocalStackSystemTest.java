@@ -88,6 +88,31 @@ class LocalStackSystemTest {
   }
 
   @Test
+  void everyServiceExposesPrometheusMetricsIncludingMailroomsOwn() throws Exception {
+    http.expect(202, "POST", "/v1/mailboxes/" + demo.aliceId() + "/sync", demo.token(), null);
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    for (Service service : Service.values()) {
+      var response =
+          client.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(stack.url(service) + "/actuator/prometheus"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(service.name()).isEqualTo(200);
+      assertThat(response.body()).as(service.name()).contains("jvm_memory_used_bytes");
+    }
+    var gateway =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(stack.url(Service.API_GATEWAY) + "/actuator/prometheus"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(gateway.body())
+        .contains("http_server_requests_seconds")
+        .contains("mailroom_kafka_published_total{topic=\"mailroom.commands.mailbox\"");
+  }
+
+  @Test
   void syncRequestedOverHttpIsConsumedByTheWorkerAndAnsweredWithAnEvent() throws Exception {
     deliver(DemoTenant.BOB, DemoTenant.ALICE, "Hello Alice");
     try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {

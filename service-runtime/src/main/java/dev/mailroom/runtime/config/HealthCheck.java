@@ -5,8 +5,8 @@ import java.net.URI;
 
 /**
  * A container health check that needs nothing but the JVM already in the image: exits 0 when the
- * URL answers 200, 1 otherwise. {@code java -cp "/app/libs/*" dev.mailroom.runtime.config.HealthCheck
- * http://localhost:8080/actuator/health/readiness}
+ * URL answers 200, 1 otherwise. {@code java -cp "/app/libs/*"
+ * dev.mailroom.runtime.config.HealthCheck http://localhost:8080/actuator/health/readiness}
  */
 public final class HealthCheck {
   private HealthCheck() {}

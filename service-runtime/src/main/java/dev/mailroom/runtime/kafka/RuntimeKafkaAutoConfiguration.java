@@ -6,6 +6,7 @@ import dev.mailroom.model.envelope.MalformedEnvelopeException;
 import dev.mailroom.model.envelope.Topics;
 import dev.mailroom.model.envelope.UnknownPayloadTypeException;
 import dev.mailroom.model.envelope.UnsupportedCommandException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -38,8 +39,9 @@ public class RuntimeKafkaAutoConfiguration {
   }
 
   @Bean
-  EnvelopePublisher envelopePublisher(KafkaTemplate<String, byte[]> kafka, EnvelopeCodec codec) {
-    return new EnvelopePublisher(kafka, codec);
+  EnvelopePublisher envelopePublisher(
+      KafkaTemplate<String, byte[]> kafka, EnvelopeCodec codec, MeterRegistry meters) {
+    return new EnvelopePublisher(kafka, codec, meters);
   }
 
   @Bean
@@ -61,7 +63,9 @@ public class RuntimeKafkaAutoConfiguration {
   /** Picked up by Boot's listener container factory for every {@code @KafkaListener}. */
   @Bean
   DefaultErrorHandler kafkaErrorHandler(
-      KafkaTemplate<String, byte[]> kafka, MailroomKafkaProperties properties) {
+      KafkaTemplate<String, byte[]> kafka,
+      MailroomKafkaProperties properties,
+      MeterRegistry meters) {
     DeadLetterPublishingRecoverer recoverer =
         new DeadLetterPublishingRecoverer(
             kafka,
@@ -75,7 +79,21 @@ public class RuntimeKafkaAutoConfiguration {
     backOff.setMaxAttempts(properties.retryAttempts());
     // Jitter spreads the retries of many records that failed together (a provider outage).
     backOff.setJitter(properties.retryInitialInterval().toMillis() / 2);
-    DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+    DefaultErrorHandler handler =
+        new DefaultErrorHandler(
+            (record, exception) -> {
+              // What an operator alerts on: records given up on, per topic and group.
+              meters
+                  .counter(
+                      "mailroom.kafka.dead_lettered",
+                      "topic",
+                      record.topic(),
+                      "group",
+                      String.valueOf(KafkaUtils.getConsumerGroupId()))
+                  .increment();
+              recoverer.accept(record, exception);
+            },
+            backOff);
     // Every failed attempt is worth a line: retries are otherwise silent until they run out.
     handler.setRetryListeners(
         (record, exception, attempt) ->
