@@ -60,6 +60,12 @@ public class RuntimeKafkaAutoConfiguration {
     return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
   }
 
+  /** Picked up by Boot's listener container factory: ids of the record in every log line. */
+  @Bean
+  EnvelopeLogContext envelopeLogContext(EnvelopeCodec codec) {
+    return new EnvelopeLogContext(codec);
+  }
+
   /** Picked up by Boot's listener container factory for every {@code @KafkaListener}. */
   @Bean
   DefaultErrorHandler kafkaErrorHandler(
