@@ -115,9 +115,28 @@ class LocalStackSystemTest {
   @Test
   void syncRequestedOverHttpIsConsumedByTheWorkerAndAnsweredWithAnEvent() throws Exception {
     deliver(DemoTenant.BOB, DemoTenant.ALICE, "Hello Alice");
-    try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
+    try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS);
+        TopicTap commands =
+            new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.COMMANDS_MAILBOX)) {
+      // The caller's own trace (W3C traceparent) is continued through Kafka to the worker.
+      String callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+      var response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(
+                              stack.url(Service.API_GATEWAY)
+                                  + "/v1/mailboxes/"
+                                  + demo.aliceId()
+                                  + "/sync"))
+                      .header("Authorization", "Bearer " + demo.token())
+                      .header("traceparent", "00-" + callerTrace + "-00f067aa0ba902b7-01")
+                      .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(202);
       JsonNode accepted =
-          http.expect(202, "POST", "/v1/mailboxes/" + demo.aliceId() + "/sync", demo.token(), null);
+          tools.jackson.databind.json.JsonMapper.builder().build().readTree(response.body());
       String commandId = accepted.get("commandId").asString();
       assertThat(accepted.get("status").asString()).isEqualTo("queued");
 
@@ -135,6 +154,16 @@ class LocalStackSystemTest {
       assertThat(completed.foldersScanned()).isPositive();
       assertThat(completed.messagesTotal()).isGreaterThanOrEqualTo(1);
       assertThat(completed.completedAt()).isAfterOrEqualTo(completed.startedAt());
+
+      // One trace from the request's command to the worker's event (W3C traceparent headers).
+      var command =
+          commands.await(
+              r ->
+                  new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)
+                      .contains(commandId),
+              WAIT);
+      assertThat(traceId(command)).isEqualTo(callerTrace);
+      assertThat(traceId(record)).isEqualTo(callerTrace);
     }
     JsonNode mailbox =
         http.expect(200, "GET", "/v1/mailboxes/" + demo.aliceId(), demo.token(), null);
@@ -398,6 +427,13 @@ class LocalStackSystemTest {
     } finally {
       receiver.stop(0);
     }
+  }
+
+  private static String traceId(org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record) {
+    var header = record.headers().lastHeader("traceparent");
+    return header == null
+        ? null
+        : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8).split("-")[1];
   }
 
   private static java.util.Optional<MailboxSyncCompleted> syncCompleted(byte[] json) {
