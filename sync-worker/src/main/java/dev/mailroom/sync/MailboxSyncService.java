@@ -16,6 +16,8 @@ import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.worker.MailboxAccessFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +51,8 @@ public class MailboxSyncService {
   private final SyncProperties properties;
   private final Clock clock = Clock.systemUTC();
 
+  private final MeterRegistry meters;
+
   public MailboxSyncService(
       MailboxRepository mailboxes,
       MailProviders providers,
@@ -56,7 +60,9 @@ public class MailboxSyncService {
       SyncEvents events,
       FolderSynchronizer synchronizer,
       EnvelopePublisher commands,
-      SyncProperties properties) {
+      SyncProperties properties,
+      MeterRegistry meters) {
+    this.meters = meters;
     this.mailboxes = mailboxes;
     this.providers = providers;
     this.access = access;
@@ -130,6 +136,15 @@ public class MailboxSyncService {
       // Folders that no longer exist at the provider are forgotten.
       states.keySet().retainAll(folders.stream().map(FolderStatus::name).toList());
       Instant completed = clock.instant();
+      if (previous.lastSuccessAt() != null) {
+        // Sync lag: how stale this mailbox's copy had grown since its last complete sync. Not
+        // tagged by mailbox (unbounded cardinality); its maximum names the worst one's lag.
+        Timer.builder("mailroom.sync.lag")
+            .description("Time between a mailbox's consecutive complete syncs")
+            .publishPercentiles(0.5, 0.99)
+            .register(meters)
+            .record(Duration.between(previous.lastSuccessAt(), completed));
+      }
       mailboxes
           .updateSync(
               mailbox.tenantId(),
