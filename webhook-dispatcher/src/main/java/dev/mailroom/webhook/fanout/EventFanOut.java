@@ -138,7 +138,8 @@ class EventFanOut {
     List<WebhookDelivery> fresh = deliveries.insertAllIfAbsent(batch).block(STORE_WAIT);
     batch.clear();
     if (fresh != null) {
-      fresh.stream().filter(d -> d.leaseUntil().isAfter(Instant.now())).forEach(engine::submit);
+      Instant now = clock.instant();
+      fresh.stream().filter(d -> d.leaseUntil().isAfter(now)).forEach(engine::submit);
     }
   }
 
