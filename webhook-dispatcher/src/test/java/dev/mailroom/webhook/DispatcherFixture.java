@@ -76,6 +76,7 @@ final class DispatcherFixture {
     context =
         MailroomServices.builder(
                 WebhookDispatcherApplication.class, WebhookDispatcherApplication.SERVICE_NAME)
+            .sources(SpanCapture.class)
             .run(
                 properties.entrySet().stream()
                     .map(e -> "--" + e.getKey() + "=" + e.getValue())
@@ -93,6 +94,15 @@ final class DispatcherFixture {
   synchronized void restart() {
     stop();
     start();
+  }
+
+  /** Finished spans, kept in memory so a test can follow a trace through the dispatcher. */
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  static class SpanCapture {
+    @org.springframework.context.annotation.Bean
+    io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter inMemorySpanExporter() {
+      return io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
+    }
   }
 
   <T> T bean(Class<T> type) {

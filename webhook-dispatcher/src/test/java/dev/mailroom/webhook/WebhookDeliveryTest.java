@@ -509,4 +509,48 @@ class WebhookDeliveryTest {
           Duration.ofSeconds(30));
     }
   }
+
+  @Test
+  void theFanOutContinuesTheTraceOfTheEventItHandles() throws Exception {
+    try (TestSubscriber subscriber = new TestSubscriber()) {
+      fixture.subscribe(tenant, subscriber.url(), SENT, List.of());
+      String trace = "0af7651916cd43dd8448eb211c80319c";
+      String parent = "b7ad6b7169203331";
+      Envelope<Payload> envelope =
+          Envelope.wrap(sent("Traced"), "/test", Instant.now(), "corr_traced");
+      var record =
+          new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(
+              envelope.topic(), envelope.subject(), new EnvelopeCodec().encode(envelope));
+      record
+          .headers()
+          .add(
+              "traceparent",
+              ("00-" + trace + "-" + parent + "-01")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      // A plain producer: the caller's trace header arrives as the caller set it.
+      try (var producer =
+          new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+              java.util.Map.of(
+                  "bootstrap.servers", fixture.infrastructure.endpoints().kafkaBootstrapServers()),
+              new org.apache.kafka.common.serialization.StringSerializer(),
+              new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        producer.send(record).get();
+      }
+
+      TestSubscriber.await(
+          "the traced delivery", Duration.ofSeconds(20), () -> subscriber.received().size() == 1);
+      var spans = fixture.bean(io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.class);
+      fixture
+          .bean(io.opentelemetry.sdk.trace.SdkTracerProvider.class)
+          .forceFlush()
+          .join(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(spans.getFinishedSpanItems())
+          .anySatisfy(
+              span -> {
+                assertThat(span.getName()).isEqualTo("webhook fan-out");
+                assertThat(span.getTraceId()).isEqualTo(trace);
+                assertThat(span.getParentSpanId()).isEqualTo(parent);
+              });
+    }
+  }
 }

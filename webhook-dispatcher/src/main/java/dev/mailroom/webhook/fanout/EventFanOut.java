@@ -20,6 +20,10 @@ import dev.mailroom.store.webhook.WebhookEndpointRepository;
 import dev.mailroom.store.webhook.WebhookPayloads;
 import dev.mailroom.webhook.config.WebhookDeliveryProperties;
 import dev.mailroom.webhook.delivery.DeliveryEngine;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
@@ -52,6 +57,8 @@ class EventFanOut {
   private final DeliveryEngine engine;
   private final WebhookDeliveryProperties properties;
   private final Clock clock;
+  private final Tracer tracer;
+  private final Propagator propagator;
 
   EventFanOut(
       EnvelopeCodec codec,
@@ -60,7 +67,11 @@ class EventFanOut {
       MessageRepository messages,
       DeliveryEngine engine,
       WebhookDeliveryProperties properties,
-      Clock clock) {
+      Clock clock,
+      Tracer tracer,
+      Propagator propagator) {
+    this.tracer = tracer;
+    this.propagator = propagator;
     this.codec = codec;
     this.endpoints = endpoints;
     this.deliveries = deliveries;
@@ -80,15 +91,31 @@ class EventFanOut {
     Map<String, List<WebhookEndpoint>> subscribers = new HashMap<>();
     List<WebhookDelivery> batch = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
-      try {
-        batch.addAll(fanOut(records.get(i), subscribers));
+      ConsumerRecord<String, byte[]> record = records.get(i);
+      // Batches get no listener observation: continue each record's trace by hand.
+      Span span =
+          propagator
+              .extract(record, EventFanOut::header)
+              .name("webhook fan-out")
+              .kind(Span.Kind.CONSUMER)
+              .start();
+      try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
+        batch.addAll(fanOut(record, subscribers));
       } catch (RuntimeException e) {
+        span.error(e);
         // Everything before this record is stored first, so only it is retried or dead-lettered.
         store(batch);
         throw new BatchListenerFailedException("Event not fanned out: " + e.getMessage(), e, i);
+      } finally {
+        span.end();
       }
     }
     store(batch);
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private List<WebhookDelivery> fanOut(
