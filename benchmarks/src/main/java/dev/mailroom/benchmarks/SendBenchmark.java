@@ -1,12 +1,9 @@
 package dev.mailroom.benchmarks;
 
-import dev.mailroom.infra.LocalInfrastructure;
 import dev.mailroom.infra.kafka.TopicTap;
-import dev.mailroom.localstack.AdminClient;
 import dev.mailroom.localstack.DemoTenant;
 import dev.mailroom.localstack.LocalStack;
 import dev.mailroom.localstack.LocalStack.Service;
-import dev.mailroom.localstack.ReadinessProbe;
 import dev.mailroom.model.envelope.EnvelopeCodec;
 import dev.mailroom.model.envelope.Topics;
 import dev.mailroom.model.event.MessageSent;
@@ -16,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Rate limits are turned off for the run by configuration. Every loop is bounded in count and time.
  */
 final class SendBenchmark {
-  private static final String ADMIN_KEY = "benchmark-admin-key-0123456789";
 
   private SendBenchmark() {}
 
@@ -48,26 +43,17 @@ final class SendBenchmark {
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
 
     try (LocalStack stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                LocalInfrastructure.Options.ephemeral(),
-                Map.of(),
-                ADMIN_KEY,
-                Base64.getEncoder().encodeToString(new byte[32]),
-                Map.of(
-                    "mailroom.gateway.rate-limits.access-per-minute", "0",
-                    "mailroom.gateway.rate-limits.access-per-hour", "0",
-                    "mailroom.gateway.rate-limits.sends-per-mailbox-per-hour", "0",
-                    "mailroom.gateway.send-wait", "0s",
-                    "mailroom.sync.poll-interval", "0s",
-                    "mailroom.send.concurrency", "3",
-                    "mailroom.kafka.partitions", "3")))) {
-      ReadinessProbe.awaitReady(stack, Duration.ofSeconds(60));
-      stack.mailServer().addUser(DemoTenant.ALICE, "pw");
-      stack.mailServer().addUser(DemoTenant.BOB, "pw");
+        BenchmarkStack.start(
+            Map.of(
+                "mailroom.gateway.rate-limits.access-per-minute", "0",
+                "mailroom.gateway.rate-limits.access-per-hour", "0",
+                "mailroom.gateway.rate-limits.sends-per-mailbox-per-hour", "0",
+                "mailroom.gateway.send-wait", "0s",
+                "mailroom.sync.poll-interval", "0s",
+                "mailroom.send.concurrency", "3",
+                "mailroom.kafka.partitions", "3"))) {
       String url = stack.url(Service.API_GATEWAY);
-      DemoTenant demo =
-          DemoTenant.create(new AdminClient(url), ADMIN_KEY, stack.endpoints().mail(), "pw", "pw");
+      DemoTenant demo = BenchmarkStack.demo(stack);
       HttpClient http =
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)

@@ -1,12 +1,10 @@
 package dev.mailroom.benchmarks;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.mailroom.infra.LocalInfrastructure;
 import dev.mailroom.localstack.AdminClient;
 import dev.mailroom.localstack.DemoTenant;
 import dev.mailroom.localstack.LocalStack;
 import dev.mailroom.localstack.LocalStack.Service;
-import dev.mailroom.localstack.ReadinessProbe;
 import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.EnvelopeCodec;
 import dev.mailroom.model.envelope.Ids;
@@ -19,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +41,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * </ol>
  */
 final class WebhookBenchmark {
-  private static final String ADMIN_KEY = "benchmark-admin-key-0123456789";
   private static final int PARTITIONS = 3;
   private static final int WARM_UP = 6000;
 
@@ -98,22 +94,15 @@ final class WebhookBenchmark {
   static void run(String[] args) throws Exception {
     int events = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
     try (LocalStack stack =
-            LocalStack.start(
-                new LocalStack.Options(
-                    LocalInfrastructure.Options.ephemeral(),
-                    Map.of(),
-                    ADMIN_KEY,
-                    Base64.getEncoder().encodeToString(new byte[32]),
-                    Map.of(
-                        "mailroom.sync.poll-interval", "0s",
-                        "mailroom.webhooks.concurrency", "3",
-                        "mailroom.kafka.partitions", Integer.toString(PARTITIONS))));
+            BenchmarkStack.start(
+                Map.of(
+                    "mailroom.sync.poll-interval", "0s",
+                    "mailroom.webhooks.concurrency", "3",
+                    "mailroom.kafka.partitions", Integer.toString(PARTITIONS)));
         Receiver fast = new Receiver(false);
         Receiver hanging = new Receiver(true)) {
-      ReadinessProbe.awaitReady(stack, Duration.ofSeconds(60));
-      String url = stack.url(Service.API_GATEWAY);
-      AdminClient http = new AdminClient(url);
-      DemoTenant demo = DemoTenant.create(http, ADMIN_KEY, stack.endpoints().mail(), "pw", "pw");
+      AdminClient http = new AdminClient(stack.url(Service.API_GATEWAY));
+      DemoTenant demo = BenchmarkStack.demo(stack);
       subscribe(http, demo, fast.url());
 
       try (KafkaProducer<String, byte[]> producer = producer(stack)) {

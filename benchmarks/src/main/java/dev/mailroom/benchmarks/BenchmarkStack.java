@@ -1,0 +1,44 @@
+package dev.mailroom.benchmarks;
+
+import dev.mailroom.infra.LocalInfrastructure;
+import dev.mailroom.localstack.AdminClient;
+import dev.mailroom.localstack.DemoTenant;
+import dev.mailroom.localstack.LocalStack;
+import dev.mailroom.localstack.LocalStack.Service;
+import dev.mailroom.localstack.ReadinessProbe;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+/** The whole suite in this JVM on throwaway embedded infrastructure, as every benchmark runs it. */
+final class BenchmarkStack {
+  static final String ADMIN_KEY = "benchmark-admin-key-0123456789";
+
+  private BenchmarkStack() {}
+
+  /** Started and ready; {@code properties} tune the services for the run. */
+  static LocalStack start(Map<String, String> properties) {
+    LocalStack stack =
+        LocalStack.start(
+            new LocalStack.Options(
+                LocalInfrastructure.Options.ephemeral(),
+                Map.of(),
+                ADMIN_KEY,
+                Base64.getEncoder().encodeToString(new byte[32]),
+                properties));
+    ReadinessProbe.awaitReady(stack, Duration.ofSeconds(60));
+    return stack;
+  }
+
+  /** The demo tenant with Alice's and Bob's mailboxes on the embedded mail server. */
+  static DemoTenant demo(LocalStack stack) {
+    stack.mailServer().addUser(DemoTenant.ALICE, "pw");
+    stack.mailServer().addUser(DemoTenant.BOB, "pw");
+    return DemoTenant.create(
+        new AdminClient(stack.url(Service.API_GATEWAY)),
+        ADMIN_KEY,
+        stack.endpoints().mail(),
+        "pw",
+        "pw");
+  }
+}
