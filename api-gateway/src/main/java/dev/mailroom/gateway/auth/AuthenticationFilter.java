@@ -2,6 +2,7 @@ package dev.mailroom.gateway.auth;
 
 import dev.mailroom.gateway.GatewayProperties;
 import dev.mailroom.gateway.error.ApiError;
+import dev.mailroom.runtime.config.LogContextKeys;
 import dev.mailroom.store.token.ApiTokenRepository;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,6 +18,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,6 +36,7 @@ public class AuthenticationFilter implements WebFilter {
   private final JsonMapper json = JsonMapper.builder().build();
 
   public AuthenticationFilter(ApiTokenRepository tokens, GatewayProperties properties) {
+    LogContextKeys.registerWithContextPropagation();
     this.tokens = tokens;
     this.adminKey = properties.adminKey().getBytes(StandardCharsets.UTF_8);
   }
@@ -63,7 +66,16 @@ public class AuthenticationFilter implements WebFilter {
                   return unauthorized(exchange, "Invalid or revoked token");
                 }
                 exchange.getAttributes().put(Caller.ATTRIBUTE, new Caller(token.get()));
-                return chain.filter(exchange);
+                // Every log line of the request names its tenant and request id (as the
+                // correlation id its commands carry).
+                return chain
+                    .filter(exchange)
+                    .contextWrite(
+                        Context.of(
+                            LogContextKeys.TENANT,
+                            token.get().tenantId(),
+                            LogContextKeys.CORRELATION,
+                            exchange.getRequest().getId()));
               });
     }
     return chain.filter(exchange);

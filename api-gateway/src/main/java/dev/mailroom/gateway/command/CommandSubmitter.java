@@ -60,6 +60,7 @@ public class CommandSubmitter {
             null);
     return outbox
         .insert(record)
+        .doOnSuccess(stored -> log.debug("Command {} ({}) stored", record.id(), envelope.type()))
         .then(
             publisher
                 .publish(record.topic(), record.key(), json)

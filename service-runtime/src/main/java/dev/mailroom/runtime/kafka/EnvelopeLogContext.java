@@ -2,7 +2,7 @@ package dev.mailroom.runtime.kafka;
 
 import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.EnvelopeCodec;
-import java.util.List;
+import dev.mailroom.runtime.config.LogContextKeys;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.MDC;
@@ -14,11 +14,10 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * subject), correlation id and type. Ids only: never a payload, never a secret.
  */
 public class EnvelopeLogContext implements RecordInterceptor<String, byte[]> {
-  public static final String TENANT = "tenant_id";
-  public static final String MAILBOX = "mailbox_id";
-  public static final String CORRELATION = "correlation_id";
-  public static final String TYPE = "event_type";
-  private static final List<String> KEYS = List.of(TENANT, MAILBOX, CORRELATION, TYPE);
+  public static final String TENANT = LogContextKeys.TENANT;
+  public static final String MAILBOX = LogContextKeys.MAILBOX;
+  public static final String CORRELATION = LogContextKeys.CORRELATION;
+  public static final String TYPE = LogContextKeys.TYPE;
 
   private final EnvelopeCodec codec;
 
@@ -44,7 +43,7 @@ public class EnvelopeLogContext implements RecordInterceptor<String, byte[]> {
   @Override
   public void afterRecord(
       ConsumerRecord<String, byte[]> record, Consumer<String, byte[]> consumer) {
-    KEYS.forEach(MDC::remove);
+    LogContextKeys.ALL.forEach(MDC::remove);
   }
 
   private static void put(String key, String value) {
