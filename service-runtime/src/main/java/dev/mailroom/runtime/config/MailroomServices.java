@@ -1,17 +1,50 @@
 package dev.mailroom.runtime.config;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
 
 /**
  * How each service is started, alone or beside the others in one JVM: each reads its own {@code
- * <service>.yaml} (so four services on one classpath do not read each other's config), which
- * imports the shared {@code mailroom-defaults.yaml}.
+ * <service>.yaml} (so four services on one classpath do not read each other's config). The shared
+ * {@code mailroom-defaults.yaml} is loaded as Spring's default properties, the lowest precedence: a
+ * service's own yaml, the environment and the command line all override it. (Pulled in with {@code
+ * spring.config.import} instead, it would outrank the file that imports it.)
  */
 public final class MailroomServices {
+  static final String SHARED_DEFAULTS = "mailroom-defaults.yaml";
+  private static final Map<String, Object> DEFAULTS = load();
+
   private MailroomServices() {}
 
   public static SpringApplicationBuilder builder(Class<?> application, String serviceName) {
     return new SpringApplicationBuilder(application)
+        .properties(DEFAULTS)
         .properties("spring.config.name=" + serviceName, "spring.application.name=" + serviceName);
+  }
+
+  private static Map<String, Object> load() {
+    try {
+      List<PropertySource<?>> sources =
+          new YamlPropertySourceLoader()
+              .load(SHARED_DEFAULTS, new ClassPathResource(SHARED_DEFAULTS));
+      Map<String, Object> properties = new LinkedHashMap<>();
+      for (PropertySource<?> source : sources) {
+        EnumerablePropertySource<?> enumerable = (EnumerablePropertySource<?>) source;
+        for (String name : enumerable.getPropertyNames()) {
+          properties.putIfAbsent(name, String.valueOf(enumerable.getProperty(name)));
+        }
+      }
+      return Map.copyOf(properties);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + SHARED_DEFAULTS, e);
+    }
   }
 }

@@ -17,9 +17,6 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.ContainerCustomizer;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ContainerProperties;
 
 /** Wires the delivery pipeline; the classes themselves know nothing of Spring Boot. */
 @Configuration(proxyBeanMethods = false)
@@ -30,18 +27,6 @@ class DispatcherConfiguration {
   @Bean
   Clock dispatcherClock() {
     return Clock.systemUTC();
-  }
-
-  /**
-   * Offsets are committed once per poll rather than per record (the shared default, which the
-   * imported defaults file would win over in this service's yaml). The fan-out takes whole polls,
-   * and a replayed poll stores nothing twice: delivery ids are derived from the event (ADR 0006).
-   */
-  @Bean
-  ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>>
-      commitOncePerPoll() {
-    return container ->
-        container.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
   }
 
   @Bean
