@@ -56,7 +56,7 @@ public final class TargetAddressPolicy {
     if (allowed) {
       return;
     }
-    if (NUMERIC_LOOKING.matcher(bare).matches() && !DOTTED_QUAD.matcher(bare).matches()) {
+    if (ambiguousNumeric(bare)) {
       throw new RefusedTargetException(host + " is a numeric host in a non-standard form");
     }
     if (DOTTED_QUAD.matcher(bare).matches() || bare.contains(":")) {
@@ -74,6 +74,11 @@ public final class TargetAddressPolicy {
     }
   }
 
+  /** Integer, octal or hexadecimal forms, which resolvers read differently; not a dotted quad. */
+  private static boolean ambiguousNumeric(String bare) {
+    return NUMERIC_LOOKING.matcher(bare).matches() && !DOTTED_QUAD.matcher(bare).matches();
+  }
+
   private static String bare(String host) {
     String lower = host.toLowerCase(Locale.ROOT);
     return lower.startsWith("[") && lower.endsWith("]")
@@ -86,9 +91,7 @@ public final class TargetAddressPolicy {
       throws UnknownHostException, RefusedTargetException {
     String bare = bare(host);
     boolean allowed = allowedHosts.contains(bare);
-    if (!allowed
-        && NUMERIC_LOOKING.matcher(bare).matches()
-        && !DOTTED_QUAD.matcher(bare).matches()) {
+    if (!allowed && ambiguousNumeric(bare)) {
       throw new RefusedTargetException(host + " is a numeric host in a non-standard form");
     }
     List<InetAddress> addresses = new ArrayList<>(List.of(InetAddress.getAllByName(bare)));

@@ -54,8 +54,7 @@ public final class WebhookPayloads {
     }
     if (event instanceof MessageUpdated updated) {
       Map<String, Object> data =
-          current != null ? message(current) : reference(updated.tenantId(), updated.mailboxId());
-      data.putIfAbsent("id", updated.messageId());
+          messageOrReference(current, updated.tenantId(), updated.mailboxId(), updated.messageId());
       data.put("read", updated.read());
       data.put("labels", updated.labels());
       data.put("updated_at", updated.changedAt().toString());
@@ -63,8 +62,7 @@ public final class WebhookPayloads {
     }
     if (event instanceof MessageDeleted deleted) {
       Map<String, Object> data =
-          current != null ? message(current) : reference(deleted.tenantId(), deleted.mailboxId());
-      data.putIfAbsent("id", deleted.messageId());
+          messageOrReference(current, deleted.tenantId(), deleted.mailboxId(), deleted.messageId());
       data.put("deleted", true);
       data.put("soft", deleted.soft());
       data.put("deleted_at", deleted.deletedAt().toString());
@@ -72,8 +70,7 @@ public final class WebhookPayloads {
     }
     if (event instanceof MessageFailed failed) {
       Map<String, Object> data =
-          current != null ? message(current) : reference(failed.tenantId(), failed.mailboxId());
-      data.putIfAbsent("id", failed.messageId());
+          messageOrReference(current, failed.tenantId(), failed.mailboxId(), failed.messageId());
       data.put("status", "failed");
       data.put("command_id", failed.commandId());
       Map<String, Object> error = new LinkedHashMap<>();
@@ -186,6 +183,14 @@ public final class WebhookPayloads {
                       now));
     }
     data.put("test", true);
+    return data;
+  }
+
+  /** The message as stored now, or (when it is gone) just which message and mailbox it was. */
+  private static Map<String, Object> messageOrReference(
+      MessageSnapshot current, String tenantId, String mailboxId, String messageId) {
+    Map<String, Object> data = current != null ? message(current) : reference(tenantId, mailboxId);
+    data.putIfAbsent("id", messageId);
     return data;
   }
 

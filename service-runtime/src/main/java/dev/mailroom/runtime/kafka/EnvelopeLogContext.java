@@ -14,10 +14,6 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * subject), correlation id and type. Ids only: never a payload, never a secret.
  */
 public class EnvelopeLogContext implements RecordInterceptor<String, byte[]> {
-  public static final String TENANT = LogContextKeys.TENANT;
-  public static final String MAILBOX = LogContextKeys.MAILBOX;
-  public static final String CORRELATION = LogContextKeys.CORRELATION;
-  public static final String TYPE = LogContextKeys.TYPE;
 
   private final EnvelopeCodec codec;
 
@@ -30,10 +26,10 @@ public class EnvelopeLogContext implements RecordInterceptor<String, byte[]> {
       ConsumerRecord<String, byte[]> record, Consumer<String, byte[]> consumer) {
     try {
       Envelope<?> envelope = codec.decode(record.value());
-      put(TENANT, envelope.tenantid());
-      put(MAILBOX, envelope.subject());
-      put(CORRELATION, envelope.correlationid());
-      put(TYPE, envelope.type());
+      put(LogContextKeys.TENANT, envelope.tenantid());
+      put(LogContextKeys.MAILBOX, envelope.subject());
+      put(LogContextKeys.CORRELATION, envelope.correlationid());
+      put(LogContextKeys.TYPE, envelope.type());
     } catch (RuntimeException undecodable) {
       // The listener reports it; the log line simply has no ids.
     }
