@@ -15,6 +15,16 @@ public interface MailboxSession extends AutoCloseable {
   /** UIDs and flags of every message in a folder; what incremental sync compares against. */
   FolderContents contents(String folder) throws ProviderException;
 
+  /**
+   * Every UID of a folder and the flags of messages changed after {@code modSeq}, a folder's {@link
+   * FolderStatus#highestModSeq()} seen earlier under the same UIDVALIDITY. Without such a counter
+   * (or with {@code modSeq} 0) this is the full listing: flag changes are then found by comparing
+   * every message's flags.
+   */
+  default FolderChanges changesSince(String folder, long modSeq) throws ProviderException {
+    return FolderChanges.everything(contents(folder));
+  }
+
   /** Raw messages by UID, without marking them read; UIDs that no longer exist are skipped. */
   List<FetchedMessage> fetch(String folder, long uidValidity, List<Long> uids)
       throws ProviderException;

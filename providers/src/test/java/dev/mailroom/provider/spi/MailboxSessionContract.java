@@ -121,4 +121,28 @@ public interface MailboxSessionContract {
       assertThat(session.folders()).anyMatch(f -> "sent".equals(f.role()) && f.messages() == 1);
     }
   }
+
+  @Test
+  default void changesSinceListsEveryUidAndTheFlagsThatChanged() throws Exception {
+    try (MailboxSession session = newMailbox()) {
+      deliver(message("m1@x", "one"));
+      deliver(message("m2@x", "two"));
+      deliver(message("m3@x", "three"));
+      FolderStatus inbox = inbox(session);
+      List<Long> uids = List.copyOf(session.contents(inbox.name()).messages().keySet());
+
+      session.setSeen(inbox.name(), inbox.uidValidity(), uids.get(1), true);
+      session.moveToTrash(inbox.name(), inbox.uidValidity(), uids.get(0));
+      FolderChanges changes = session.changesSince(inbox.name(), inbox.highestModSeq());
+
+      assertThat(changes.uidValidity()).isEqualTo(inbox.uidValidity());
+      assertThat(changes.uids()).containsExactly(uids.get(1), uids.get(2));
+      assertThat(changes.flags().get(uids.get(1)).seen()).isTrue();
+      if (changes.onlyChanged()) {
+        assertThat(changes.flags()).containsOnlyKeys(uids.get(1));
+      } else {
+        assertThat(changes.flags()).containsOnlyKeys(uids.get(1), uids.get(2));
+      }
+    }
+  }
 }

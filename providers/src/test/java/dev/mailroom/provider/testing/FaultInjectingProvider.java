@@ -3,6 +3,7 @@ package dev.mailroom.provider.testing;
 import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.provider.spi.Capability;
 import dev.mailroom.provider.spi.FetchedMessage;
+import dev.mailroom.provider.spi.FolderChanges;
 import dev.mailroom.provider.spi.FolderContents;
 import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailProvider;
@@ -65,6 +66,11 @@ public final class FaultInjectingProvider implements MailProvider {
       @Override
       public FolderContents contents(String folder) throws ProviderException {
         return session.contents(folder);
+      }
+
+      @Override
+      public FolderChanges changesSince(String folder, long modSeq) throws ProviderException {
+        return session.changesSince(folder, modSeq);
       }
 
       @Override
