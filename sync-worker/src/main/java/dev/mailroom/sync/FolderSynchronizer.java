@@ -5,7 +5,7 @@ import dev.mailroom.model.event.MessageReceived;
 import dev.mailroom.model.event.MessageUpdated;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.provider.spi.FetchedMessage;
-import dev.mailroom.provider.spi.FolderContents;
+import dev.mailroom.provider.spi.FolderChanges;
 import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.MessageFlags;
@@ -88,7 +88,13 @@ class FolderSynchronizer {
       BiConsumer<FolderSyncState, Long> progress)
       throws ProviderException {
     String label = FolderLabels.of(folder.name(), folder.role());
-    FolderContents contents = session.contents(folder.name());
+    if (unchanged(previous, folder)) {
+      return new FolderResult(previous, previous.messages(), 0, 0, 0, true);
+    }
+    boolean sameNumbering = previous != null && previous.uidValidity() == folder.uidValidity();
+    // With CONDSTORE, only flags changed since the last pass are listed; otherwise all of them.
+    FolderChanges contents =
+        session.changesSince(folder.name(), sameNumbering ? previous.highestModSeq() : 0);
     long validity = contents.uidValidity();
     String prefix = ImapLocation.folderPrefix(folder.name(), validity);
     boolean renumbered = previous != null && previous.uidValidity() != validity;
@@ -109,10 +115,13 @@ class FolderSynchronizer {
 
     for (Map.Entry<Long, MessageRef> entry : stored.entrySet()) {
       MessageRef m = entry.getValue();
-      MessageFlags flags = contents.messages().get(entry.getKey());
-      if (flags == null) {
+      if (!contents.uids().contains(entry.getKey())) {
         deleted += delete(m, correlationId, now);
         continue;
+      }
+      MessageFlags flags = contents.flags().get(entry.getKey());
+      if (flags == null) {
+        continue; // not changed since the last pass
       }
       List<String> labels = FolderLabels.labels(label, flags);
       if (m.read() != flags.seen() || !labels.equals(m.labels())) {
@@ -128,8 +137,7 @@ class FolderSynchronizer {
       }
     }
 
-    List<Long> missing =
-        contents.messages().keySet().stream().filter(uid -> !stored.containsKey(uid)).toList();
+    List<Long> missing = contents.uids().stream().filter(uid -> !stored.containsKey(uid)).toList();
     long added = 0;
     long uidNext = previous != null && !renumbered ? previous.uidNext() : 1;
     int batchSize = properties.batchSize();
@@ -193,7 +201,7 @@ class FolderSynchronizer {
       // The rest comes with the continuation; progress so far is committed.
       return new FolderResult(
           state(folder, validity, uidNext, contents),
-          contents.messages().size(),
+          contents.uids().size(),
           added,
           updated,
           deleted,
@@ -203,7 +211,21 @@ class FolderSynchronizer {
       deleted += delete(gone, correlationId, now);
     }
     FolderSyncState state = state(folder, validity, Math.max(uidNext, folder.uidNext()), contents);
-    return new FolderResult(state, contents.messages().size(), added, updated, deleted, true);
+    return new FolderResult(state, contents.uids().size(), added, updated, deleted, true);
+  }
+
+  /**
+   * With CONDSTORE, a folder whose HIGHESTMODSEQ, UIDNEXT and count are what the last complete pass
+   * saw has had no new mail, flag change or expunge (each raises HIGHESTMODSEQ), so it needs no
+   * listing at all. Without CONDSTORE a flag change leaves no trace in the counters.
+   */
+  private static boolean unchanged(FolderSyncState previous, FolderStatus folder) {
+    return previous != null
+        && previous.highestModSeq() > 0
+        && previous.uidValidity() == folder.uidValidity()
+        && previous.highestModSeq() == folder.highestModSeq()
+        && previous.uidNext() == folder.uidNext()
+        && previous.messages() == folder.messages();
   }
 
   /**
@@ -253,13 +275,13 @@ class FolderSynchronizer {
   }
 
   private static FolderSyncState state(
-      FolderStatus folder, long validity, long uidNext, FolderContents contents) {
+      FolderStatus folder, long validity, long uidNext, FolderChanges contents) {
     return new FolderSyncState(
         folder.name(),
         folder.role(),
         validity,
         uidNext,
         folder.highestModSeq(),
-        contents.messages().size());
+        contents.uids().size());
   }
 }

@@ -79,11 +79,16 @@ final class SyncFixture {
 
   /** A mailbox on the embedded IMAP server, registered in the store. */
   Mailbox mailbox() {
-    String tenantId = Ids.newId("ten");
-    String id = Ids.newId("mbx");
     String address = "sync-" + UUID.randomUUID() + "@mailroom.local";
     infrastructure.mailServer().addUser(address, "pw");
     var endpoint = infrastructure.endpoints().mail();
+    return mailbox(address, endpoint.host(), endpoint.imapPort(), endpoint.smtpPort());
+  }
+
+  /** A mailbox whose IMAP server is elsewhere (password "pw"), registered in the store. */
+  Mailbox mailbox(String address, String host, int imapPort, int smtpPort) {
+    String tenantId = Ids.newId("ten");
+    String id = Ids.newId("mbx");
     Mailbox mailbox =
         new Mailbox(
             id,
@@ -96,14 +101,7 @@ final class SyncFixture {
             true,
             true,
             MailboxStatus.ACTIVE,
-            new ServerSettings(
-                endpoint.host(),
-                endpoint.imapPort(),
-                "none",
-                endpoint.host(),
-                endpoint.smtpPort(),
-                "none",
-                address),
+            new ServerSettings(host, imapPort, "none", host, smtpPort, "none", address),
             bean(CredentialCipher.class).encrypt("pw", tenantId, id),
             SyncState.never(),
             Instant.now());
@@ -147,6 +145,10 @@ final class SyncFixture {
 
   /** Requests a sync the way the gateway does, and waits for its completion event. */
   MailboxSyncCompleted sync(Mailbox mailbox) {
+    return sync(mailbox, Duration.ofSeconds(120));
+  }
+
+  MailboxSyncCompleted sync(Mailbox mailbox, Duration timeout) {
     String commandId = Ids.newId("cmd");
     command(
         new SyncMailbox(
@@ -161,7 +163,7 @@ final class SyncFixture {
             r ->
                 codec.decode(r.value()).data() instanceof MailboxSyncCompleted c
                     && c.commandId().equals(commandId),
-            Duration.ofSeconds(120));
+            timeout);
     return (MailboxSyncCompleted) codec.decode(record.value()).data();
   }
 
