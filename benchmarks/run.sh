@@ -2,6 +2,7 @@
 # Builds and runs a benchmark on embedded infrastructure (loopback only) and prints its table.
 # Usage: benchmarks/run.sh send [accepted-sends] [rate-per-second] [seconds]
 #        benchmarks/run.sh webhooks [events]
+#        benchmarks/run.sh sync [messages]   (needs Dovecot: apt-get install dovecot-imapd)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B install -DskipTests -Dspotless.check.skip=true -pl benchmarks -am

@@ -3,7 +3,8 @@ package dev.mailroom.benchmarks;
 import java.util.Arrays;
 
 /**
- * Entry point: {@code send} or {@code webhooks}; each benchmark prints a table to standard output.
+ * Entry point: {@code send}, {@code webhooks} or {@code sync}; each benchmark prints a table to
+ * standard output.
  */
 public final class Benchmarks {
   private Benchmarks() {}
@@ -14,9 +15,10 @@ public final class Benchmarks {
     switch (which) {
       case "send" -> SendBenchmark.run(rest);
       case "webhooks" -> WebhookBenchmark.run(rest);
+      case "sync" -> SyncBenchmark.run(rest);
       default ->
           throw new IllegalArgumentException(
-              "Unknown benchmark " + which + "; known: send, webhooks");
+              "Unknown benchmark " + which + "; known: send, webhooks, sync");
     }
     System.exit(0);
   }

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.springframework.stereotype.Component;
@@ -148,24 +149,29 @@ class FolderSynchronizer {
       start += size;
       budget.addAndGet(-size);
       List<FetchedMessage> fetched = session.fetch(folder.name(), validity, batch);
-      ThreadResolver.Batch threading = threads.batch(mailbox.tenantId(), mailbox.id());
+      List<ParsedMessage> parsedBatch = fetched.stream().map(MessageIngester::parse).toList();
+      List<String> batchMessageIds =
+          parsedBatch.stream().map(ParsedMessage::messageId).filter(Objects::nonNull).toList();
+      Map<String, StoredMessage> queuedByMessageId =
+          messages
+              .findPendingOutbound(mailbox.tenantId(), mailbox.id(), batchMessageIds)
+              .block(STORE_TIMEOUT);
+      ThreadResolver.Batch threading = threads.batch(mailbox.tenantId(), mailbox.id(), parsedBatch);
       List<StoredMessage> fresh = new ArrayList<>();
       List<FetchedMessage> freshRaw = new ArrayList<>();
       List<StoredMessage> announced = new ArrayList<>();
-      for (FetchedMessage message : fetched) {
+      for (int i = 0; i < fetched.size(); i++) {
+        FetchedMessage message = fetched.get(i);
+        ParsedMessage parsed = parsedBatch.get(i);
         String providerId =
             new ImapLocation(folder.name(), validity, message.uid()).providerMessageId();
-        ParsedMessage parsed = MessageIngester.parse(message);
         List<String> labels = FolderLabels.labels(label, message.flags());
         MessageRef earlier =
             parsed.messageId() == null ? null : beforeRenumbering.remove(parsed.messageId());
         String knownId = earlier == null ? null : earlier.id();
         if (knownId == null && parsed.messageId() != null) {
           // Sent through Mailroom: the queued record becomes this message.
-          StoredMessage queued =
-              messages
-                  .findPendingOutbound(mailbox.tenantId(), mailbox.id(), parsed.messageId())
-                  .block(STORE_TIMEOUT);
+          StoredMessage queued = queuedByMessageId.remove(parsed.messageId());
           knownId = queued == null ? null : queued.id();
         }
         if (knownId != null) {

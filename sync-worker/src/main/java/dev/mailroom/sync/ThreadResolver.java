@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,36 +31,44 @@ class ThreadResolver {
     this.messages = messages;
   }
 
-  /** Remembers the threads of one batch, whose messages are not stored yet. */
+  /**
+   * Threads one batch of messages that are not stored yet. What the batch refers to, and which
+   * stored messages reply to it, is looked up once for the whole batch: per message, those would be
+   * two queries each.
+   */
   final class Batch {
     private final String tenantId;
     private final String mailboxId;
     private final Map<String, String> byMessageId = new HashMap<>();
     private final Map<String, String> bySubject = new HashMap<>();
+    private final Map<String, String> repliedTo;
 
-    Batch(String tenantId, String mailboxId) {
+    Batch(String tenantId, String mailboxId, List<ParsedMessage> messagesToThread) {
       this.tenantId = tenantId;
       this.mailboxId = mailboxId;
+      Set<String> referenced = new HashSet<>();
+      Set<String> own = new HashSet<>();
+      for (ParsedMessage parsed : messagesToThread) {
+        referenced.addAll(referencesOf(parsed));
+        if (parsed.messageId() != null) {
+          own.add(parsed.messageId());
+        }
+      }
+      byMessageId.putAll(
+          messages.threadsByMessageId(tenantId, mailboxId, referenced).block(STORE_TIMEOUT));
+      repliedTo = messages.threadsOfRepliesTo(tenantId, mailboxId, own).block(STORE_TIMEOUT);
     }
 
     String threadOf(ParsedMessage parsed, Instant receivedAt) {
-      List<String> referenced = new ArrayList<>(parsed.references());
-      if (parsed.inReplyTo() != null) {
-        referenced.add(parsed.inReplyTo());
-      }
       String thread = null;
-      for (String id : referenced) {
+      for (String id : referencesOf(parsed)) {
         thread = byMessageId.get(id);
         if (thread != null) {
           break;
         }
       }
-      if (thread == null) {
-        thread = messages.threadOfAny(tenantId, mailboxId, referenced).block(STORE_TIMEOUT);
-      }
       if (thread == null && parsed.messageId() != null) {
-        thread =
-            messages.threadOfReplyTo(tenantId, mailboxId, parsed.messageId()).block(STORE_TIMEOUT);
+        thread = repliedTo.get(parsed.messageId());
       }
       String subjectKey = SubjectKey.of(parsed.subject());
       if (thread == null && SubjectKey.isResponse(parsed.subject()) && !subjectKey.isEmpty()) {
@@ -84,7 +94,15 @@ class ThreadResolver {
     }
   }
 
-  Batch batch(String tenantId, String mailboxId) {
-    return new Batch(tenantId, mailboxId);
+  Batch batch(String tenantId, String mailboxId, List<ParsedMessage> messagesToThread) {
+    return new Batch(tenantId, mailboxId, messagesToThread);
+  }
+
+  private static List<String> referencesOf(ParsedMessage parsed) {
+    List<String> referenced = new ArrayList<>(parsed.references());
+    if (parsed.inReplyTo() != null) {
+      referenced.add(parsed.inReplyTo());
+    }
+    return referenced;
   }
 }

@@ -3,8 +3,13 @@ package dev.mailroom.store.message;
 import dev.mailroom.store.TenantScope;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -163,36 +168,61 @@ public class MessageRepository {
         .reduce(0L, Long::sum);
   }
 
-  /** The thread of the first stored message with one of these Message-IDs, if any. */
-  public Mono<String> threadOfAny(String tenantId, String mailboxId, List<String> rfcMessageIds) {
+  /**
+   * The threads of stored messages with these Message-IDs, by Message-ID: what a batch of incoming
+   * messages refers to (In-Reply-To, References), looked up in one query rather than one each.
+   */
+  public Mono<Map<String, String>> threadsByMessageId(
+      String tenantId, String mailboxId, Collection<String> rfcMessageIds) {
     if (rfcMessageIds.isEmpty()) {
-      return Mono.empty();
+      return Mono.just(Map.of());
     }
+    Query query =
+        Query.query(
+            TenantScope.of(tenantId)
+                .and("mailboxId")
+                .is(mailboxId)
+                .and("rfcMessageId")
+                .in(rfcMessageIds));
+    query.fields().include("rfcMessageId", "threadId");
     return mongo
-        .findOne(
-            Query.query(
-                TenantScope.of(tenantId)
-                    .and("mailboxId")
-                    .is(mailboxId)
-                    .and("rfcMessageId")
-                    .in(rfcMessageIds)),
-            StoredMessage.class)
-        .map(StoredMessage::threadId);
+        .find(query, StoredMessage.class)
+        .collectMap(StoredMessage::rfcMessageId, StoredMessage::threadId, HashMap::new);
   }
 
-  /** The thread of a stored reply to this Message-ID (the reply arrived first), if any. */
-  public Mono<String> threadOfReplyTo(String tenantId, String mailboxId, String rfcMessageId) {
+  /**
+   * For each of these Message-IDs that a stored message replies to (the reply arrived first), that
+   * reply's thread; one query for a whole batch.
+   */
+  public Mono<Map<String, String>> threadsOfRepliesTo(
+      String tenantId, String mailboxId, Collection<String> rfcMessageIds) {
+    if (rfcMessageIds.isEmpty()) {
+      return Mono.just(Map.of());
+    }
+    Query query =
+        Query.query(
+            TenantScope.of(tenantId)
+                .and("mailboxId")
+                .is(mailboxId)
+                .orOperator(
+                    Criteria.where("inReplyTo").in(rfcMessageIds),
+                    Criteria.where("references").in(rfcMessageIds)));
+    query.fields().include("inReplyTo", "references", "threadId");
+    Set<String> wanted = new HashSet<>(rfcMessageIds);
     return mongo
-        .findOne(
-            Query.query(
-                TenantScope.of(tenantId)
-                    .and("mailboxId")
-                    .is(mailboxId)
-                    .orOperator(
-                        Criteria.where("inReplyTo").is(rfcMessageId),
-                        Criteria.where("references").is(rfcMessageId))),
-            StoredMessage.class)
-        .map(StoredMessage::threadId);
+        .find(query, StoredMessage.class)
+        .collect(
+            HashMap::new,
+            (Map<String, String> byId, StoredMessage reply) -> {
+              List<String> referenced =
+                  new ArrayList<>(reply.references() == null ? List.of() : reply.references());
+              if (reply.inReplyTo() != null) {
+                referenced.add(reply.inReplyTo());
+              }
+              referenced.stream()
+                  .filter(wanted::contains)
+                  .forEach(id -> byId.putIfAbsent(id, reply.threadId()));
+            });
   }
 
   /** The newest message with this subject key received since {@code since}, if any. */
@@ -213,19 +243,24 @@ public class MessageRepository {
         .map(StoredMessage::threadId);
   }
 
-  /** A message this mailbox queued for sending, found again by its Message-ID. */
-  public Mono<StoredMessage> findPendingOutbound(
-      String tenantId, String mailboxId, String rfcMessageId) {
-    return mongo.findOne(
-        Query.query(
-            TenantScope.of(tenantId)
-                .and("mailboxId")
-                .is(mailboxId)
-                .and("rfcMessageId")
-                .is(rfcMessageId)
-                .and("providerMessageId")
-                .regex("^outbox:")),
-        StoredMessage.class);
+  /** Messages this mailbox queued for sending, found again by Message-ID; one query a batch. */
+  public Mono<Map<String, StoredMessage>> findPendingOutbound(
+      String tenantId, String mailboxId, Collection<String> rfcMessageIds) {
+    if (rfcMessageIds.isEmpty()) {
+      return Mono.just(Map.of());
+    }
+    return mongo
+        .find(
+            Query.query(
+                TenantScope.of(tenantId)
+                    .and("mailboxId")
+                    .is(mailboxId)
+                    .and("rfcMessageId")
+                    .in(rfcMessageIds)
+                    .and("providerMessageId")
+                    .regex("^outbox:")),
+            StoredMessage.class)
+        .collectMap(StoredMessage::rfcMessageId, m -> m, HashMap::new);
   }
 
   /** Records where the provider keeps a message (e.g. once a sent message shows up in Sent). */
