@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.springframework.stereotype.Component;
@@ -142,6 +141,10 @@ class FolderSynchronizer {
     long added = 0;
     long uidNext = previous != null && !renumbered ? previous.uidNext() : 1;
     int batchSize = properties.batchSize();
+    Map<String, StoredMessage> queuedByMessageId =
+        missing.isEmpty()
+            ? new HashMap<>()
+            : messages.findPendingOutbound(mailbox.tenantId(), mailbox.id()).block(STORE_TIMEOUT);
     int start = 0;
     while (start < missing.size() && budget.get() > 0) {
       int size = (int) Math.min(Math.min(batchSize, budget.get()), missing.size() - start);
@@ -150,12 +153,6 @@ class FolderSynchronizer {
       budget.addAndGet(-size);
       List<FetchedMessage> fetched = session.fetch(folder.name(), validity, batch);
       List<ParsedMessage> parsedBatch = fetched.stream().map(MessageIngester::parse).toList();
-      List<String> batchMessageIds =
-          parsedBatch.stream().map(ParsedMessage::messageId).filter(Objects::nonNull).toList();
-      Map<String, StoredMessage> queuedByMessageId =
-          messages
-              .findPendingOutbound(mailbox.tenantId(), mailbox.id(), batchMessageIds)
-              .block(STORE_TIMEOUT);
       ThreadResolver.Batch threading = threads.batch(mailbox.tenantId(), mailbox.id(), parsedBatch);
       List<StoredMessage> fresh = new ArrayList<>();
       List<FetchedMessage> freshRaw = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.mailroom.store.message;
 
+import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.store.TenantScope;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -243,23 +244,24 @@ public class MessageRepository {
         .map(StoredMessage::threadId);
   }
 
-  /** Messages this mailbox queued for sending, found again by Message-ID; one query a batch. */
-  public Mono<Map<String, StoredMessage>> findPendingOutbound(
-      String tenantId, String mailboxId, Collection<String> rfcMessageIds) {
-    if (rfcMessageIds.isEmpty()) {
-      return Mono.just(Map.of());
-    }
+  /**
+   * Messages this mailbox sent (or is sending) through Mailroom whose provider copy has not been
+   * seen yet, by Message-ID: sync turns such a record into the provider's message instead of adding
+   * a second one. Failed sends never reach the provider and are left out, which keeps this small.
+   */
+  public Mono<Map<String, StoredMessage>> findPendingOutbound(String tenantId, String mailboxId) {
     return mongo
         .find(
             Query.query(
                 TenantScope.of(tenantId)
                     .and("mailboxId")
                     .is(mailboxId)
-                    .and("rfcMessageId")
-                    .in(rfcMessageIds)
                     .and("providerMessageId")
-                    .regex("^outbox:")),
+                    .regex("^outbox:")
+                    .and("status")
+                    .nin(MessageStatus.FAILED, MessageStatus.REJECTED)),
             StoredMessage.class)
+        .filter(m -> m.rfcMessageId() != null)
         .collectMap(StoredMessage::rfcMessageId, m -> m, HashMap::new);
   }
 

@@ -21,13 +21,27 @@ import org.springframework.core.io.ClassPathResource;
 public final class MailroomServices {
   static final String SHARED_DEFAULTS = "mailroom-defaults.yaml";
   private static final Map<String, Object> DEFAULTS = load();
+  private static final String STREAM_PROVIDER = "jakarta.mail.util.StreamProvider";
 
   private MailroomServices() {}
 
   public static SpringApplicationBuilder builder(Class<?> application, String serviceName) {
+    nameMailStreamProvider();
     return new SpringApplicationBuilder(application)
         .properties(DEFAULTS)
         .properties("spring.config.name=" + serviceName, "spring.application.name=" + serviceName);
+  }
+
+  /**
+   * Jakarta Mail 2.1 looks its StreamProvider up through ServiceLoader every time it builds a
+   * multipart or decodes a header (jakartaee/mail-api#699 and #861): a scan of every jar on the
+   * class path, which made parsing a message several times slower. A named implementation is loaded
+   * directly instead.
+   */
+  private static void nameMailStreamProvider() {
+    if (System.getProperty(STREAM_PROVIDER) == null) {
+      System.setProperty(STREAM_PROVIDER, "org.eclipse.angus.mail.util.MailStreamProvider");
+    }
   }
 
   private static Map<String, Object> load() {
