@@ -27,7 +27,7 @@ class MailboxCommandListener {
   }
 
   @KafkaListener(
-      id = "sync-worker-mailbox-commands",
+      id = InboxWatchers.LISTENER_ID,
       topics = Topics.COMMANDS_MAILBOX,
       groupId = ConsumerGroups.SYNC_WORKER,
       concurrency = "${mailroom.sync.concurrency:2}")

@@ -1,5 +1,6 @@
 package dev.mailroom.sync;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval how often every active mailbox is synced without being asked; 0 disables
  * @param maxMessagesPerRun messages one command may fetch before it queues a continuation, so no
  *     listener call outlasts Kafka's poll interval or holds up the partition's other mailboxes
+ * @param idle push notifications (IMAP IDLE) that trigger a sync as mail arrives
  */
 @Validated
 @ConfigurationProperties("mailroom.sync")
@@ -20,4 +22,21 @@ public record SyncProperties(
     @DefaultValue("2") int concurrency,
     @DefaultValue("100") @Min(1) @Max(1000) int batchSize,
     @DefaultValue("60s") Duration pollInterval,
-    @DefaultValue("2000") @Min(1) int maxMessagesPerRun) {}
+    @DefaultValue("2000") @Min(1) int maxMessagesPerRun,
+    @DefaultValue @Valid Idle idle) {
+
+  /**
+   * @param enabled whether mailboxes whose provider can push are watched
+   * @param maxMailboxes watches one replica holds at most (each is an open connection)
+   * @param reconcileInterval how often the set of watched mailboxes is brought in line with the
+   *     partitions this replica owns and the mailboxes that exist
+   * @param debounce changes arriving within this window cause one sync
+   * @param retryMax the longest wait before a dropped watch is tried again (doubling from 5 s)
+   */
+  public record Idle(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("500") @Min(0) int maxMailboxes,
+      @DefaultValue("30s") Duration reconcileInterval,
+      @DefaultValue("500ms") Duration debounce,
+      @DefaultValue("5m") Duration retryMax) {}
+}

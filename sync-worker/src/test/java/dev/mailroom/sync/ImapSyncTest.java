@@ -295,4 +295,24 @@ class ImapSyncTest {
     assertThat(of(events, MailboxSyncCompleted.class)).hasSize(1);
     assertThat(of(events, MessageReceived.class)).isEmpty();
   }
+
+  @Test
+  void newMailIsSyncedAsItArrivesThroughIdleWithoutBeingAsked() throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    fixture.deliver(mailbox, mail("before-idle@x", "Before", "a@example.com", null));
+    fixture.sync(mailbox);
+    InboxWatchers watchers = fixture.bean(InboxWatchers.class);
+    try {
+      watchers.reconcile();
+      assertThat(watchers.isWatching(mailbox.id())).isTrue();
+
+      fixture.deliver(mailbox, mail("pushed@x", "Pushed to us", "friend@example.com", null));
+      MessageReceived received = fixture.awaitEvent(mailbox, MessageReceived.class);
+
+      assertThat(received.message().subject()).isEqualTo("Pushed to us");
+      assertThat(of(fixture.eventsOf(mailbox), MessageReceived.class)).hasSize(1);
+    } finally {
+      watchers.stopAll();
+    }
+  }
 }

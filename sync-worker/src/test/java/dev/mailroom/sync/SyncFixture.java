@@ -55,6 +55,8 @@ final class SyncFixture {
     args.add("--mailroom.sync.max-messages-per-run=50");
     // Tests ask for each sync themselves; a scheduled one would add events at random moments.
     args.add("--mailroom.sync.poll-interval=0s");
+    // Likewise pushed changes: the IDLE test reconciles the watches itself.
+    args.add("--mailroom.sync.idle.reconcile-interval=1h");
     args.add("--mailroom.kafka.partitions=2");
     args.add("--mailroom.kafka.retry-initial-interval=100ms");
     context =

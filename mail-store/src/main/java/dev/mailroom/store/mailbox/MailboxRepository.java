@@ -94,4 +94,15 @@ public class MailboxRepository {
         Update.update("nextSyncAt", next),
         Mailbox.class);
   }
+
+  /** Every mailbox that is synced (active, reading enabled), across tenants. */
+  public Flux<Mailbox> findSynced() {
+    return mongo.find(
+        Query.query(
+            org.springframework.data.mongodb.core.query.Criteria.where("status")
+                .is(MailboxStatus.ACTIVE)
+                .and("readEnabled")
+                .is(true)),
+        Mailbox.class);
+  }
 }

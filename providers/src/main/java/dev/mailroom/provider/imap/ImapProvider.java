@@ -2,6 +2,7 @@ package dev.mailroom.provider.imap;
 
 import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.provider.spi.Capability;
+import dev.mailroom.provider.spi.ChangeWatch;
 import dev.mailroom.provider.spi.MailProvider;
 import dev.mailroom.provider.spi.MailboxAccess;
 import dev.mailroom.provider.spi.MailboxSession;
@@ -22,10 +23,19 @@ import java.util.Set;
 
 /** Any IMAP server (with SMTP for sending), through Eclipse Angus Mail. */
 public final class ImapProvider implements MailProvider {
+  /** How often an idling connection is renewed; well inside RFC 2177's 29 minutes. */
+  public static final Duration IDLE_KEEPALIVE = Duration.ofMinutes(10);
+
   private final Duration timeout;
+  private final ImapIdleWatcher idle;
 
   public ImapProvider(Duration timeout) {
+    this(timeout, IDLE_KEEPALIVE);
+  }
+
+  public ImapProvider(Duration timeout, Duration idleKeepalive) {
     this.timeout = timeout;
+    this.idle = new ImapIdleWatcher(idleKeepalive);
   }
 
   @Override
@@ -35,7 +45,12 @@ public final class ImapProvider implements MailProvider {
 
   @Override
   public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.READ, Capability.SEND, Capability.INCREMENTAL_SYNC);
+    return EnumSet.of(
+        Capability.READ,
+        Capability.SEND,
+        Capability.INCREMENTAL_SYNC,
+        Capability.FLAG_CHANGE_SYNC,
+        Capability.PUSH_NOTIFICATIONS);
   }
 
   @Override
@@ -70,6 +85,22 @@ public final class ImapProvider implements MailProvider {
 
   @Override
   public MailboxSession open(MailboxAccess access) throws ProviderException {
+    return new ImapSession(connect(access, false));
+  }
+
+  @Override
+  public ChangeWatch watch(MailboxAccess access, ChangeWatch.Listener listener)
+      throws ProviderException {
+    return idle.watch(connect(access, true), listener);
+  }
+
+  /** Stops every IDLE connection this adapter holds. */
+  @Override
+  public void close() {
+    idle.close();
+  }
+
+  private Store connect(MailboxAccess access, boolean forIdle) throws ProviderException {
     MailboxAccess.Endpoint endpoint = access.incoming();
     boolean tls = "tls".equalsIgnoreCase(endpoint.security());
     String protocol = tls ? "imaps" : "imap";
@@ -78,8 +109,13 @@ public final class ImapProvider implements MailProvider {
     props.put("mail." + protocol + ".peek", "true");
     String ms = Long.toString(timeout.toMillis());
     props.put("mail." + protocol + ".connectiontimeout", ms);
-    props.put("mail." + protocol + ".timeout", ms);
     props.put("mail." + protocol + ".writetimeout", ms);
+    if (forIdle) {
+      // IdleManager selects on the socket's channel; an idle connection has no read timeout.
+      props.put("mail." + protocol + ".usesocketchannels", "true");
+    } else {
+      props.put("mail." + protocol + ".timeout", ms);
+    }
     if ("starttls".equalsIgnoreCase(endpoint.security())) {
       props.put("mail.imap.starttls.enable", "true");
       props.put("mail.imap.starttls.required", "true");
@@ -88,7 +124,7 @@ public final class ImapProvider implements MailProvider {
     try {
       Store store = session.getStore(protocol);
       store.connect(endpoint.host(), endpoint.port(), access.username(), access.secret());
-      return new ImapSession(store);
+      return store;
     } catch (MessagingException e) {
       throw ImapErrors.map("IMAP connect to " + endpoint.host() + ":" + endpoint.port(), e);
     }

@@ -2,6 +2,7 @@ package dev.mailroom.provider.testing;
 
 import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.provider.spi.Capability;
+import dev.mailroom.provider.spi.ChangeWatch;
 import dev.mailroom.provider.spi.FetchedMessage;
 import dev.mailroom.provider.spi.FolderChanges;
 import dev.mailroom.provider.spi.FolderContents;
@@ -46,6 +47,17 @@ public final class FaultInjectingProvider implements MailProvider {
   @Override
   public Set<Capability> capabilities() {
     return delegate.capabilities();
+  }
+
+  @Override
+  public ChangeWatch watch(MailboxAccess access, ChangeWatch.Listener listener)
+      throws ProviderException {
+    return delegate.watch(access, listener);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
   }
 
   @Override
