@@ -105,7 +105,7 @@ public class SendService {
         log.info(
             "Message {} was sent before this worker could record it; not sending again",
             message.id());
-        recordSent(command, message, correlationId);
+        recordSent(command, message, null, correlationId);
         return;
       }
       StoredMessage sending =
@@ -125,19 +125,15 @@ public class SendService {
       blobs.put(rawKey, raw, "message/rfc822").block(STORE_TIMEOUT);
       provider.submit(credentials, raw, envelopeRecipients(command));
       if (!provider.capabilities().contains(Capability.SERVER_SIDE_SENT_COPY)) {
-        try (MailboxSession session = provider.open(credentials)) {
+        try (MailboxSession session = provider.openPooled(credentials)) {
           session.appendToSent(raw);
         }
       }
-      messages
-          .transitionStatus(
-              message.tenantId(),
-              message.id(),
-              Set.of(MessageStatus.SENDING),
-              MessageStatus.SENT,
-              new Update().set("rawKey", rawKey).set("sentAt", clock.instant()))
-          .block(STORE_TIMEOUT);
-      recordSent(command, message, correlationId);
+      recordSent(
+          command,
+          message,
+          new Update().set("rawKey", rawKey).set("sentAt", clock.instant()),
+          correlationId);
     } catch (ProviderException.Transient | ProviderException.RateLimited e) {
       throw new RetryableSendException("Send of " + message.id() + " failed: " + e.getMessage(), e);
     } catch (ProviderException e) {
@@ -155,12 +151,14 @@ public class SendService {
   private boolean alreadySent(
       MailProvider provider, MailboxAccess credentials, StoredMessage message)
       throws ProviderException {
-    try (MailboxSession session = provider.open(credentials)) {
+    try (MailboxSession session = provider.openPooled(credentials)) {
       return session.sentContains(message.rfcMessageId());
     }
   }
 
-  private void recordSent(SendMessage command, StoredMessage message, String correlationId) {
+  /** One write moves the message to sent (with {@code details}) and returns it for the event. */
+  private void recordSent(
+      SendMessage command, StoredMessage message, Update details, String correlationId) {
     StoredMessage sent =
         messages
             .transitionStatus(
@@ -168,7 +166,7 @@ public class SendService {
                 message.id(),
                 Set.of(MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT),
                 MessageStatus.SENT,
-                null)
+                details)
             .block(STORE_TIMEOUT);
     publish(
         new MessageSent(

@@ -15,19 +15,35 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Any IMAP server (with SMTP for sending), through Eclipse Angus Mail. */
 public final class ImapProvider implements MailProvider {
   /** How often an idling connection is renewed; well inside RFC 2177's 29 minutes. */
   public static final Duration IDLE_KEEPALIVE = Duration.ofMinutes(10);
 
+  /** How long a connection is kept after its last use; servers allow far longer. */
+  static final Duration KEEP_CONNECTIONS = Duration.ofSeconds(30);
+
+  /** Connections kept at most, SMTP and IMAP together. */
+  static final int MAX_KEPT_CONNECTIONS = 500;
+
+  /** For parsing raw bytes into a message to submit; carries no connection settings. */
+  private static final Session PARSING = Session.getInstance(new Properties());
+
   private final Duration timeout;
   private final ImapIdleWatcher idle;
+  private final Map<String, AtomicReference<String>> sentFolders = new ConcurrentHashMap<>();
+  private final IdleConnections connections =
+      new IdleConnections(KEEP_CONNECTIONS, MAX_KEPT_CONNECTIONS, Clock.systemUTC());
 
   public ImapProvider(Duration timeout) {
     this(timeout, IDLE_KEEPALIVE);
@@ -53,9 +69,37 @@ public final class ImapProvider implements MailProvider {
         Capability.PUSH_NOTIFICATIONS);
   }
 
+  /**
+   * Submits over a connection kept from this mailbox's previous submission when it still answers,
+   * else over a new one; the connection is kept only after a successful submission.
+   */
   @Override
   public void submit(MailboxAccess access, byte[] raw, List<String> recipients)
       throws ProviderException {
+    MailboxAccess.Endpoint endpoint = access.outgoing();
+    String key = IdleConnections.key("smtp", endpoint, access);
+    Transport transport = connections.take(key, Transport.class);
+    try {
+      if (transport == null) {
+        transport = newTransport(access);
+        transport.connect(endpoint.host(), endpoint.port(), access.username(), access.secret());
+      }
+      MimeMessage message = new MimeMessage(PARSING, new ByteArrayInputStream(raw));
+      Address[] to = new Address[recipients.size()];
+      for (int i = 0; i < to.length; i++) {
+        to[i] = new InternetAddress(recipients.get(i));
+      }
+      transport.sendMessage(message, to);
+      connections.park(key, transport);
+    } catch (MessagingException e) {
+      if (transport != null) {
+        IdleConnections.close(transport);
+      }
+      throw ImapErrors.mapSmtp("SMTP submission to " + endpoint.host() + ":" + endpoint.port(), e);
+    }
+  }
+
+  private Transport newTransport(MailboxAccess access) throws MessagingException {
     MailboxAccess.Endpoint endpoint = access.outgoing();
     boolean tls = "tls".equalsIgnoreCase(endpoint.security());
     String protocol = tls ? "smtps" : "smtp";
@@ -65,27 +109,34 @@ public final class ImapProvider implements MailProvider {
     props.put("mail." + protocol + ".timeout", ms);
     props.put("mail." + protocol + ".writetimeout", ms);
     props.put("mail." + protocol + ".auth", Boolean.toString(access.username() != null));
+    if (!tls) {
+      props.put("mail.smtp.socketFactory", NoDelaySocketFactory.INSTANCE);
+    }
     if ("starttls".equalsIgnoreCase(endpoint.security())) {
       props.put("mail.smtp.starttls.enable", "true");
       props.put("mail.smtp.starttls.required", "true");
     }
-    Session session = Session.getInstance(props);
-    try (Transport transport = session.getTransport(protocol)) {
-      MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw));
-      transport.connect(endpoint.host(), endpoint.port(), access.username(), access.secret());
-      Address[] to = new Address[recipients.size()];
-      for (int i = 0; i < to.length; i++) {
-        to[i] = new InternetAddress(recipients.get(i));
-      }
-      transport.sendMessage(message, to);
-    } catch (MessagingException e) {
-      throw ImapErrors.mapSmtp("SMTP submission to " + endpoint.host() + ":" + endpoint.port(), e);
-    }
+    return Session.getInstance(props).getTransport(protocol);
   }
 
   @Override
   public MailboxSession open(MailboxAccess access) throws ProviderException {
-    return new ImapSession(connect(access, false));
+    Store store = connect(access, false);
+    return new ImapSession(store, IdleConnections::close, new AtomicReference<>());
+  }
+
+  /** A session over this mailbox's kept IMAP connection if it still answers, else a new one. */
+  @Override
+  public MailboxSession openPooled(MailboxAccess access) throws ProviderException {
+    String key = IdleConnections.key("imap", access.incoming(), access);
+    Store store = connections.take(key, Store.class);
+    if (sentFolders.size() > MAX_KEPT_CONNECTIONS * 20) {
+      sentFolders.clear(); // names only; found again by listing
+    }
+    return new ImapSession(
+        store != null ? store : connect(access, false),
+        kept -> connections.park(key, kept),
+        sentFolders.computeIfAbsent(key, k -> new AtomicReference<>()));
   }
 
   @Override
@@ -94,10 +145,11 @@ public final class ImapProvider implements MailProvider {
     return idle.watch(connect(access, true), listener);
   }
 
-  /** Stops every IDLE connection this adapter holds. */
+  /** Closes every connection this adapter holds: IDLE watches and kept connections. */
   @Override
   public void close() {
     idle.close();
+    connections.close();
   }
 
   private Store connect(MailboxAccess access, boolean forIdle) throws ProviderException {
@@ -110,6 +162,9 @@ public final class ImapProvider implements MailProvider {
     String ms = Long.toString(timeout.toMillis());
     props.put("mail." + protocol + ".connectiontimeout", ms);
     props.put("mail." + protocol + ".writetimeout", ms);
+    if (!tls && !forIdle) {
+      props.put("mail.imap.socketFactory", NoDelaySocketFactory.INSTANCE);
+    }
     if (forIdle) {
       // IdleManager selects on the socket's channel; an idle connection has no read timeout.
       props.put("mail." + protocol + ".usesocketchannels", "true");

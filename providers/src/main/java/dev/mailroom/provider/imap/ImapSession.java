@@ -33,6 +33,8 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.ResyncData;
@@ -42,10 +44,31 @@ import org.slf4j.LoggerFactory;
 final class ImapSession implements MailboxSession {
   private static final Logger log = LoggerFactory.getLogger(ImapSession.class);
 
-  private final Store store;
+  /** For building the Sent copy from raw bytes; a Session per message would be costly. */
+  private static final Session PARSING = Session.getInstance(new Properties());
 
-  ImapSession(Store store) {
+  private final Store store;
+  private final Consumer<Store> keep;
+  private final AtomicReference<String> sentFolderName;
+  private boolean failed;
+
+  /**
+   * @param keep takes the connection back when the session closes without having failed, so the
+   *     mailbox's next operation can reuse it
+   * @param sentFolderName this mailbox's Sent folder once found, remembered across sessions so that
+   *     a burst of sends does not list the folders for each copy
+   */
+  ImapSession(Store store, Consumer<Store> keep, AtomicReference<String> sentFolderName) {
     this.store = store;
+    this.keep = keep;
+    this.sentFolderName = sentFolderName;
+  }
+
+  /** A connection that failed an operation is not kept. */
+  private ProviderException failed(String what, Exception e) {
+    failed = true;
+    sentFolderName.set(null); // perhaps renamed or deleted: look again next time
+    return ImapErrors.map(what, e);
   }
 
   @Override
@@ -75,7 +98,7 @@ final class ImapSession implements MailboxSession {
       }
       return result;
     } catch (MessagingException e) {
-      throw ImapErrors.map("IMAP folder listing", e);
+      throw failed("IMAP folder listing", e);
     }
   }
 
@@ -134,7 +157,7 @@ final class ImapSession implements MailboxSession {
         folder.close(false);
       }
     } catch (MessagingException e) {
-      throw ImapErrors.map("IMAP listing of " + name, e);
+      throw failed("IMAP listing of " + name, e);
     }
   }
 
@@ -175,7 +198,7 @@ final class ImapSession implements MailboxSession {
         folder.close(false);
       }
     } catch (MessagingException e) {
-      throw ImapErrors.map("IMAP changes in " + name, e);
+      throw failed("IMAP changes in " + name, e);
     }
   }
 
@@ -211,7 +234,7 @@ final class ImapSession implements MailboxSession {
         folder.close(false);
       }
     } catch (MessagingException | IOException e) {
-      throw ImapErrors.map("IMAP fetch from " + name, e);
+      throw failed("IMAP fetch from " + name, e);
     }
   }
 
@@ -293,7 +316,7 @@ final class ImapSession implements MailboxSession {
         sent.close(false);
       }
     } catch (MessagingException e) {
-      throw ImapErrors.map("IMAP search of Sent", e);
+      throw failed("IMAP search of Sent", e);
     }
   }
 
@@ -301,12 +324,11 @@ final class ImapSession implements MailboxSession {
   public void appendToSent(byte[] raw) throws ProviderException {
     try {
       Folder sent = sentFolder(true);
-      MimeMessage copy =
-          new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+      MimeMessage copy = new MimeMessage(PARSING, new ByteArrayInputStream(raw));
       copy.setFlag(Flags.Flag.SEEN, true);
       sent.appendMessages(new Message[] {copy});
     } catch (MessagingException e) {
-      throw ImapErrors.map("IMAP append to Sent", e);
+      throw failed("IMAP append to Sent", e);
     }
   }
 
@@ -316,8 +338,13 @@ final class ImapSession implements MailboxSession {
    * on every send.
    */
   private Folder sentFolder(boolean create) throws MessagingException {
+    String known = sentFolderName.get();
+    if (known != null) {
+      return store.getFolder(known);
+    }
     for (Folder folder : store.getDefaultFolder().list("*")) {
       if ("sent".equals(role((IMAPFolder) folder))) {
+        sentFolderName.set(folder.getFullName());
         return folder;
       }
     }
@@ -347,7 +374,7 @@ final class ImapSession implements MailboxSession {
         folder.close(false);
       }
     } catch (MessagingException e) {
-      throw ImapErrors.map("IMAP change in " + name, e);
+      throw failed("IMAP change in " + name, e);
     }
   }
 
@@ -378,6 +405,10 @@ final class ImapSession implements MailboxSession {
 
   @Override
   public void close() {
+    if (!failed) {
+      keep.accept(store);
+      return;
+    }
     try {
       store.close();
     } catch (MessagingException e) {

@@ -13,6 +13,15 @@ public interface MailProvider extends AutoCloseable {
   MailboxSession open(MailboxAccess access) throws ProviderException;
 
   /**
+   * Like {@link #open}, for a short operation in a burst (a send's Sent copy): the adapter may
+   * serve it over a connection kept from the mailbox's previous one instead of logging in again.
+   * Syncs use {@link #open}, which always starts from a fresh connection.
+   */
+  default MailboxSession openPooled(MailboxAccess access) throws ProviderException {
+    return open(access);
+  }
+
+  /**
    * Submits raw RFC 822 bytes for delivery to {@code recipients} (the envelope: To, Cc and Bcc).
    * Returns once the provider has accepted the message.
    */

@@ -68,7 +68,15 @@ public final class FaultInjectingProvider implements MailProvider {
 
   @Override
   public MailboxSession open(MailboxAccess access) throws ProviderException {
-    MailboxSession session = delegate.open(access);
+    return faulty(delegate.open(access));
+  }
+
+  @Override
+  public MailboxSession openPooled(MailboxAccess access) throws ProviderException {
+    return faulty(delegate.openPooled(access));
+  }
+
+  private static MailboxSession faulty(MailboxSession session) {
     return new MailboxSession() {
       @Override
       public List<FolderStatus> folders() throws ProviderException {
