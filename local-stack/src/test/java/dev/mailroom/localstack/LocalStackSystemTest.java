@@ -353,6 +353,78 @@ class LocalStackSystemTest {
   }
 
   @Test
+  void readLabelAndDeleteThroughTheAccessApiReachTheImapServer() throws Exception {
+    String host = stack.endpoints().mail().host();
+    int imapPort = stack.endpoints().mail().imapPort();
+    try (jakarta.mail.Store store = Session.getInstance(new Properties()).getStore("imap")) {
+      store.connect(host, imapPort, DemoTenant.BOB, demo.bobPassword());
+      jakarta.mail.Folder trash = store.getFolder("Trash");
+      if (!trash.exists()) {
+        trash.create(jakarta.mail.Folder.HOLDS_MESSAGES);
+      }
+    }
+    deliver("dave@example.com", DemoTenant.BOB, "Zebra invoice to label");
+    deliver("dave@example.com", DemoTenant.BOB, "Zebra newsletter to delete");
+    try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
+      String commandId =
+          http.expect(202, "POST", "/v1/mailboxes/" + demo.bobId() + "/sync", demo.token(), null)
+              .get("commandId")
+              .asString();
+      events.await(
+          r ->
+              commandId.equals(
+                  syncCompleted(r.value()).map(MailboxSyncCompleted::commandId).orElse(null)),
+          WAIT);
+    }
+    String invoice = onlyId("/api/access/email/messages?q=invoice&subject=Zebra");
+    String newsletter = onlyId("/api/access/email/messages?q=newsletter&subject=Zebra");
+
+    http.expect(
+        200,
+        "PATCH",
+        "/api/access/email/messages/" + invoice,
+        demo.token(),
+        Map.of("markAsRead", true, "addLabels", java.util.List.of("customer")));
+    http.expect(204, "DELETE", "/api/access/email/messages/" + newsletter, demo.token(), null);
+
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    String seenAtServer = "";
+    while (System.nanoTime() < deadline) {
+      try (jakarta.mail.Store store = Session.getInstance(new Properties()).getStore("imap")) {
+        store.connect(host, imapPort, DemoTenant.BOB, demo.bobPassword());
+        jakarta.mail.Folder inbox = store.getFolder("INBOX");
+        inbox.open(jakarta.mail.Folder.READ_ONLY);
+        jakarta.mail.Folder trash = store.getFolder("Trash");
+        trash.open(jakarta.mail.Folder.READ_ONLY);
+        boolean labelled = false;
+        boolean stillInInbox = false;
+        for (Message m : inbox.getMessages()) {
+          if ("Zebra invoice to label".equals(m.getSubject())) {
+            labelled = m.isSet(jakarta.mail.Flags.Flag.SEEN) && m.getFlags().contains("customer");
+          }
+          stillInInbox |= "Zebra newsletter to delete".equals(m.getSubject());
+        }
+        boolean inTrash = false;
+        for (Message m : trash.getMessages()) {
+          inTrash |= "Zebra newsletter to delete".equals(m.getSubject());
+        }
+        seenAtServer = "labelled=" + labelled + " inTrash=" + inTrash + " inInbox=" + stillInInbox;
+        if (labelled && inTrash && !stillInInbox) {
+          return;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("Changes did not reach the IMAP server: " + seenAtServer);
+  }
+
+  private static String onlyId(String search) {
+    JsonNode page = http.expect(200, "GET", search, demo.token(), null);
+    assertThat(page.get("totalCount").asLong()).as(search).isEqualTo(1);
+    return page.get("emails").get(0).get("id").asString();
+  }
+
+  @Test
   void aWebhookSubscriberHearsOfASyncAndOfATestEventSignedForItsSecret() throws Exception {
     java.util.List<java.util.Map<String, String>> received =
         new java.util.concurrent.CopyOnWriteArrayList<>();
