@@ -93,7 +93,12 @@ class ImapSyncTest {
     assertThat(received).hasSize(1);
     assertThat(received.get(0).message().subject()).isEqualTo("Fresh news");
     assertThat(received.get(0).message().direction()).isEqualTo(Direction.INBOUND);
-    StoredMessage fresh = stored(mailbox).get(0);
+    // INTERNALDATE has whole seconds: the new mail may tie with the old, so find it by subject.
+    StoredMessage fresh =
+        stored(mailbox).stream()
+            .filter(m -> m.subject().equals("Fresh news"))
+            .findFirst()
+            .orElseThrow();
     assertThat(fresh.snippet()).isEqualTo("Hello, this is Fresh news.");
     assertThat(fresh.labels()).containsExactly("INBOX");
     assertThat(fresh.rawKey()).isNotNull();
@@ -146,7 +151,8 @@ class ImapSyncTest {
 
     // Recreating the folder gives it a new UIDVALIDITY, as a server restore would.
     atServer(mailbox, "Projects", (store, folder) -> folder.delete(true));
-    Thread.sleep(5);
+    // GreenMail's UIDVALIDITY is the creation time in seconds.
+    Thread.sleep(1_100);
     atServer(mailbox, "Projects", (store, folder) -> folder.create(Folder.HOLDS_MESSAGES));
     appendTo(mailbox, "Projects", ids);
     MailboxSyncCompleted resync = fixture.sync(mailbox);
