@@ -24,6 +24,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.springframework.stereotype.Component;
@@ -146,13 +150,22 @@ class FolderSynchronizer {
             ? new HashMap<>()
             : messages.findPendingOutbound(mailbox.tenantId(), mailbox.id()).block(STORE_TIMEOUT);
     int start = 0;
+    Stored pending = null;
     while (start < missing.size() && budget.get() > 0) {
       int size = (int) Math.min(Math.min(batchSize, budget.get()), missing.size() - start);
       List<Long> batch = missing.subList(start, start + size);
       start += size;
       budget.addAndGet(-size);
+      // Fetched while the previous batch's raw bytes are still going to S3.
       List<FetchedMessage> fetched = session.fetch(folder.name(), validity, batch);
       List<ParsedMessage> parsedBatch = fetched.stream().map(MessageIngester::parse).toList();
+      if (pending != null) {
+        // Threading and news checks below read what the previous batch stored.
+        added += commit(pending, correlationId);
+        uidNext = Math.max(uidNext, pending.nextUid());
+        progress.accept(state(folder, validity, uidNext, contents), stored.size() + added);
+        pending = null;
+      }
       ThreadResolver.Batch threading = threads.batch(mailbox.tenantId(), mailbox.id(), parsedBatch);
       List<StoredMessage> fresh = new ArrayList<>();
       List<FetchedMessage> freshRaw = new ArrayList<>();
@@ -187,15 +200,16 @@ class FolderSynchronizer {
           announced.add(record);
         }
       }
-      // Raw bytes first: a record never points at an object that is not there.
-      ingester.storeRaw(fresh, freshRaw);
-      added += messages.insertNew(fresh).block(STORE_TIMEOUT);
-      for (StoredMessage record : announced) {
-        events.publish(
-            new MessageReceived(record.tenantId(), record.mailboxId(), Snapshots.of(record)),
-            correlationId);
-      }
-      uidNext = Math.max(uidNext, batch.get(batch.size() - 1) + 1);
+      pending =
+          new Stored(
+              ingester.storeRawInBackground(fresh, freshRaw),
+              fresh,
+              announced,
+              batch.get(batch.size() - 1) + 1);
+    }
+    if (pending != null) {
+      added += commit(pending, correlationId);
+      uidNext = Math.max(uidNext, pending.nextUid());
       progress.accept(state(folder, validity, uidNext, contents), stored.size() + added);
     }
     // Renumbered away and not found again under the new numbering: gone at the provider.
@@ -215,6 +229,35 @@ class FolderSynchronizer {
     }
     FolderSyncState state = state(folder, validity, Math.max(uidNext, folder.uidNext()), contents);
     return new FolderResult(state, contents.uids().size(), added, updated, deleted, true);
+  }
+
+  /** A batch whose raw bytes are on their way to S3; its records are inserted after them. */
+  private record Stored(
+      CompletableFuture<Void> raw,
+      List<StoredMessage> fresh,
+      List<StoredMessage> announced,
+      long nextUid) {}
+
+  /**
+   * Raw bytes first, then the records: a record never points at an object that is not there.
+   * Returns how many records were new.
+   */
+  private long commit(Stored batch, String correlationId) {
+    try {
+      batch.raw().get(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while storing raw messages", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("Raw messages not stored: " + e, e);
+    }
+    long inserted = messages.insertNew(batch.fresh()).block(STORE_TIMEOUT);
+    for (StoredMessage record : batch.announced()) {
+      events.publish(
+          new MessageReceived(record.tenantId(), record.mailboxId(), Snapshots.of(record)),
+          correlationId);
+    }
+    return inserted;
   }
 
   /**

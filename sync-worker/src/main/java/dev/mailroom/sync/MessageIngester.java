@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
@@ -72,7 +73,9 @@ class MessageIngester {
     }
   }
 
-  /** The record to insert for a fetched message; its raw bytes go to {@link #storeRaw}. */
+  /**
+   * The record to insert for a fetched message; its raw bytes go to {@link #storeRawInBackground}.
+   */
   StoredMessage record(
       Mailbox mailbox,
       String providerMessageId,
@@ -155,12 +158,15 @@ class MessageIngester {
   }
 
   /** Raw MIME of a batch to S3, several at a time; keys are deterministic, so retries overwrite. */
-  void storeRaw(List<StoredMessage> records, List<FetchedMessage> raws) {
-    Flux.range(0, records.size())
+  /** Starts storing the raw bytes in S3 at once; the future completes when all are stored. */
+  CompletableFuture<Void> storeRawInBackground(
+      List<StoredMessage> records, List<FetchedMessage> raws) {
+    return Flux.range(0, records.size())
         .flatMap(
             i -> blobs.put(records.get(i).rawKey(), raws.get(i).raw(), "message/rfc822"),
             PARALLEL_PUTS)
         .then()
-        .block(Duration.ofMinutes(2));
+        .timeout(Duration.ofMinutes(2))
+        .toFuture();
   }
 }
