@@ -308,17 +308,7 @@ class LocalStackSystemTest {
   @Test
   void mailDeliveredOverSmtpIsSyncedAndReadableThroughTheAccessApi() throws Exception {
     deliver("carol@example.com", DemoTenant.BOB, "Quarterly numbers for Bob");
-    try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
-      String commandId =
-          http.expect(202, "POST", "/v1/mailboxes/" + demo.bobId() + "/sync", demo.token(), null)
-              .get("commandId")
-              .asString();
-      events.await(
-          r ->
-              commandId.equals(
-                  syncCompleted(r.value()).map(MailboxSyncCompleted::commandId).orElse(null)),
-          WAIT);
-    }
+    syncAndAwait(demo.bobId());
     JsonNode page =
         http.expect(
             200,
@@ -365,17 +355,7 @@ class LocalStackSystemTest {
     }
     deliver("dave@example.com", DemoTenant.BOB, "Zebra invoice to label");
     deliver("dave@example.com", DemoTenant.BOB, "Zebra newsletter to delete");
-    try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
-      String commandId =
-          http.expect(202, "POST", "/v1/mailboxes/" + demo.bobId() + "/sync", demo.token(), null)
-              .get("commandId")
-              .asString();
-      events.await(
-          r ->
-              commandId.equals(
-                  syncCompleted(r.value()).map(MailboxSyncCompleted::commandId).orElse(null)),
-          WAIT);
-    }
+    syncAndAwait(demo.bobId());
     String invoice = onlyId("/api/access/email/messages?q=invoice&subject=Zebra");
     String newsletter = onlyId("/api/access/email/messages?q=newsletter&subject=Zebra");
 
@@ -416,6 +396,21 @@ class LocalStackSystemTest {
       Thread.sleep(200);
     }
     throw new AssertionError("Changes did not reach the IMAP server: " + seenAtServer);
+  }
+
+  /** Asks for a sync over HTTP and waits for its completion event. */
+  private static void syncAndAwait(String mailboxId) {
+    try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
+      String commandId =
+          http.expect(202, "POST", "/v1/mailboxes/" + mailboxId + "/sync", demo.token(), null)
+              .get("commandId")
+              .asString();
+      events.await(
+          r ->
+              commandId.equals(
+                  syncCompleted(r.value()).map(MailboxSyncCompleted::commandId).orElse(null)),
+          WAIT);
+    }
   }
 
   private static String onlyId(String search) {

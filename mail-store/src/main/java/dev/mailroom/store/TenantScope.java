@@ -17,6 +17,11 @@ public final class TenantScope {
     return Criteria.where(TENANT_FIELD).is(Objects.requireNonNull(tenantId, "tenantId"));
   }
 
+  /** One mailbox of the tenant. */
+  public static Criteria mailbox(String tenantId, String mailboxId) {
+    return of(tenantId).and("mailboxId").is(Objects.requireNonNull(mailboxId, "mailboxId"));
+  }
+
   public static Query byId(String tenantId, String id) {
     return Query.query(of(tenantId).and("_id").is(Objects.requireNonNull(id, "id")));
   }

@@ -20,12 +20,9 @@ import dev.mailroom.store.message.StoredMessage;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.Store;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -146,16 +143,17 @@ class DovecotSyncTest {
     MailboxSyncCompleted quiet = fixture.sync(mailbox);
     assertThat(quiet.messagesAdded() + quiet.messagesUpdated() + quiet.messagesDeleted()).isZero();
 
-    try (Store store = Session.getInstance(new Properties()).getStore("imap")) {
-      store.connect(dovecot.host(), dovecot.imapPort(), mailbox.address(), "pw");
-      Folder inbox = store.getFolder("INBOX");
-      inbox.open(Folder.READ_WRITE);
-      Message[] messages = inbox.getMessages();
-      messages[4].setFlag(Flags.Flag.SEEN, true);
-      messages[5].setFlags(new Flags("customer"), true);
-      messages[6].setFlag(Flags.Flag.DELETED, true);
-      inbox.close(true);
-    }
+    fixture.atServer(
+        mailbox,
+        "INBOX",
+        (store, inbox) -> {
+          inbox.open(Folder.READ_WRITE);
+          Message[] messages = inbox.getMessages();
+          messages[4].setFlag(Flags.Flag.SEEN, true);
+          messages[5].setFlags(new Flags("customer"), true);
+          messages[6].setFlag(Flags.Flag.DELETED, true);
+          inbox.close(true);
+        });
     MailboxSyncCompleted changed = fixture.sync(mailbox);
     assertThat(changed.messagesUpdated()).isEqualTo(2);
     assertThat(changed.messagesDeleted()).isEqualTo(1);

@@ -20,7 +20,6 @@ import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
-import jakarta.mail.Store;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
@@ -54,20 +53,6 @@ class ImapSyncTest {
 
   private static <E> List<E> of(List<Event> events, Class<E> type) {
     return events.stream().filter(type::isInstance).map(type::cast).toList();
-  }
-
-  /** Runs an action on the mailbox's INBOX through a plain IMAP client, as another app would. */
-  private void atServer(Mailbox mailbox, String folderName, FolderAction action) throws Exception {
-    var endpoint = fixture.infrastructure.endpoints().mail();
-    try (Store store = Session.getInstance(new Properties()).getStore("imap")) {
-      store.connect(endpoint.host(), endpoint.imapPort(), mailbox.address(), "pw");
-      Folder folder = store.getFolder(folderName);
-      action.run(store, folder);
-    }
-  }
-
-  private interface FolderAction {
-    void run(Store store, Folder folder) throws Exception;
   }
 
   @Test
@@ -111,7 +96,7 @@ class ImapSyncTest {
     fixture.deliver(mailbox, mail("f-2@x", "Will be deleted", "a@example.com", null));
     fixture.sync(mailbox);
 
-    atServer(
+    fixture.atServer(
         mailbox,
         "INBOX",
         (store, inbox) -> {
@@ -136,7 +121,7 @@ class ImapSyncTest {
   @Test
   void aRenumberedFolderAddsNoDuplicates() throws Exception {
     Mailbox mailbox = fixture.mailbox();
-    atServer(mailbox, "Projects", (store, folder) -> folder.create(Folder.HOLDS_MESSAGES));
+    fixture.atServer(mailbox, "Projects", (store, folder) -> folder.create(Folder.HOLDS_MESSAGES));
     String[] ids = {"p-1@x", "p-2@x", "p-3@x"};
     appendTo(mailbox, "Projects", ids);
     fixture.sync(mailbox);
@@ -150,10 +135,10 @@ class ImapSyncTest {
             .uidValidity();
 
     // Recreating the folder gives it a new UIDVALIDITY, as a server restore would.
-    atServer(mailbox, "Projects", (store, folder) -> folder.delete(true));
+    fixture.atServer(mailbox, "Projects", (store, folder) -> folder.delete(true));
     // GreenMail's UIDVALIDITY is the creation time in seconds.
     Thread.sleep(1_100);
-    atServer(mailbox, "Projects", (store, folder) -> folder.create(Folder.HOLDS_MESSAGES));
+    fixture.atServer(mailbox, "Projects", (store, folder) -> folder.create(Folder.HOLDS_MESSAGES));
     appendTo(mailbox, "Projects", ids);
     MailboxSyncCompleted resync = fixture.sync(mailbox);
     long newValidity =
@@ -172,7 +157,7 @@ class ImapSyncTest {
   }
 
   private void appendTo(Mailbox mailbox, String folderName, String... messageIds) throws Exception {
-    atServer(
+    fixture.atServer(
         mailbox,
         folderName,
         (store, folder) -> {
@@ -232,7 +217,7 @@ class ImapSyncTest {
   @Test
   void readLabelAndDeleteCommandsReachTheServerAndTrashIsNotNews() throws Exception {
     Mailbox mailbox = fixture.mailbox();
-    atServer(mailbox, "Trash", (store, folder) -> folder.create(Folder.HOLDS_MESSAGES));
+    fixture.atServer(mailbox, "Trash", (store, folder) -> folder.create(Folder.HOLDS_MESSAGES));
     fixture.deliver(mailbox, mail("c-1@x", "Keep and label", "a@example.com", null));
     fixture.deliver(mailbox, mail("c-2@x", "Throw away", "a@example.com", null));
     fixture.sync(mailbox);
@@ -263,7 +248,7 @@ class ImapSyncTest {
             java.time.Instant.now()));
     fixture.awaitEvent(mailbox, MessageDeleted.class);
 
-    atServer(
+    fixture.atServer(
         mailbox,
         "INBOX",
         (store, inbox) -> {

@@ -21,7 +21,9 @@ import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
 import dev.mailroom.store.mailbox.ServerSettings;
 import dev.mailroom.store.mailbox.SyncState;
+import jakarta.mail.Folder;
 import jakarta.mail.Session;
+import jakarta.mail.Store;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -108,6 +110,22 @@ final class SyncFixture {
             SyncState.never(),
             Instant.now());
     return bean(MailboxRepository.class).insert(mailbox).block();
+  }
+
+  interface FolderAction {
+    void run(Store store, Folder folder) throws Exception;
+  }
+
+  /**
+   * Runs an action on one folder of the mailbox through a plain IMAP client, as another app would,
+   * on whichever server the mailbox lives (password "pw").
+   */
+  void atServer(Mailbox mailbox, String folderName, FolderAction action) throws Exception {
+    try (Store store = Session.getInstance(new Properties()).getStore("imap")) {
+      store.connect(
+          mailbox.server().imapHost(), mailbox.server().imapPort(), mailbox.address(), "pw");
+      action.run(store, store.getFolder(folderName));
+    }
   }
 
   Mailbox reload(Mailbox mailbox) {

@@ -179,12 +179,7 @@ public class MessageRepository {
       return Mono.just(Map.of());
     }
     Query query =
-        Query.query(
-            TenantScope.of(tenantId)
-                .and("mailboxId")
-                .is(mailboxId)
-                .and("rfcMessageId")
-                .in(rfcMessageIds));
+        Query.query(TenantScope.mailbox(tenantId, mailboxId).and("rfcMessageId").in(rfcMessageIds));
     query.fields().include("rfcMessageId", "threadId");
     return mongo
         .find(query, StoredMessage.class)
@@ -202,9 +197,7 @@ public class MessageRepository {
     }
     Query query =
         Query.query(
-            TenantScope.of(tenantId)
-                .and("mailboxId")
-                .is(mailboxId)
+            TenantScope.mailbox(tenantId, mailboxId)
                 .orOperator(
                     Criteria.where("inReplyTo").in(rfcMessageIds),
                     Criteria.where("references").in(rfcMessageIds)));
@@ -232,9 +225,7 @@ public class MessageRepository {
     return mongo
         .findOne(
             Query.query(
-                    TenantScope.of(tenantId)
-                        .and("mailboxId")
-                        .is(mailboxId)
+                    TenantScope.mailbox(tenantId, mailboxId)
                         .and("subjectKey")
                         .is(subjectKey)
                         .and("receivedAt")
@@ -253,9 +244,7 @@ public class MessageRepository {
     return mongo
         .find(
             Query.query(
-                TenantScope.of(tenantId)
-                    .and("mailboxId")
-                    .is(mailboxId)
+                TenantScope.mailbox(tenantId, mailboxId)
                     .and("providerMessageId")
                     .regex("^outbox:")
                     .and("status")
@@ -284,9 +273,7 @@ public class MessageRepository {
       String tenantId, String mailboxId, String providerIdPrefix) {
     Query query =
         Query.query(
-            TenantScope.of(tenantId)
-                .and("mailboxId")
-                .is(mailboxId)
+            TenantScope.mailbox(tenantId, mailboxId)
                 .and("providerMessageId")
                 .regex("^" + java.util.regex.Pattern.quote(providerIdPrefix)));
     query.fields().include("providerMessageId", "rfcMessageId", "read", "labels", "deletedAt");
@@ -326,9 +313,7 @@ public class MessageRepository {
     }
     return mongo.exists(
         Query.query(
-            TenantScope.of(tenantId)
-                .and("mailboxId")
-                .is(mailboxId)
+            TenantScope.mailbox(tenantId, mailboxId)
                 .and("rfcMessageId")
                 .is(rfcMessageId)
                 .and("_id")
