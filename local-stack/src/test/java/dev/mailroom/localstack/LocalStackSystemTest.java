@@ -281,7 +281,6 @@ class LocalStackSystemTest {
   void aPoisonRecordGoesToTheDeadLetterTopicAndTheMailboxKeepsSyncing() throws Exception {
     String dlt = Topics.deadLetterTopic(Topics.COMMANDS_MAILBOX, ConsumerGroups.SYNC_WORKER);
     try (TopicTap deadLetters = new TopicTap(stack.endpoints().kafkaBootstrapServers(), dlt);
-        TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS);
         var producer =
             new KafkaProducer<>(
                 Map.<String, Object>of(
@@ -291,15 +290,7 @@ class LocalStackSystemTest {
       byte[] poison = "{\"type\":\"not json at all".getBytes(StandardCharsets.UTF_8);
       producer.send(new ProducerRecord<>(Topics.COMMANDS_MAILBOX, demo.bobId(), poison)).get();
 
-      String commandId =
-          http.expect(202, "POST", "/v1/mailboxes/" + demo.bobId() + "/sync", demo.token(), null)
-              .get("commandId")
-              .asString();
-      events.await(
-          r ->
-              commandId.equals(
-                  syncCompleted(r.value()).map(MailboxSyncCompleted::commandId).orElse(null)),
-          WAIT);
+      syncAndAwait(demo.bobId());
       var dead = deadLetters.await(r -> java.util.Arrays.equals(r.value(), poison), WAIT);
       assertThat(dead.key()).isEqualTo(demo.bobId());
     }

@@ -101,22 +101,41 @@ public final class ImapProvider implements MailProvider {
 
   private Transport newTransport(MailboxAccess access) throws MessagingException {
     MailboxAccess.Endpoint endpoint = access.outgoing();
-    boolean tls = "tls".equalsIgnoreCase(endpoint.security());
-    String protocol = tls ? "smtps" : "smtp";
+    Properties props = connectionProperties("smtp", endpoint, true);
+    props.put(
+        "mail." + protocol("smtp", endpoint) + ".auth",
+        Boolean.toString(access.username() != null));
+    return Session.getInstance(props).getTransport(protocol("smtp", endpoint));
+  }
+
+  /** {@code imap} or {@code smtp}, with an {@code s} for implicit TLS. */
+  private static String protocol(String family, MailboxAccess.Endpoint endpoint) {
+    return "tls".equalsIgnoreCase(endpoint.security()) ? family + "s" : family;
+  }
+
+  /**
+   * What every connection of a protocol family needs: connect and write timeouts, a read timeout
+   * unless the connection is to idle, TCP_NODELAY on plain sockets, and STARTTLS when asked.
+   */
+  private Properties connectionProperties(
+      String family, MailboxAccess.Endpoint endpoint, boolean readTimeout) {
+    String protocol = protocol(family, endpoint);
     Properties props = new Properties();
     String ms = Long.toString(timeout.toMillis());
     props.put("mail." + protocol + ".connectiontimeout", ms);
-    props.put("mail." + protocol + ".timeout", ms);
     props.put("mail." + protocol + ".writetimeout", ms);
-    props.put("mail." + protocol + ".auth", Boolean.toString(access.username() != null));
-    if (!tls) {
-      props.put("mail.smtp.socketFactory", NoDelaySocketFactory.INSTANCE);
+    if (readTimeout) {
+      props.put("mail." + protocol + ".timeout", ms);
+    }
+    if (protocol.equals(family) && readTimeout) {
+      // Not when idling: IdleManager needs a socket channel, which this factory does not make.
+      props.put("mail." + family + ".socketFactory", NoDelaySocketFactory.INSTANCE);
     }
     if ("starttls".equalsIgnoreCase(endpoint.security())) {
-      props.put("mail.smtp.starttls.enable", "true");
-      props.put("mail.smtp.starttls.required", "true");
+      props.put("mail." + family + ".starttls.enable", "true");
+      props.put("mail." + family + ".starttls.required", "true");
     }
-    return Session.getInstance(props).getTransport(protocol);
+    return props;
   }
 
   @Override
@@ -154,26 +173,13 @@ public final class ImapProvider implements MailProvider {
 
   private Store connect(MailboxAccess access, boolean forIdle) throws ProviderException {
     MailboxAccess.Endpoint endpoint = access.incoming();
-    boolean tls = "tls".equalsIgnoreCase(endpoint.security());
-    String protocol = tls ? "imaps" : "imap";
-    Properties props = new Properties();
+    String protocol = protocol("imap", endpoint);
+    Properties props = connectionProperties("imap", endpoint, !forIdle);
     // Fetching a message for sync must never mark it read at the provider.
     props.put("mail." + protocol + ".peek", "true");
-    String ms = Long.toString(timeout.toMillis());
-    props.put("mail." + protocol + ".connectiontimeout", ms);
-    props.put("mail." + protocol + ".writetimeout", ms);
-    if (!tls && !forIdle) {
-      props.put("mail.imap.socketFactory", NoDelaySocketFactory.INSTANCE);
-    }
     if (forIdle) {
       // IdleManager selects on the socket's channel; an idle connection has no read timeout.
       props.put("mail." + protocol + ".usesocketchannels", "true");
-    } else {
-      props.put("mail." + protocol + ".timeout", ms);
-    }
-    if ("starttls".equalsIgnoreCase(endpoint.security())) {
-      props.put("mail.imap.starttls.enable", "true");
-      props.put("mail.imap.starttls.required", "true");
     }
     Session session = Session.getInstance(props);
     try {

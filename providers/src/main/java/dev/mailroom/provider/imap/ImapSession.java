@@ -141,16 +141,9 @@ final class ImapSession implements MailboxSession {
       IMAPFolder folder = (IMAPFolder) store.getFolder(name);
       folder.open(Folder.READ_ONLY);
       try {
-        Message[] messages = folder.getMessages();
-        FetchProfile profile = new FetchProfile();
-        profile.add(UIDFolder.FetchProfileItem.UID);
-        profile.add(FetchProfile.Item.FLAGS);
-        folder.fetch(messages, profile);
         SortedMap<Long, MessageFlags> byUid = new TreeMap<>();
-        for (Message message : messages) {
-          if (!message.isExpunged()) {
-            byUid.put(folder.getUID(message), flags(message.getFlags()));
-          }
+        for (Message message : everyMessage(folder, FetchProfile.Item.FLAGS)) {
+          byUid.put(folder.getUID(message), flags(message.getFlags()));
         }
         return new FolderContents(name, folder.getUIDValidity(), byUid);
       } finally {
@@ -175,15 +168,9 @@ final class ImapSession implements MailboxSession {
       IMAPFolder folder = (IMAPFolder) store.getFolder(name);
       folder.open(Folder.READ_ONLY);
       try {
-        Message[] messages = folder.getMessages();
-        FetchProfile profile = new FetchProfile();
-        profile.add(UIDFolder.FetchProfileItem.UID);
-        folder.fetch(messages, profile);
         SortedSet<Long> uids = new TreeSet<>();
-        for (Message message : messages) {
-          if (!message.isExpunged()) {
-            uids.add(folder.getUID(message));
-          }
+        for (Message message : everyMessage(folder)) {
+          uids.add(folder.getUID(message));
         }
         Map<Long, MessageFlags> changed = new HashMap<>();
         for (Message message : folder.getMessagesByUIDChangedSince(1, UIDFolder.MAXUID, modSeq)) {
@@ -200,6 +187,19 @@ final class ImapSession implements MailboxSession {
     } catch (MessagingException e) {
       throw failed("IMAP changes in " + name, e);
     }
+  }
+
+  /** Every message of an open folder with its UID and {@code items} fetched, none expunged. */
+  private static List<Message> everyMessage(IMAPFolder folder, FetchProfile.Item... items)
+      throws MessagingException {
+    Message[] messages = folder.getMessages();
+    FetchProfile profile = new FetchProfile();
+    profile.add(UIDFolder.FetchProfileItem.UID);
+    for (FetchProfile.Item item : items) {
+      profile.add(item);
+    }
+    folder.fetch(messages, profile);
+    return Arrays.stream(messages).filter(m -> !m.isExpunged()).toList();
   }
 
   @Override
