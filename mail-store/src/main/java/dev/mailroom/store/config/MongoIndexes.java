@@ -44,6 +44,25 @@ public class MongoIndexes {
                             .on("tenantId", Sort.Direction.ASC)
                             .on("_id", Sort.Direction.ASC)
                             .unique())),
+        // A visible message by id: reads, label changes and deletes through the API.
+        index(
+            StoredMessage.class,
+            new Index()
+                .on("tenantId", Sort.Direction.ASC)
+                .on("deletedAt", Sort.Direction.ASC)
+                .on("_id", Sort.Direction.ASC)
+                .unique()),
+        // Status compare-and-set: a send's queued -> sending -> sent, a mailbox's re-auth.
+        Flux.just(Mailbox.class, StoredMessage.class)
+            .concatMap(
+                type ->
+                    index(
+                        type,
+                        new Index()
+                            .on("tenantId", Sort.Direction.ASC)
+                            .on("_id", Sort.Direction.ASC)
+                            .on("status", Sort.Direction.ASC)
+                            .unique())),
         index(
             WebhookDelivery.class,
             new Index()

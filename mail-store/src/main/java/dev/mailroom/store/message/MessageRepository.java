@@ -322,21 +322,20 @@ public class MessageRepository {
   }
 
   /**
-   * Moves an outbound message to {@code to} if it is in one of {@code from}; returns it as it is
-   * afterwards, or empty if it was not in {@code from} (another delivery got there first).
+   * Moves an outbound message from {@code from} to {@code to} if it is still in {@code from} (a
+   * compare-and-set on the status its caller read); returns it as it is afterwards, or empty if its
+   * status had changed meanwhile (another delivery got there first). One expected status rather
+   * than a set keeps the filter an exact match, which every MongoDB, the embedded one included,
+   * answers from an index.
    */
   public Mono<StoredMessage> transitionStatus(
-      String tenantId,
-      String id,
-      java.util.Collection<dev.mailroom.model.message.MessageStatus> from,
-      dev.mailroom.model.message.MessageStatus to,
-      Update extra) {
+      String tenantId, String id, MessageStatus from, MessageStatus to, Update extra) {
     Update update = extra == null ? new Update() : extra;
     update
         .set("status", to)
         .set("updatedAt", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     return mongo.findAndModify(
-        Query.query(TenantScope.of(tenantId).and("_id").is(id).and("status").in(from)),
+        Query.query(TenantScope.of(tenantId).and("_id").is(id).and("status").is(from)),
         update,
         FindAndModifyOptions.options().returnNew(true),
         StoredMessage.class);
