@@ -225,6 +225,7 @@ public final class GatewayFixture {
             SearchTokens.of(subject, from, subject + " body"),
             receivedAt,
             receivedAt,
+            null,
             null);
     return bean(MessageRepository.class).insert(message).block();
   }

@@ -138,6 +138,7 @@ public final class Messages {
         SearchTokens.of(subject, from.email(), from.name(), snippet),
         receivedAt,
         receivedAt,
+        null,
         null);
   }
 }

@@ -20,6 +20,7 @@ import dev.mailroom.store.token.TokenPermissions;
 import dev.mailroom.store.token.TokenSecrets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DuplicateKeyException;
@@ -121,7 +122,8 @@ class RepositoryTest {
     outbox.insert(record("c1", NOW.minusSeconds(60))).block();
     outbox.insert(record("c2", NOW.minusSeconds(30))).block();
     outbox.insert(record("c3", NOW)).block();
-    outbox.markPublished("c2", NOW).block();
+    outbox.insert(record("c4", NOW.minusSeconds(40))).block();
+    outbox.markPublished(List.of("c2", "c4"), NOW).block();
     outbox.recordFailure("c1", "broker down").block();
 
     var due = outbox.findPendingBefore(NOW.minusSeconds(10), 10).collectList().block();

@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.query.Update;
@@ -105,24 +104,20 @@ public class SendService {
         log.info(
             "Message {} was sent before this worker could record it; not sending again",
             message.id());
-        recordSent(command, message, null, correlationId);
+        // The raw MIME was stored before that earlier submission, under the same key.
+        recordSent(command, message, sentCopyAt(message), correlationId);
         return;
       }
       StoredMessage sending =
           messages
               .transitionStatus(
-                  message.tenantId(),
-                  message.id(),
-                  Set.of(MessageStatus.QUEUED, MessageStatus.SENDING),
-                  MessageStatus.SENDING,
-                  null)
+                  message.tenantId(), message.id(), message.status(), MessageStatus.SENDING, null)
               .block(STORE_TIMEOUT);
       if (sending == null) {
-        return; // another delivery finished it meanwhile
+        return; // another delivery moved it on meanwhile
       }
       byte[] raw = compose(command, message, mailbox);
-      String rawKey = BlobKeys.rawMime(message.tenantId(), message.mailboxId(), message.id());
-      blobs.put(rawKey, raw, "message/rfc822").block(STORE_TIMEOUT);
+      blobs.put(rawKeyOf(message), raw, "message/rfc822").block(STORE_TIMEOUT);
       provider.submit(credentials, raw, envelopeRecipients(command));
       if (!provider.capabilities().contains(Capability.SERVER_SIDE_SENT_COPY)) {
         try (MailboxSession session = provider.openPooled(credentials)) {
@@ -130,10 +125,7 @@ public class SendService {
         }
       }
       recordSent(
-          command,
-          message,
-          new Update().set("rawKey", rawKey).set("sentAt", clock.instant()),
-          correlationId);
+          command, message, sentCopyAt(message).set("sentAt", clock.instant()), correlationId);
     } catch (ProviderException.Transient | ProviderException.RateLimited e) {
       throw new RetryableSendException("Send of " + message.id() + " failed: " + e.getMessage(), e);
     } catch (ProviderException e) {
@@ -156,7 +148,23 @@ public class SendService {
     }
   }
 
-  /** One write moves the message to sent (with {@code details}) and returns it for the event. */
+  private static String rawKeyOf(StoredMessage message) {
+    return BlobKeys.rawMime(message.tenantId(), message.mailboxId(), message.id());
+  }
+
+  /**
+   * Points the record at the raw MIME it was sent as; from then on its body is read from there, so
+   * the copy the request left in the record goes.
+   */
+  private static Update sentCopyAt(StoredMessage message) {
+    return new Update().set("rawKey", rawKeyOf(message)).unset("pendingBody");
+  }
+
+  /**
+   * One write moves the message from sending to sent (with {@code details}) and returns it for the
+   * event. If that write finds it no longer sending, another delivery recorded it: the event
+   * describes the message as stored.
+   */
   private void recordSent(
       SendMessage command, StoredMessage message, Update details, String correlationId) {
     StoredMessage sent =
@@ -164,9 +172,10 @@ public class SendService {
             .transitionStatus(
                 message.tenantId(),
                 message.id(),
-                Set.of(MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT),
+                MessageStatus.SENDING,
                 MessageStatus.SENT,
                 details)
+            .switchIfEmpty(messages.findByIdIncludingDeleted(message.tenantId(), message.id()))
             .block(STORE_TIMEOUT);
     publish(
         new MessageSent(
@@ -184,13 +193,18 @@ public class SendService {
       String detail,
       String correlationId) {
     log.warn("Send of message {} failed ({}): {}", message.id(), reason, detail);
+    // Normally it is sending by now; queued if building the message failed before that.
+    Update failed = new Update().set("statusReason", detail);
     messages
         .transitionStatus(
-            message.tenantId(),
-            message.id(),
-            Set.of(MessageStatus.QUEUED, MessageStatus.SENDING),
-            MessageStatus.FAILED,
-            new Update().set("statusReason", detail))
+            message.tenantId(), message.id(), MessageStatus.SENDING, MessageStatus.FAILED, failed)
+        .switchIfEmpty(
+            messages.transitionStatus(
+                message.tenantId(),
+                message.id(),
+                MessageStatus.QUEUED,
+                MessageStatus.FAILED,
+                failed))
         .block(STORE_TIMEOUT);
     publish(
         new MessageFailed(

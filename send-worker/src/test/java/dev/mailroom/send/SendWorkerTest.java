@@ -177,6 +177,7 @@ class SendWorkerTest {
             List.of(),
             now,
             now,
+            null,
             null);
     worker.getBean(MessageRepository.class).insert(message).block();
     return new SendMessage(
@@ -414,6 +415,7 @@ class SendWorkerTest {
                 List.of(),
                 now,
                 now,
+                null,
                 null))
         .block();
 

@@ -153,6 +153,7 @@ class MessageIngester {
                     : plain.substring(0, Math.min(plain.length(), SEARCHABLE_TEXT))),
             now,
             now,
+            null,
             null);
     return message;
   }

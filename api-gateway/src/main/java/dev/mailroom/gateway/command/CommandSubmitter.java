@@ -26,6 +26,7 @@ public class CommandSubmitter {
   private static final Logger log = LoggerFactory.getLogger(CommandSubmitter.class);
 
   private final OutboxRepository outbox;
+  private final PublishedMarks marks;
   private final EnvelopePublisher publisher;
   private final EnvelopeCodec codec;
   private final GatewayProperties properties;
@@ -33,10 +34,12 @@ public class CommandSubmitter {
 
   public CommandSubmitter(
       OutboxRepository outbox,
+      PublishedMarks marks,
       EnvelopePublisher publisher,
       EnvelopeCodec codec,
       GatewayProperties properties) {
     this.outbox = outbox;
+    this.marks = marks;
     this.publisher = publisher;
     this.codec = codec;
     this.properties = properties;
@@ -65,7 +68,7 @@ public class CommandSubmitter {
             publisher
                 .publish(record.topic(), record.key(), json)
                 .timeout(properties.publishTimeout())
-                .then(outbox.markPublished(record.id(), clock.instant()))
+                .doOnSuccess(acknowledged -> marks.published(record.id()))
                 .onErrorResume(
                     e -> {
                       log.warn(

@@ -6,6 +6,7 @@ import dev.mailroom.store.outbox.OutboxRepository;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ public class OutboxRelay {
                               record.topic(),
                               record.key(),
                               record.payload().getBytes(StandardCharsets.UTF_8))
-                          .then(outbox.markPublished(record.id(), clock.instant()))
+                          .then(outbox.markPublished(List.of(record.id()), clock.instant()))
                           .thenReturn(1))
               .count()
               .block(Duration.ofMinutes(1));

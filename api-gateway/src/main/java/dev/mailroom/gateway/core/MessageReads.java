@@ -5,6 +5,7 @@ import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageQuery;
 import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.PendingBody;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.mime.MimeParser;
 import dev.mailroom.store.mime.ParsedMessage;
@@ -73,6 +74,13 @@ public class MessageReads {
   }
 
   public Mono<Body> body(StoredMessage message) {
+    PendingBody pending = message.pendingBody();
+    if (pending != null) {
+      return Mono.just(
+          pending.html() != null
+              ? new Body(pending.html(), "html")
+              : pending.text() == null ? Body.NONE : new Body(pending.text(), "text"));
+    }
     if (message.htmlKey() != null) {
       return text(message.htmlKey()).map(html -> new Body(html, "html")).defaultIfEmpty(Body.NONE);
     }

@@ -16,6 +16,7 @@ import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.Participants;
+import dev.mailroom.store.message.PendingBody;
 import dev.mailroom.store.message.SearchTokens;
 import dev.mailroom.store.message.Snippets;
 import dev.mailroom.store.message.StoredMessage;
@@ -34,8 +35,9 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * The write side every route family shares. Each write is durable before it returns: bodies in S3,
- * then the message record, then its command in the outbox (see ADR 4).
+ * The write side every route family shares. Each write is durable before it returns: large bodies
+ * in S3, then the message record (small bodies inside it), then its command in the outbox (see ADR
+ * 4).
  */
 @Component
 public class MessageWrites {
@@ -72,10 +74,18 @@ public class MessageWrites {
       String correlationId) {
     String id = Ids.newId("msg");
     Instant now = now();
+    PendingBody pendingBody =
+        PendingBody.fits(draft.textBody(), draft.htmlBody())
+            ? new PendingBody(draft.textBody(), draft.htmlBody())
+            : null;
     String textKey =
-        draft.textBody() == null ? null : BlobKeys.textBody(mailbox.tenantId(), mailbox.id(), id);
+        pendingBody != null || draft.textBody() == null
+            ? null
+            : BlobKeys.textBody(mailbox.tenantId(), mailbox.id(), id);
     String htmlKey =
-        draft.htmlBody() == null ? null : BlobKeys.htmlBody(mailbox.tenantId(), mailbox.id(), id);
+        pendingBody != null || draft.htmlBody() == null
+            ? null
+            : BlobKeys.htmlBody(mailbox.tenantId(), mailbox.id(), id);
     boolean answers = original != null && kind != SendKind.FORWARD;
     List<String> references = new ArrayList<>();
     if (answers) {
@@ -129,7 +139,8 @@ public class MessageWrites {
                 preview),
             now,
             now,
-            null);
+            null,
+            pendingBody);
     Mono<Void> bodies =
         Mono.when(
             textKey == null

@@ -24,6 +24,8 @@ import org.springframework.data.mongodb.core.mapping.Document;
  *     without MongoDB {@code $text}
  * @param participantEmails lower-case addresses of from, to, cc and bcc
  * @param deletedAt set by a soft delete; such messages are invisible to reads
+ * @param pendingBody an outbound message's small body, kept here from the request until the send
+ *     worker has stored the raw MIME it was sent as; null otherwise
  */
 @Document("messages")
 public record StoredMessage(
@@ -62,7 +64,8 @@ public record StoredMessage(
     List<String> searchTokens,
     Instant createdAt,
     Instant updatedAt,
-    Instant deletedAt) {
+    Instant deletedAt,
+    PendingBody pendingBody) {
   public static String pendingProviderId(String messageId) {
     return "outbox:" + messageId;
   }

@@ -2,6 +2,7 @@ package dev.mailroom.store.outbox;
 
 import dev.mailroom.store.outbox.OutboxRecord.OutboxStatus;
 import java.time.Instant;
+import java.util.Collection;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -22,10 +23,11 @@ public class OutboxRepository {
     return mongo.insert(record);
   }
 
-  public Mono<Void> markPublished(String id, Instant at) {
+  /** One update for many records: publishers mark what Kafka acknowledged in batches. */
+  public Mono<Void> markPublished(Collection<String> ids, Instant at) {
     return mongo
-        .updateFirst(
-            Query.query(Criteria.where("_id").is(id)),
+        .updateMulti(
+            Query.query(Criteria.where("_id").in(ids)),
             Update.update("status", OutboxStatus.PUBLISHED).set("publishedAt", at),
             OutboxRecord.class)
         .then();
