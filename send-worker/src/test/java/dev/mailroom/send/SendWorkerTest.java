@@ -1,5 +1,6 @@
 package dev.mailroom.send;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.infra.junit.TestInfrastructure;
@@ -31,6 +32,7 @@ import dev.mailroom.store.mailbox.MailboxStatus;
 import dev.mailroom.store.mailbox.ServerSettings;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.PendingBody;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.message.SubjectKey;
 import dev.mailroom.store.mime.MimeParser;
@@ -178,7 +180,7 @@ class SendWorkerTest {
             now,
             now,
             null,
-            null);
+            new PendingBody(text, html));
     worker.getBean(MessageRepository.class).insert(message).block();
     return new SendMessage(
         Ids.newId("cmd"),
@@ -283,6 +285,8 @@ class SendWorkerTest {
             .block();
     assertThat(stored.status()).isEqualTo(MessageStatus.SENT);
     assertThat(worker.getBean(BlobStore.class).get(stored.rawKey()).block()).isNotEmpty();
+    // The body the request left in the record is now read from the raw MIME.
+    assertThat(stored.pendingBody()).isNull();
   }
 
   @Test
@@ -324,6 +328,16 @@ class SendWorkerTest {
         .isLessThan(0);
     assertThat(folder(to, "INBOX")).hasSize(1);
     assertThat(folder(from.address(), "Sent")).hasSize(1);
+    // The worker that found it sent recorded the raw MIME the first one stored before sending.
+    StoredMessage stored =
+        worker
+            .getBean(MessageRepository.class)
+            .findByIdIncludingDeleted(from.tenantId(), command.messageId())
+            .block();
+    assertThat(stored.status()).isEqualTo(MessageStatus.SENT);
+    assertThat(stored.pendingBody()).isNull();
+    assertThat(new String(worker.getBean(BlobStore.class).get(stored.rawKey()).block(), UTF_8))
+        .contains("exactly one");
   }
 
   @Test

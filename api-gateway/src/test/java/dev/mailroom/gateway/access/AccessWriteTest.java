@@ -16,8 +16,13 @@ import dev.mailroom.model.envelope.Payload;
 import dev.mailroom.model.envelope.Topics;
 import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.model.message.Participant;
+import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.PendingBody;
 import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.outbox.OutboxRecord.OutboxStatus;
+import dev.mailroom.store.outbox.OutboxRepository;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import reactor.core.publisher.Mono;
 
 @WithMailroomInfrastructure
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -116,6 +122,17 @@ class AccessWriteTest {
     assertThat(command.kind()).isEqualTo(SendKind.NEW);
     assertThat(command.htmlBody()).isEqualTo("<p>Thanks for meeting today.</p>");
     assertThat(command.to()).containsExactly(new Participant("recipient@example.com", "John Doe"));
+    // A small body rides in the record until the worker stores the raw MIME: no S3 put.
+    assertThat(message.pendingBody().html()).isEqualTo("<p>Thanks for meeting today.</p>");
+    assertThat(message.htmlKey()).isNull();
+    // Kafka acknowledged the command, so its outbox record is marked published (in a batch).
+    OutboxRepository outbox = gateway.bean(OutboxRepository.class);
+    assertThat(
+            Mono.defer(() -> outbox.findById(command.commandId()))
+                .filter(record -> record.status() == OutboxStatus.PUBLISHED)
+                .repeatWhenEmpty(200, ticks -> ticks.delayElements(Duration.ofMillis(50)))
+                .block(Duration.ofSeconds(15)))
+        .isNotNull();
 
     // The sent message is readable at once, body included.
     gateway
@@ -131,6 +148,38 @@ class AccessWriteTest {
         .isEqualTo("<p>Thanks for meeting today.</p>")
         .jsonPath("$.importance")
         .isEqualTo("high");
+  }
+
+  @Test
+  void aBodyTooLargeForTheRecordGoesToS3AndStaysReadable() {
+    String html = "<p>" + "x".repeat(PendingBody.LIMIT_BYTES) + "</p>";
+    Map<String, Object> result =
+        post(
+            "/api/access/email/messages/send",
+            Map.of(
+                "to",
+                List.of(Map.of("email", "recipient@example.com")),
+                "subject",
+                "Long",
+                "body",
+                html),
+            200);
+
+    StoredMessage message = stored((String) result.get("emailId"));
+    assertThat(message.pendingBody()).isNull();
+    assertThat(gateway.bean(BlobStore.class).get(message.htmlKey()).block())
+        .isEqualTo(html.getBytes(StandardCharsets.UTF_8));
+    gateway
+        .client()
+        .get()
+        .uri("/api/access/email/messages/" + result.get("emailId"))
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.body")
+        .isEqualTo(html);
   }
 
   @Test
