@@ -7,7 +7,10 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** Which of its tenant's mailboxes a token may read from or send from. */
+/**
+ * Which of its tenant's mailboxes a token may read from or send from: identities only, without sync
+ * state, server settings or secret.
+ */
 @Component
 public class UsableMailboxes {
   private final MailboxRepository mailboxes;
@@ -25,7 +28,10 @@ public class UsableMailboxes {
   }
 
   private Mono<List<Mailbox>> visible(Caller caller) {
-    return mailboxes.findByTenant(caller.tenantId()).filter(m -> inScope(caller, m)).collectList();
+    return mailboxes
+        .findIdentitiesByTenant(caller.tenantId())
+        .filter(m -> inScope(caller, m))
+        .collectList();
   }
 
   /** Whether the token's mailbox scope (empty: every mailbox of its tenant) includes this one. */

@@ -28,6 +28,17 @@ public class MailboxRepository {
         Query.query(TenantScope.of(tenantId)).with(Sort.by("createdAt", "_id")), Mailbox.class);
   }
 
+  /**
+   * The tenant's mailboxes without their sync state, server settings and secret: what a request
+   * needs to choose and authorize a mailbox, read on every API call, at a fraction of the cost of
+   * whole records. Those three fields are null in what this returns.
+   */
+  public Flux<Mailbox> findIdentitiesByTenant(String tenantId) {
+    Query query = Query.query(TenantScope.of(tenantId)).with(Sort.by("createdAt", "_id"));
+    query.fields().exclude("sync", "server", "secret");
+    return mongo.find(query, Mailbox.class);
+  }
+
   public Mono<Mailbox> findByAddress(String tenantId, String address) {
     return mongo.findOne(
         Query.query(TenantScope.of(tenantId).and("address").is(address)), Mailbox.class);
