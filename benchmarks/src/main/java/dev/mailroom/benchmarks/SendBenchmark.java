@@ -47,8 +47,8 @@ final class SendBenchmark {
 
   static final int SENDERS = 24;
 
-  /** Sends made, and sent, before anything is measured. */
-  private static final int WARM_UP = 4000;
+  /** Sends in each phase of the warm-up round. */
+  private static final int WARM_UP = 2000;
 
   /** The send worker's listener, stopped while the gateway is measured alone. */
   private static final String SEND_LISTENER = "send-worker-send-commands";
@@ -106,26 +106,13 @@ final class SendBenchmark {
               .get(Service.SEND_WORKER)
               .getBean(KafkaListenerEndpointRegistry.class)
               .getListenerContainer(SEND_LISTENER);
-      double gatewayAlone;
-      double workerAlone;
-      double acceptedPerSecond;
-      double sentPerSecond;
+      Rates rates;
       try (TopicTap events = new TopicTap(bootstrap, Topics.EVENTS)) {
-        // Until the JIT has compiled the hot paths: the JVM holds four services and the
-        // embedded servers, and compiling them takes a core for the first minute or more.
-        accepted(http, url, demo.token(), "warm-up ", WARM_UP);
-        awaitSent(events, "warm-up ", WARM_UP, System.nanoTime());
-        // Each side alone first: in a deployment they run in processes of their own.
-        worker.stop();
-        gatewayAlone = accepted(http, url, demo.token(), "alone ", acceptedCount);
-        long drainStart = System.nanoTime();
-        worker.start();
-        workerAlone = awaitSent(events, "alone ", acceptedCount, drainStart);
-        // Then both at once on the same two cores.
-        long start = System.nanoTime();
-        acceptedPerSecond = accepted(http, url, demo.token(), "accepted ", acceptedCount);
-        // The worker drains what was accepted; its rate is what it sustains.
-        sentPerSecond = awaitSent(events, "accepted ", acceptedCount, start);
+        // The first round only warms up: the JVM holds four services and the embedded servers,
+        // and the JIT takes most of a core for the first minute or more, and again whenever the
+        // mix changes (the gateway alone, then with the worker).
+        rounds(http, url, demo.token(), worker, events, "warm-up ", WARM_UP);
+        rates = rounds(http, url, demo.token(), worker, events, "measured ", acceptedCount);
       }
       Latency latency =
           endToEnd(
@@ -137,17 +124,17 @@ final class SendBenchmark {
       System.out.printf(
           "| accepted sends/s at the gateway, the worker stopped (%d requests, 32 in flight) |"
               + " %.0f | >= 500 |%n",
-          acceptedCount, gatewayAlone);
+          acceptedCount, rates.gatewayAlone());
       System.out.printf(
           "| sends/s the worker completes draining those alone (%d sender mailboxes) | %.0f | |%n",
-          SENDERS, workerAlone);
+          SENDERS, rates.workerAlone());
       System.out.printf(
           "| accepted sends/s at the gateway while the worker sends | %.0f | >= 500 |%n",
-          acceptedPerSecond);
+          rates.gatewayTogether());
       System.out.printf(
           "| sends/s the worker completes meanwhile (from the first request to the last"
               + " MessageSent) | %.0f | |%n",
-          sentPerSecond);
+          rates.workerTogether());
       System.out.printf(
           "| end-to-end p50 at %d/s for %d s (accept -> MessageSent) | %d ms | |%n",
           rate, seconds, latency.p50());
@@ -158,6 +145,34 @@ final class SendBenchmark {
           "| messages sent within the wait / requested | %d / %d | all |%n",
           latency.completed(), latency.requested());
     }
+  }
+
+  private record Rates(
+      double gatewayAlone, double workerAlone, double gatewayTogether, double workerTogether) {}
+
+  /**
+   * Each side alone, as in a deployment where they run in processes of their own, then both at once
+   * on the same two cores; {@code count} sends each time.
+   */
+  private static Rates rounds(
+      HttpClient http,
+      String url,
+      String token,
+      MessageListenerContainer worker,
+      TopicTap events,
+      String prefix,
+      int count)
+      throws InterruptedException {
+    worker.stop();
+    double gatewayAlone = accepted(http, url, token, prefix + "alone ", count);
+    long drainStart = System.nanoTime();
+    worker.start();
+    double workerAlone = awaitSent(events, prefix + "alone ", count, drainStart);
+    long start = System.nanoTime();
+    double gatewayTogether = accepted(http, url, token, prefix + "together ", count);
+    // The worker drains what was accepted; its rate is what it sustains.
+    double workerTogether = awaitSent(events, prefix + "together ", count, start);
+    return new Rates(gatewayAlone, workerAlone, gatewayTogether, workerTogether);
   }
 
   private record Latency(long p50, long p99, int completed, int requested) {}
@@ -194,7 +209,7 @@ final class SendBenchmark {
     java.util.Set<String> sent = new java.util.HashSet<>();
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (sent.size() < count && System.nanoTime() < deadline) {
-      for (var record : events.drain(Duration.ofMillis(200))) {
+      for (var record : events.arrivals(Duration.ofMillis(200))) {
         if (codec.decode(record.value()).data() instanceof MessageSent done
             && done.message().subject().startsWith(prefix)) {
           sent.add(done.message().subject());
@@ -259,7 +274,7 @@ final class SendBenchmark {
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (latencies.size() < total && System.nanoTime() < deadline) {
-        for (var record : events.drain(Duration.ofMillis(200))) {
+        for (var record : events.arrivals(Duration.ofMillis(200))) {
           var envelope = codec.decode(record.value());
           if (envelope.data() instanceof MessageSent sent) {
             Instant began = startedBySubject.remove(sent.message().subject());

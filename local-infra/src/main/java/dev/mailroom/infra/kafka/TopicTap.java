@@ -53,11 +53,25 @@ public final class TopicTap implements AutoCloseable {
 
   /** Everything that arrives within {@code window}, added to what was seen. */
   public List<ConsumerRecord<String, byte[]>> drain(Duration window) {
+    pollFor(window);
+    return List.copyOf(seen);
+  }
+
+  /**
+   * Only what arrives within {@code window}, for callers that read a long stream piece by piece (it
+   * is kept for {@link #await} and {@link #drain} too).
+   */
+  public List<ConsumerRecord<String, byte[]>> arrivals(Duration window) {
+    int before = seen.size();
+    pollFor(window);
+    return List.copyOf(seen.subList(before, seen.size()));
+  }
+
+  private void pollFor(Duration window) {
     long deadline = System.nanoTime() + window.toNanos();
     while (System.nanoTime() < deadline) {
       consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
     }
-    return List.copyOf(seen);
   }
 
   @Override
