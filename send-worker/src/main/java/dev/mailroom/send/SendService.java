@@ -74,47 +74,71 @@ public class SendService {
   }
 
   public void send(SendMessage command, String correlationId) {
-    StoredMessage message =
-        messages
-            .findByIdIncludingDeleted(command.tenantId(), command.messageId())
-            .block(STORE_TIMEOUT);
     Mailbox mailbox =
         mailboxes.findById(command.tenantId(), command.mailboxId()).block(STORE_TIMEOUT);
-    if (message == null || mailbox == null) {
-      log.warn(
-          "Send {} for a message or mailbox that no longer exists: dropped", command.commandId());
-      return;
-    }
-    if (message.status() == MessageStatus.SENT) {
-      // Redelivered after it was sent and recorded: say so again (events are at-least-once).
-      publish(
-          new MessageSent(
-              message.tenantId(), message.mailboxId(), command.commandId(), Snapshots.of(message)),
-          correlationId);
-      return;
-    }
-    if (message.status() == MessageStatus.FAILED) {
+    if (mailbox == null) {
+      log.warn("Send {} for a mailbox that no longer exists: dropped", command.commandId());
       return;
     }
     MailboxAccess credentials = access.accessFor(mailbox);
-    try {
-      MailProvider provider = providers.forKind(mailbox.provider());
-      if (message.status() == MessageStatus.SENDING
-          && alreadySent(provider, credentials, message)) {
-        log.info(
-            "Message {} was sent before this worker could record it; not sending again",
-            message.id());
-        // The raw MIME was stored before that earlier submission, under the same key.
-        recordSent(command, message, sentCopyAt(message), correlationId);
+    // The common case in one write: a queued message becomes sending.
+    StoredMessage message =
+        messages
+            .transitionStatus(
+                command.tenantId(),
+                command.messageId(),
+                MessageStatus.QUEUED,
+                MessageStatus.SENDING,
+                null)
+            .block(STORE_TIMEOUT);
+    boolean resumed = message == null;
+    if (resumed) {
+      message =
+          messages
+              .findByIdIncludingDeleted(command.tenantId(), command.messageId())
+              .block(STORE_TIMEOUT);
+      if (message == null) {
+        log.warn("Send {} for a message that no longer exists: dropped", command.commandId());
         return;
       }
-      StoredMessage sending =
-          messages
-              .transitionStatus(
-                  message.tenantId(), message.id(), message.status(), MessageStatus.SENDING, null)
-              .block(STORE_TIMEOUT);
-      if (sending == null) {
-        return; // another delivery moved it on meanwhile
+      if (message.status() == MessageStatus.SENT) {
+        // Redelivered after it was sent and recorded: say so again (events are at-least-once).
+        publish(
+            new MessageSent(
+                message.tenantId(),
+                message.mailboxId(),
+                command.commandId(),
+                Snapshots.of(message)),
+            correlationId);
+        return;
+      }
+      if (message.status() != MessageStatus.SENDING) {
+        return; // failed, or moved on by another delivery meanwhile
+      }
+    }
+    try {
+      MailProvider provider = providers.forKind(mailbox.provider());
+      if (resumed) {
+        // A delivery before this one got as far as sending: did the provider take it?
+        if (alreadySent(provider, credentials, message)) {
+          log.info(
+              "Message {} was sent before this worker could record it; not sending again",
+              message.id());
+          // The raw MIME was stored before that earlier submission, under the same key.
+          recordSent(command, message, sentCopyAt(message), correlationId);
+          return;
+        }
+        if (messages
+                .transitionStatus(
+                    message.tenantId(),
+                    message.id(),
+                    MessageStatus.SENDING,
+                    MessageStatus.SENDING,
+                    null)
+                .block(STORE_TIMEOUT)
+            == null) {
+          return; // another delivery moved it on meanwhile
+        }
       }
       byte[] raw = compose(command, message, mailbox);
       blobs.put(rawKeyOf(message), raw, "message/rfc822").block(STORE_TIMEOUT);
