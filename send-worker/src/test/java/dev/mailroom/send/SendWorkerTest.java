@@ -278,15 +278,7 @@ class SendWorkerTest {
     assertThat(received.attachments().get(0).content()).isEqualTo(pdf);
 
     assertThat(folder(from.address(), "Sent")).hasSize(1);
-    StoredMessage stored =
-        worker
-            .getBean(MessageRepository.class)
-            .findByIdIncludingDeleted(from.tenantId(), command.messageId())
-            .block();
-    assertThat(stored.status()).isEqualTo(MessageStatus.SENT);
-    assertThat(worker.getBean(BlobStore.class).get(stored.rawKey()).block()).isNotEmpty();
-    // The body the request left in the record is now read from the raw MIME.
-    assertThat(stored.pendingBody()).isNull();
+    assertThat(recordedAsSent(command)).contains("multipart/alternative");
   }
 
   @Test
@@ -329,15 +321,22 @@ class SendWorkerTest {
     assertThat(folder(to, "INBOX")).hasSize(1);
     assertThat(folder(from.address(), "Sent")).hasSize(1);
     // The worker that found it sent recorded the raw MIME the first one stored before sending.
+    assertThat(recordedAsSent(command)).contains("exactly one");
+  }
+
+  /**
+   * Checks the record says sent and points at its raw MIME, which replaced the body the request
+   * left in the record; returns that MIME.
+   */
+  private String recordedAsSent(SendMessage command) {
     StoredMessage stored =
         worker
             .getBean(MessageRepository.class)
-            .findByIdIncludingDeleted(from.tenantId(), command.messageId())
+            .findByIdIncludingDeleted(command.tenantId(), command.messageId())
             .block();
     assertThat(stored.status()).isEqualTo(MessageStatus.SENT);
     assertThat(stored.pendingBody()).isNull();
-    assertThat(new String(worker.getBean(BlobStore.class).get(stored.rawKey()).block(), UTF_8))
-        .contains("exactly one");
+    return new String(worker.getBean(BlobStore.class).get(stored.rawKey()).block(), UTF_8);
   }
 
   @Test

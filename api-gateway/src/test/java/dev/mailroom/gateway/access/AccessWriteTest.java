@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 
 @WithMailroomInfrastructure
@@ -89,6 +90,18 @@ class AccessWriteTest {
     return (P) CODEC.decode(record.value()).data();
   }
 
+  private WebTestClient.BodyContentSpec read(String publicId) {
+    return gateway
+        .client()
+        .get()
+        .uri("/api/access/email/messages/" + publicId)
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody();
+  }
+
   private StoredMessage stored(String publicId) {
     return gateway
         .bean(MessageRepository.class)
@@ -135,15 +148,7 @@ class AccessWriteTest {
         .isNotNull();
 
     // The sent message is readable at once, body included.
-    gateway
-        .client()
-        .get()
-        .uri("/api/access/email/messages/" + result.get("emailId"))
-        .header("Authorization", "Bearer " + token)
-        .exchange()
-        .expectStatus()
-        .isOk()
-        .expectBody()
+    read((String) result.get("emailId"))
         .jsonPath("$.body")
         .isEqualTo("<p>Thanks for meeting today.</p>")
         .jsonPath("$.importance")
@@ -169,17 +174,7 @@ class AccessWriteTest {
     assertThat(message.pendingBody()).isNull();
     assertThat(gateway.bean(BlobStore.class).get(message.htmlKey()).block())
         .isEqualTo(html.getBytes(StandardCharsets.UTF_8));
-    gateway
-        .client()
-        .get()
-        .uri("/api/access/email/messages/" + result.get("emailId"))
-        .header("Authorization", "Bearer " + token)
-        .exchange()
-        .expectStatus()
-        .isOk()
-        .expectBody()
-        .jsonPath("$.body")
-        .isEqualTo(html);
+    read((String) result.get("emailId")).jsonPath("$.body").isEqualTo(html);
   }
 
   @Test

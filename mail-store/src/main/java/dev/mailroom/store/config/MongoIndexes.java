@@ -36,39 +36,21 @@ public class MongoIndexes {
   private Flux<String> exactMatch() {
     return Flux.concat(
         Flux.just(Mailbox.class, StoredMessage.class, WebhookEndpoint.class, WebhookDelivery.class)
-            .concatMap(
-                type ->
-                    index(
-                        type,
-                        new Index()
-                            .on("tenantId", Sort.Direction.ASC)
-                            .on("_id", Sort.Direction.ASC)
-                            .unique())),
+            .concatMap(type -> index(type, unique("tenantId", "_id"))),
         // A visible message by id: reads, label changes and deletes through the API.
-        index(
-            StoredMessage.class,
-            new Index()
-                .on("tenantId", Sort.Direction.ASC)
-                .on("deletedAt", Sort.Direction.ASC)
-                .on("_id", Sort.Direction.ASC)
-                .unique()),
+        index(StoredMessage.class, unique("tenantId", "deletedAt", "_id")),
         // Status compare-and-set: a send's queued -> sending -> sent, a mailbox's re-auth.
         Flux.just(Mailbox.class, StoredMessage.class)
-            .concatMap(
-                type ->
-                    index(
-                        type,
-                        new Index()
-                            .on("tenantId", Sort.Direction.ASC)
-                            .on("_id", Sort.Direction.ASC)
-                            .on("status", Sort.Direction.ASC)
-                            .unique())),
-        index(
-            WebhookDelivery.class,
-            new Index()
-                .on("_id", Sort.Direction.ASC)
-                .on("leaseUntil", Sort.Direction.ASC)
-                .unique()));
+            .concatMap(type -> index(type, unique("tenantId", "_id", "status"))),
+        index(WebhookDelivery.class, unique("_id", "leaseUntil")));
+  }
+
+  private static Index unique(String... keys) {
+    Index index = new Index();
+    for (String key : keys) {
+      index.on(key, Sort.Direction.ASC);
+    }
+    return index.unique();
   }
 
   private Flux<String> queryIndexes() {
