@@ -315,7 +315,11 @@ class AccessEmailController {
         request,
         () ->
             guard
-                .authorize(caller, Use.SEND, "send_email")
+                // connectionId, if given, wins over sendFrom (see chooseSender).
+                .authorizeSendFrom(
+                    caller,
+                    request.connectionId() == null ? request.sendFrom() : null,
+                    "send_email")
                 .flatMap(
                     sendable -> {
                       Recipients.check()

@@ -27,8 +27,40 @@ class AccessGuard {
     this.mailboxes = mailboxes;
   }
 
+  /**
+   * As {@link #authorize} for a new send that names its mailbox by {@code sendFrom}: if that one is
+   * usable, it alone is returned, found by key instead of by listing the tenant's mailboxes.
+   */
+  Mono<List<Mailbox>> authorizeSendFrom(Caller caller, String sendFrom, String operation) {
+    if (sendFrom == null) {
+      return authorize(caller, Use.SEND, operation);
+    }
+    return permitted(caller, operation)
+        .then(mailboxes.sendableAt(caller, sendFrom))
+        .map(List::of)
+        .switchIfEmpty(Mono.defer(() -> authorize(caller, Use.SEND, operation)));
+  }
+
   /** Checks access and the operations, and returns the mailboxes the request may use. */
   Mono<List<Mailbox>> authorize(Caller caller, Use use, String... operations) {
+    return permitted(caller, operations).then(Mono.defer(() -> usable(caller, use)));
+  }
+
+  private Mono<List<Mailbox>> usable(Caller caller, Use use) {
+    return (use == Use.SEND ? mailboxes.sendable(caller) : mailboxes.readable(caller))
+        .filter(usable -> !usable.isEmpty())
+        .switchIfEmpty(
+            Mono.error(
+                () ->
+                    new ApiException(
+                        HttpStatus.UNPROCESSABLE_ENTITY,
+                        "NO_EMAIL_PROVIDER",
+                        use == Use.SEND
+                            ? "No send-enabled email provider is connected"
+                            : "No email provider is connected")));
+  }
+
+  private static Mono<Void> permitted(Caller caller, String... operations) {
     var permissions = caller.token().permissions();
     if (!permissions.emailAccessEnabled()) {
       return Mono.error(
@@ -44,17 +76,6 @@ class AccessGuard {
                 HttpStatus.FORBIDDEN, "FORBIDDEN", "Token does not allow " + operation));
       }
     }
-    return (use == Use.SEND ? mailboxes.sendable(caller) : mailboxes.readable(caller))
-        .flatMap(
-            usable ->
-                usable.isEmpty()
-                    ? Mono.error(
-                        new ApiException(
-                            HttpStatus.UNPROCESSABLE_ENTITY,
-                            "NO_EMAIL_PROVIDER",
-                            use == Use.SEND
-                                ? "No send-enabled email provider is connected"
-                                : "No email provider is connected"))
-                    : Mono.just(usable));
+    return Mono.empty();
   }
 }

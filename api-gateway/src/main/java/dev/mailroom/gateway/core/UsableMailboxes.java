@@ -27,6 +27,17 @@ public class UsableMailboxes {
     return visible(caller).map(all -> all.stream().filter(Mailbox::sendEnabled).toList());
   }
 
+  /**
+   * The send-enabled mailbox at this address if the token may use it, by one indexed read however
+   * many mailboxes the tenant has; empty otherwise (also when the address differs from the stored
+   * one only in case: callers then choose from {@link #sendable}).
+   */
+  public Mono<Mailbox> sendableAt(Caller caller, String address) {
+    return mailboxes
+        .findIdentityByAddress(caller.tenantId(), address.strip())
+        .filter(m -> m.sendEnabled() && inScope(caller, m));
+  }
+
   private Mono<List<Mailbox>> visible(Caller caller) {
     return mailboxes
         .findIdentitiesByTenant(caller.tenantId())

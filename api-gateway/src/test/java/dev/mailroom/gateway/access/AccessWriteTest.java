@@ -90,6 +90,34 @@ class AccessWriteTest {
     return (P) CODEC.decode(record.value()).data();
   }
 
+  /** A send from the second mailbox, named by its address as stored, plus {@code extra}. */
+  private static Map<String, Object> from(Map<String, Object> extra) {
+    Map<String, Object> body = new java.util.HashMap<>();
+    body.put("to", List.of(Map.of("email", "a@example.com")));
+    body.put("subject", "s");
+    body.put("body", "b");
+    body.put("sendFrom", "other@example.com");
+    if (extra != null) {
+      body.putAll(extra);
+    }
+    return body;
+  }
+
+  /** The connectionId of the tenant's mailbox number {@code index}. */
+  private long connectionId(int index) {
+    Map<?, ?> mailbox =
+        gateway
+            .client()
+            .get()
+            .uri("/v1/mailboxes/" + tenant.mailboxIds().get(index))
+            .header("Authorization", "Bearer " + token)
+            .exchange()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    return ((Number) mailbox.get("connectionId")).longValue();
+  }
+
   private WebTestClient.BodyContentSpec read(String publicId) {
     return gateway
         .client()
@@ -179,17 +207,7 @@ class AccessWriteTest {
 
   @Test
   void sendChoosesTheMailboxByConnectionIdOrAddress() {
-    Map<?, ?> second =
-        gateway
-            .client()
-            .get()
-            .uri("/v1/mailboxes/" + tenant.mailboxIds().get(1))
-            .header("Authorization", "Bearer " + token)
-            .exchange()
-            .expectBody(Map.class)
-            .returnResult()
-            .getResponseBody();
-    long connectionId = ((Number) second.get("connectionId")).longValue();
+    long connectionId = connectionId(1);
     Map<String, Object> byConnection =
         post(
             "/api/access/email/messages/send",
@@ -222,6 +240,34 @@ class AccessWriteTest {
             200);
     assertThat(stored((String) byAddress.get("emailId")).mailboxId())
         .isEqualTo(tenant.mailboxIds().get(1));
+    Map<String, Object> byExactAddress = post("/api/access/email/messages/send", from(null), 200);
+    assertThat(stored((String) byExactAddress.get("emailId")).mailboxId())
+        .isEqualTo(tenant.mailboxIds().get(1));
+    // connectionId wins over sendFrom.
+    Map<String, Object> both =
+        post("/api/access/email/messages/send", from(Map.of("connectionId", connectionId(0))), 200);
+    assertThat(stored((String) both.get("emailId")).mailboxId())
+        .isEqualTo(tenant.mailboxIds().get(0));
+    // A token scoped to the first mailbox cannot send from the second, however it is named.
+    String scoped =
+        gateway.token(
+            tenant.id(),
+            Map.of(
+                "emailAccessEnabled",
+                true,
+                "allowedEmailOperations",
+                List.of("send_email"),
+                "mailboxIds",
+                List.of(tenant.mailboxIds().get(0))));
+    gateway
+        .client()
+        .post()
+        .uri("/api/access/email/messages/send")
+        .header("Authorization", "Bearer " + scoped)
+        .bodyValue(from(null))
+        .exchange()
+        .expectStatus()
+        .isBadRequest();
     post(
         "/api/access/email/messages/send",
         Map.of(

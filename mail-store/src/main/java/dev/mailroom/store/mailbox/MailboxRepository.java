@@ -34,9 +34,21 @@ public class MailboxRepository {
    * whole records. Those three fields are null in what this returns.
    */
   public Flux<Mailbox> findIdentitiesByTenant(String tenantId) {
-    Query query = Query.query(TenantScope.of(tenantId)).with(Sort.by("createdAt", "_id"));
+    return mongo.find(
+        identityOnly(Query.query(TenantScope.of(tenantId)).with(Sort.by("createdAt", "_id"))),
+        Mailbox.class);
+  }
+
+  /** As {@link #findIdentitiesByTenant}, for the one mailbox at this address (as stored). */
+  public Mono<Mailbox> findIdentityByAddress(String tenantId, String address) {
+    return mongo.findOne(
+        identityOnly(Query.query(TenantScope.of(tenantId).and("address").is(address))),
+        Mailbox.class);
+  }
+
+  private static Query identityOnly(Query query) {
     query.fields().exclude("sync", "server", "secret");
-    return mongo.find(query, Mailbox.class);
+    return query;
   }
 
   public Mono<Mailbox> findByAddress(String tenantId, String address) {
