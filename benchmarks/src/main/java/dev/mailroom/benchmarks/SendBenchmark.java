@@ -112,8 +112,8 @@ final class SendBenchmark {
       try (TopicTap events = new TopicTap(bootstrap, Topics.EVENTS)) {
         // Warm-up rounds first: the JVM holds four services and the embedded servers, and the
         // JIT keeps a core busy for minutes, compiling again whenever the mix changes (the
-        // gateway alone, then with the worker). The gateway alone measured 150, 410, 510 and
-        // 530 accepted/s in four successive rounds, then 560 in the fifth.
+        // gateway alone, then with the worker). The gateway alone measured 158, 466, 584 and
+        // 636 accepted/s in four successive rounds, then 714 in the fifth.
         for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
           Rates warm =
               rounds(http, url, demo.token(), worker, events, "warm-up " + round + " ", WARM_UP);
