@@ -217,18 +217,14 @@ public class SendService {
       String detail,
       String correlationId) {
     log.warn("Send of message {} failed ({}): {}", message.id(), reason, detail);
-    // Normally it is sending by now; queued if building the message failed before that.
-    Update failed = new Update().set("statusReason", detail);
+    // Every failure comes after send() made the message sending.
     messages
         .transitionStatus(
-            message.tenantId(), message.id(), MessageStatus.SENDING, MessageStatus.FAILED, failed)
-        .switchIfEmpty(
-            messages.transitionStatus(
-                message.tenantId(),
-                message.id(),
-                MessageStatus.QUEUED,
-                MessageStatus.FAILED,
-                failed))
+            message.tenantId(),
+            message.id(),
+            MessageStatus.SENDING,
+            MessageStatus.FAILED,
+            new Update().set("statusReason", detail))
         .block(STORE_TIMEOUT);
     publish(
         new MessageFailed(

@@ -4,6 +4,7 @@ import dev.mailroom.gateway.auth.Caller;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -29,12 +30,11 @@ public class UsableMailboxes {
 
   /**
    * The send-enabled mailbox at this address if the token may use it, by one indexed read however
-   * many mailboxes the tenant has; empty otherwise (also when the address differs from the stored
-   * one only in case: callers then choose from {@link #sendable}).
+   * many mailboxes the tenant has; empty otherwise. Addresses are stored in lower case.
    */
   public Mono<Mailbox> sendableAt(Caller caller, String address) {
     return mailboxes
-        .findIdentityByAddress(caller.tenantId(), address.strip())
+        .findIdentityByAddress(caller.tenantId(), address.strip().toLowerCase(Locale.ROOT))
         .filter(m -> m.sendEnabled() && inScope(caller, m));
   }
 

@@ -3,6 +3,7 @@ package dev.mailroom.store.mailbox;
 import dev.mailroom.store.TenantScope;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import reactor.core.publisher.Flux;
@@ -86,9 +87,7 @@ public class MailboxRepository {
   public Mono<Long> nextConnectionId(String tenantId) {
     return mongo
         .findAndModify(
-            Query.query(
-                org.springframework.data.mongodb.core.query.Criteria.where("_id")
-                    .is("mailbox-connection:" + tenantId)),
+            Query.query(Criteria.where("_id").is("mailbox-connection:" + tenantId)),
             new Update().inc("seq", 1L),
             org.springframework.data.mongodb.core.FindAndModifyOptions.options()
                 .upsert(true)
@@ -105,15 +104,13 @@ public class MailboxRepository {
   public Mono<Mailbox> claimDueForSync(java.time.Instant now, java.time.Instant next) {
     return mongo.findAndModify(
         Query.query(
-            org.springframework.data.mongodb.core.query.Criteria.where("status")
+            Criteria.where("status")
                 .is(MailboxStatus.ACTIVE)
                 .and("readEnabled")
                 .is(true)
                 .orOperator(
-                    org.springframework.data.mongodb.core.query.Criteria.where("nextSyncAt")
-                        .lte(now),
-                    org.springframework.data.mongodb.core.query.Criteria.where("nextSyncAt")
-                        .exists(false))),
+                    Criteria.where("nextSyncAt").lte(now),
+                    Criteria.where("nextSyncAt").exists(false))),
         Update.update("nextSyncAt", next),
         Mailbox.class);
   }
@@ -121,11 +118,7 @@ public class MailboxRepository {
   /** Every mailbox that is synced (active, reading enabled), across tenants. */
   public Flux<Mailbox> findSynced() {
     return mongo.find(
-        Query.query(
-            org.springframework.data.mongodb.core.query.Criteria.where("status")
-                .is(MailboxStatus.ACTIVE)
-                .and("readEnabled")
-                .is(true)),
+        Query.query(Criteria.where("status").is(MailboxStatus.ACTIVE).and("readEnabled").is(true)),
         Mailbox.class);
   }
 }
