@@ -195,6 +195,37 @@ class ImapSyncTest {
   }
 
   @Test
+  void aReplyInALaterSyncJoinsTheStoredThreadAndSoDoesAParentArrivingAfterItsReply()
+      throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    fixture.deliver(mailbox, mail("later-root@x", "Offsite", "cfo@example.com", null));
+    fixture.sync(mailbox);
+    fixture.deliver(
+        mailbox, mail("later-reply@x", "Re: Offsite", "ceo@example.com", "later-root@x"));
+    assertThat(fixture.sync(mailbox).messagesAdded()).isEqualTo(1);
+
+    // The reply comes first, its parent in a later sync.
+    fixture.deliver(
+        mailbox, mail("early-reply@x", "Re: Hiring", "cto@example.com", "late-parent@x"));
+    fixture.sync(mailbox);
+    fixture.deliver(mailbox, mail("late-parent@x", "Hiring", "hr@example.com", null));
+    assertThat(fixture.sync(mailbox).messagesAdded()).isEqualTo(1);
+
+    var threadOf =
+        stored(mailbox).stream()
+            .collect(
+                java.util.stream.Collectors.toMap(
+                    StoredMessage::rfcMessageId, StoredMessage::threadId));
+    assertThat(threadOf).hasSize(4);
+    assertThat(threadOf.get("later-reply@x")).isEqualTo(threadOf.get("later-root@x"));
+    assertThat(threadOf.get("late-parent@x")).isEqualTo(threadOf.get("early-reply@x"));
+    assertThat(threadOf.get("late-parent@x")).isNotEqualTo(threadOf.get("later-root@x"));
+    var sync = fixture.reload(mailbox).sync();
+    assertThat(sync.state()).isEqualTo("idle");
+    assertThat(sync.lastError()).isNull();
+  }
+
+  @Test
   void anInterruptedBackfillResumesWithExactCounts() throws Exception {
     Mailbox mailbox = fixture.mailbox();
     for (int i = 0; i < 100; i++) {

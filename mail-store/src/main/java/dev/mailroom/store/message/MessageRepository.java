@@ -26,6 +26,8 @@ public class MessageRepository {
   private static final Sort NEWEST_FIRST =
       Sort.by(Sort.Order.desc("receivedAt"), Sort.Order.desc("_id"));
 
+  private static final String COLLECTION = "messages";
+
   private final ReactiveMongoTemplate mongo;
 
   public MessageRepository(ReactiveMongoTemplate mongo) {
@@ -181,9 +183,13 @@ public class MessageRepository {
     Query query =
         Query.query(TenantScope.mailbox(tenantId, mailboxId).and("rfcMessageId").in(rfcMessageIds));
     query.fields().include("rfcMessageId", "threadId");
+    // A projection is read as a document, never as a StoredMessage: the record's other fields
+    // would be null, and its primitive ones cannot be.
     return mongo
-        .find(query, StoredMessage.class)
-        .collectMap(StoredMessage::rfcMessageId, StoredMessage::threadId, HashMap::new);
+        .find(query, org.bson.Document.class, COLLECTION)
+        .filter(doc -> doc.getString("rfcMessageId") != null && doc.getString("threadId") != null)
+        .collectMap(
+            doc -> doc.getString("rfcMessageId"), doc -> doc.getString("threadId"), HashMap::new);
   }
 
   /**
@@ -204,35 +210,41 @@ public class MessageRepository {
     query.fields().include("inReplyTo", "references", "threadId");
     Set<String> wanted = new HashSet<>(rfcMessageIds);
     return mongo
-        .find(query, StoredMessage.class)
+        .find(query, org.bson.Document.class, COLLECTION)
         .collect(
             HashMap::new,
-            (Map<String, String> byId, StoredMessage reply) -> {
+            (Map<String, String> byId, org.bson.Document reply) -> {
+              String threadId = reply.getString("threadId");
+              if (threadId == null) {
+                return;
+              }
               List<String> referenced =
-                  new ArrayList<>(reply.references() == null ? List.of() : reply.references());
-              if (reply.inReplyTo() != null) {
-                referenced.add(reply.inReplyTo());
+                  new ArrayList<>(reply.getList("references", String.class, List.of()));
+              if (reply.getString("inReplyTo") != null) {
+                referenced.add(reply.getString("inReplyTo"));
               }
               referenced.stream()
                   .filter(wanted::contains)
-                  .forEach(id -> byId.putIfAbsent(id, reply.threadId()));
+                  .forEach(id -> byId.putIfAbsent(id, threadId));
             });
   }
 
   /** The newest message with this subject key received since {@code since}, if any. */
   public Mono<String> threadOfSubject(
       String tenantId, String mailboxId, String subjectKey, Instant since) {
+    Query query =
+        Query.query(
+                TenantScope.mailbox(tenantId, mailboxId)
+                    .and("subjectKey")
+                    .is(subjectKey)
+                    .and("receivedAt")
+                    .gte(since))
+            .with(NEWEST_FIRST)
+            .limit(1);
+    query.fields().include("threadId");
     return mongo
-        .findOne(
-            Query.query(
-                    TenantScope.mailbox(tenantId, mailboxId)
-                        .and("subjectKey")
-                        .is(subjectKey)
-                        .and("receivedAt")
-                        .gte(since))
-                .with(NEWEST_FIRST),
-            StoredMessage.class)
-        .map(StoredMessage::threadId);
+        .findOne(query, org.bson.Document.class, COLLECTION)
+        .mapNotNull(doc -> doc.getString("threadId"));
   }
 
   /**
@@ -278,7 +290,7 @@ public class MessageRepository {
                 .regex("^" + java.util.regex.Pattern.quote(providerIdPrefix)));
     query.fields().include("providerMessageId", "rfcMessageId", "read", "labels", "deletedAt");
     return mongo
-        .find(query, org.bson.Document.class, "messages")
+        .find(query, org.bson.Document.class, COLLECTION)
         .map(
             doc ->
                 new MessageRef(
