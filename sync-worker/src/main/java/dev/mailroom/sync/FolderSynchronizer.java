@@ -12,6 +12,7 @@ import dev.mailroom.provider.spi.MessageFlags;
 import dev.mailroom.provider.spi.ProviderException;
 import dev.mailroom.store.mailbox.FolderSyncState;
 import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.SkippedMessage;
 import dev.mailroom.store.message.MessageRef;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.Snapshots;
@@ -30,6 +31,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,6 +45,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class FolderSynchronizer {
+  private static final Logger log = LoggerFactory.getLogger(FolderSynchronizer.class);
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
   private static final java.util.Set<String> QUIET_ROLES =
       java.util.Set.of("trash", "junk", "sent", "drafts");
@@ -89,10 +94,12 @@ class FolderSynchronizer {
       boolean announce,
       String correlationId,
       AtomicLong budget,
+      SkippedMessages skipped,
       BiConsumer<FolderSyncState, Long> progress)
       throws ProviderException {
     String label = FolderLabels.of(folder.name(), folder.role());
-    if (unchanged(previous, folder)) {
+    Instant now = clock.instant();
+    if (unchanged(previous, folder) && !skipped.anyDue(folder.name(), now)) {
       return new FolderResult(previous, previous.messages(), 0, 0, 0, true);
     }
     boolean sameNumbering = previous != null && previous.uidValidity() == folder.uidValidity();
@@ -104,6 +111,11 @@ class FolderSynchronizer {
     boolean renumbered = previous != null && previous.uidValidity() != validity;
     // Only mail above the last known UIDNEXT of an unchanged folder is genuinely new.
     long newFrom = previous == null || renumbered ? Long.MAX_VALUE : previous.uidNext();
+    skipped.retainListed(
+        folder.name(),
+        contents.uids().stream()
+            .map(uid -> new ImapLocation(folder.name(), validity, uid).providerMessageId())
+            .collect(Collectors.toSet()));
 
     Map<Long, MessageRef> stored = byUid(storedUnder(mailbox, prefix));
     Map<String, MessageRef> beforeRenumbering = new HashMap<>();
@@ -115,7 +127,6 @@ class FolderSynchronizer {
     }
     long updated = 0;
     long deleted = 0;
-    Instant now = clock.instant();
 
     for (Map.Entry<Long, MessageRef> entry : stored.entrySet()) {
       MessageRef m = entry.getValue();
@@ -141,7 +152,14 @@ class FolderSynchronizer {
       }
     }
 
-    List<Long> missing = contents.uids().stream().filter(uid -> !stored.containsKey(uid)).toList();
+    List<Long> missing =
+        contents.uids().stream()
+            .filter(uid -> !stored.containsKey(uid))
+            .filter(
+                uid ->
+                    !skipped.isWaiting(
+                        new ImapLocation(folder.name(), validity, uid).providerMessageId(), now))
+            .toList();
     long added = 0;
     long uidNext = previous != null && !renumbered ? previous.uidNext() : 1;
     int batchSize = properties.batchSize();
@@ -149,6 +167,8 @@ class FolderSynchronizer {
         missing.isEmpty()
             ? new HashMap<>()
             : messages.findPendingOutbound(mailbox.tenantId(), mailbox.id()).block(STORE_TIMEOUT);
+    FolderPass pass =
+        new FolderPass(mailbox, folder, label, beforeRenumbering, queuedByMessageId, now);
     int start = 0;
     Stored pending = null;
     while (start < missing.size() && budget.get() > 0) {
@@ -156,9 +176,35 @@ class FolderSynchronizer {
       List<Long> batch = missing.subList(start, start + size);
       start += size;
       budget.addAndGet(-size);
+      // Set aside rather than failing the batch: the rest of the mailbox keeps syncing.
+      BiConsumer<Long, String> skip =
+          (uid, error) -> {
+            log.warn(
+                "Mailbox {}: message {} of {} set aside: {}",
+                mailbox.id(),
+                uid,
+                folder.name(),
+                error);
+            skipped.failed(
+                new ImapLocation(folder.name(), validity, uid).providerMessageId(),
+                folder.name(),
+                error,
+                announce && uid >= newFrom,
+                now);
+          };
       // Fetched while the previous batch's raw bytes are still going to S3.
-      List<FetchedMessage> fetched = session.fetch(folder.name(), validity, batch);
-      List<ParsedMessage> parsedBatch = fetched.stream().map(MessageIngester::parse).toList();
+      List<FetchedMessage> fetched = fetchIsolating(session, folder.name(), validity, batch, skip);
+      List<ParsedMessage> parsedBatch = new ArrayList<>();
+      List<FetchedMessage> readable = new ArrayList<>();
+      for (FetchedMessage message : fetched) {
+        try {
+          parsedBatch.add(MessageIngester.parse(message));
+          readable.add(message);
+        } catch (RuntimeException e) {
+          skip.accept(message.uid(), "could not be read (" + e.getClass().getSimpleName() + ")");
+        }
+      }
+      fetched = readable;
       if (pending != null) {
         // Threading and news checks below read what the previous batch stored.
         added += commit(pending, correlationId);
@@ -167,45 +213,29 @@ class FolderSynchronizer {
         pending = null;
       }
       ThreadResolver.Batch threading = threads.batch(mailbox.tenantId(), mailbox.id(), parsedBatch);
-      List<StoredMessage> fresh = new ArrayList<>();
-      List<FetchedMessage> freshRaw = new ArrayList<>();
-      List<StoredMessage> announced = new ArrayList<>();
+      NewRecords fresh = new NewRecords(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
       for (int i = 0; i < fetched.size(); i++) {
         FetchedMessage message = fetched.get(i);
         ParsedMessage parsed = parsedBatch.get(i);
         String providerId =
             new ImapLocation(folder.name(), validity, message.uid()).providerMessageId();
-        List<String> labels = FolderLabels.labels(label, message.flags());
-        MessageRef earlier =
-            parsed.messageId() == null ? null : beforeRenumbering.remove(parsed.messageId());
-        String knownId = earlier == null ? null : earlier.id();
-        if (knownId == null && parsed.messageId() != null) {
-          // Sent through Mailroom: the queued record becomes this message.
-          StoredMessage queued = queuedByMessageId.remove(parsed.messageId());
-          knownId = queued == null ? null : queued.id();
-        }
-        if (knownId != null) {
-          messages
-              .setProviderMessageId(mailbox.tenantId(), knownId, providerId, labels)
-              .block(STORE_TIMEOUT);
-          continue;
-        }
-        String thread =
-            threading.threadOf(parsed, message.receivedAt() != null ? message.receivedAt() : now);
-        StoredMessage record =
-            ingester.record(mailbox, providerId, message, parsed, thread, labels);
-        fresh.add(record);
-        freshRaw.add(message);
-        if (announce && message.uid() >= newFrom && isNews(folder, record)) {
-          announced.add(record);
+        SkippedMessage wasSkipped = skipped.get(providerId);
+        boolean news =
+            announce && (message.uid() >= newFrom || wasSkipped != null && wasSkipped.announce());
+        try {
+          ingestOne(pass, threading, message, parsed, providerId, news, fresh);
+          skipped.stored(providerId);
+        } catch (RuntimeException e) {
+          skip.accept(message.uid(), "could not be stored (" + e.getClass().getSimpleName() + ")");
         }
       }
       pending =
           new Stored(
-              ingester.storeRawInBackground(fresh, freshRaw),
-              fresh,
-              announced,
-              batch.get(batch.size() - 1) + 1);
+              ingester.storeRawInBackground(fresh.records(), fresh.raw()),
+              fresh.records(),
+              fresh.announced(),
+              batch.get(batch.size() - 1) + 1,
+              skip);
     }
     if (pending != null) {
       added += commit(pending, correlationId);
@@ -231,12 +261,105 @@ class FolderSynchronizer {
     return new FolderResult(state, contents.uids().size(), added, updated, deleted, true);
   }
 
+  /** What one folder pass knows that each of its messages is matched against. */
+  private record FolderPass(
+      Mailbox mailbox,
+      FolderStatus folder,
+      String label,
+      Map<String, MessageRef> beforeRenumbering,
+      Map<String, StoredMessage> queuedByMessageId,
+      Instant now) {}
+
+  /** A batch's new records, their raw messages (same order) and those to announce. */
+  private record NewRecords(
+      List<StoredMessage> records, List<FetchedMessage> raw, List<StoredMessage> announced) {}
+
+  /** One fetched message into the batch's new records, or onto the record it already has. */
+  private void ingestOne(
+      FolderPass pass,
+      ThreadResolver.Batch threading,
+      FetchedMessage message,
+      ParsedMessage parsed,
+      String providerId,
+      boolean news,
+      NewRecords fresh) {
+    List<String> labels = FolderLabels.labels(pass.label(), message.flags());
+    MessageRef earlier =
+        parsed.messageId() == null ? null : pass.beforeRenumbering().remove(parsed.messageId());
+    String knownId = earlier == null ? null : earlier.id();
+    if (knownId == null && parsed.messageId() != null) {
+      // Sent through Mailroom: the queued record becomes this message.
+      StoredMessage queued = pass.queuedByMessageId().remove(parsed.messageId());
+      knownId = queued == null ? null : queued.id();
+    }
+    if (knownId != null) {
+      messages
+          .setProviderMessageId(pass.mailbox().tenantId(), knownId, providerId, labels)
+          .block(STORE_TIMEOUT);
+      return;
+    }
+    String thread =
+        threading.threadOf(
+            parsed, message.receivedAt() != null ? message.receivedAt() : pass.now());
+    StoredMessage record =
+        ingester.record(pass.mailbox(), providerId, message, parsed, thread, labels);
+    fresh.records().add(record);
+    fresh.raw().add(message);
+    if (news && isNews(pass.folder(), record)) {
+      fresh.announced().add(record);
+    }
+  }
+
+  /**
+   * Fetches a batch. When the provider fails it for a reason other than the connection, each
+   * message is fetched alone, so that one the provider cannot serve is set aside instead of failing
+   * its neighbours; a dropped connection or a refused login still fails the whole pass.
+   */
+  private static List<FetchedMessage> fetchIsolating(
+      MailboxSession session,
+      String folder,
+      long validity,
+      List<Long> batch,
+      BiConsumer<Long, String> skip)
+      throws ProviderException {
+    try {
+      return session.fetch(folder, validity, batch);
+    } catch (ProviderException.Permanent | ProviderException.NotFound | RuntimeException e) {
+      if (batch.size() > 1) {
+        log.warn(
+            "Fetching {} messages of {} failed ({}); fetching one by one",
+            batch.size(),
+            folder,
+            e.toString());
+      }
+      List<FetchedMessage> fetched = new ArrayList<>();
+      for (Long uid : batch) {
+        try {
+          fetched.addAll(session.fetch(folder, validity, List.of(uid)));
+        } catch (ProviderException.Permanent | ProviderException.NotFound | RuntimeException one) {
+          skip.accept(uid, describe(one));
+        }
+      }
+      return fetched;
+    }
+  }
+
+  /**
+   * In words fit for the mailbox's sync state: the provider's own message, or what kind of fault.
+   */
+  private static String describe(Exception e) {
+    return e instanceof ProviderException
+        ? "could not be fetched: " + e.getMessage()
+        : "could not be fetched (" + e.getClass().getSimpleName() + ")";
+  }
+
   /** A batch whose raw bytes are on their way to S3; its records are inserted after them. */
   private record Stored(
       CompletableFuture<Void> raw,
       List<StoredMessage> fresh,
       List<StoredMessage> announced,
-      long nextUid) {}
+      long nextUid,
+      BiConsumer<Long, String> setAside) {}
 
   /**
    * Raw bytes first, then the records: a record never points at an object that is not there.
@@ -251,8 +374,36 @@ class FolderSynchronizer {
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("Raw messages not stored: " + e, e);
     }
-    long inserted = messages.insertNew(batch.fresh()).block(STORE_TIMEOUT);
+    List<StoredMessage> refused = new ArrayList<>();
+    long inserted;
+    try {
+      inserted = messages.insertNew(batch.fresh()).block(STORE_TIMEOUT);
+    } catch (RuntimeException e) {
+      if (batch.fresh().size() < 2) {
+        throw e;
+      }
+      // One record the store refuses must not fail its neighbours; if all fail, the store is.
+      inserted = 0;
+      for (StoredMessage record : batch.fresh()) {
+        try {
+          inserted += messages.insertNew(List.of(record)).block(STORE_TIMEOUT);
+        } catch (RuntimeException one) {
+          refused.add(record);
+          batch
+              .setAside()
+              .accept(
+                  ImapLocation.of(record.providerMessageId()).uid(),
+                  "could not be stored (" + one.getClass().getSimpleName() + ")");
+        }
+      }
+      if (refused.size() == batch.fresh().size()) {
+        throw e;
+      }
+    }
     for (StoredMessage record : batch.announced()) {
+      if (refused.contains(record)) {
+        continue;
+      }
       events.publish(
           new MessageReceived(record.tenantId(), record.mailboxId(), Snapshots.of(record)),
           correlationId);

@@ -5,6 +5,7 @@ import dev.mailroom.model.command.SyncTrigger;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
+import dev.mailroom.model.event.MailboxSyncFailed;
 import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailProviders;
 import dev.mailroom.provider.spi.MailboxSession;
@@ -25,7 +26,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -89,6 +93,10 @@ public class MailboxSyncService {
     }
     Instant started = clock.instant();
     SyncState previous = mailbox.sync() == null ? SyncState.never() : mailbox.sync();
+    // What is stored as the mailbox's state now: a failure builds on the progress committed so far,
+    // never on the state this command started from.
+    AtomicReference<SyncState> current = new AtomicReference<>(previous);
+    SkippedMessages skipped = new SkippedMessages(previous.skipped());
     try (MailboxSession session =
         providers.forKind(mailbox.provider()).open(access.accessFor(mailbox))) {
       List<FolderStatus> folders = session.folders();
@@ -115,11 +123,12 @@ public class MailboxSyncService {
                 previous.backfilled(),
                 correlationId,
                 budget,
+                skipped,
                 (state, stored) -> {
                   // Committed progress: a worker that dies now resumes from here.
                   states.put(folder.name(), state);
                   storedPerFolder.put(folder.name(), stored);
-                  saveProgress(mailbox, previous, states, storedPerFolder, total);
+                  saveProgress(mailbox, current, states, storedPerFolder, total, skipped);
                 });
         states.put(folder.name(), result.state());
         storedPerFolder.put(folder.name(), result.total());
@@ -129,12 +138,15 @@ public class MailboxSyncService {
         complete &= result.complete();
       }
       if (!complete) {
-        saveProgress(mailbox, previous, states, storedPerFolder, total);
+        saveProgress(mailbox, current, states, storedPerFolder, total, skipped);
         continueLater(command, correlationId);
         return;
       }
       // Folders that no longer exist at the provider are forgotten.
-      states.keySet().retainAll(folders.stream().map(FolderStatus::name).toList());
+      Set<String> folderNames =
+          folders.stream().map(FolderStatus::name).collect(Collectors.toSet());
+      states.keySet().retainAll(folderNames);
+      skipped.retainFolders(folderNames);
       Instant completed = clock.instant();
       if (previous.lastSuccessAt() != null) {
         // Sync lag: how stale this mailbox's copy had grown since its last complete sync. Not
@@ -157,7 +169,10 @@ public class MailboxSyncService {
                   total,
                   completed,
                   previous.lastErrorAt(),
-                  previous.lastError()))
+                  previous.lastError(),
+                  0,
+                  null,
+                  skipped.list()))
           .block(STORE_TIMEOUT);
       events.publish(
           new MailboxSyncCompleted(
@@ -174,7 +189,7 @@ public class MailboxSyncService {
               completed),
           correlationId);
     } catch (ProviderException.AuthRevoked e) {
-      recordError(mailbox, e);
+      recordFailure(mailbox, current.get(), e.getMessage(), null, false, correlationId);
       // Once: a second worker (or a redelivery) finds the status already changed and stays quiet.
       if (Boolean.TRUE.equals(
           mailboxes
@@ -191,13 +206,33 @@ public class MailboxSyncService {
             correlationId);
       }
     } catch (ProviderException.Transient | ProviderException.RateLimited e) {
-      recordError(mailbox, e);
+      Duration wait =
+          e instanceof ProviderException.RateLimited limited && limited.retryAfter() != null
+              ? max(limited.retryAfter(), retryWait(current.get()))
+              : retryWait(current.get());
+      recordFailure(mailbox, current.get(), e.getMessage(), wait, true, correlationId);
+      // A dropped connection is retried at once a few times (Kafka's back-off); past those, the
+      // scheduler tries again at the recorded retry time.
       throw new RetryableSyncException("Sync of " + mailbox.id() + " failed: " + e.getMessage(), e);
     } catch (ProviderException.NotFound | ProviderException.Permanent e) {
-      recordError(mailbox, e);
+      recordFailure(
+          mailbox, current.get(), e.getMessage(), retryWait(current.get()), true, correlationId);
       log.warn("Sync of mailbox {} failed permanently: {}", mailbox.id(), e.getMessage());
     } catch (ProviderException e) {
       throw new IllegalStateException("Unmapped provider error", e);
+    } catch (RuntimeException e) {
+      // A fault of ours or of the store: retrying at once would fail alike and hold up every other
+      // mailbox of the partition, so the failure is recorded and retried later with back-off. The
+      // tenant sees a reference, the log has the cause.
+      String reference = Ids.newId("err");
+      log.error("Sync of mailbox {} failed ({})", mailbox.id(), reference, e);
+      recordFailure(
+          mailbox,
+          current.get(),
+          "Internal error while syncing (reference " + reference + ")",
+          retryWait(current.get()),
+          true,
+          correlationId);
     }
   }
 
@@ -220,41 +255,67 @@ public class MailboxSyncService {
 
   private void saveProgress(
       Mailbox mailbox,
-      SyncState previous,
+      AtomicReference<SyncState> current,
       Map<String, FolderSyncState> states,
       Map<String, Long> storedPerFolder,
-      long total) {
-    mailboxes
-        .updateSync(
-            mailbox.tenantId(),
-            mailbox.id(),
-            new SyncState(
-                "syncing",
-                previous.backfilled(),
-                List.copyOf(states.values()),
-                storedPerFolder.values().stream().mapToLong(Long::longValue).sum(),
-                total,
-                previous.lastSuccessAt(),
-                previous.lastErrorAt(),
-                previous.lastError()))
-        .block(STORE_TIMEOUT);
+      long total,
+      SkippedMessages skipped) {
+    SyncState before = current.get();
+    SyncState progress =
+        new SyncState(
+            "syncing",
+            before.backfilled(),
+            List.copyOf(states.values()),
+            storedPerFolder.values().stream().mapToLong(Long::longValue).sum(),
+            total,
+            before.lastSuccessAt(),
+            before.lastErrorAt(),
+            before.lastError(),
+            before.failures(),
+            before.nextRetryAt(),
+            skipped.list());
+    mailboxes.updateSync(mailbox.tenantId(), mailbox.id(), progress).block(STORE_TIMEOUT);
+    current.set(progress);
   }
 
-  private void recordError(Mailbox mailbox, ProviderException e) {
-    SyncState previous = mailbox.sync() == null ? SyncState.never() : mailbox.sync();
-    mailboxes
-        .updateSync(
-            mailbox.tenantId(),
-            mailbox.id(),
-            new SyncState(
-                "error",
-                previous.backfilled(),
-                previous.folders(),
-                previous.messagesDone(),
-                previous.messagesTotal(),
-                previous.lastSuccessAt(),
-                clock.instant(),
-                e.getMessage()))
-        .block(STORE_TIMEOUT);
+  /**
+   * Shows the failure in the mailbox's sync state and plans the retry; the first failure of a
+   * streak is announced with {@link MailboxSyncFailed}, the following ones only counted.
+   *
+   * @param wait until the scheduler tries again; null when only a person can fix it
+   */
+  private void recordFailure(
+      Mailbox mailbox,
+      SyncState state,
+      String error,
+      Duration wait,
+      boolean announce,
+      String correlationId) {
+    Instant now = clock.instant();
+    Instant retryAt = wait == null ? null : now.plus(wait);
+    SyncState failed = state.failed(error, now, retryAt);
+    mailboxes.updateSyncAfterFailure(mailbox.tenantId(), mailbox.id(), failed).block(STORE_TIMEOUT);
+    if (announce && state.failures() == 0) {
+      events.publish(
+          new MailboxSyncFailed(mailbox.tenantId(), mailbox.id(), error, now, retryAt),
+          correlationId);
+    }
+  }
+
+  /** Doubling from {@code failure-retry-initial} with each consecutive failure, up to the max. */
+  private Duration retryWait(SyncState state) {
+    Duration wait = properties.failureRetryInitial();
+    for (int i = 0; i < state.failures() && wait.compareTo(properties.failureRetryMax()) < 0; i++) {
+      wait = wait.multipliedBy(2);
+    }
+    return min(wait, properties.failureRetryMax());
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 }

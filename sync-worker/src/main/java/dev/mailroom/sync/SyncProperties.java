@@ -15,6 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxMessagesPerRun messages one command may fetch before it queues a continuation, so no
  *     listener call outlasts Kafka's poll interval or holds up the partition's other mailboxes
  * @param idle push notifications (IMAP IDLE) that trigger a sync as mail arrives
+ * @param failureRetryInitial how soon a failed sync is tried again by the scheduler; doubled with
+ *     each consecutive failure, so a broken mailbox costs little while a blip heals fast
+ * @param failureRetryMax the longest wait between two tries of a failing mailbox's sync
  */
 @Validated
 @ConfigurationProperties("mailroom.sync")
@@ -23,7 +26,9 @@ public record SyncProperties(
     @DefaultValue("100") @Min(1) @Max(1000) int batchSize,
     @DefaultValue("60s") Duration pollInterval,
     @DefaultValue("2000") @Min(1) int maxMessagesPerRun,
-    @DefaultValue @Valid Idle idle) {
+    @DefaultValue @Valid Idle idle,
+    @DefaultValue("30s") Duration failureRetryInitial,
+    @DefaultValue("1h") Duration failureRetryMax) {
 
   /**
    * @param enabled whether mailboxes whose provider can push are watched

@@ -7,12 +7,16 @@ import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.infra.junit.WithMailroomInfrastructure;
 import dev.mailroom.model.envelope.Event;
 import dev.mailroom.model.event.MailboxSyncCompleted;
+import dev.mailroom.model.event.MailboxSyncFailed;
 import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageReceived;
 import dev.mailroom.model.event.MessageUpdated;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.provider.testing.FaultInjectingProvider;
 import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.mailbox.SkippedMessage;
+import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.message.MessageQuery;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.StoredMessage;
@@ -20,6 +24,7 @@ import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
@@ -223,6 +228,145 @@ class ImapSyncTest {
     var sync = fixture.reload(mailbox).sync();
     assertThat(sync.state()).isEqualTo("idle");
     assertThat(sync.lastError()).isNull();
+  }
+
+  @Test
+  void aMessageTheServerCannotServeIsSetAsideShownAndRetriedWhileTheRestSyncs() throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    fixture.deliver(mailbox, mail("before-poison@x", "Before", "a@example.com", null));
+    fixture.sync(mailbox);
+    FaultInjectingProvider.POISON_ARMED.set(true);
+    for (int i = 0; i < 3; i++) {
+      fixture.deliver(mailbox, mail("fine-" + i + "@x", "Fine " + i, "a@example.com", null));
+    }
+    fixture.deliver(
+        mailbox,
+        FaultInjectingProvider.POISON_HEADER
+            + ": yes\r\n"
+            + mail("poison@x", "Damaged", "a@example.com", null));
+    for (int i = 3; i < 6; i++) {
+      fixture.deliver(mailbox, mail("fine-" + i + "@x", "Fine " + i, "a@example.com", null));
+    }
+
+    assertThat(fixture.sync(mailbox).messagesAdded()).as("all but the damaged one").isEqualTo(6);
+    SyncState state = fixture.reload(mailbox).sync();
+    assertThat(state.state()).isEqualTo("idle");
+    assertThat(state.failures()).isZero();
+    SkippedMessage skipped = state.skipped().get(0);
+    assertThat(state.skipped()).hasSize(1);
+    assertThat(skipped.folder()).isEqualTo("INBOX");
+    assertThat(skipped.attempts()).isEqualTo(1);
+    assertThat(skipped.lastError()).contains("could not be fetched");
+    assertThat(skipped.nextAttemptAt()).isAfter(Instant.now());
+
+    // Not due yet: the next pass leaves it alone and takes the new mail.
+    fixture.deliver(mailbox, mail("after-poison@x", "After", "a@example.com", null));
+    assertThat(fixture.sync(mailbox).messagesAdded()).isEqualTo(1);
+    assertThat(fixture.reload(mailbox).sync().skipped())
+        .singleElement()
+        .extracting(SkippedMessage::attempts)
+        .isEqualTo(1);
+
+    // Its turn comes, and the server serves it now: stored and announced as the new mail it was.
+    SyncState waiting = fixture.reload(mailbox).sync();
+    SkippedMessage due =
+        new SkippedMessage(
+            skipped.providerMessageId(),
+            skipped.folder(),
+            skipped.attempts(),
+            skipped.lastError(),
+            skipped.firstFailedAt(),
+            skipped.lastFailedAt(),
+            Instant.now().minusSeconds(1),
+            skipped.announce());
+    fixture
+        .bean(MailboxRepository.class)
+        .updateSync(
+            mailbox.tenantId(),
+            mailbox.id(),
+            new SyncState(
+                waiting.state(),
+                waiting.backfilled(),
+                waiting.folders(),
+                waiting.messagesDone(),
+                waiting.messagesTotal(),
+                waiting.lastSuccessAt(),
+                waiting.lastErrorAt(),
+                waiting.lastError(),
+                waiting.failures(),
+                waiting.nextRetryAt(),
+                List.of(due)))
+        .block();
+    FaultInjectingProvider.POISON_ARMED.set(false);
+    assertThat(fixture.sync(mailbox).messagesAdded()).isEqualTo(1);
+    assertThat(fixture.reload(mailbox).sync().skipped()).isEmpty();
+    assertThat(stored(mailbox)).hasSize(9);
+    assertThat(of(fixture.eventsOf(mailbox), MessageReceived.class))
+        .extracting(r -> r.message().subject())
+        .containsExactlyInAnyOrder(
+            "Fine 0", "Fine 1", "Fine 2", "Fine 3", "Fine 4", "Fine 5", "After", "Damaged");
+  }
+
+  @Test
+  void aFailingSyncShowsInTheStatusAndIsAnnouncedOncePerStreak() throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    fixture.deliver(mailbox, mail("streak@x", "Streak", "a@example.com", null));
+    fixture.sync(mailbox);
+
+    // The server cannot be reached for every redelivery of one command.
+    FaultInjectingProvider.LISTINGS_TO_FAIL.set(1_000);
+    requestSync(mailbox);
+    MailboxSyncFailed failed = fixture.awaitEvent(mailbox, MailboxSyncFailed.class);
+    assertThat(failed.reason()).contains("connection refused");
+    assertThat(failed.nextRetryAt()).isAfter(failed.failedAt());
+    SyncState state = awaitSyncState(mailbox, s -> s.failures() >= 3);
+    assertThat(state.state()).isEqualTo("error");
+    assertThat(state.lastError()).contains("connection refused");
+    assertThat(state.nextRetryAt()).isAfter(state.lastErrorAt());
+    assertThat(of(fixture.eventsOf(mailbox), MailboxSyncFailed.class))
+        .as("once per streak, not per retry")
+        .hasSize(1);
+
+    // It heals: the streak ends, and the next failure starts a new one.
+    FaultInjectingProvider.LISTINGS_TO_FAIL.set(0);
+    fixture.sync(mailbox);
+    state = fixture.reload(mailbox).sync();
+    assertThat(state.state()).isEqualTo("idle");
+    assertThat(state.failures()).isZero();
+    assertThat(state.nextRetryAt()).isNull();
+
+    // A fault of our own is shown with a reference, not retried at once, and announced.
+    FaultInjectingProvider.LISTINGS_TO_BREAK.set(1);
+    requestSync(mailbox);
+    state = awaitSyncState(mailbox, s -> s.failures() == 1);
+    assertThat(state.lastError()).startsWith("Internal error while syncing (reference err_");
+    assertThat(state.lastError()).doesNotContain("injected");
+    assertThat(of(fixture.eventsOf(mailbox), MailboxSyncFailed.class)).hasSize(2);
+    assertThat(fixture.reload(mailbox).sync().failures()).as("no redelivery").isEqualTo(1);
+    assertThat(fixture.sync(mailbox).messagesTotal()).isEqualTo(1);
+  }
+
+  private void requestSync(Mailbox mailbox) {
+    fixture.command(
+        new dev.mailroom.model.command.SyncMailbox(
+            dev.mailroom.model.envelope.Ids.newId("cmd"),
+            mailbox.tenantId(),
+            mailbox.id(),
+            dev.mailroom.model.command.SyncMode.INCREMENTAL,
+            dev.mailroom.model.command.SyncTrigger.ON_DEMAND,
+            Instant.now()));
+  }
+
+  private SyncState awaitSyncState(Mailbox mailbox, java.util.function.Predicate<SyncState> until)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    SyncState state = fixture.reload(mailbox).sync();
+    while (!until.test(state) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      state = fixture.reload(mailbox).sync();
+    }
+    assertThat(until.test(state)).as("sync state reached: " + state).isTrue();
+    return state;
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.event.EndpointDisabled;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
+import dev.mailroom.model.event.MailboxSyncFailed;
 import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageReceived;
@@ -35,6 +36,7 @@ public enum PayloadType {
   MESSAGE_DELETED("mailroom.message.deleted.v1", MessageDeleted.class, Topics.EVENTS),
   MAILBOX_SYNC_COMPLETED(
       "mailroom.mailbox.sync_completed.v1", MailboxSyncCompleted.class, Topics.EVENTS),
+  MAILBOX_SYNC_FAILED("mailroom.mailbox.sync_failed.v1", MailboxSyncFailed.class, Topics.EVENTS),
   MAILBOX_REAUTH_REQUIRED(
       "mailroom.mailbox.reauth_required.v1", MailboxReauthRequired.class, Topics.EVENTS),
   ENDPOINT_DISABLED("mailroom.endpoint.disabled.v1", EndpointDisabled.class, Topics.EVENTS);

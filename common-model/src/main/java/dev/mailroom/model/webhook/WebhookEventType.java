@@ -20,6 +20,7 @@ public enum WebhookEventType {
   MESSAGE_FAILED("message.failed", PayloadType.MESSAGE_FAILED),
   MESSAGE_BOUNCED("message.bounced", null),
   MAILBOX_SYNC_COMPLETED("mailbox.sync_completed", PayloadType.MAILBOX_SYNC_COMPLETED),
+  MAILBOX_SYNC_FAILED("mailbox.sync_failed", PayloadType.MAILBOX_SYNC_FAILED),
   MAILBOX_REAUTH_REQUIRED("mailbox.reauth_required", PayloadType.MAILBOX_REAUTH_REQUIRED),
   ENDPOINT_DISABLED("endpoint.disabled", PayloadType.ENDPOINT_DISABLED);
 

@@ -10,6 +10,7 @@ import dev.mailroom.model.command.SyncTrigger;
 import dev.mailroom.model.event.EndpointDisabled;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
+import dev.mailroom.model.event.MailboxSyncFailed;
 import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageReceived;
@@ -114,6 +115,14 @@ final class Samples {
         samples,
         new MailboxSyncCompleted(
             TENANT, MAILBOX, "cmd_sync", SyncMode.INCREMENTAL, 3, 120, 2, 1, 0, T0, T1));
+    put(
+        samples,
+        new MailboxSyncFailed(
+            TENANT,
+            MAILBOX,
+            "IMAP connect: connection timed out",
+            T1,
+            T1.plus(java.time.Duration.ofMinutes(1))));
     put(
         samples,
         new MailboxReauthRequired(TENANT, MAILBOX, "IMAP connect: authentication refused", T1));

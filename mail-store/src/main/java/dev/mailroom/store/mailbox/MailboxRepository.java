@@ -63,6 +63,20 @@ public class MailboxRepository {
         .map(result -> result.getMatchedCount() == 1);
   }
 
+  /**
+   * A failed sync's state, and the scheduler's next turn for the mailbox moved to its retry time,
+   * so that a failing mailbox is retried with back-off rather than on every poll.
+   */
+  public Mono<Boolean> updateSyncAfterFailure(String tenantId, String id, SyncState sync) {
+    Update update = Update.update("sync", sync);
+    if (sync.nextRetryAt() != null) {
+      update.set("nextSyncAt", sync.nextRetryAt());
+    }
+    return mongo
+        .updateFirst(TenantScope.byId(tenantId, id), update, Mailbox.class)
+        .map(result -> result.getMatchedCount() == 1);
+  }
+
   public Mono<Boolean> updateStatus(String tenantId, String id, MailboxStatus status) {
     return mongo
         .updateFirst(TenantScope.byId(tenantId, id), Update.update("status", status), Mailbox.class)

@@ -4,9 +4,16 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What a user sees of a mailbox's sync: where it is, how far, and the last thing that failed.
- * {@code backfilled} turns true after the first complete pass; only mail found after that is
- * announced as new.
+ * What a user sees of a mailbox's sync: where it is, how far, and what failed. {@code backfilled}
+ * turns true after the first complete pass; only mail found after that is announced as new.
+ *
+ * @param state {@code never}, {@code syncing}, {@code idle} or {@code error}
+ * @param lastError the last failure, in words safe to show the tenant (no internal addresses)
+ * @param failures consecutive failed syncs; a complete sync resets it (null in records written
+ *     before it existed)
+ * @param nextRetryAt when a failing sync is tried again without being asked
+ * @param skipped messages the provider listed but that could not be fetched or stored; the rest of
+ *     the mailbox syncs around them, and each is tried again at its own {@code nextAttemptAt}
  */
 public record SyncState(
     String state,
@@ -16,9 +23,34 @@ public record SyncState(
     long messagesTotal,
     Instant lastSuccessAt,
     Instant lastErrorAt,
-    String lastError) {
+    String lastError,
+    Integer failures,
+    Instant nextRetryAt,
+    List<SkippedMessage> skipped) {
 
   public static SyncState never() {
-    return new SyncState("never", false, List.of(), 0, 0, null, null, null);
+    return new SyncState("never", false, List.of(), 0, 0, null, null, null, 0, null, List.of());
+  }
+
+  public SyncState {
+    failures = failures == null ? 0 : failures;
+    skipped = skipped == null ? List.of() : List.copyOf(skipped);
+    folders = folders == null ? List.of() : folders;
+  }
+
+  /** This state, with a new failure recorded and the retry planned. */
+  public SyncState failed(String error, Instant at, Instant retryAt) {
+    return new SyncState(
+        "error",
+        backfilled,
+        folders,
+        messagesDone,
+        messagesTotal,
+        lastSuccessAt,
+        at,
+        error,
+        failures + 1,
+        retryAt,
+        skipped);
   }
 }

@@ -4,6 +4,7 @@ import dev.mailroom.model.envelope.Event;
 import dev.mailroom.model.event.EndpointDisabled;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
+import dev.mailroom.model.event.MailboxSyncFailed;
 import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageReceived;
@@ -93,6 +94,15 @@ public final class WebhookPayloads {
       data.put("completed_at", sync.completedAt().toString());
       return data;
     }
+    if (event instanceof MailboxSyncFailed failed) {
+      Map<String, Object> data = reference(failed.tenantId(), failed.mailboxId());
+      data.put("sync_state", "error");
+      data.put("reason", failed.reason());
+      data.put("failed_at", failed.failedAt().toString());
+      data.put(
+          "next_retry_at", failed.nextRetryAt() == null ? null : failed.nextRetryAt().toString());
+      return data;
+    }
     if (event instanceof MailboxReauthRequired reauth) {
       Map<String, Object> data = reference(reauth.tenantId(), reauth.mailboxId());
       data.put("status", "reauth_required");
@@ -148,6 +158,13 @@ public final class WebhookPayloads {
   public static Map<String, Object> sample(WebhookEventType type, String tenantId, Instant now) {
     Map<String, Object> data;
     switch (type) {
+      case MAILBOX_SYNC_FAILED -> {
+        data = reference(tenantId, "mbx_test");
+        data.put("sync_state", "error");
+        data.put("reason", "IMAP connect: connection timed out");
+        data.put("failed_at", now.toString());
+        data.put("next_retry_at", now.plusSeconds(60).toString());
+      }
       case MAILBOX_SYNC_COMPLETED, MAILBOX_REAUTH_REQUIRED -> {
         data = reference(tenantId, "mbx_test");
         data.put(

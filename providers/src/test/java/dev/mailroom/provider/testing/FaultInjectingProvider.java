@@ -28,6 +28,21 @@ public final class FaultInjectingProvider implements MailProvider {
   /** Sent copies left before the worker "dies" right after one is made. */
   public static final AtomicInteger SENDS_BEFORE_CRASH = new AtomicInteger(-1);
 
+  /** Folder listings left that fail as if the server could not be reached. */
+  public static final AtomicInteger LISTINGS_TO_FAIL = new AtomicInteger(0);
+
+  /** Folder listings left that fail with an unexpected fault, as a bug of ours would. */
+  public static final AtomicInteger LISTINGS_TO_BREAK = new AtomicInteger(0);
+
+  /**
+   * While armed, a message carrying this header cannot be fetched: the server answers a fetch that
+   * includes it with an error, as servers do for a message whose stored copy is damaged.
+   */
+  public static final String POISON_HEADER = "X-Test-Poison";
+
+  public static final java.util.concurrent.atomic.AtomicBoolean POISON_ARMED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private final MailProvider delegate;
 
   public FaultInjectingProvider(MailProvider delegate) {
@@ -37,6 +52,9 @@ public final class FaultInjectingProvider implements MailProvider {
   public static void disarm() {
     FETCHES_BEFORE_FAILURE.set(-1);
     SENDS_BEFORE_CRASH.set(-1);
+    LISTINGS_TO_FAIL.set(0);
+    LISTINGS_TO_BREAK.set(0);
+    POISON_ARMED.set(false);
   }
 
   @Override
@@ -80,6 +98,12 @@ public final class FaultInjectingProvider implements MailProvider {
     return new MailboxSession() {
       @Override
       public List<FolderStatus> folders() throws ProviderException {
+        if (LISTINGS_TO_FAIL.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          throw new ProviderException.Transient("connection refused (injected)", null);
+        }
+        if (LISTINGS_TO_BREAK.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          throw new IllegalStateException("internal fault (injected)");
+        }
         return session.folders();
       }
 
@@ -99,7 +123,17 @@ public final class FaultInjectingProvider implements MailProvider {
         if (FETCHES_BEFORE_FAILURE.getAndDecrement() == 0) {
           throw new ProviderException.Transient("connection dropped (injected)", null);
         }
-        return session.fetch(folder, uidValidity, uids);
+        List<FetchedMessage> fetched = session.fetch(folder, uidValidity, uids);
+        if (POISON_ARMED.get()
+            && fetched.stream()
+                .anyMatch(
+                    m ->
+                        new String(m.raw(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                            .contains(POISON_HEADER + ":"))) {
+          throw new ProviderException.Permanent(
+              "message data damaged on the server (injected)", null);
+        }
+        return fetched;
       }
 
       @Override
