@@ -6,7 +6,11 @@ import dev.mailroom.gateway.admin.AdminRequests.CreateToken;
 import dev.mailroom.gateway.admin.AdminViews.CreatedToken;
 import dev.mailroom.gateway.admin.AdminViews.MailboxView;
 import dev.mailroom.gateway.admin.AdminViews.TokenView;
+import dev.mailroom.gateway.command.CommandSubmitter;
 import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.model.command.SyncMailbox;
+import dev.mailroom.model.command.SyncMode;
+import dev.mailroom.model.command.SyncTrigger;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.store.crypto.CredentialCipher;
@@ -48,17 +52,20 @@ public class AdminController {
   private final MailboxRepository mailboxes;
   private final ApiTokenRepository tokens;
   private final CredentialCipher cipher;
+  private final CommandSubmitter commands;
   private final Clock clock = Clock.systemUTC();
 
   public AdminController(
       TenantRepository tenants,
       MailboxRepository mailboxes,
       ApiTokenRepository tokens,
-      CredentialCipher cipher) {
+      CredentialCipher cipher,
+      CommandSubmitter commands) {
     this.tenants = tenants;
     this.mailboxes = mailboxes;
     this.tokens = tokens;
     this.cipher = cipher;
+    this.commands = commands;
   }
 
   @PostMapping
@@ -112,7 +119,7 @@ public class AdminController {
                       cipher.encrypt(request.password(), tenantId, id),
                       SyncState.never(),
                       now());
-              return mailboxes.insert(mailbox);
+              return mailboxes.insert(mailbox).flatMap(this::startFirstSync);
             })
         .onErrorMap(
             DuplicateKeyException.class,
@@ -122,6 +129,28 @@ public class AdminController {
                     "CONFLICT",
                     "Mailbox " + request.address() + " already exists in this tenant"))
         .map(MailboxView::of);
+  }
+
+  /**
+   * A mailbox that can be read is synced as soon as it is connected, as a user expects, rather than
+   * staying {@code never} until someone asks or the poll comes round.
+   */
+  private Mono<Mailbox> startFirstSync(Mailbox mailbox) {
+    if (!mailbox.readEnabled()) {
+      return Mono.just(mailbox);
+    }
+    String commandId = Ids.newId("cmd");
+    return commands
+        .submit(
+            new SyncMailbox(
+                commandId,
+                mailbox.tenantId(),
+                mailbox.id(),
+                SyncMode.INCREMENTAL,
+                SyncTrigger.CONNECTED,
+                now()),
+            commandId)
+        .thenReturn(mailbox);
   }
 
   @GetMapping("/{tenantId}/mailboxes")

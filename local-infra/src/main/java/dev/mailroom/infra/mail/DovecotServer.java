@@ -203,6 +203,11 @@ public final class DovecotServer implements AutoCloseable {
     }
   }
 
+  /** Whether a user with this login (the address) was added. */
+  public boolean hasUser(String address) {
+    return Files.exists(root.resolve("users").resolve(address));
+  }
+
   /**
    * Puts a message straight into a folder of the user's Maildir, as a delivery agent would; the
    * folder ({@code INBOX} or a name such as {@code Archive}) is created if needed.

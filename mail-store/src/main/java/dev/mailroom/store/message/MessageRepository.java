@@ -47,12 +47,15 @@ public class MessageRepository {
     return mongo.findOne(TenantScope.byId(tenantId, id), StoredMessage.class);
   }
 
-  /** A thread's messages in the given mailboxes, oldest first. */
+  /** A thread's messages in the given mailboxes, oldest first (see {@link ConversationOrder}). */
   public Flux<StoredMessage> findThread(String tenantId, List<String> mailboxIds, String threadId) {
-    return mongo.find(
-        Query.query(visible(tenantId).and("mailboxId").in(mailboxIds).and("threadId").is(threadId))
-            .with(Sort.by(Sort.Order.asc("receivedAt"), Sort.Order.asc("_id"))),
-        StoredMessage.class);
+    return mongo
+        .find(
+            Query.query(
+                visible(tenantId).and("mailboxId").in(mailboxIds).and("threadId").is(threadId)),
+            StoredMessage.class)
+        .collectSortedList(ConversationOrder.OLDEST_FIRST)
+        .flatMapIterable(messages -> messages);
   }
 
   /** One page, newest first; ask for {@code limit + 1} to learn whether more follow. */
