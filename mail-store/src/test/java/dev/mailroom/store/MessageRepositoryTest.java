@@ -181,4 +181,37 @@ class MessageRepositoryTest {
     assertThat(old).hasSize(1000);
     assertThat(arrived.get()).isPositive();
   }
+
+  @Test
+  void toMatchesEveryRecipientButNotTheSender() {
+    messages.insert(message("to").from("me@example.com").to("Ann@Example.com").build()).block();
+    messages
+        .insert(
+            message("cc")
+                .from("boss@example.com")
+                .to("team@example.com")
+                .cc("ann@example.com")
+                .build())
+        .block();
+    messages
+        .insert(
+            message("bcc")
+                .from("me@example.com")
+                .to("x@example.com")
+                .bcc("ann@example.com")
+                .build())
+        .block();
+    messages.insert(message("sender").from("ann@example.com").to("me@example.com").build()).block();
+    messages
+        .insert(
+            message("self")
+                .from("ann@example.com")
+                .to("x@example.com")
+                .cc("ANN@example.com")
+                .build())
+        .block();
+    assertThat(ids(query().to("ann@example.com").limit(10).build()))
+        .containsExactlyInAnyOrder("to", "cc", "bcc", "self");
+    assertThat(messages.count(query().to("Ann@example.com").build()).block()).isEqualTo(4);
+  }
 }

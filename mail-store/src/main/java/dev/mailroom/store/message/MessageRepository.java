@@ -119,7 +119,7 @@ public class MessageRepository {
       all.add(Criteria.where("fromEmail").is(q.from().toLowerCase(Locale.ROOT)));
     }
     if (q.to() != null) {
-      all.add(Criteria.where("toEmails").is(q.to().toLowerCase(Locale.ROOT)));
+      all.add(recipient(q.to().toLowerCase(Locale.ROOT)));
     }
     if (q.subject() != null && !q.subject().isBlank()) {
       all.add(
@@ -153,6 +153,22 @@ public class MessageRepository {
                           Criteria.where("_id").lt(q.after().id()))));
     }
     return all.isEmpty() ? criteria : criteria.andOperator(all.toArray(Criteria[]::new));
+  }
+
+  /**
+   * Any recipient: To, Cc or Bcc. {@code participantEmails} holds them all (every record has it)
+   * but also the sender, so a match there counts when the address is not the sender's, or when the
+   * sender also addressed themselves.
+   */
+  private static Criteria recipient(String email) {
+    Pattern exactly = Pattern.compile("^" + Pattern.quote(email) + "$", Pattern.CASE_INSENSITIVE);
+    return Criteria.where("participantEmails")
+        .is(email)
+        .orOperator(
+            Criteria.where("fromEmail").ne(email),
+            Criteria.where("toEmails").is(email),
+            Criteria.where("cc.email").regex(exactly),
+            Criteria.where("bcc.email").regex(exactly));
   }
 
   /** Inserts a batch; messages already stored (same mailbox and provider id) are skipped. */
