@@ -446,6 +446,122 @@ class AccessWriteTest {
         .isEqualTo(tenant.mailboxIds().get(0));
   }
 
+  private WebTestClient.ResponseSpec patch(String publicId, Object body, String bearer) {
+    return gateway
+        .client()
+        .patch()
+        .uri("/api/access/email/messages/" + publicId)
+        .header("Authorization", "Bearer " + bearer)
+        .bodyValue(body)
+        .exchange();
+  }
+
+  @Test
+  void labelsThatAreNotImapKeywordsAreRefusedBeforeAnythingChanges() {
+    gateway.inbound(tenant, 0, "msg_flag", "thr_flag", "Flags", "boss@example.com", T, "INBOX");
+    List<Map<String, Object>> refused =
+        List.of(
+            Map.of("addLabels", List.of("\\Deleted")),
+            Map.of("addLabels", List.of("\\Seen")),
+            Map.of("removeLabels", List.of("\\Flagged")),
+            Map.of("addLabels", List.of("two words")),
+            Map.of("addLabels", List.of("a(b")),
+            Map.of("addLabels", List.of("a]b")),
+            Map.of("addLabels", List.of("100%")),
+            Map.of("addLabels", List.of("star*")),
+            Map.of("addLabels", List.of("quo\"te")),
+            Map.of("addLabels", List.of("{5}")),
+            Map.of("addLabels", List.of("caf\u00e9")),
+            Map.of("addLabels", List.of("")),
+            Map.of("markAsRead", true, "addLabels", List.of("ok", "\\Deleted")));
+    for (Map<String, Object> body : refused) {
+      String field = body.containsKey("removeLabels") ? "removeLabels" : "addLabels";
+      patch("imap:msg_flag", body, token)
+          .expectStatus()
+          .isBadRequest()
+          .expectBody()
+          .jsonPath("$.code")
+          .isEqualTo("INVALID_REQUEST")
+          .jsonPath("$.fieldErrors[0].field")
+          .value(f -> assertThat((String) f).startsWith(field + "["));
+    }
+    StoredMessage unchanged = stored("imap:msg_flag");
+    assertThat(unchanged.labels()).containsExactly("INBOX");
+    assertThat(unchanged.read()).isFalse();
+    patch("imap:msg_flag", Map.of("addLabels", List.of("Customer-42_ok.$Label")), token)
+        .expectStatus()
+        .isOk();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void unreadIsReadStateNotALabelAndNeedsMarkAsRead() {
+    gateway.inbound(tenant, 0, "msg_unr", "thr_unr", "Unread", "boss@example.com", T, "INBOX");
+    Map<String, Object> read =
+        patch("imap:msg_unr", Map.of("removeLabels", List.of("UNREAD")), token)
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(read.get("isRead")).isEqualTo(true);
+    assertThat((List<Object>) read.get("labels")).containsExactly("INBOX");
+    ModifyMessages marked =
+        command(mailboxCommands, ModifyMessages.class, c -> c.messageIds().contains("msg_unr"));
+    assertThat(marked.markAsRead()).isTrue();
+    assertThat(marked.addLabels()).isEmpty();
+
+    Map<String, Object> unread =
+        patch("imap:msg_unr", Map.of("addLabels", List.of("UNREAD", "IMPORTANT")), token)
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(unread.get("isRead")).isEqualTo(false);
+    assertThat((List<Object>) unread.get("labels")).containsExactly("INBOX", "IMPORTANT");
+    ModifyMessages unmarked =
+        command(
+            mailboxCommands,
+            ModifyMessages.class,
+            c -> c.messageIds().contains("msg_unr") && Boolean.FALSE.equals(c.markAsRead()));
+    assertThat(unmarked.addLabels()).containsExactly("IMPORTANT");
+
+    // Read state is mark_as_read's, whichever way it is asked for; labels stay apply_labels'.
+    String readOnly =
+        gateway.token(
+            tenant.id(),
+            Map.of(
+                "emailAccessEnabled",
+                true,
+                "allowedEmailOperations",
+                List.of("view_email", "mark_as_read")));
+    String labelsOnly =
+        gateway.token(
+            tenant.id(),
+            Map.of(
+                "emailAccessEnabled",
+                true,
+                "allowedEmailOperations",
+                List.of("view_email", "apply_labels")));
+    patch("imap:msg_unr", Map.of("removeLabels", List.of("UNREAD")), readOnly)
+        .expectStatus()
+        .isOk();
+    patch("imap:msg_unr", Map.of("addLabels", List.of("UNREAD")), labelsOnly)
+        .expectStatus()
+        .isForbidden();
+    patch("imap:msg_unr", Map.of("removeLabels", List.of("UNREAD", "IMPORTANT")), readOnly)
+        .expectStatus()
+        .isForbidden();
+    patch("imap:msg_unr", Map.of("markAsRead", true, "addLabels", List.of("UNREAD")), token)
+        .expectStatus()
+        .isBadRequest()
+        .expectBody()
+        .jsonPath("$.fieldErrors[0].field")
+        .isEqualTo("markAsRead");
+    assertThat(stored("imap:msg_unr").labels()).doesNotContain("UNREAD");
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void modifyChangesReadStateAndLabels() {
