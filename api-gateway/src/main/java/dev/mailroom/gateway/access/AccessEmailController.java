@@ -701,13 +701,16 @@ class AccessEmailController {
       String importance,
       List<dev.mailroom.model.message.Attachment> attachments) {
     boolean text = "text".equals(bodyType);
+    // A forward without a note but with "bodyType": "html" is still HTML: an empty HTML note makes
+    // the worker quote the original as HTML instead of falling back to text.
+    String html = text ? null : body != null ? body : "html".equals(bodyType) ? "" : null;
     return new OutboundDraft(
         to,
         orEmpty(cc),
         orEmpty(bcc),
         subject,
         text ? body : null,
-        text || body == null ? null : body,
+        html,
         importance == null
             ? Importance.NORMAL
             : Importance.valueOf(importance.toUpperCase(Locale.ROOT)),

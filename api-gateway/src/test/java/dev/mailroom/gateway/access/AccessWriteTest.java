@@ -604,4 +604,33 @@ class AccessWriteTest {
         .expectStatus()
         .isBadRequest();
   }
+
+  @Test
+  void aForwardWithoutANoteButBodyTypeHtmlIsSentAsHtml() {
+    gateway.inbound(tenant, 0, "msg_fwh", "thr_fwh", "Plan", "boss@example.com", T, "INBOX");
+    Map<String, Object> html =
+        post(
+            "/api/access/email/messages/imap:msg_fwh/forward",
+            Map.of("to", List.of(Map.of("email", "colleague@example.com")), "bodyType", "html"),
+            200);
+    SendMessage command =
+        command(
+            sendCommands,
+            SendMessage.class,
+            c -> c.messageId().equals(stored((String) html.get("emailId")).id()));
+    assertThat(command.htmlBody()).as("an empty HTML note: the worker quotes as HTML").isEmpty();
+    assertThat(command.textBody()).isNull();
+
+    Map<String, Object> text =
+        post(
+            "/api/access/email/messages/imap:msg_fwh/forward",
+            Map.of("to", List.of(Map.of("email", "colleague@example.com")), "bodyType", "text"),
+            200);
+    SendMessage plain =
+        command(
+            sendCommands,
+            SendMessage.class,
+            c -> c.messageId().equals(stored((String) text.get("emailId")).id()));
+    assertThat(plain.htmlBody()).isNull();
+  }
 }
