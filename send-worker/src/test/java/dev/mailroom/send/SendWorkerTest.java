@@ -12,6 +12,7 @@ import dev.mailroom.model.envelope.ConsumerGroups;
 import dev.mailroom.model.envelope.EnvelopeCodec;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.envelope.Topics;
+import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageSent;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
@@ -467,6 +468,38 @@ class SendWorkerTest {
     assertThat(received.attachments().get(0).filename()).isEqualTo("data.bin");
     assertThat(received.attachments().get(0).content())
         .isEqualTo(new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  }
+
+  @Test
+  void aRefusedSubmissionLeavesTheMessageFailedWithoutSentLabelOrSentTime() throws Exception {
+    Mailbox from = mailbox(null);
+    String to = recipient();
+    SendMessage command = queue(from, to, "Refused", "never delivered", null, List.of(), null);
+    MessageRepository messages = worker.getBean(MessageRepository.class);
+    // The gateway's record carries a provisional sent time, as it did before the send.
+    messages
+        .transitionStatus(
+            command.tenantId(),
+            command.messageId(),
+            MessageStatus.QUEUED,
+            MessageStatus.QUEUED,
+            new org.springframework.data.mongodb.core.query.Update().set("sentAt", Instant.now()))
+        .block();
+    FaultInjectingProvider.SUBMISSIONS_REFUSED.set(true);
+    publish(command);
+    events.await(
+        r ->
+            CODEC.decode(r.value()).data() instanceof MessageFailed f
+                && f.messageId().equals(command.messageId()),
+        Duration.ofSeconds(60));
+
+    StoredMessage failed =
+        messages.findByIdIncludingDeleted(command.tenantId(), command.messageId()).block();
+    assertThat(failed.status()).isEqualTo(MessageStatus.FAILED);
+    assertThat(failed.statusReason()).contains("550");
+    assertThat(failed.labels()).doesNotContain("SENT");
+    assertThat(failed.sentAt()).isNull();
+    assertThat(folder(to, "INBOX")).isEmpty();
   }
 
   @Test

@@ -633,4 +633,38 @@ class AccessWriteTest {
             c -> c.messageId().equals(stored((String) text.get("emailId")).id()));
     assertThat(plain.htmlBody()).isNull();
   }
+
+  @Test
+  void aSendThatFailedReadsAsNeverSent() {
+    Map<String, Object> result =
+        post(
+            "/api/access/email/messages/send",
+            Map.of(
+                "to", List.of(Map.of("email", "nobody@example.com")),
+                "subject", "Doomed",
+                "body", "never arrives"),
+            200);
+    String emailId = (String) result.get("emailId");
+    read(emailId).jsonPath("$.labels").isEqualTo(List.of("SENT"));
+    // As the send worker records a refused submission; records written before it also cleared the
+    // label and sent time still say SENT and carry one.
+    gateway
+        .bean(MessageRepository.class)
+        .transitionStatus(
+            tenant.id(),
+            stored(emailId).id(),
+            MessageStatus.QUEUED,
+            MessageStatus.FAILED,
+            new org.springframework.data.mongodb.core.query.Update()
+                .set("statusReason", "550 mailbox unavailable"))
+        .block();
+    assertThat(stored(emailId).labels()).contains("SENT");
+    read(emailId)
+        .jsonPath("$.labels")
+        .isEmpty()
+        .jsonPath("$.sentAt")
+        .doesNotExist()
+        .jsonPath("$.receivedAt")
+        .isNotEmpty();
+  }
 }

@@ -28,6 +28,10 @@ public final class FaultInjectingProvider implements MailProvider {
   /** Sent copies left before the worker "dies" right after one is made. */
   public static final AtomicInteger SENDS_BEFORE_CRASH = new AtomicInteger(-1);
 
+  /** While set, the server refuses every submission for good, as an SMTP 5xx reply does. */
+  public static final java.util.concurrent.atomic.AtomicBoolean SUBMISSIONS_REFUSED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private final MailProvider delegate;
 
   public FaultInjectingProvider(MailProvider delegate) {
@@ -37,6 +41,7 @@ public final class FaultInjectingProvider implements MailProvider {
   public static void disarm() {
     FETCHES_BEFORE_FAILURE.set(-1);
     SENDS_BEFORE_CRASH.set(-1);
+    SUBMISSIONS_REFUSED.set(false);
   }
 
   @Override
@@ -63,6 +68,9 @@ public final class FaultInjectingProvider implements MailProvider {
   @Override
   public void submit(MailboxAccess access, byte[] raw, List<String> recipients)
       throws ProviderException {
+    if (SUBMISSIONS_REFUSED.get()) {
+      throw new ProviderException.Permanent("550 5.7.1 Submission refused", null);
+    }
     delegate.submit(access, raw, recipients);
   }
 
