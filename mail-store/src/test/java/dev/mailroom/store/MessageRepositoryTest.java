@@ -214,4 +214,23 @@ class MessageRepositoryTest {
         .containsExactlyInAnyOrder("to", "cc", "bcc", "self");
     assertThat(messages.count(query().to("Ann@example.com").build()).block()).isEqualTo(4);
   }
+
+  @Test
+  void trashIsLeftOutOfSearchesUnlessAskedForAndStaysReadable() {
+    messages.insert(message("kept").receivedAt(T).build()).block();
+    messages
+        .insert(message("binned").receivedAt(T.plusSeconds(1)).labels("INBOX", "x").build())
+        .block();
+    StoredMessage trashed =
+        messages.trash("t1", "binned", List.of("TRASH", "x"), T.plusSeconds(5)).block();
+    assertThat(trashed.labels()).containsExactly("TRASH", "x");
+    assertThat(messages.trash("t1", "binned", List.of("TRASH"), T.plusSeconds(6)).blockOptional())
+        .as("already in Trash")
+        .isEmpty();
+    assertThat(ids(query().limit(10).build())).containsExactly("kept");
+    assertThat(ids(query().label("x").limit(10).build())).isEmpty();
+    assertThat(ids(query().label("TRASH").limit(10).build())).containsExactly("binned");
+    assertThat(messages.count(query().build()).block()).isEqualTo(1);
+    assertThat(messages.findById("t1", "binned").block()).isNotNull();
+  }
 }

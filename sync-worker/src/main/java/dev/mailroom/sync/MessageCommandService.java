@@ -6,6 +6,7 @@ import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageUpdated;
 import dev.mailroom.provider.spi.MailProviders;
 import dev.mailroom.provider.spi.MailboxSession;
+import dev.mailroom.provider.spi.MessageLocation;
 import dev.mailroom.provider.spi.ProviderException;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -111,7 +113,9 @@ public class MessageCommandService {
               message == null ? null : ImapLocation.of(message.providerMessageId());
           if (location != null) {
             try {
-              session.moveToTrash(location.folder(), location.uidValidity(), location.uid());
+              session
+                  .moveToTrash(location.folder(), location.uidValidity(), location.uid())
+                  .ifPresent(trashed -> followToTrash(message, trashed));
             } catch (ProviderException.NotFound alreadyGone) {
               log.info("Message {} was already gone at the provider", command.messageId());
             }
@@ -123,6 +127,23 @@ public class MessageCommandService {
                 correlationId);
           }
         });
+  }
+
+  /**
+   * The record follows its message into Trash, so that syncing Trash finds it stored instead of
+   * adding a second one, and it stays the message the client deleted, under the same id. Should a
+   * sync have stored the Trash copy already, that copy stands for it and this record goes.
+   */
+  private void followToTrash(StoredMessage message, MessageLocation trashed) {
+    String providerId =
+        new ImapLocation(trashed.folder(), trashed.uidValidity(), trashed.uid())
+            .providerMessageId();
+    messages
+        .setProviderMessageId(message.tenantId(), message.id(), providerId, List.of("TRASH"))
+        .onErrorResume(
+            DuplicateKeyException.class,
+            e -> messages.markDeleted(message.tenantId(), message.id(), clock.instant()))
+        .block(STORE_TIMEOUT);
   }
 
   private interface SessionWork {

@@ -412,38 +412,62 @@ class AccessWriteTest {
   }
 
   @Test
-  void deleteHidesTheMessageAndQueuesTheProviderMove() {
-    gateway.inbound(tenant, 0, "msg_del", "thr_del", "Old", "boss@example.com", T, "INBOX");
+  @SuppressWarnings("unchecked")
+  void deleteMovesToTrashWhereOnlyLabelTrashFindsItAndQueuesTheProviderMove() {
+    gateway.inbound(
+        tenant, 0, "msg_del", "thr_del", "Old news", "boss@example.com", T, "INBOX", "customer");
+    delete("imap:msg_del");
+    // Recoverable, as seed 001 says: still readable, now in Trash, keeping its own labels.
+    read("imap:msg_del").jsonPath("$.labels").isEqualTo(List.of("TRASH", "customer"));
+    assertThat(searchIds("subject=old+news")).isEmpty();
+    assertThat(searchIds("subject=old+news&label=INBOX")).isEmpty();
+    assertThat(searchIds("subject=old+news&label=TRASH")).containsExactly("imap:msg_del");
+    assertThat(
+            command(mailboxCommands, DeleteMessage.class, c -> c.messageId().equals("msg_del"))
+                .mailboxId())
+        .isEqualTo(tenant.mailboxIds().get(0));
+    // Deleting what is already in Trash destroys nothing: it stays there, readable.
+    delete("imap:msg_del");
+    assertThat(searchIds("subject=old+news&label=TRASH")).containsExactly("imap:msg_del");
     gateway
         .client()
         .delete()
-        .uri("/api/access/email/messages/imap:msg_del")
+        .uri("/api/access/email/messages/imap:msg_nothing")
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isNotFound();
+  }
+
+  private void delete(String publicId) {
+    gateway
+        .client()
+        .delete()
+        .uri("/api/access/email/messages/" + publicId)
         .header("Authorization", "Bearer " + token)
         .exchange()
         .expectStatus()
         .isNoContent()
         .expectBody()
         .isEmpty();
-    gateway
-        .client()
-        .get()
-        .uri("/api/access/email/messages/imap:msg_del")
-        .header("Authorization", "Bearer " + token)
-        .exchange()
-        .expectStatus()
-        .isNotFound();
-    gateway
-        .client()
-        .delete()
-        .uri("/api/access/email/messages/imap:msg_del")
-        .header("Authorization", "Bearer " + token)
-        .exchange()
-        .expectStatus()
-        .isNotFound();
-    assertThat(
-            command(mailboxCommands, DeleteMessage.class, c -> c.messageId().equals("msg_del"))
-                .mailboxId())
-        .isEqualTo(tenant.mailboxIds().get(0));
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<String> searchIds(String query) {
+    Map<String, Object> page =
+        gateway
+            .client()
+            .get()
+            .uri("/api/access/email/messages?limit=50&" + query)
+            .header("Authorization", "Bearer " + token)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    return ((List<Map<String, Object>>) page.get("emails"))
+        .stream().map(e -> (String) e.get("id")).toList();
   }
 
   private WebTestClient.ResponseSpec patch(String publicId, Object body, String bearer) {

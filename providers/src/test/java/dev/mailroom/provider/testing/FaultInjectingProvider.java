@@ -124,8 +124,9 @@ public final class FaultInjectingProvider implements MailProvider {
       }
 
       @Override
-      public void moveToTrash(String folder, long uidValidity, long uid) throws ProviderException {
-        session.moveToTrash(folder, uidValidity, uid);
+      public java.util.Optional<dev.mailroom.provider.spi.MessageLocation> moveToTrash(
+          String folder, long uidValidity, long uid) throws ProviderException {
+        return session.moveToTrash(folder, uidValidity, uid);
       }
 
       @Override
