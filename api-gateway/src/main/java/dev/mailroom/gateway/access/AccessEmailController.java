@@ -116,9 +116,15 @@ class AccessEmailController {
             in = ParameterIn.QUERY,
             description = "Free-text search: every word must occur"),
         @Parameter(name = "from", in = ParameterIn.QUERY),
-        @Parameter(name = "to", in = ParameterIn.QUERY),
+        @Parameter(
+            name = "to",
+            in = ParameterIn.QUERY,
+            description = "Any recipient: To, Cc or Bcc"),
         @Parameter(name = "subject", in = ParameterIn.QUERY, description = "Partial match"),
-        @Parameter(name = "label", in = ParameterIn.QUERY),
+        @Parameter(
+            name = "label",
+            in = ParameterIn.QUERY,
+            description = "TRASH lists deleted emails; every other search leaves Trash out"),
         @Parameter(name = "unread", in = ParameterIn.QUERY, schema = @Schema(type = "boolean")),
         @Parameter(
             name = "after",
