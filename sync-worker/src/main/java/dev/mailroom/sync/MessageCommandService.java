@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -37,6 +38,9 @@ public class MessageCommandService {
   /** Labels that stand for folders: not settable as keywords. */
   private static final Set<String> FOLDER_LABELS =
       Set.of("INBOX", "SENT", "TRASH", "DRAFT", "SPAM", "ARCHIVE", "STARRED");
+
+  /** ATOM-CHAR of RFC 3501: printable ASCII except ( ) { SP % * " \ ]. */
+  private static final Pattern IMAP_ATOM = Pattern.compile("[\\x21-\\x7E&&[^(){%*\"\\\\\\]]]+");
 
   private final MailboxRepository mailboxes;
   private final MessageRepository messages;
@@ -167,12 +171,22 @@ public class MessageCommandService {
     }
   }
 
-  private static List<String> keywords(List<String> labels) {
+  /**
+   * Labels that can be IMAP keywords. The gateway refuses the others, but a command queued before
+   * it did (or from elsewhere) must still not reach the server as a system flag such as {@code
+   * \Deleted}: a keyword is an IMAP atom, which no backslash or other atom-special can be part of.
+   */
+  static List<String> keywords(List<String> labels) {
     List<String> keywords = new ArrayList<>();
     for (String label : labels) {
-      if (!FOLDER_LABELS.contains(label) && !label.equals("UNREAD")) {
-        keywords.add(label);
+      if (FOLDER_LABELS.contains(label) || label.equals("UNREAD")) {
+        continue;
       }
+      if (label.isEmpty() || !IMAP_ATOM.matcher(label).matches()) {
+        log.warn("Label {} is not an IMAP keyword: not applied at the server", label);
+        continue;
+      }
+      keywords.add(label);
     }
     return keywords;
   }

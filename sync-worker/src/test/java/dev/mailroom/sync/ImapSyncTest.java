@@ -314,6 +314,36 @@ class ImapSyncTest {
   }
 
   @Test
+  void aLabelThatIsNotAnImapKeywordNeverBecomesASystemFlag() throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    fixture.deliver(mailbox, mail("sf-1@x", "Not deleted by a label", "a@example.com", null));
+    fixture.sync(mailbox);
+    StoredMessage message = stored(mailbox).get(0);
+    fixture.command(
+        new dev.mailroom.model.command.ModifyMessages(
+            dev.mailroom.model.envelope.Ids.newId("cmd"),
+            mailbox.tenantId(),
+            mailbox.id(),
+            List.of(message.id()),
+            null,
+            List.of("\\Deleted", "\\Seen", "kept"),
+            List.of(),
+            java.time.Instant.now()));
+    fixture.awaitEvent(mailbox, MessageUpdated.class);
+
+    fixture.atServer(
+        mailbox,
+        "INBOX",
+        (store, inbox) -> {
+          inbox.open(Folder.READ_ONLY);
+          Message at = inbox.getMessage(1);
+          assertThat(at.isSet(Flags.Flag.DELETED)).isFalse();
+          assertThat(at.isSet(Flags.Flag.SEEN)).isFalse();
+          assertThat(at.getFlags().contains("kept")).isTrue();
+        });
+  }
+
+  @Test
   void aLargeSyncIsDoneInBoundedStepsAndCompletesOnce() throws Exception {
     Mailbox mailbox = fixture.mailbox();
     for (int i = 0; i < 130; i++) {
