@@ -181,4 +181,56 @@ class MessageRepositoryTest {
     assertThat(old).hasSize(1000);
     assertThat(arrived.get()).isPositive();
   }
+
+  @Test
+  void toMatchesEveryRecipientButNotTheSender() {
+    messages.insert(message("to").from("me@example.com").to("Ann@Example.com").build()).block();
+    messages
+        .insert(
+            message("cc")
+                .from("boss@example.com")
+                .to("team@example.com")
+                .cc("ann@example.com")
+                .build())
+        .block();
+    messages
+        .insert(
+            message("bcc")
+                .from("me@example.com")
+                .to("x@example.com")
+                .bcc("ann@example.com")
+                .build())
+        .block();
+    messages.insert(message("sender").from("ann@example.com").to("me@example.com").build()).block();
+    messages
+        .insert(
+            message("self")
+                .from("ann@example.com")
+                .to("x@example.com")
+                .cc("ANN@example.com")
+                .build())
+        .block();
+    assertThat(ids(query().to("ann@example.com").limit(10).build()))
+        .containsExactlyInAnyOrder("to", "cc", "bcc", "self");
+    assertThat(messages.count(query().to("Ann@example.com").build()).block()).isEqualTo(4);
+  }
+
+  @Test
+  void trashIsLeftOutOfSearchesUnlessAskedForAndStaysReadable() {
+    messages.insert(message("kept").receivedAt(T).build()).block();
+    messages
+        .insert(message("binned").receivedAt(T.plusSeconds(1)).labels("INBOX", "x").build())
+        .block();
+    StoredMessage trashed =
+        messages.trash("t1", "binned", List.of("TRASH", "x"), T.plusSeconds(5)).block();
+    assertThat(trashed.labels()).containsExactly("TRASH", "x");
+    assertThat(messages.trash("t1", "binned", List.of("TRASH"), T.plusSeconds(6)).blockOptional())
+        .as("already in Trash")
+        .isEmpty();
+    assertThat(ids(query().limit(10).build())).containsExactly("kept");
+    assertThat(ids(query().label("x").limit(10).build())).isEmpty();
+    assertThat(ids(query().label("TRASH").limit(10).build())).containsExactly("binned");
+    assertThat(messages.count(query().build()).block()).isEqualTo(1);
+    assertThat(messages.findById("t1", "binned").block()).isNotNull();
+  }
 }

@@ -22,6 +22,8 @@ public final class Messages {
   private String subject = "Hello";
   private Participant from = new Participant("sender@example.com", "Sender");
   private List<Participant> to = List.of(new Participant("me@example.com", "Me"));
+  private List<Participant> cc = List.of();
+  private List<Participant> bcc = List.of();
   private String snippet = "Body text";
   private Instant receivedAt = Instant.parse("2026-02-07T14:30:00Z");
   private boolean read;
@@ -67,6 +69,16 @@ public final class Messages {
     return this;
   }
 
+  public Messages cc(String... emails) {
+    this.cc = java.util.Arrays.stream(emails).map(Participant::of).toList();
+    return this;
+  }
+
+  public Messages bcc(String... emails) {
+    this.bcc = java.util.Arrays.stream(emails).map(Participant::of).toList();
+    return this;
+  }
+
   public Messages snippet(String snippet) {
     this.snippet = snippet;
     return this;
@@ -100,8 +112,8 @@ public final class Messages {
 
   public StoredMessage build() {
     List<String> toEmails = to.stream().map(p -> p.email().toLowerCase(Locale.ROOT)).toList();
-    List<String> participants = new ArrayList<>(toEmails);
-    participants.add(from.email().toLowerCase(Locale.ROOT));
+    List<String> participants =
+        new ArrayList<>(dev.mailroom.store.message.Participants.everyone(from, to, cc, bcc));
     return new StoredMessage(
         id,
         tenantId,
@@ -116,8 +128,8 @@ public final class Messages {
         dev.mailroom.store.message.SubjectKey.of(subject),
         from,
         to,
-        List.of(),
-        List.of(),
+        cc,
+        bcc,
         from.email().toLowerCase(Locale.ROOT),
         toEmails,
         participants,

@@ -224,7 +224,8 @@ public class SendService {
             message.id(),
             MessageStatus.SENDING,
             MessageStatus.FAILED,
-            new Update().set("statusReason", detail))
+            // It was never sent: no sent time, and no SENT label for label=SENT to find.
+            new Update().set("statusReason", detail).unset("sentAt").pull("labels", "SENT"))
         .block(STORE_TIMEOUT);
     publish(
         new MessageFailed(

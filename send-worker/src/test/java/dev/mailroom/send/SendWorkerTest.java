@@ -12,6 +12,7 @@ import dev.mailroom.model.envelope.ConsumerGroups;
 import dev.mailroom.model.envelope.EnvelopeCodec;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.envelope.Topics;
+import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageSent;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
@@ -467,5 +468,125 @@ class SendWorkerTest {
     assertThat(received.attachments().get(0).filename()).isEqualTo("data.bin");
     assertThat(received.attachments().get(0).content())
         .isEqualTo(new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  }
+
+  @Test
+  void aRefusedSubmissionLeavesTheMessageFailedWithoutSentLabelOrSentTime() throws Exception {
+    Mailbox from = mailbox(null);
+    String to = recipient();
+    SendMessage command = queue(from, to, "Refused", "never delivered", null, List.of(), null);
+    MessageRepository messages = worker.getBean(MessageRepository.class);
+    // The gateway's record carries a provisional sent time, as it did before the send.
+    messages
+        .transitionStatus(
+            command.tenantId(),
+            command.messageId(),
+            MessageStatus.QUEUED,
+            MessageStatus.QUEUED,
+            new org.springframework.data.mongodb.core.query.Update().set("sentAt", Instant.now()))
+        .block();
+    FaultInjectingProvider.SUBMISSIONS_REFUSED.set(true);
+    publish(command);
+    events.await(
+        r ->
+            CODEC.decode(r.value()).data() instanceof MessageFailed f
+                && f.messageId().equals(command.messageId()),
+        Duration.ofSeconds(60));
+
+    StoredMessage failed =
+        messages.findByIdIncludingDeleted(command.tenantId(), command.messageId()).block();
+    assertThat(failed.status()).isEqualTo(MessageStatus.FAILED);
+    assertThat(failed.statusReason()).contains("550");
+    assertThat(failed.labels()).doesNotContain("SENT");
+    assertThat(failed.sentAt()).isNull();
+    assertThat(folder(to, "INBOX")).isEmpty();
+  }
+
+  @Test
+  void aForwardWithAnEmptyHtmlNoteQuotesTheOriginalAsHtml() throws Exception {
+    Mailbox from = mailbox("Forwarder");
+    String to = recipient();
+    String originalId = Ids.newId("msg");
+    String rawKey = BlobKeys.rawMime(from.tenantId(), from.id(), originalId);
+    worker
+        .getBean(BlobStore.class)
+        .put(
+            rawKey,
+            ("Message-ID: <orig-html@x>\r\nFrom: boss@example.com\r\nTo: "
+                    + from.address()
+                    + "\r\nSubject: Plan\r\n\r\nThe plan is ready.\r\n")
+                .getBytes(StandardCharsets.UTF_8),
+            "message/rfc822")
+        .block();
+    SendMessage queued = queue(from, to, "Fwd: Plan", null, "", List.of(), null);
+    worker.getBean(MessageRepository.class).insert(original(from, originalId, rawKey)).block();
+    SendMessage forward =
+        new SendMessage(
+            queued.commandId(),
+            queued.tenantId(),
+            queued.mailboxId(),
+            queued.messageId(),
+            SendKind.FORWARD,
+            originalId,
+            queued.to(),
+            List.of(),
+            List.of(),
+            "Fwd: Plan",
+            null,
+            "",
+            Importance.NORMAL,
+            List.of("SENT"),
+            List.of(),
+            Instant.now());
+    publish(forward);
+    awaitSent(forward);
+
+    ParsedMessage received = MimeParser.parse(folder(to, "INBOX").get(0));
+    assertThat(received.html())
+        .contains("---------- Forwarded message ---------")
+        .contains("The plan is ready.");
+    assertThat(received.text()).contains("The plan is ready.");
+  }
+
+  private static StoredMessage original(Mailbox mailbox, String id, String rawKey) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    return new StoredMessage(
+        id,
+        mailbox.tenantId(),
+        mailbox.id(),
+        ProviderKind.IMAP,
+        "INBOX:1:" + id,
+        Ids.newId("thr"),
+        "orig-html@x",
+        null,
+        List.of(),
+        "Plan",
+        SubjectKey.of("Plan"),
+        new Participant("boss@example.com", null),
+        List.of(Participant.of(mailbox.address())),
+        List.of(),
+        List.of(),
+        "boss@example.com",
+        List.of(mailbox.address()),
+        List.of(),
+        null,
+        null,
+        null,
+        rawKey,
+        now,
+        now,
+        true,
+        List.of("INBOX"),
+        Importance.NORMAL,
+        false,
+        List.of(),
+        Direction.INBOUND,
+        MessageStatus.RECEIVED,
+        null,
+        List.of(),
+        now,
+        now,
+        null,
+        null);
   }
 }

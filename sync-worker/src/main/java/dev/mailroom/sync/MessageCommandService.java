@@ -6,6 +6,7 @@ import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageUpdated;
 import dev.mailroom.provider.spi.MailProviders;
 import dev.mailroom.provider.spi.MailboxSession;
+import dev.mailroom.provider.spi.MessageLocation;
 import dev.mailroom.provider.spi.ProviderException;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
@@ -17,8 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -35,6 +38,9 @@ public class MessageCommandService {
   /** Labels that stand for folders: not settable as keywords. */
   private static final Set<String> FOLDER_LABELS =
       Set.of("INBOX", "SENT", "TRASH", "DRAFT", "SPAM", "ARCHIVE", "STARRED");
+
+  /** ATOM-CHAR of RFC 3501: printable ASCII except ( ) { SP % * " \ ]. */
+  private static final Pattern IMAP_ATOM = Pattern.compile("[\\x21-\\x7E&&[^(){%*\"\\\\\\]]]+");
 
   private final MailboxRepository mailboxes;
   private final MessageRepository messages;
@@ -111,7 +117,9 @@ public class MessageCommandService {
               message == null ? null : ImapLocation.of(message.providerMessageId());
           if (location != null) {
             try {
-              session.moveToTrash(location.folder(), location.uidValidity(), location.uid());
+              session
+                  .moveToTrash(location.folder(), location.uidValidity(), location.uid())
+                  .ifPresent(trashed -> followToTrash(message, trashed));
             } catch (ProviderException.NotFound alreadyGone) {
               log.info("Message {} was already gone at the provider", command.messageId());
             }
@@ -123,6 +131,23 @@ public class MessageCommandService {
                 correlationId);
           }
         });
+  }
+
+  /**
+   * The record follows its message into Trash, so that syncing Trash finds it stored instead of
+   * adding a second one, and it stays the message the client deleted, under the same id. Should a
+   * sync have stored the Trash copy already, that copy stands for it and this record goes.
+   */
+  private void followToTrash(StoredMessage message, MessageLocation trashed) {
+    String providerId =
+        new ImapLocation(trashed.folder(), trashed.uidValidity(), trashed.uid())
+            .providerMessageId();
+    messages
+        .setProviderMessageId(message.tenantId(), message.id(), providerId, List.of("TRASH"))
+        .onErrorResume(
+            DuplicateKeyException.class,
+            e -> messages.markDeleted(message.tenantId(), message.id(), clock.instant()))
+        .block(STORE_TIMEOUT);
   }
 
   private interface SessionWork {
@@ -146,12 +171,22 @@ public class MessageCommandService {
     }
   }
 
-  private static List<String> keywords(List<String> labels) {
+  /**
+   * Labels that can be IMAP keywords. The gateway refuses the others, but a command queued before
+   * it did (or from elsewhere) must still not reach the server as a system flag such as {@code
+   * \Deleted}: a keyword is an IMAP atom, which no backslash or other atom-special can be part of.
+   */
+  static List<String> keywords(List<String> labels) {
     List<String> keywords = new ArrayList<>();
     for (String label : labels) {
-      if (!FOLDER_LABELS.contains(label) && !label.equals("UNREAD")) {
-        keywords.add(label);
+      if (FOLDER_LABELS.contains(label) || label.equals("UNREAD")) {
+        continue;
       }
+      if (label.isEmpty() || !IMAP_ATOM.matcher(label).matches()) {
+        log.warn("Label {} is not an IMAP keyword: not applied at the server", label);
+        continue;
+      }
+      keywords.add(label);
     }
     return keywords;
   }

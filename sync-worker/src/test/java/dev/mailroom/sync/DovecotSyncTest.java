@@ -164,4 +164,41 @@ class DovecotSyncTest {
     assertThat(of(events, MessageDeleted.class)).hasSize(1);
     assertThat(storedCount(mailbox)).isEqualTo(29);
   }
+
+  @Test
+  void aDeleteMovesToTheSpecialUseTrashAndSyncKeepsOneCopyUnderLabelTrash() throws Exception {
+    Mailbox mailbox = mailbox();
+    deliver(mailbox, mail("dtr-1@x", "Recover me", "a@example.com", null), false);
+    deliver(mailbox, mail("dtr-2@x", "Stay", "a@example.com", null), false);
+    fixture.sync(mailbox);
+    StoredMessage doomed =
+        fixture.search(mailbox, null).stream()
+            .filter(m -> m.rfcMessageId().equals("dtr-1@x"))
+            .findFirst()
+            .orElseThrow();
+
+    fixture.deleteThroughTheApi(mailbox, doomed);
+    fixture.sync(mailbox);
+
+    fixture.atServer(
+        mailbox,
+        "Trash",
+        (store, trash) -> {
+          trash.open(Folder.READ_ONLY);
+          assertThat(trash.getMessageCount()).isEqualTo(1);
+          Folder inbox = store.getFolder("INBOX");
+          inbox.open(Folder.READ_ONLY);
+          assertThat(inbox.getMessageCount()).isEqualTo(1);
+        });
+    assertThat(fixture.search(mailbox, "TRASH"))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.id()).isEqualTo(doomed.id());
+              assertThat(m.providerMessageId()).startsWith("Trash:");
+            });
+    assertThat(fixture.search(mailbox, null))
+        .extracting(StoredMessage::rfcMessageId)
+        .containsExactly("dtr-2@x");
+  }
 }

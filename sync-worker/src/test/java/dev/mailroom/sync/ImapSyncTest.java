@@ -447,6 +447,78 @@ class ImapSyncTest {
   }
 
   @Test
+  void aDeleteMovesToATrashItCreatesAndSyncKeepsOneRecoverableCopyUnderLabelTrash()
+      throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    fixture.deliver(mailbox, mail("tr-1@x", "Recover me", "a@example.com", null));
+    fixture.deliver(mailbox, mail("tr-2@x", "Stay", "a@example.com", null));
+    fixture.sync(mailbox);
+    StoredMessage doomed =
+        stored(mailbox).stream()
+            .filter(m -> m.rfcMessageId().equals("tr-1@x"))
+            .findFirst()
+            .orElseThrow();
+
+    fixture.deleteThroughTheApi(mailbox, doomed);
+    fixture.sync(mailbox);
+
+    fixture.atServer(
+        mailbox,
+        "INBOX",
+        (store, inbox) -> {
+          inbox.open(Folder.READ_ONLY);
+          assertThat(inbox.getMessageCount()).isEqualTo(1);
+          assertThat(inbox.getMessage(1).getSubject()).isEqualTo("Stay");
+          Folder trash = store.getFolder("Trash");
+          trash.open(Folder.READ_ONLY);
+          assertThat(trash.getMessageCount()).isEqualTo(1);
+          assertThat(trash.getMessage(1).isSet(Flags.Flag.DELETED)).isFalse();
+        });
+    assertThat(fixture.search(mailbox, "TRASH"))
+        .as("the same record, followed into Trash, once")
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.id()).isEqualTo(doomed.id());
+              assertThat(m.providerMessageId()).startsWith("Trash:");
+              assertThat(m.labels()).containsExactly("TRASH");
+            });
+    assertThat(stored(mailbox)).extracting(StoredMessage::rfcMessageId).containsExactly("tr-2@x");
+    assertThat(of(fixture.eventsOf(mailbox), MessageReceived.class))
+        .noneMatch(r -> r.message().id().equals(doomed.id()));
+  }
+
+  @Test
+  void aLabelThatIsNotAnImapKeywordNeverBecomesASystemFlag() throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    fixture.deliver(mailbox, mail("sf-1@x", "Not deleted by a label", "a@example.com", null));
+    fixture.sync(mailbox);
+    StoredMessage message = stored(mailbox).get(0);
+    fixture.command(
+        new dev.mailroom.model.command.ModifyMessages(
+            dev.mailroom.model.envelope.Ids.newId("cmd"),
+            mailbox.tenantId(),
+            mailbox.id(),
+            List.of(message.id()),
+            null,
+            List.of("\\Deleted", "\\Seen", "kept"),
+            List.of(),
+            java.time.Instant.now()));
+    fixture.awaitEvent(mailbox, MessageUpdated.class);
+
+    fixture.atServer(
+        mailbox,
+        "INBOX",
+        (store, inbox) -> {
+          inbox.open(Folder.READ_ONLY);
+          Message at = inbox.getMessage(1);
+          assertThat(at.isSet(Flags.Flag.DELETED)).isFalse();
+          assertThat(at.isSet(Flags.Flag.SEEN)).isFalse();
+          assertThat(at.getFlags().contains("kept")).isTrue();
+        });
+  }
+
+  @Test
   void aLargeSyncIsDoneInBoundedStepsAndCompletesOnce() throws Exception {
     Mailbox mailbox = fixture.mailbox();
     for (int i = 0; i < 130; i++) {

@@ -210,4 +210,36 @@ final class SyncFixture {
         .map(e -> (Event) e.data())
         .toList();
   }
+
+  /** Stored messages of the mailbox as a search sees them, with {@code label} if not null. */
+  List<dev.mailroom.store.message.StoredMessage> search(Mailbox mailbox, String label) {
+    return bean(dev.mailroom.store.message.MessageRepository.class)
+        .search(
+            new dev.mailroom.store.message.MessageQuery.Builder(
+                    mailbox.tenantId(), List.of(mailbox.id()))
+                .label(label)
+                .limit(10_000)
+                .build())
+        .collectList()
+        .block();
+  }
+
+  /**
+   * Deletes a stored message as the gateway's delete does: into Trash in the store, then the
+   * command for the provider; returns once the worker has applied it.
+   */
+  void deleteThroughTheApi(Mailbox mailbox, dev.mailroom.store.message.StoredMessage message) {
+    bean(dev.mailroom.store.message.MessageRepository.class)
+        .trash(mailbox.tenantId(), message.id(), List.of("TRASH"), Instant.now())
+        .block();
+    String commandId = Ids.newId("cmd");
+    command(
+        new dev.mailroom.model.command.DeleteMessage(
+            commandId, mailbox.tenantId(), mailbox.id(), message.id(), Instant.now()));
+    events.await(
+        r ->
+            codec.decode(r.value()).data() instanceof dev.mailroom.model.event.MessageDeleted d
+                && d.messageId().equals(message.id()),
+        Duration.ofSeconds(60));
+  }
 }

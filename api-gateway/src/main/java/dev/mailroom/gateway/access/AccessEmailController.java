@@ -116,9 +116,15 @@ class AccessEmailController {
             in = ParameterIn.QUERY,
             description = "Free-text search: every word must occur"),
         @Parameter(name = "from", in = ParameterIn.QUERY),
-        @Parameter(name = "to", in = ParameterIn.QUERY),
+        @Parameter(
+            name = "to",
+            in = ParameterIn.QUERY,
+            description = "Any recipient: To, Cc or Bcc"),
         @Parameter(name = "subject", in = ParameterIn.QUERY, description = "Partial match"),
-        @Parameter(name = "label", in = ParameterIn.QUERY),
+        @Parameter(
+            name = "label",
+            in = ParameterIn.QUERY,
+            description = "TRASH lists deleted emails; every other search leaves Trash out"),
         @Parameter(name = "unread", in = ParameterIn.QUERY, schema = @Schema(type = "boolean")),
         @Parameter(
             name = "after",
@@ -488,12 +494,13 @@ class AccessEmailController {
   Mono<ResponseEntity<String>> modify(
       @PathVariable String emailId, @RequestBody Modify request, ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
+    Recipients.Check check = Recipients.check();
+    ReadChange change = ReadChange.of(request, check);
     List<String> operations = new ArrayList<>();
-    if (request.markAsRead() != null) {
+    if (change.markAsRead() != null) {
       operations.add("mark_as_read");
     }
-    boolean labels = notEmpty(request.addLabels()) || notEmpty(request.removeLabels());
-    if (labels) {
+    if (!change.add().isEmpty() || !change.labelsRemoved().isEmpty()) {
       operations.add("apply_labels");
     }
     return idempotent.execute(
@@ -510,11 +517,6 @@ class AccessEmailController {
                             ApiException.badRequest(
                                 "body", "give markAsRead, addLabels or removeLabels"));
                       }
-                      Recipients.Check check = Recipients.check();
-                      labelsOf(request.addLabels())
-                          .forEach(l -> check.headerText("addLabels", l, true, 255));
-                      labelsOf(request.removeLabels())
-                          .forEach(l -> check.headerText("removeLabels", l, true, 255));
                       check.orThrow();
                       return reads
                           .find(caller.tenantId(), mailboxes, emailId)
@@ -522,9 +524,9 @@ class AccessEmailController {
                               m ->
                                   writes.modify(
                                       m,
-                                      request.markAsRead(),
-                                      labelsOf(request.addLabels()),
-                                      labelsOf(request.removeLabels()),
+                                      change.markAsRead(),
+                                      change.add(),
+                                      change.remove(),
                                       exchange.getRequest().getId()))
                           .map(
                               updated ->
@@ -532,6 +534,60 @@ class AccessEmailController {
                                       EmailViews.email(
                                           updated, null, true, caller.token().permissions())));
                     }));
+  }
+
+  /**
+   * A modify request as its effects. {@code UNREAD} is read state, not a label, as in Gmail:
+   * removing it marks the message read and adding it marks it unread, under mark_as_read like
+   * {@code markAsRead} itself (seed 001 gives read and unread one permission), and it is never
+   * stored. {@code remove} still names it when removed, so that a literal UNREAD label stored by
+   * earlier versions goes too; {@code labelsRemoved} is what needs apply_labels.
+   */
+  private record ReadChange(
+      Boolean markAsRead, List<String> add, List<String> remove, List<String> labelsRemoved) {
+    static final String UNREAD = "UNREAD";
+
+    static ReadChange of(Modify request, Recipients.Check check) {
+      List<String> add = new ArrayList<>();
+      List<String> removed = new ArrayList<>();
+      boolean addsUnread = labels("addLabels", request.addLabels(), add, check);
+      boolean removesUnread = labels("removeLabels", request.removeLabels(), removed, check);
+      Boolean byLabel = null;
+      if (addsUnread && removesUnread) {
+        check.reject("addLabels", "UNREAD cannot be both added and removed");
+      } else if (addsUnread || removesUnread) {
+        byLabel = removesUnread;
+        if (request.markAsRead() != null && !request.markAsRead().equals(byLabel)) {
+          check.reject(
+              "markAsRead", "contradicts UNREAD in " + (addsUnread ? "addLabels" : "removeLabels"));
+        }
+      }
+      List<String> remove = new ArrayList<>(removed);
+      if (removesUnread) {
+        remove.add(UNREAD);
+      }
+      return new ReadChange(
+          request.markAsRead() != null ? request.markAsRead() : byLabel, add, remove, removed);
+    }
+
+    /** Checks and copies the labels other than UNREAD into {@code into}; true if UNREAD is one. */
+    private static boolean labels(
+        String field, List<String> given, List<String> into, Recipients.Check check) {
+      boolean unread = false;
+      List<String> list = labelsOf(given);
+      for (int i = 0; i < list.size(); i++) {
+        String label = list.get(i);
+        if (UNREAD.equalsIgnoreCase(label)) {
+          unread = true;
+        } else {
+          check.label(field + "[" + i + "]", label);
+          if (label != null && !into.contains(label)) {
+            into.add(label);
+          }
+        }
+      }
+      return unread;
+    }
   }
 
   private Mono<ResponseEntity<?>> sendAndAnswer(
@@ -651,13 +707,16 @@ class AccessEmailController {
       String importance,
       List<dev.mailroom.model.message.Attachment> attachments) {
     boolean text = "text".equals(bodyType);
+    // A forward without a note but with "bodyType": "html" is still HTML: an empty HTML note makes
+    // the worker quote the original as HTML instead of falling back to text.
+    String html = text ? null : body != null ? body : "html".equals(bodyType) ? "" : null;
     return new OutboundDraft(
         to,
         orEmpty(cc),
         orEmpty(bcc),
         subject,
         text ? body : null,
-        text || body == null ? null : body,
+        html,
         importance == null
             ? Importance.NORMAL
             : Importance.valueOf(importance.toUpperCase(Locale.ROOT)),
@@ -671,10 +730,6 @@ class AccessEmailController {
       view.put("accessInfo", info);
     }
     return view;
-  }
-
-  private static boolean notEmpty(List<String> list) {
-    return list != null && !list.isEmpty();
   }
 
   private static List<String> labelsOf(List<String> list) {

@@ -12,6 +12,10 @@ import java.util.List;
 final class AccessSchemas {
   private AccessSchemas() {}
 
+  static final String PROVIDER =
+      "Source provider. Seed 002 names GOOGLE and M365; IMAP (any IMAP/SMTP server) is Mailroom's"
+          + " extension, and HOSTED is reserved for mailboxes Mailroom hosts itself.";
+
   @Schema(name = "Participant")
   record Participant(String email, @Schema(nullable = true) String name) {}
 
@@ -42,7 +46,10 @@ final class AccessSchemas {
       List<Attachment> attachments,
       List<String> labels,
       @Schema(allowableValues = {"low", "normal", "high"}) String importance,
-      @Schema(allowableValues = {"GOOGLE", "M365", "IMAP", "HOSTED"}) String provider) {}
+      @Schema(
+              allowableValues = {"GOOGLE", "M365", "IMAP", "HOSTED"},
+              description = PROVIDER)
+          String provider) {}
 
   @Schema(name = "EmailSearchResult")
   record SearchResult(
@@ -60,5 +67,8 @@ final class AccessSchemas {
       int messageCount,
       List<Participant> participants,
       Instant lastMessageAt,
-      String provider) {}
+      @Schema(
+              allowableValues = {"GOOGLE", "M365", "IMAP", "HOSTED"},
+              description = PROVIDER)
+          String provider) {}
 }

@@ -3,6 +3,8 @@ package dev.mailroom.gateway.access;
 import dev.mailroom.gateway.core.MessageReads.Body;
 import dev.mailroom.gateway.core.PublicIds;
 import dev.mailroom.model.message.Attachment;
+import dev.mailroom.model.message.Direction;
+import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.model.message.Participant;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.token.TokenPermissions;
@@ -34,12 +36,16 @@ final class EmailViews {
     view.put("bodyPreview", m.snippet());
     view.put("body", body == null ? null : body.content());
     view.put("bodyType", body == null ? null : body.type());
-    view.put("sentAt", m.sentAt());
+    // A send that failed was never sent, whatever a record written before the failure says.
+    boolean unsent =
+        m.direction() == Direction.OUTBOUND
+            && (m.status() == MessageStatus.FAILED || m.status() == MessageStatus.REJECTED);
+    view.put("sentAt", unsent ? null : m.sentAt());
     view.put("receivedAt", m.receivedAt());
     view.put("isRead", m.read());
     view.put("hasAttachments", m.hasAttachments());
     view.put("attachments", withAttachments ? attachments(m.attachments()) : null);
-    view.put("labels", m.labels());
+    view.put("labels", unsent ? withoutSent(m.labels()) : m.labels());
     view.put(
         "importance",
         m.importance() == null ? null : m.importance().name().toLowerCase(Locale.ROOT));
@@ -120,6 +126,10 @@ final class EmailViews {
               return view;
             })
         .toList();
+  }
+
+  private static List<String> withoutSent(List<String> labels) {
+    return labels == null ? null : labels.stream().filter(l -> !l.equals("SENT")).toList();
   }
 
   private static <T> List<T> emptyAsNull(List<T> list) {

@@ -31,6 +31,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -41,6 +42,10 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class MessageWrites {
+
+  /** The labels sync gives a message for the folder it is in (see the sync worker). */
+  private static final Set<String> FOLDER_LABELS =
+      Set.of("INBOX", "SENT", "DRAFT", "SPAM", "ARCHIVE", MessageRepository.TRASH);
 
   private final MessageRepository messages;
   private final BlobStore blobs;
@@ -231,12 +236,19 @@ public class MessageWrites {
                     .thenReturn(updated));
   }
 
-  /** Soft delete: gone from reads at once; the provider moves it to Trash through a command. */
+  /**
+   * Soft delete, as seed 001 means it: the message moves to Trash at once in the store (out of
+   * searches, still readable and recoverable) and at the provider through a command. A message
+   * already in Trash stays as it is: deleting it again destroys nothing.
+   */
   public Mono<Void> delete(StoredMessage message, String correlationId) {
+    if (message.labels() != null && message.labels().contains(MessageRepository.TRASH)) {
+      return Mono.empty();
+    }
     return messages
-        .markDeleted(message.tenantId(), message.id(), now())
+        .trash(message.tenantId(), message.id(), trashLabels(message.labels()), now())
         .flatMap(
-            deleted ->
+            trashed ->
                 commands.submit(
                     new DeleteMessage(
                         Ids.newId("cmd"),
@@ -246,6 +258,18 @@ public class MessageWrites {
                         now()),
                     correlationId))
         .then();
+  }
+
+  /** In Trash a message keeps its keywords and star but leaves the folder it was in. */
+  private static List<String> trashLabels(List<String> labels) {
+    List<String> kept = new ArrayList<>();
+    kept.add(MessageRepository.TRASH);
+    for (String label : labels == null ? List.<String>of() : labels) {
+      if (!FOLDER_LABELS.contains(label) && !kept.contains(label)) {
+        kept.add(label);
+      }
+    }
+    return kept;
   }
 
   // MongoDB keeps milliseconds; truncating keeps responses equal to what is read back later.

@@ -18,6 +18,10 @@ import org.springframework.http.HttpStatus;
 public final class Recipients {
   private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029]");
   public static final int MAX_SUBJECT = 998;
+  public static final int MAX_LABEL = 255;
+
+  /** ATOM-CHAR of RFC 3501: any CHAR except atom-specials ( ) { SP CTL % * " \ ]. */
+  private static final Pattern IMAP_ATOM = Pattern.compile("[\\x21-\\x7E&&[^(){%*\"\\\\\\]]]+");
 
   private Recipients() {}
 
@@ -54,6 +58,31 @@ public final class Recipients {
       } else if (value.length() > max) {
         errors.add(new ApiError.FieldError(field, "must be at most " + max + " characters"));
       }
+      return this;
+    }
+
+    /**
+     * A label becomes an IMAP keyword at the provider, so it must be an IMAP atom (RFC 3501):
+     * printable ASCII without atom-specials. That also keeps out system flags such as {@code
+     * \Deleted} or {@code \Seen}, which would otherwise bypass delete_email and mark_as_read.
+     */
+    public Check label(String field, String value) {
+      if (value == null || value.isEmpty()) {
+        errors.add(new ApiError.FieldError(field, "must not be empty"));
+      } else if (!IMAP_ATOM.matcher(value).matches()) {
+        errors.add(
+            new ApiError.FieldError(
+                field,
+                "must be printable ASCII without spaces or any of ( ) { % * \" \\ ]"
+                    + " (labels are IMAP keywords; system flags cannot be set as labels)"));
+      } else if (value.length() > MAX_LABEL) {
+        errors.add(new ApiError.FieldError(field, "must be at most " + MAX_LABEL + " characters"));
+      }
+      return this;
+    }
+
+    public Check reject(String field, String message) {
+      errors.add(new ApiError.FieldError(field, message));
       return this;
     }
 

@@ -162,6 +162,9 @@ class AccessReadTest {
         .extracting(e -> e.get("id"))
         .containsExactly("imap:msg_t1");
     assertThat(emails(get("/api/access/email/messages?to=work@example.com&limit=50"))).hasSize(13);
+    // "Filter by recipient email address": Cc counts as much as To.
+    assertThat(emails(get("/api/access/email/messages?to=CC@example.com&limit=50"))).hasSize(28);
+    assertThat(emails(get("/api/access/email/messages?to=boss@example.com&limit=50"))).isEmpty();
     assertThat(emails(get("/api/access/email/messages?after=2026-02-07T14:50:00Z"))).hasSize(4);
     assertThat(
             emails(

@@ -412,38 +412,178 @@ class AccessWriteTest {
   }
 
   @Test
-  void deleteHidesTheMessageAndQueuesTheProviderMove() {
-    gateway.inbound(tenant, 0, "msg_del", "thr_del", "Old", "boss@example.com", T, "INBOX");
+  @SuppressWarnings("unchecked")
+  void deleteMovesToTrashWhereOnlyLabelTrashFindsItAndQueuesTheProviderMove() {
+    gateway.inbound(
+        tenant, 0, "msg_del", "thr_del", "Old news", "boss@example.com", T, "INBOX", "customer");
+    delete("imap:msg_del");
+    // Recoverable, as seed 001 says: still readable, now in Trash, keeping its own labels.
+    read("imap:msg_del").jsonPath("$.labels").isEqualTo(List.of("TRASH", "customer"));
+    assertThat(searchIds("subject=old+news")).isEmpty();
+    assertThat(searchIds("subject=old+news&label=INBOX")).isEmpty();
+    assertThat(searchIds("subject=old+news&label=TRASH")).containsExactly("imap:msg_del");
+    assertThat(
+            command(mailboxCommands, DeleteMessage.class, c -> c.messageId().equals("msg_del"))
+                .mailboxId())
+        .isEqualTo(tenant.mailboxIds().get(0));
+    // Deleting what is already in Trash destroys nothing: it stays there, readable.
+    delete("imap:msg_del");
+    assertThat(searchIds("subject=old+news&label=TRASH")).containsExactly("imap:msg_del");
     gateway
         .client()
         .delete()
-        .uri("/api/access/email/messages/imap:msg_del")
+        .uri("/api/access/email/messages/imap:msg_nothing")
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isNotFound();
+  }
+
+  private void delete(String publicId) {
+    gateway
+        .client()
+        .delete()
+        .uri("/api/access/email/messages/" + publicId)
         .header("Authorization", "Bearer " + token)
         .exchange()
         .expectStatus()
         .isNoContent()
         .expectBody()
         .isEmpty();
-    gateway
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<String> searchIds(String query) {
+    Map<String, Object> page =
+        gateway
+            .client()
+            .get()
+            .uri("/api/access/email/messages?limit=50&" + query)
+            .header("Authorization", "Bearer " + token)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    return ((List<Map<String, Object>>) page.get("emails"))
+        .stream().map(e -> (String) e.get("id")).toList();
+  }
+
+  private WebTestClient.ResponseSpec patch(String publicId, Object body, String bearer) {
+    return gateway
         .client()
-        .get()
-        .uri("/api/access/email/messages/imap:msg_del")
-        .header("Authorization", "Bearer " + token)
-        .exchange()
+        .patch()
+        .uri("/api/access/email/messages/" + publicId)
+        .header("Authorization", "Bearer " + bearer)
+        .bodyValue(body)
+        .exchange();
+  }
+
+  @Test
+  void labelsThatAreNotImapKeywordsAreRefusedBeforeAnythingChanges() {
+    gateway.inbound(tenant, 0, "msg_flag", "thr_flag", "Flags", "boss@example.com", T, "INBOX");
+    List<Map<String, Object>> refused =
+        List.of(
+            Map.of("addLabels", List.of("\\Deleted")),
+            Map.of("addLabels", List.of("\\Seen")),
+            Map.of("removeLabels", List.of("\\Flagged")),
+            Map.of("addLabels", List.of("two words")),
+            Map.of("addLabels", List.of("a(b")),
+            Map.of("addLabels", List.of("a]b")),
+            Map.of("addLabels", List.of("100%")),
+            Map.of("addLabels", List.of("star*")),
+            Map.of("addLabels", List.of("quo\"te")),
+            Map.of("addLabels", List.of("{5}")),
+            Map.of("addLabels", List.of("caf\u00e9")),
+            Map.of("addLabels", List.of("")),
+            Map.of("markAsRead", true, "addLabels", List.of("ok", "\\Deleted")));
+    for (Map<String, Object> body : refused) {
+      String field = body.containsKey("removeLabels") ? "removeLabels" : "addLabels";
+      patch("imap:msg_flag", body, token)
+          .expectStatus()
+          .isBadRequest()
+          .expectBody()
+          .jsonPath("$.code")
+          .isEqualTo("INVALID_REQUEST")
+          .jsonPath("$.fieldErrors[0].field")
+          .value(f -> assertThat((String) f).startsWith(field + "["));
+    }
+    StoredMessage unchanged = stored("imap:msg_flag");
+    assertThat(unchanged.labels()).containsExactly("INBOX");
+    assertThat(unchanged.read()).isFalse();
+    patch("imap:msg_flag", Map.of("addLabels", List.of("Customer-42_ok.$Label")), token)
         .expectStatus()
-        .isNotFound();
-    gateway
-        .client()
-        .delete()
-        .uri("/api/access/email/messages/imap:msg_del")
-        .header("Authorization", "Bearer " + token)
-        .exchange()
+        .isOk();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void unreadIsReadStateNotALabelAndNeedsMarkAsRead() {
+    gateway.inbound(tenant, 0, "msg_unr", "thr_unr", "Unread", "boss@example.com", T, "INBOX");
+    Map<String, Object> read =
+        patch("imap:msg_unr", Map.of("removeLabels", List.of("UNREAD")), token)
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(read.get("isRead")).isEqualTo(true);
+    assertThat((List<Object>) read.get("labels")).containsExactly("INBOX");
+    ModifyMessages marked =
+        command(mailboxCommands, ModifyMessages.class, c -> c.messageIds().contains("msg_unr"));
+    assertThat(marked.markAsRead()).isTrue();
+    assertThat(marked.addLabels()).isEmpty();
+
+    Map<String, Object> unread =
+        patch("imap:msg_unr", Map.of("addLabels", List.of("UNREAD", "IMPORTANT")), token)
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(unread.get("isRead")).isEqualTo(false);
+    assertThat((List<Object>) unread.get("labels")).containsExactly("INBOX", "IMPORTANT");
+    ModifyMessages unmarked =
+        command(
+            mailboxCommands,
+            ModifyMessages.class,
+            c -> c.messageIds().contains("msg_unr") && Boolean.FALSE.equals(c.markAsRead()));
+    assertThat(unmarked.addLabels()).containsExactly("IMPORTANT");
+
+    // Read state is mark_as_read's, whichever way it is asked for; labels stay apply_labels'.
+    String readOnly =
+        gateway.token(
+            tenant.id(),
+            Map.of(
+                "emailAccessEnabled",
+                true,
+                "allowedEmailOperations",
+                List.of("view_email", "mark_as_read")));
+    String labelsOnly =
+        gateway.token(
+            tenant.id(),
+            Map.of(
+                "emailAccessEnabled",
+                true,
+                "allowedEmailOperations",
+                List.of("view_email", "apply_labels")));
+    patch("imap:msg_unr", Map.of("removeLabels", List.of("UNREAD")), readOnly)
         .expectStatus()
-        .isNotFound();
-    assertThat(
-            command(mailboxCommands, DeleteMessage.class, c -> c.messageId().equals("msg_del"))
-                .mailboxId())
-        .isEqualTo(tenant.mailboxIds().get(0));
+        .isOk();
+    patch("imap:msg_unr", Map.of("addLabels", List.of("UNREAD")), labelsOnly)
+        .expectStatus()
+        .isForbidden();
+    patch("imap:msg_unr", Map.of("removeLabels", List.of("UNREAD", "IMPORTANT")), readOnly)
+        .expectStatus()
+        .isForbidden();
+    patch("imap:msg_unr", Map.of("markAsRead", true, "addLabels", List.of("UNREAD")), token)
+        .expectStatus()
+        .isBadRequest()
+        .expectBody()
+        .jsonPath("$.fieldErrors[0].field")
+        .isEqualTo("markAsRead");
+    assertThat(stored("imap:msg_unr").labels()).doesNotContain("UNREAD");
   }
 
   @Test
@@ -487,5 +627,68 @@ class AccessWriteTest {
         .exchange()
         .expectStatus()
         .isBadRequest();
+  }
+
+  @Test
+  void aForwardWithoutANoteButBodyTypeHtmlIsSentAsHtml() {
+    gateway.inbound(tenant, 0, "msg_fwh", "thr_fwh", "Plan", "boss@example.com", T, "INBOX");
+    Map<String, Object> html =
+        post(
+            "/api/access/email/messages/imap:msg_fwh/forward",
+            Map.of("to", List.of(Map.of("email", "colleague@example.com")), "bodyType", "html"),
+            200);
+    SendMessage command =
+        command(
+            sendCommands,
+            SendMessage.class,
+            c -> c.messageId().equals(stored((String) html.get("emailId")).id()));
+    assertThat(command.htmlBody()).as("an empty HTML note: the worker quotes as HTML").isEmpty();
+    assertThat(command.textBody()).isNull();
+
+    Map<String, Object> text =
+        post(
+            "/api/access/email/messages/imap:msg_fwh/forward",
+            Map.of("to", List.of(Map.of("email", "colleague@example.com")), "bodyType", "text"),
+            200);
+    SendMessage plain =
+        command(
+            sendCommands,
+            SendMessage.class,
+            c -> c.messageId().equals(stored((String) text.get("emailId")).id()));
+    assertThat(plain.htmlBody()).isNull();
+  }
+
+  @Test
+  void aSendThatFailedReadsAsNeverSent() {
+    Map<String, Object> result =
+        post(
+            "/api/access/email/messages/send",
+            Map.of(
+                "to", List.of(Map.of("email", "nobody@example.com")),
+                "subject", "Doomed",
+                "body", "never arrives"),
+            200);
+    String emailId = (String) result.get("emailId");
+    read(emailId).jsonPath("$.labels").isEqualTo(List.of("SENT"));
+    // As the send worker records a refused submission; records written before it also cleared the
+    // label and sent time still say SENT and carry one.
+    gateway
+        .bean(MessageRepository.class)
+        .transitionStatus(
+            tenant.id(),
+            stored(emailId).id(),
+            MessageStatus.QUEUED,
+            MessageStatus.FAILED,
+            new org.springframework.data.mongodb.core.query.Update()
+                .set("statusReason", "550 mailbox unavailable"))
+        .block();
+    assertThat(stored(emailId).labels()).contains("SENT");
+    read(emailId)
+        .jsonPath("$.labels")
+        .isEmpty()
+        .jsonPath("$.sentAt")
+        .doesNotExist()
+        .jsonPath("$.receivedAt")
+        .isNotEmpty();
   }
 }

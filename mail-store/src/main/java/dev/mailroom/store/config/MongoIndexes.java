@@ -88,7 +88,9 @@ public class MongoIndexes {
             new Index().on("tenantId", Sort.Direction.ASC).on("fromEmail", Sort.Direction.ASC)),
         index(
             StoredMessage.class,
-            new Index().on("tenantId", Sort.Direction.ASC).on("toEmails", Sort.Direction.ASC)),
+            new Index()
+                .on("tenantId", Sort.Direction.ASC)
+                .on("participantEmails", Sort.Direction.ASC)),
         index(
             StoredMessage.class,
             new Index().on("tenantId", Sort.Direction.ASC).on("labels", Sort.Direction.ASC)),

@@ -21,8 +21,14 @@ import org.springframework.data.mongodb.core.query.Update;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Messages, always within one tenant; soft-deleted messages are invisible to every read. */
+/**
+ * Messages, always within one tenant; soft-deleted messages are invisible to every read. Messages
+ * in Trash (label {@code TRASH}) are readable and recoverable, but searches leave them out unless
+ * they ask for {@code label=TRASH}, as Gmail does.
+ */
 public class MessageRepository {
+  public static final String TRASH = "TRASH";
+
   private static final Sort NEWEST_FIRST =
       Sort.by(Sort.Order.desc("receivedAt"), Sort.Order.desc("_id"));
 
@@ -97,6 +103,19 @@ public class MessageRepository {
                 StoredMessage.class));
   }
 
+  /**
+   * Moves a message to Trash in the store: it takes {@code labels} (TRASH and whatever else it
+   * keeps there), leaves searches other than {@code label=TRASH} and stays readable, so that it can
+   * be recovered. Empty if it is gone or already in Trash.
+   */
+  public Mono<StoredMessage> trash(String tenantId, String id, List<String> labels, Instant at) {
+    return mongo.findAndModify(
+        Query.query(visible(tenantId).and("_id").is(id).and("labels").ne(TRASH)),
+        Update.update("labels", labels).set("updatedAt", at),
+        FindAndModifyOptions.options().returnNew(true),
+        StoredMessage.class);
+  }
+
   /** Soft delete: hidden from reads at once; the provider is told through a command. */
   public Mono<Boolean> markDeleted(String tenantId, String id, Instant at) {
     return mongo
@@ -124,7 +143,7 @@ public class MessageRepository {
       all.add(Criteria.where("fromEmail").is(q.from().toLowerCase(Locale.ROOT)));
     }
     if (q.to() != null) {
-      all.add(Criteria.where("toEmails").is(q.to().toLowerCase(Locale.ROOT)));
+      all.add(recipient(q.to().toLowerCase(Locale.ROOT)));
     }
     if (q.subject() != null && !q.subject().isBlank()) {
       all.add(
@@ -133,6 +152,9 @@ public class MessageRepository {
     }
     if (q.label() != null) {
       all.add(Criteria.where("labels").is(q.label()));
+    }
+    if (!TRASH.equals(q.label())) {
+      all.add(Criteria.where("labels").ne(TRASH));
     }
     if (q.unread() != null) {
       all.add(Criteria.where("read").is(!q.unread()));
@@ -158,6 +180,22 @@ public class MessageRepository {
                           Criteria.where("_id").lt(q.after().id()))));
     }
     return all.isEmpty() ? criteria : criteria.andOperator(all.toArray(Criteria[]::new));
+  }
+
+  /**
+   * Any recipient: To, Cc or Bcc. {@code participantEmails} holds them all (every record has it)
+   * but also the sender, so a match there counts when the address is not the sender's, or when the
+   * sender also addressed themselves.
+   */
+  private static Criteria recipient(String email) {
+    Pattern exactly = Pattern.compile("^" + Pattern.quote(email) + "$", Pattern.CASE_INSENSITIVE);
+    return Criteria.where("participantEmails")
+        .is(email)
+        .orOperator(
+            Criteria.where("fromEmail").ne(email),
+            Criteria.where("toEmails").is(email),
+            Criteria.where("cc.email").regex(exactly),
+            Criteria.where("bcc.email").regex(exactly));
   }
 
   /** Inserts a batch; messages already stored (same mailbox and provider id) are skipped. */

@@ -6,6 +6,7 @@ import dev.mailroom.provider.spi.FolderContents;
 import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.MessageFlags;
+import dev.mailroom.provider.spi.MessageLocation;
 import dev.mailroom.provider.spi.ProviderException;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -35,6 +37,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.ResyncData;
@@ -279,27 +282,91 @@ final class ImapSession implements MailboxSession {
   }
 
   @Override
-  public void moveToTrash(String name, long uidValidity, long uid) throws ProviderException {
-    String trash = null;
-    for (FolderStatus status : folders()) {
-      if ("trash".equals(status.role())) {
-        trash = status.name();
+  public Optional<MessageLocation> moveToTrash(String name, long uidValidity, long uid)
+      throws ProviderException {
+    try {
+      Folder trash = trashFolder();
+      if (trash.getFullName().equals(name)) {
+        return Optional.of(new MessageLocation(name, uidValidity, uid)); // already there
+      }
+      IMAPFolder folder = open(name, uidValidity, Folder.READ_WRITE);
+      try {
+        Message message = folder.getMessageByUID(uid);
+        if (message == null) {
+          throw new ProviderException.NotFound("No message " + uid + " in " + name, null);
+        }
+        boolean move = ((IMAPStore) store).hasCapability("MOVE");
+        AppendUID moved = transfer(folder, message, trash, move);
+        return moved == null
+            ? Optional.empty()
+            : Optional.of(new MessageLocation(trash.getFullName(), moved.uidvalidity, moved.uid));
+      } finally {
+        folder.close(false);
+      }
+    } catch (MessagingException e) {
+      throw failed("IMAP move to Trash from " + name, e);
+    }
+  }
+
+  /**
+   * One message from an open folder into {@code trash}: with MOVE (RFC 6851) if the server has it,
+   * else COPY, then {@code \Deleted} and UID EXPUNGE of that UID alone, so that no other message
+   * someone flagged deleted is expunged with it (without UIDPLUS the original stays flagged: the
+   * copy is safe in Trash either way). Returns the copy's UID when the server reports it.
+   */
+  static AppendUID transfer(IMAPFolder folder, Message message, Folder trash, boolean move)
+      throws MessagingException {
+    boolean uidplus = ((IMAPStore) folder.getStore()).hasCapability("UIDPLUS");
+    Message[] one = {message};
+    AppendUID[] copied = null;
+    if (move) {
+      if (uidplus) {
+        copied = folder.moveUIDMessages(one, trash);
+      } else {
+        folder.moveMessages(one, trash);
+      }
+      return first(copied);
+    }
+    if (uidplus) {
+      copied = folder.copyUIDMessages(one, trash);
+    } else {
+      folder.copyMessages(one, trash);
+    }
+    message.setFlag(Flags.Flag.DELETED, true);
+    if (uidplus) {
+      folder.expunge(one);
+    }
+    return first(copied);
+  }
+
+  private static AppendUID first(AppendUID[] uids) {
+    return uids == null || uids.length == 0 ? null : uids[0];
+  }
+
+  /**
+   * The folder with the RFC 6154 {@code \Trash} attribute, else one with a usual Trash name, else a
+   * new "Trash": without one a delete could only flag the message, and any expunge would then
+   * destroy what the API promised to keep recoverable.
+   */
+  private Folder trashFolder() throws MessagingException {
+    Folder[] all = store.getDefaultFolder().list("*");
+    for (Folder folder : all) {
+      for (String attribute : ((IMAPFolder) folder).getAttributes()) {
+        if (attribute.equalsIgnoreCase("\\Trash")) {
+          return folder;
+        }
       }
     }
-    String target = trash;
-    withMessage(
-        name,
-        uidValidity,
-        uid,
-        message -> {
-          IMAPFolder folder = (IMAPFolder) message.getFolder();
-          if (target != null && !target.equals(name)) {
-            folder.moveMessages(new Message[] {message}, store.getFolder(target));
-          } else {
-            // No Trash folder: flag it deleted but keep it, so the delete stays recoverable.
-            message.setFlag(Flags.Flag.DELETED, true);
-          }
-        });
+    for (Folder folder : all) {
+      if ("trash".equals(role((IMAPFolder) folder))) {
+        return folder;
+      }
+    }
+    Folder trash = store.getFolder("Trash");
+    if (!trash.exists() && !trash.create(Folder.HOLDS_MESSAGES)) {
+      throw new MessagingException("The server would not create a Trash folder");
+    }
+    return trash;
   }
 
   @Override

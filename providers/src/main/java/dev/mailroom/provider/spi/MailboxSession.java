@@ -1,6 +1,7 @@
 package dev.mailroom.provider.spi;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An open connection to one mailbox; close it when the operation is done. Folder-addressed
@@ -34,8 +35,12 @@ public interface MailboxSession extends AutoCloseable {
   void setKeywords(String folder, long uidValidity, long uid, List<String> add, List<String> remove)
       throws ProviderException;
 
-  /** Soft delete: into the Trash folder (or flagged deleted where there is none). */
-  void moveToTrash(String folder, long uidValidity, long uid) throws ProviderException;
+  /**
+   * Soft delete: into the Trash folder, created if the mailbox has none, so the message can be
+   * recovered. Returns where it now is when the server says (IMAP UIDPLUS), else empty.
+   */
+  Optional<MessageLocation> moveToTrash(String folder, long uidValidity, long uid)
+      throws ProviderException;
 
   /** True if the Sent folder holds a message with this Message-ID (without angle brackets). */
   boolean sentContains(String rfcMessageId) throws ProviderException;

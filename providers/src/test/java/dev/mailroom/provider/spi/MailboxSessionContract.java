@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,15 +90,25 @@ public interface MailboxSessionContract {
       deliver(message("d1@x", "doomed"));
       FolderStatus inbox = inbox(session);
       long uid = session.contents(inbox.name()).messages().firstKey();
-      session.moveToTrash(inbox.name(), inbox.uidValidity(), uid);
+      Optional<MessageLocation> moved = session.moveToTrash(inbox.name(), inbox.uidValidity(), uid);
       assertThat(session.contents(inbox.name()).messages()).isEmpty();
-      String trash =
+      FolderStatus trash =
           session.folders().stream()
               .filter(f -> "trash".equals(f.role()))
               .findFirst()
-              .orElseThrow()
-              .name();
-      assertThat(session.contents(trash).messages()).hasSize(1);
+              .orElseThrow();
+      assertThat(session.contents(trash.name()).messages()).hasSize(1);
+      // Where it went, so that the stored record can follow it instead of being added again.
+      assertThat(moved)
+          .contains(
+              new MessageLocation(
+                  trash.name(),
+                  trash.uidValidity(),
+                  session.contents(trash.name()).messages().firstKey()));
+      assertThat(session.moveToTrash(trash.name(), trash.uidValidity(), moved.get().uid()))
+          .as("already in Trash: left there")
+          .isEqualTo(moved);
+      assertThat(session.contents(trash.name()).messages()).hasSize(1);
     }
   }
 

@@ -43,6 +43,10 @@ public final class FaultInjectingProvider implements MailProvider {
   public static final java.util.concurrent.atomic.AtomicBoolean POISON_ARMED =
       new java.util.concurrent.atomic.AtomicBoolean();
 
+  /** While set, the server refuses every submission for good, as an SMTP 5xx reply does. */
+  public static final java.util.concurrent.atomic.AtomicBoolean SUBMISSIONS_REFUSED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private final MailProvider delegate;
 
   public FaultInjectingProvider(MailProvider delegate) {
@@ -55,6 +59,7 @@ public final class FaultInjectingProvider implements MailProvider {
     LISTINGS_TO_FAIL.set(0);
     LISTINGS_TO_BREAK.set(0);
     POISON_ARMED.set(false);
+    SUBMISSIONS_REFUSED.set(false);
   }
 
   @Override
@@ -81,6 +86,9 @@ public final class FaultInjectingProvider implements MailProvider {
   @Override
   public void submit(MailboxAccess access, byte[] raw, List<String> recipients)
       throws ProviderException {
+    if (SUBMISSIONS_REFUSED.get()) {
+      throw new ProviderException.Permanent("550 5.7.1 Submission refused", null);
+    }
     delegate.submit(access, raw, recipients);
   }
 
@@ -150,8 +158,9 @@ public final class FaultInjectingProvider implements MailProvider {
       }
 
       @Override
-      public void moveToTrash(String folder, long uidValidity, long uid) throws ProviderException {
-        session.moveToTrash(folder, uidValidity, uid);
+      public java.util.Optional<dev.mailroom.provider.spi.MessageLocation> moveToTrash(
+          String folder, long uidValidity, long uid) throws ProviderException {
+        return session.moveToTrash(folder, uidValidity, uid);
       }
 
       @Override
