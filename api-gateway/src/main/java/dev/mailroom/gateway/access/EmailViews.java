@@ -117,9 +117,19 @@ final class EmailViews {
               view.put("contentType", a.contentType());
               view.put("size", a.size());
               view.put("isInline", a.inline());
+              // Additions to the seed's Attachment: what an HTML body's cid: references name, and
+              // for an attachment of a forwarded message/rfc822, the id of that message.
+              view.put("contentId", a.contentId());
+              view.put("parentId", parentId(a.id()));
               return view;
             })
         .toList();
+  }
+
+  /** Ids below a forwarded message extend its id: {@code att_3_1} is the first of {@code att_3}. */
+  private static String parentId(String id) {
+    int last = id == null ? -1 : id.lastIndexOf('_');
+    return last > 0 && id.indexOf('_') < last ? id.substring(0, last) : null;
   }
 
   private static <T> List<T> emptyAsNull(List<T> list) {
