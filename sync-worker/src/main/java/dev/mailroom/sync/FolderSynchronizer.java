@@ -169,6 +169,7 @@ class FolderSynchronizer {
       ThreadResolver.Batch threading = threads.batch(mailbox.tenantId(), mailbox.id(), parsedBatch);
       List<StoredMessage> fresh = new ArrayList<>();
       List<FetchedMessage> freshRaw = new ArrayList<>();
+      List<ParsedMessage> freshParsed = new ArrayList<>();
       List<StoredMessage> announced = new ArrayList<>();
       for (int i = 0; i < fetched.size(); i++) {
         FetchedMessage message = fetched.get(i);
@@ -196,13 +197,14 @@ class FolderSynchronizer {
             ingester.record(mailbox, providerId, message, parsed, thread, labels);
         fresh.add(record);
         freshRaw.add(message);
+        freshParsed.add(parsed);
         if (announce && message.uid() >= newFrom && isNews(folder, record)) {
           announced.add(record);
         }
       }
       pending =
           new Stored(
-              ingester.storeRawInBackground(fresh, freshRaw),
+              ingester.storeRawInBackground(fresh, freshRaw, freshParsed),
               fresh,
               announced,
               batch.get(batch.size() - 1) + 1);
