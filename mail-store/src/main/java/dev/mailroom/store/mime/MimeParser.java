@@ -355,7 +355,7 @@ public final class MimeParser {
     Object content;
     try {
       content = part.getContent();
-    } catch (IOException | RuntimeException unknownCharset) {
+    } catch (IOException | MessagingException | RuntimeException unknownCharsetOrEncoding) {
       return new String(bytes(part), StandardCharsets.UTF_8);
     }
     if (content instanceof String s) {
@@ -374,7 +374,16 @@ public final class MimeParser {
   }
 
   private static byte[] bytes(Part part) throws MessagingException, IOException {
-    try (InputStream in = part.getInputStream()) {
+    InputStream decoded;
+    try {
+      decoded = part.getInputStream();
+    } catch (MessagingException | IOException unknownTransferEncoding) {
+      // Whether Angus passes an unknown Content-Transfer-Encoding through depends on a System
+      // property read once, when MimeUtility is first used (maybe before this class set it), so
+      // the bytes are passed through here.
+      return rawBytes(part);
+    }
+    try (InputStream in = decoded) {
       return in.readAllBytes();
     }
   }
@@ -536,8 +545,9 @@ public final class MimeParser {
    * BASE64DecoderStream}, {@code MimeMultipart.initializeProperties}, and the static initializers
    * of {@code MimeUtility} and {@code ParameterList}), never from the Session. They only relax
    * parsing, so they are set for the whole JVM, unless the operator has set them already. The
-   * static ones take effect only if set before those classes are first used, hence here, in the
-   * class that parses.
+   * static ones ({@code MimeUtility}, {@code ParameterList}) take effect only if set before those
+   * classes are first used, which this class cannot guarantee; the parser does not depend on them
+   * (it decodes encoded-words itself and passes unknown transfer encodings through).
    */
   private static void lenientSystemProperties() {
     // Broken base64 gives what it can instead of failing the part.
