@@ -409,7 +409,7 @@ class AccessEmailController {
                     request.body(),
                     request.bodyType(),
                     null,
-                    original.attachments()),
+                    EmailViews.topLevel(original.attachments())),
                 SendKind.FORWARD));
   }
 

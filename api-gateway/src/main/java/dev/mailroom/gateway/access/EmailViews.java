@@ -126,6 +126,16 @@ final class EmailViews {
         .toList();
   }
 
+  /**
+   * What a forward carries: the attachments of a forwarded message/rfc822 part travel inside it, so
+   * they are not added beside it again.
+   */
+  static List<Attachment> topLevel(List<Attachment> attachments) {
+    return attachments == null
+        ? null
+        : attachments.stream().filter(a -> parentId(a.id()) == null).toList();
+  }
+
   /** Ids below a forwarded message extend its id: {@code att_3_1} is the first of {@code att_3}. */
   private static String parentId(String id) {
     int last = id == null ? -1 : id.lastIndexOf('_');

@@ -6,6 +6,10 @@ import dev.mailroom.gateway.GatewayFixture;
 import dev.mailroom.gateway.GatewayFixture.Tenant;
 import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.infra.junit.WithMailroomInfrastructure;
+import dev.mailroom.infra.kafka.TopicTap;
+import dev.mailroom.model.command.SendMessage;
+import dev.mailroom.model.envelope.EnvelopeCodec;
+import dev.mailroom.model.envelope.Topics;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
@@ -14,6 +18,7 @@ import dev.mailroom.store.message.StoredMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +36,7 @@ import org.springframework.http.HttpHeaders;
 @WithMailroomInfrastructure
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessAttachmentTest {
+  private static final EnvelopeCodec CODEC = new EnvelopeCodec();
   private static final Instant T = Instant.parse("2026-03-02T09:15:00Z");
   private GatewayFixture gateway;
   private Tenant tenant;
@@ -253,6 +259,38 @@ class AccessAttachmentTest {
         .isEqualTo("root:x:0:0");
     assertThat(result.getResponseHeaders().getFirst(HttpHeaders.CONTENT_DISPOSITION))
         .isEqualTo("attachment; filename=\"passwd\"; filename*=UTF-8''passwd");
+  }
+
+  @Test
+  void aForwardCarriesTheForwardedMessageOnceNotItsAttachmentsBesideIt() {
+    try (TopicTap sendCommands =
+        new TopicTap(
+            gateway.infrastructure().endpoints().kafkaBootstrapServers(), Topics.COMMANDS_SEND)) {
+      Map<?, ?> forward =
+          gateway
+              .client()
+              .post()
+              .uri("/api/access/email/messages/imap:msg_parsed_v2/forward")
+              .header("Authorization", "Bearer " + token)
+              .bodyValue(Map.of("to", List.of(Map.of("email", "colleague@example.com"))))
+              .exchange()
+              .expectStatus()
+              .isOk()
+              .expectBody(Map.class)
+              .returnResult()
+              .getResponseBody();
+      String sentId = ((String) forward.get("emailId")).substring("imap:".length());
+      var record =
+          sendCommands.await(
+              r ->
+                  CODEC.decode(r.value()).data() instanceof SendMessage c
+                      && c.messageId().equals(sentId),
+              Duration.ofSeconds(20));
+      SendMessage command = (SendMessage) CODEC.decode(record.value()).data();
+      assertThat(command.attachments())
+          .extracting(Attachment::id)
+          .containsExactly("att_1", "att_2");
+    }
   }
 
   @Test
