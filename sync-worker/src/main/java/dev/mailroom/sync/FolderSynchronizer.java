@@ -169,7 +169,6 @@ class FolderSynchronizer {
       ThreadResolver.Batch threading = threads.batch(mailbox.tenantId(), mailbox.id(), parsedBatch);
       List<StoredMessage> fresh = new ArrayList<>();
       List<FetchedMessage> freshRaw = new ArrayList<>();
-      List<ParsedMessage> freshParsed = new ArrayList<>();
       List<StoredMessage> announced = new ArrayList<>();
       for (int i = 0; i < fetched.size(); i++) {
         FetchedMessage message = fetched.get(i);
@@ -197,14 +196,13 @@ class FolderSynchronizer {
             ingester.record(mailbox, providerId, message, parsed, thread, labels);
         fresh.add(record);
         freshRaw.add(message);
-        freshParsed.add(parsed);
         if (announce && message.uid() >= newFrom && isNews(folder, record)) {
           announced.add(record);
         }
       }
       pending =
           new Stored(
-              ingester.storeRawInBackground(fresh, freshRaw, freshParsed),
+              ingester.storeRawInBackground(fresh, freshRaw),
               fresh,
               announced,
               batch.get(batch.size() - 1) + 1);
