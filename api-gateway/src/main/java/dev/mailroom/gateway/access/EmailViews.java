@@ -126,6 +126,14 @@ final class EmailViews {
         .toList();
   }
 
+  private static <T> List<T> emptyAsNull(List<T> list) {
+    return list == null || list.isEmpty() ? null : list;
+  }
+
+  private static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
   /**
    * What a forward carries: the attachments of a forwarded message/rfc822 part travel inside it, so
    * they are not added beside it again.
@@ -140,13 +148,5 @@ final class EmailViews {
   private static String parentId(String id) {
     int last = id == null ? -1 : id.lastIndexOf('_');
     return last > 0 && id.indexOf('_') < last ? id.substring(0, last) : null;
-  }
-
-  private static <T> List<T> emptyAsNull(List<T> list) {
-    return list == null || list.isEmpty() ? null : list;
-  }
-
-  private static <T> List<T> nonNull(List<T> list) {
-    return list == null ? List.of() : list;
   }
 }
