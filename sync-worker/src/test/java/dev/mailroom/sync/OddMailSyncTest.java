@@ -70,9 +70,8 @@ class OddMailSyncTest {
 
   @Test
   void theCorpusSyncsFromDovecot() throws Exception {
-    Assumptions.assumeTrue(
-        DovecotServer.available() || Boolean.getBoolean("mailroom.require-dovecot"),
-        "Dovecot is not installed");
+    // Skipped without Dovecot, failed instead when MAILROOM_REQUIRE_DOVECOT=true, as elsewhere.
+    Assumptions.assumeTrue(DovecotServer.available(), "Dovecot is not installed");
     Map<String, Map<String, String>> expected = expectations();
     try (DovecotServer dovecot = DovecotServer.start()) {
       String address = "odd-" + UUID.randomUUID() + "@mailroom.local";
