@@ -13,9 +13,9 @@ import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MailDateFormat;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import jakarta.mail.internet.MimePart;
 import jakarta.mail.internet.MimeUtility;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -390,19 +390,16 @@ public final class MimeParser {
 
   /** The part's content before any transfer decoding: what is kept when decoding fails. */
   private static byte[] rawBytes(Part part) {
-    if (part instanceof MimePart mime) {
-      try (InputStream in =
-          mime instanceof MimeMessage m ? m.getRawInputStream() : rawStream(mime)) {
-        return in.readAllBytes();
-      } catch (IOException | MessagingException | RuntimeException e) {
-        return new byte[0];
-      }
+    try (InputStream in =
+        part instanceof MimeMessage m
+            ? m.getRawInputStream()
+            : part instanceof MimeBodyPart b
+                ? b.getRawInputStream()
+                : InputStream.nullInputStream()) {
+      return in.readAllBytes();
+    } catch (IOException | MessagingException | RuntimeException e) {
+      return new byte[0];
     }
-    return new byte[0];
-  }
-
-  private static InputStream rawStream(MimePart part) throws MessagingException {
-    return ((jakarta.mail.internet.MimeBodyPart) part).getRawInputStream();
   }
 
   /**
