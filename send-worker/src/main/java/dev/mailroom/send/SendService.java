@@ -263,8 +263,9 @@ public class SendService {
       ParsedMessage parsed = original == null ? null : originalOf(original);
       if (parsed != null) {
         List<MimeComposer.Content> carried = new ArrayList<>();
-        parsed
-            .attachments()
+        // Attachments of a forwarded message/rfc822 part travel inside it, not beside it too.
+        parsed.attachments().stream()
+            .filter(a -> a.parentId() == null)
             .forEach(
                 a ->
                     carried.add(

@@ -15,8 +15,6 @@ import dev.mailroom.store.message.SubjectKey;
 import dev.mailroom.store.mime.HtmlText;
 import dev.mailroom.store.mime.MimeParser;
 import dev.mailroom.store.mime.ParsedMessage;
-import jakarta.mail.MessagingException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,25 +23,41 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
 /**
- * A fetched message into what Mailroom stores: raw MIME in S3 (bodies and attachments are parsed
- * from it on demand) and a metadata record. Ids are derived from mailbox and provider id, so a
- * batch retried after a crash writes the same keys and records again instead of new ones.
+ * A fetched message into what Mailroom stores: raw MIME, the text and HTML bodies and each
+ * attachment as their own S3 objects, parsed once here, and a metadata record. Ids are derived from
+ * mailbox and provider id, so a batch retried after a crash writes the same keys and records again
+ * instead of new ones.
  */
 @Component
 class MessageIngester {
+  private static final Logger log = LoggerFactory.getLogger(MessageIngester.class);
   private static final int SEARCHABLE_TEXT = 20_000;
   private static final int PARALLEL_PUTS = 8;
 
   private final BlobStore blobs;
   private final Clock clock = Clock.systemUTC();
+
+  /**
+   * Each fetched message's parse, from {@link #record} until {@link #storeRawInBackground} writes
+   * its bodies and attachments: a message is parsed once. Weak keys: a batch whose records are
+   * never stored (a failed sync) leaves nothing behind once its fetched messages are dropped. A
+   * FetchedMessage's equality includes its raw bytes' identity, so keys do not collide.
+   */
+  private final Map<FetchedMessage, ParsedMessage> parsedByFetched =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   MessageIngester(BlobStore blobs) {
     this.blobs = blobs;
@@ -65,8 +79,11 @@ class MessageIngester {
   static ParsedMessage parse(FetchedMessage fetched) {
     try {
       return MimeParser.parse(fetched.raw());
-    } catch (MessagingException | IOException e) {
-      // Unparseable mail is still mail: keep it, with what little is known.
+    } catch (RuntimeException e) {
+      // The parser keeps what it can itself; this is the last guard. Unparseable mail is still
+      // mail: keep it, with what little is known.
+      log.warn(
+          "Message UID {} could not be parsed at all ({}); kept raw", fetched.uid(), e.toString());
       return new ParsedMessage(
           null, null, List.of(), null, null, List.of(), List.of(), List.of(), List.of(), null, null,
           null, null, List.of());
@@ -74,7 +91,8 @@ class MessageIngester {
   }
 
   /**
-   * The record to insert for a fetched message; its raw bytes go to {@link #storeRawInBackground}.
+   * The record to insert for a fetched message; its raw bytes, bodies and attachments go to {@link
+   * #storeRawInBackground}, which finds what was parsed here instead of parsing again.
    */
   StoredMessage record(
       Mailbox mailbox,
@@ -83,6 +101,7 @@ class MessageIngester {
       ParsedMessage parsed,
       String threadId,
       List<String> labels) {
+    parsedByFetched.put(fetched, parsed);
     String id = messageId(mailbox.id(), providerMessageId);
     String rawKey = BlobKeys.rawMime(mailbox.tenantId(), mailbox.id(), id);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -97,18 +116,25 @@ class MessageIngester {
     String plain = parsed.text() != null ? parsed.text() : HtmlText.toText(parsed.html());
     List<String> toEmails = Participants.emails(parsed.to());
     List<Attachment> attachments = new ArrayList<>();
-    for (int i = 0; i < parsed.attachments().size(); i++) {
-      var a = parsed.attachments().get(i);
+    for (var a : parsed.attachments()) {
       attachments.add(
           new Attachment(
-              "att_" + (i + 1),
+              a.id(),
               a.filename(),
               a.contentType(),
               a.content().length,
               a.inline(),
               a.contentId(),
-              null));
+              BlobKeys.attachment(mailbox.tenantId(), mailbox.id(), id, a.id())));
     }
+    // Parsed once, here: reads serve these objects and never parse the raw source again. A
+    // message without any body still gets an (empty) text object, so that holds for it too.
+    String htmlKey =
+        parsed.html() == null ? null : BlobKeys.htmlBody(mailbox.tenantId(), mailbox.id(), id);
+    String textKey =
+        parsed.text() == null && htmlKey != null
+            ? null
+            : BlobKeys.textBody(mailbox.tenantId(), mailbox.id(), id);
     StoredMessage message =
         new StoredMessage(
             id,
@@ -130,8 +156,8 @@ class MessageIngester {
             toEmails,
             Participants.everyone(parsed.from(), parsed.to(), parsed.cc(), parsed.bcc()),
             Snippets.of(plain),
-            null,
-            null,
+            textKey,
+            htmlKey,
             rawKey,
             parsed.sentAt(),
             receivedAt.truncatedTo(ChronoUnit.MILLIS),
@@ -158,16 +184,54 @@ class MessageIngester {
     return message;
   }
 
-  /** Raw MIME of a batch to S3, several at a time; keys are deterministic, so retries overwrite. */
-  /** Starts storing the raw bytes in S3 at once; the future completes when all are stored. */
+  /**
+   * Starts storing a batch in S3 at once, several objects at a time: each message's raw MIME, its
+   * bodies and its attachments under the keys {@link #record} chose. The future completes when all
+   * are stored; keys are deterministic, so a retried batch overwrites instead of adding.
+   */
   CompletableFuture<Void> storeRawInBackground(
       List<StoredMessage> records, List<FetchedMessage> raws) {
-    return Flux.range(0, records.size())
+    List<Blob> blobs = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      StoredMessage record = records.get(i);
+      ParsedMessage message = parsedFor(raws.get(i));
+      blobs.add(new Blob(record.rawKey(), raws.get(i).raw(), "message/rfc822"));
+      if (record.textKey() != null) {
+        String text = message.text() == null ? "" : message.text();
+        blobs.add(
+            new Blob(
+                record.textKey(),
+                text.getBytes(StandardCharsets.UTF_8),
+                "text/plain; charset=utf-8"));
+      }
+      if (record.htmlKey() != null) {
+        blobs.add(
+            new Blob(
+                record.htmlKey(),
+                message.html().getBytes(StandardCharsets.UTF_8),
+                "text/html; charset=utf-8"));
+      }
+      for (int a = 0; a < record.attachments().size(); a++) {
+        blobs.add(
+            new Blob(
+                record.attachments().get(a).blobKey(),
+                message.attachments().get(a).content(),
+                "application/octet-stream"));
+      }
+    }
+    return Flux.fromIterable(blobs)
         .flatMap(
-            i -> blobs.put(records.get(i).rawKey(), raws.get(i).raw(), "message/rfc822"),
-            PARALLEL_PUTS)
+            blob -> this.blobs.put(blob.key(), blob.bytes(), blob.contentType()), PARALLEL_PUTS)
         .then()
         .timeout(Duration.ofMinutes(2))
         .toFuture();
   }
+
+  /** What {@link #record} was given for this fetched message, else (never expected) parsed anew. */
+  private ParsedMessage parsedFor(FetchedMessage fetched) {
+    ParsedMessage parsed = parsedByFetched.remove(fetched);
+    return parsed != null ? parsed : parse(fetched);
+  }
+
+  private record Blob(String key, byte[] bytes, String contentType) {}
 }

@@ -415,7 +415,7 @@ class AccessEmailController {
                     request.body(),
                     request.bodyType(),
                     null,
-                    original.attachments()),
+                    EmailViews.topLevel(original.attachments())),
                 SendKind.FORWARD));
   }
 

@@ -25,7 +25,19 @@ final class AccessSchemas {
       String name,
       String contentType,
       long size,
-      @JsonProperty("isInline") boolean isInline) {}
+      @JsonProperty("isInline") boolean isInline,
+      @Schema(
+              nullable = true,
+              description =
+                  "Our addition: the Content-ID (without angle brackets) that cid: references in"
+                      + " the HTML body name")
+          String contentId,
+      @Schema(
+              nullable = true,
+              description =
+                  "Our addition: for an attachment of a forwarded message (listed after it), the"
+                      + " id of that message/rfc822 attachment")
+          String parentId) {}
 
   @Schema(name = "Email", description = "Fields outside a token's visibleEmailFields are absent.")
   record Email(

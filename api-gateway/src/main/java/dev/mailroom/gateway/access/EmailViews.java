@@ -123,6 +123,10 @@ final class EmailViews {
               view.put("contentType", a.contentType());
               view.put("size", a.size());
               view.put("isInline", a.inline());
+              // Additions to the seed's Attachment: what an HTML body's cid: references name, and
+              // for an attachment of a forwarded message/rfc822, the id of that message.
+              view.put("contentId", a.contentId());
+              view.put("parentId", parentId(a.id()));
               return view;
             })
         .toList();
@@ -138,5 +142,21 @@ final class EmailViews {
 
   private static <T> List<T> nonNull(List<T> list) {
     return list == null ? List.of() : list;
+  }
+
+  /**
+   * What a forward carries: the attachments of a forwarded message/rfc822 part travel inside it, so
+   * they are not added beside it again.
+   */
+  static List<Attachment> topLevel(List<Attachment> attachments) {
+    return attachments == null
+        ? null
+        : attachments.stream().filter(a -> parentId(a.id()) == null).toList();
+  }
+
+  /** Ids below a forwarded message extend its id: {@code att_3_1} is the first of {@code att_3}. */
+  private static String parentId(String id) {
+    int last = id == null ? -1 : id.lastIndexOf('_');
+    return last > 0 && id.indexOf('_') < last ? id.substring(0, last) : null;
   }
 }

@@ -1,6 +1,7 @@
 package dev.mailroom.gateway.core;
 
 import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.model.message.Attachment;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageQuery;
@@ -9,8 +10,7 @@ import dev.mailroom.store.message.PendingBody;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.mime.MimeParser;
 import dev.mailroom.store.mime.ParsedMessage;
-import jakarta.mail.MessagingException;
-import java.io.IOException;
+import dev.mailroom.store.mime.ParsedMessage.ParsedAttachment;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -85,29 +85,67 @@ public class MessageReads {
       return text(message.htmlKey()).map(html -> new Body(html, "html")).defaultIfEmpty(Body.NONE);
     }
     if (message.textKey() != null) {
-      return text(message.textKey()).map(text -> new Body(text, "text")).defaultIfEmpty(Body.NONE);
+      // Sync stores an empty text body for a message that has none, so it is never parsed again.
+      return text(message.textKey())
+          .map(text -> text.isEmpty() ? Body.NONE : new Body(text, "text"))
+          .defaultIfEmpty(Body.NONE);
     }
     if (message.rawKey() != null) {
-      // Synced mail keeps only its raw MIME; parsing may be heavy, so off the event loop.
-      return blobs
-          .get(message.rawKey())
-          .publishOn(Schedulers.boundedElastic())
-          .map(MessageReads::fromRaw)
-          .defaultIfEmpty(Body.NONE);
+      // Synced before bodies were stored on their own: parse the raw MIME (heavy for big mail,
+      // so off the event loop).
+      return parsedRaw(message).map(MessageReads::bodyOf).defaultIfEmpty(Body.NONE);
     }
     return Mono.just(Body.NONE);
   }
 
-  private static Body fromRaw(byte[] raw) {
-    try {
-      ParsedMessage parsed = MimeParser.parse(raw);
-      if (parsed.html() != null) {
-        return new Body(parsed.html(), "html");
-      }
-      return parsed.text() == null ? Body.NONE : new Body(parsed.text(), "text");
-    } catch (MessagingException | IOException e) {
-      return new Body(new String(raw, StandardCharsets.UTF_8), "text");
+  /** An attachment's metadata and content; 404 when the message has no such attachment. */
+  public record Download(Attachment attachment, byte[] content) {}
+
+  public Mono<Download> attachment(StoredMessage message, String attachmentId) {
+    Attachment meta =
+        message.attachments() == null
+            ? null
+            : message.attachments().stream()
+                .filter(a -> a.id().equals(attachmentId))
+                .findFirst()
+                .orElse(null);
+    if (meta == null) {
+      return Mono.error(ApiException.notFound("Attachment " + attachmentId));
     }
+    Mono<byte[]> content;
+    if (meta.blobKey() != null) {
+      content = blobs.get(meta.blobKey());
+    } else if (message.rawKey() != null) {
+      // Synced before attachments were stored on their own: the same parser finds the same ids.
+      content =
+          parsedRaw(message)
+              .flatMap(
+                  parsed ->
+                      Mono.justOrEmpty(
+                          parsed.attachments().stream()
+                              .filter(a -> a.id().equals(attachmentId))
+                              .map(ParsedAttachment::content)
+                              .findFirst()));
+    } else {
+      content = Mono.empty();
+    }
+    return content
+        .map(bytes -> new Download(meta, bytes))
+        .switchIfEmpty(Mono.error(ApiException.notFound("Attachment " + attachmentId)));
+  }
+
+  private Mono<ParsedMessage> parsedRaw(StoredMessage message) {
+    return blobs
+        .get(message.rawKey())
+        .publishOn(Schedulers.boundedElastic())
+        .map(MimeParser::parse);
+  }
+
+  private static Body bodyOf(ParsedMessage parsed) {
+    if (parsed.html() != null) {
+      return new Body(parsed.html(), "html");
+    }
+    return parsed.text() == null ? Body.NONE : new Body(parsed.text(), "text");
   }
 
   private Mono<String> text(String key) {

@@ -22,7 +22,18 @@ public record ParsedMessage(
     Importance importance,
     List<ParsedAttachment> attachments) {
 
-  /** {@code contentId} without angle brackets; {@code inline} when disposition says so. */
+  /**
+   * One attachment, in document order. Those of a forwarded {@code message/rfc822} part follow it,
+   * with {@code parentId} naming it and ids below it ({@code att_3_1} is the first of {@code
+   * att_3}). {@code contentId} is without angle brackets; {@code inline} when the disposition says
+   * so or a Content-ID without disposition implies it.
+   */
   public record ParsedAttachment(
-      String filename, String contentType, boolean inline, String contentId, byte[] content) {}
+      String id,
+      String parentId,
+      String filename,
+      String contentType,
+      boolean inline,
+      String contentId,
+      byte[] content) {}
 }

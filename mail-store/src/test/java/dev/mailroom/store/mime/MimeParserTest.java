@@ -2,12 +2,17 @@ package dev.mailroom.store.mime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.mailroom.model.message.Importance;
 import dev.mailroom.model.message.Participant;
 import dev.mailroom.store.mime.ParsedMessage.ParsedAttachment;
 import java.io.InputStream;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Real-world shaped messages from {@code src/test/resources/eml}. */
 class MimeParserTest {
@@ -62,6 +67,32 @@ class MimeParserTest {
     assertThat(m.subject()).isEqualTo("No Message-ID, unknown charset");
     assertThat(m.text()).contains("Plain body.");
     assertThat(m.to()).containsExactly(new Participant("you@example.com", null));
+  }
+
+  @Test
+  void anUndecodablePartIsKeptWithTheHeadersAndLoggedOnceWithoutAStackTrace() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(MimeParser.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      ParsedMessage m = parse("corpus/missing-start-boundary.eml");
+      assertThat(m.subject()).isEqualTo("Missing start boundary");
+      assertThat(m.from()).isEqualTo(new Participant("ann@example.com", "Ann Example"));
+      assertThat(m.sentAt()).isEqualTo(Instant.parse("2026-03-02T09:15:00Z"));
+      assertThat(m.attachments()).hasSize(1);
+      assertThat(new String(m.attachments().get(0).content())).contains("The body is still here.");
+      assertThat(appender.list).hasSize(1);
+      ILoggingEvent event = appender.list.get(0);
+      assertThat(event.getLevel()).isEqualTo(Level.WARN);
+      assertThat(event.getFormattedMessage())
+          .contains("no-start@example.com")
+          .contains("kept as an attachment")
+          .doesNotContain("\n");
+      assertThat(event.getThrowableProxy()).isNull();
+    } finally {
+      logger.detachAppender(appender);
+    }
   }
 
   @Test

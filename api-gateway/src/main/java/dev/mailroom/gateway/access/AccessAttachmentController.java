@@ -1,0 +1,119 @@
+package dev.mailroom.gateway.access;
+
+import dev.mailroom.gateway.access.AccessGuard.Use;
+import dev.mailroom.gateway.auth.Caller;
+import dev.mailroom.gateway.core.ContentDispositions;
+import dev.mailroom.gateway.core.MessageReads;
+import dev.mailroom.gateway.error.ApiError;
+import dev.mailroom.gateway.error.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Downloads an attachment listed in an email's {@code attachments}, inline images included, so
+ * {@code cid:} references in an HTML body can be resolved through their {@code contentId}. Seed 002
+ * lists attachment metadata but no way to fetch one; this route is our extension, under the same
+ * permission as reading the email.
+ */
+@RestController
+@RequestMapping("/api/access/email")
+@Tag(name = "Email Access API", description = "Seeds 001 and 002")
+@ApiResponse(
+    responseCode = "401",
+    description = "Missing or invalid token",
+    content = @Content(schema = @Schema(implementation = ApiError.class)))
+@ApiResponse(
+    responseCode = "422",
+    description = "EMAIL_NOT_ENABLED or NO_EMAIL_PROVIDER",
+    content = @Content(schema = @Schema(implementation = ApiError.class)))
+@ApiResponse(
+    responseCode = "429",
+    description = "60 requests a minute or 300 an hour per token",
+    content = @Content(schema = @Schema(implementation = ApiError.class)))
+class AccessAttachmentController {
+  private final AccessGuard guard;
+  private final MessageReads reads;
+
+  AccessAttachmentController(AccessGuard guard, MessageReads reads) {
+    this.guard = guard;
+    this.reads = reads;
+  }
+
+  @GetMapping("/messages/{emailId}/attachments/{attachmentId}")
+  @Operation(
+      summary = "Download an attachment (view_email)",
+      description =
+          "The content as stored, with Content-Disposition: attachment and a file name made safe"
+              + " to save (filename and RFC 8187 filename*); the original name is in the email's"
+              + " attachments.")
+  @ApiResponse(
+      responseCode = "200",
+      content =
+          @Content(
+              mediaType = "application/octet-stream",
+              schema = @Schema(type = "string", format = "binary")))
+  @ApiResponse(
+      responseCode = "403",
+      description = "The token does not allow this operation, or hides attachments",
+      content = @Content(schema = @Schema(implementation = ApiError.class)))
+  @ApiResponse(
+      responseCode = "404",
+      description = "Email or attachment not found",
+      content = @Content(schema = @Schema(implementation = ApiError.class)))
+  Mono<ResponseEntity<byte[]>> download(
+      @PathVariable String emailId, @PathVariable String attachmentId, ServerWebExchange exchange) {
+    Caller caller = Caller.of(exchange);
+    return guard
+        .authorize(caller, Use.READ, "view_email")
+        .flatMap(
+            mailboxes -> {
+              List<String> visible = caller.token().permissions().visibleEmailFields();
+              if (visible != null && !visible.isEmpty() && !visible.contains("attachments")) {
+                return Mono.error(
+                    new ApiException(
+                        HttpStatus.FORBIDDEN,
+                        "FORBIDDEN",
+                        "This token's visibleEmailFields do not include attachments"));
+              }
+              return reads.find(caller.tenantId(), mailboxes, emailId);
+            })
+        .flatMap(message -> reads.attachment(message, attachmentId))
+        .map(
+            download ->
+                ResponseEntity.ok()
+                    .contentType(mediaType(download.attachment().contentType()))
+                    .contentLength(download.content().length)
+                    .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDispositions.attachment(download.attachment().filename()))
+                    // Someone else's file on our origin: never sniffed, never run as a page.
+                    .header("X-Content-Type-Options", "nosniff")
+                    .header("Content-Security-Policy", "sandbox; default-src 'none'")
+                    .body(download.content()));
+  }
+
+  private static MediaType mediaType(String contentType) {
+    try {
+      return contentType == null
+          ? MediaType.APPLICATION_OCTET_STREAM
+          : MediaType.parseMediaType(contentType);
+    } catch (InvalidMediaTypeException e) {
+      return MediaType.APPLICATION_OCTET_STREAM;
+    }
+  }
+}
