@@ -9,9 +9,9 @@ import org.subethamail.smtp.server.SMTPServer;
 
 /**
  * An SMTP server in front of a {@link DovecotServer}, as a mail server's MTA would be: mail for one
- * of Dovecot's users is delivered to that user's INBOX, mail for anyone else is refused at RCPT
- * at RCPT. Debian's Dovecot package has no SMTP side; this makes a Dovecot mailbox one that
- * Mailroom can send from and receive at, so that journeys run on a full IMAP server too.
+ * of Dovecot's users is delivered to that user's INBOX, mail for anyone else is refused at RCPT.
+ * Debian's Dovecot package has no SMTP side; this makes a Dovecot mailbox one that Mailroom can
+ * send from and receive at, so that journeys run on a full IMAP server too.
  */
 public final class DovecotSmtpFront implements AutoCloseable {
   private final SMTPServer server;
