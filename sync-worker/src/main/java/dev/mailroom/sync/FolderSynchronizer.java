@@ -213,7 +213,9 @@ class FolderSynchronizer {
         pending = null;
       }
       ThreadResolver.Batch threading = threads.batch(mailbox.tenantId(), mailbox.id(), parsedBatch);
-      NewRecords fresh = new NewRecords(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      NewRecords fresh =
+          new NewRecords(
+              new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
       for (int i = 0; i < fetched.size(); i++) {
         FetchedMessage message = fetched.get(i);
         ParsedMessage parsed = parsedBatch.get(i);
@@ -231,7 +233,7 @@ class FolderSynchronizer {
       }
       pending =
           new Stored(
-              ingester.storeRawInBackground(fresh.records(), fresh.raw()),
+              ingester.storeRawInBackground(fresh.records(), fresh.raw(), fresh.parsed()),
               fresh.records(),
               fresh.announced(),
               batch.get(batch.size() - 1) + 1,
@@ -270,9 +272,12 @@ class FolderSynchronizer {
       Map<String, StoredMessage> queuedByMessageId,
       Instant now) {}
 
-  /** A batch's new records, their raw messages (same order) and those to announce. */
+  /** A batch's new records, their raw and parsed messages (same order) and those to announce. */
   private record NewRecords(
-      List<StoredMessage> records, List<FetchedMessage> raw, List<StoredMessage> announced) {}
+      List<StoredMessage> records,
+      List<FetchedMessage> raw,
+      List<ParsedMessage> parsed,
+      List<StoredMessage> announced) {}
 
   /** One fetched message into the batch's new records, or onto the record it already has. */
   private void ingestOne(
@@ -305,6 +310,7 @@ class FolderSynchronizer {
         ingester.record(pass.mailbox(), providerId, message, parsed, thread, labels);
     fresh.records().add(record);
     fresh.raw().add(message);
+    fresh.parsed().add(parsed);
     if (news && isNews(pass.folder(), record)) {
       fresh.announced().add(record);
     }

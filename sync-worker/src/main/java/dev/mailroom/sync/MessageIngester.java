@@ -23,12 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,15 +46,6 @@ class MessageIngester {
 
   private final BlobStore blobs;
   private final Clock clock = Clock.systemUTC();
-
-  /**
-   * Each fetched message's parse, from {@link #record} until {@link #storeRawInBackground} writes
-   * its bodies and attachments: a message is parsed once. Weak keys: a batch whose records are
-   * never stored (a failed sync) leaves nothing behind once its fetched messages are dropped. A
-   * FetchedMessage's equality includes its raw bytes' identity, so keys do not collide.
-   */
-  private final Map<FetchedMessage, ParsedMessage> parsedByFetched =
-      Collections.synchronizedMap(new WeakHashMap<>());
 
   MessageIngester(BlobStore blobs) {
     this.blobs = blobs;
@@ -92,7 +80,7 @@ class MessageIngester {
 
   /**
    * The record to insert for a fetched message; its raw bytes, bodies and attachments go to {@link
-   * #storeRawInBackground}, which finds what was parsed here instead of parsing again.
+   * #storeRawInBackground}, which is given the same parse instead of parsing again.
    */
   StoredMessage record(
       Mailbox mailbox,
@@ -101,7 +89,6 @@ class MessageIngester {
       ParsedMessage parsed,
       String threadId,
       List<String> labels) {
-    parsedByFetched.put(fetched, parsed);
     String id = messageId(mailbox.id(), providerMessageId);
     String rawKey = BlobKeys.rawMime(mailbox.tenantId(), mailbox.id(), id);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -190,11 +177,11 @@ class MessageIngester {
    * are stored; keys are deterministic, so a retried batch overwrites instead of adding.
    */
   CompletableFuture<Void> storeRawInBackground(
-      List<StoredMessage> records, List<FetchedMessage> raws) {
+      List<StoredMessage> records, List<FetchedMessage> raws, List<ParsedMessage> parsed) {
     List<Blob> blobs = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       StoredMessage record = records.get(i);
-      ParsedMessage message = parsedFor(raws.get(i));
+      ParsedMessage message = parsed.get(i);
       blobs.add(new Blob(record.rawKey(), raws.get(i).raw(), "message/rfc822"));
       if (record.textKey() != null) {
         String text = message.text() == null ? "" : message.text();
@@ -225,12 +212,6 @@ class MessageIngester {
         .then()
         .timeout(Duration.ofMinutes(2))
         .toFuture();
-  }
-
-  /** What {@link #record} was given for this fetched message, else (never expected) parsed anew. */
-  private ParsedMessage parsedFor(FetchedMessage fetched) {
-    ParsedMessage parsed = parsedByFetched.remove(fetched);
-    return parsed != null ? parsed : parse(fetched);
   }
 
   private record Blob(String key, byte[] bytes, String contentType) {}
