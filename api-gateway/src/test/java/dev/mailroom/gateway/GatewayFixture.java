@@ -87,6 +87,16 @@ public final class GatewayFixture {
     return context.getBean(type);
   }
 
+  public <T> Map<String, T> beans(Class<T> type) {
+    return context.getBeansOfType(type);
+  }
+
+  /** Host and port of the gateway, for requests no HTTP client library would send as written. */
+  public java.net.InetSocketAddress address() {
+    return new java.net.InetSocketAddress(
+        "127.0.0.1", ((WebServerApplicationContext) context).getWebServer().getPort());
+  }
+
   /** A tenant with one IMAP mailbox per address; ids in creation order. */
   public Tenant tenant(String... addresses) {
     String tenantId =

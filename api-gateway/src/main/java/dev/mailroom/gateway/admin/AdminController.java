@@ -171,7 +171,10 @@ public class AdminController {
                             TokenSecrets.hash(secret),
                             permissions,
                             now(),
-                            null))))
+                            null,
+                            request.expiresAt() == null
+                                ? null
+                                : request.expiresAt().truncatedTo(ChronoUnit.MILLIS)))))
         .map(token -> new CreatedToken(secret, TokenView.of(token)));
   }
 
@@ -179,6 +182,18 @@ public class AdminController {
   Flux<TokenView> listTokens(@PathVariable String tenantId) {
     return existingTenant(tenantId)
         .flatMapMany(tenant -> tokens.findByTenant(tenantId))
+        .map(TokenView::of);
+  }
+
+  /**
+   * Revokes a token: it answers 401 from the next request on, on every gateway replica, since
+   * tokens are looked up on every request. Revoking a revoked token changes nothing.
+   */
+  @PostMapping("/{tenantId}/tokens/{tokenId}/revoke")
+  Mono<TokenView> revokeToken(@PathVariable String tenantId, @PathVariable String tokenId) {
+    return existingTenant(tenantId)
+        .flatMap(tenant -> tokens.revoke(tenantId, tokenId, now()))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("Token " + tokenId)))
         .map(TokenView::of);
   }
 

@@ -46,10 +46,17 @@ public final class AdminViews {
       String name,
       TokenPermissions permissions,
       Instant createdAt,
-      Instant revokedAt) {
+      Instant revokedAt,
+      Instant expiresAt) {
     public static TokenView of(ApiToken t) {
       return new TokenView(
-          t.id(), t.tenantId(), t.name(), t.permissions(), t.createdAt(), t.revokedAt());
+          t.id(),
+          t.tenantId(),
+          t.name(),
+          t.permissions(),
+          t.createdAt(),
+          t.revokedAt(),
+          t.expiresAt());
     }
   }
 
