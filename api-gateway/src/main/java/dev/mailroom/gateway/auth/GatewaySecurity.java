@@ -9,8 +9,11 @@ import java.time.Clock;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
@@ -57,7 +60,35 @@ public class GatewaySecurity {
   static final String[] TOKEN_PATHS = {"/api/**", "/v1/**"};
   static final String[] PROBES = {"/actuator/health/liveness", "/actuator/health/readiness"};
 
+  /**
+   * With {@code management.server.port} set, the actuator is served on that port alone, which the
+   * deployment keeps off the Service (Prometheus and the kubelet reach it on the pod): requests to
+   * it pass without credentials. The firewall still applies.
+   */
   @Bean
+  @Order(Ordered.HIGHEST_PRECEDENCE)
+  SecurityWebFilterChain managementPortChain(
+      ServerHttpSecurity http, @Value("${management.server.port:-1}") int managementPort) {
+    ServerWebExchangeMatcher onManagementPort =
+        exchange -> {
+          var local = exchange.getRequest().getLocalAddress();
+          return managementPort > 0 && local != null && local.getPort() == managementPort
+              ? ServerWebExchangeMatcher.MatchResult.match()
+              : ServerWebExchangeMatcher.MatchResult.notMatch();
+        };
+    return http.securityMatcher(onManagementPort)
+        .csrf(ServerHttpSecurity.CsrfSpec::disable)
+        .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+        .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+        .logout(ServerHttpSecurity.LogoutSpec::disable)
+        .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+        .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+        .authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
+        .build();
+  }
+
+  @Bean
+  @Order(Ordered.LOWEST_PRECEDENCE)
   SecurityWebFilterChain gatewaySecurityChain(
       ServerHttpSecurity http,
       ReactiveAuthenticationManagerResolver<ServerWebExchange> managers,
