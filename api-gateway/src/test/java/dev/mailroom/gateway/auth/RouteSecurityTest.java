@@ -252,6 +252,36 @@ class RouteSecurityTest {
     }
   }
 
+  @Test
+  void aClientErrorLogsAtMostOneLineAndNoStackTrace() {
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    var appender =
+        new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    appender.start();
+    root.addAppender(appender);
+    List<String> requests =
+        List.of("/no-such-route", "/ADMIN/tenants", "//admin/tenants", "/admin;/tenants");
+    try {
+      for (String path : requests) {
+        assertThat(http.call("GET", path, null, null).status()).as(path).isBetween(400, 499);
+      }
+      assertThat(http.call("DELETE", "/v1/mailboxes", tokenA, null).status()).isEqualTo(405);
+    } finally {
+      root.detachAppender(appender);
+    }
+    var requestLines =
+        appender.list.stream()
+            .filter(e -> e.getThreadName().startsWith("reactor-http"))
+            .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
+            .toList();
+    assertThat(requestLines).allMatch(e -> e.getThrowableProxy() == null);
+    assertThat(requestLines)
+        .allMatch(e -> !e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR));
+    assertThat(requestLines.size()).isLessThanOrEqualTo(requests.size() + 1);
+  }
+
   private void expectRefused(
       List<String> failures, Route route, String attempt, RawHttp.Response response) {
     if (response.status() < 400 || response.status() >= 500) {
