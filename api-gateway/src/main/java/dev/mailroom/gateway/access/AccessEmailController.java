@@ -157,6 +157,7 @@ class AccessEmailController {
         .authorize(caller, Use.READ, "search_emails")
         .flatMap(
             mailboxes -> {
+              refuseHiddenFilters(caller, params);
               QueryParams q = new QueryParams(params);
               int limit = q.integer("limit", 20, 1, 50);
               boolean includeBody = q.bool("includeBody", false);
@@ -359,6 +360,7 @@ class AccessEmailController {
         emailId,
         request,
         "reply_to_email",
+        List.of(),
         exchange,
         Recipients.check()
             .require("body", request.body())
@@ -394,6 +396,8 @@ class AccessEmailController {
         emailId,
         request,
         "forward_email",
+        // A forward hands the original's contents and attachments to anyone: it reads the email.
+        List.of("view_email"),
         exchange,
         Recipients.check()
             .participants("to", request.to(), true)
@@ -413,6 +417,42 @@ class AccessEmailController {
                 SendKind.FORWARD));
   }
 
+  /**
+   * Search filter → the email field it tests. A token that cannot see a field cannot filter on it
+   * either: otherwise a run of searches would read the hidden field out one guess at a time. Free
+   * text matches subject, sender and body.
+   */
+  private static final Map<String, List<String>> FILTER_FIELDS =
+      Map.of(
+          "q", List.of("subject", "from", "body"),
+          "from", List.of("from"),
+          "to", List.of("to"),
+          "subject", List.of("subject"),
+          "label", List.of("labels"),
+          "unread", List.of("isRead"),
+          "hasAttachment", List.of("hasAttachments"),
+          "after", List.of("receivedAt"),
+          "before", List.of("receivedAt"));
+
+  private static void refuseHiddenFilters(Caller caller, MultiValueMap<String, String> params) {
+    List<String> visible = caller.token().permissions().visibleEmailFields();
+    if (visible == null || visible.isEmpty()) {
+      return;
+    }
+    for (var filter : FILTER_FIELDS.entrySet()) {
+      if (params.containsKey(filter.getKey()) && !visible.containsAll(filter.getValue())) {
+        throw new ApiException(
+            HttpStatus.FORBIDDEN,
+            "FORBIDDEN",
+            "The filter "
+                + filter.getKey()
+                + " needs the fields "
+                + filter.getValue()
+                + ", which this token cannot see");
+      }
+    }
+  }
+
   /** What a reply or forward sends, given the original and the mailbox it came to. */
   private record Answer(OutboundDraft draft, SendKind kind) {}
 
@@ -428,6 +468,7 @@ class AccessEmailController {
       String emailId,
       Object request,
       String operation,
+      List<String> readOperations,
       ServerWebExchange exchange,
       Recipients.Check check,
       Answering answering) {
@@ -439,7 +480,7 @@ class AccessEmailController {
         () ->
             guard
                 .authorize(caller, Use.SEND, operation)
-                .zipWith(guard.authorize(caller, Use.READ))
+                .zipWith(guard.authorize(caller, Use.READ, readOperations.toArray(String[]::new)))
                 .flatMap(
                     usable -> {
                       check.orThrow();
