@@ -583,18 +583,20 @@ class AccessEmailController {
       ServerWebExchange exchange) {
     return writes
         .send(mailbox, draft, kind, original, exchange.getRequest().getId())
+        // From here the message is queued: a later failure must not let a retry send it again.
+        .flatMap(queued -> IdempotentWrites.durable(sendResult(queued)).thenReturn(queued))
         .flatMap(queued -> writes.awaitOutcome(queued, properties.sendWait()))
-        .map(
-            m -> {
-              boolean failed =
-                  m.status() == MessageStatus.FAILED || m.status() == MessageStatus.REJECTED;
-              return ResponseEntity.ok(
-                  new SendResult(
-                      !failed,
-                      PublicIds.of(m.provider(), m.id()),
-                      PublicIds.of(m.provider(), m.threadId()),
-                      failed ? m.statusReason() : null));
-            });
+        .map(AccessEmailController::sendResult);
+  }
+
+  private static ResponseEntity<SendResult> sendResult(StoredMessage m) {
+    boolean failed = m.status() == MessageStatus.FAILED || m.status() == MessageStatus.REJECTED;
+    return ResponseEntity.ok(
+        new SendResult(
+            !failed,
+            PublicIds.of(m.provider(), m.id()),
+            PublicIds.of(m.provider(), m.threadId()),
+            failed ? m.statusReason() : null));
   }
 
   /** connectionId, then sendFrom, then the default mailbox, then the first one. */
