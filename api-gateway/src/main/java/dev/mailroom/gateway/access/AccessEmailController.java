@@ -490,6 +490,7 @@ class AccessEmailController {
                               original -> {
                                 Mailbox mailbox = sendingMailboxOf(original, usable.getT1());
                                 Answer answer = answering.to(original, mailbox);
+                                checkTakenFromOriginal(answer.draft());
                                 return sendAndAnswer(
                                     mailbox, answer.draft(), answer.kind(), original, exchange);
                               });
@@ -678,6 +679,30 @@ class AccessEmailController {
       }
     }
     return prefix + s;
+  }
+
+  /**
+   * Names, the subject and file names of a reply or forward come from inbound mail, which anyone
+   * can write: they pass the header checks API input passes (no CR, LF or other control
+   * characters), or the answer is refused rather than sent with injected headers.
+   */
+  private static void checkTakenFromOriginal(OutboundDraft draft) {
+    Recipients.Check check =
+        Recipients.check()
+            .participants("original.to", draft.to(), false)
+            .participants("original.cc", draft.cc(), false)
+            .headerText("original.subject", draft.subject(), false, Recipients.MAX_SUBJECT);
+    for (int i = 0; i < draft.attachments().size(); i++) {
+      check.headerText(
+          "original.attachments[" + i + "].name",
+          draft.attachments().get(i).filename(),
+          false,
+          Recipients.MAX_SUBJECT);
+    }
+    check.orThrow(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        "UNSAFE_ORIGINAL",
+        "The original email holds header values that cannot be sent on");
   }
 
   private static String forwardSubject(String subject) {
