@@ -50,6 +50,9 @@ public final class GatewayFixture {
     args.add(
         "--mailroom.security.credential-key=" + Base64.getEncoder().encodeToString(new byte[32]));
     args.add("--mailroom.gateway.admin-key=" + ADMIN_KEY);
+    // The test mail server is on loopback, which the admin API refuses unless allow-listed.
+    args.add(
+        "--mailroom.gateway.mail-server-allowed-hosts=" + infrastructure.endpoints().mail().host());
     // No send worker runs in these tests: answer sends at once with the queued message.
     args.add("--mailroom.gateway.send-wait=0s");
     args.add("--mailroom.kafka.partitions=2");
@@ -141,9 +144,11 @@ public final class GatewayFixture {
                     "sendEnabled",
                     send,
                     "imap",
-                    Map.of("host", endpoint.host(), "port", endpoint.imapPort()),
+                    Map.of(
+                        "host", endpoint.host(), "port", endpoint.imapPort(), "security", "none"),
                     "smtp",
-                    Map.of("host", endpoint.host(), "port", endpoint.smtpPort()),
+                    Map.of(
+                        "host", endpoint.host(), "port", endpoint.smtpPort(), "security", "none"),
                     "password",
                     "unused"))
             .exchange()

@@ -92,6 +92,8 @@ public final class LocalStack implements AutoCloseable {
     properties.put("spring.main.banner-mode", "off");
     // Local development: webhooks may be delivered to a receiver on this machine, over http.
     properties.put("mailroom.webhooks.allowed-hosts", "localhost,127.0.0.1");
+    // Its own mail server is on loopback, which the admin API refuses unless allow-listed.
+    properties.put("mailroom.gateway.mail-server-allowed-hosts", endpoints.mail().host());
     // Boot would name the launcher, not the service, in its start-up lines.
     properties.put("spring.main.log-startup-info", "false");
     // Local use: show what each dependency reported, not just UP/DOWN.

@@ -1,5 +1,6 @@
 package dev.mailroom.gateway.admin;
 
+import dev.mailroom.gateway.GatewayProperties;
 import dev.mailroom.gateway.admin.AdminRequests.CreateMailbox;
 import dev.mailroom.gateway.admin.AdminRequests.CreateTenant;
 import dev.mailroom.gateway.admin.AdminRequests.CreateToken;
@@ -9,6 +10,8 @@ import dev.mailroom.gateway.admin.AdminViews.TokenView;
 import dev.mailroom.gateway.error.ApiException;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.message.ProviderKind;
+import dev.mailroom.model.webhook.RefusedTargetException;
+import dev.mailroom.model.webhook.TargetAddressPolicy;
 import dev.mailroom.store.crypto.CredentialCipher;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
@@ -22,6 +25,7 @@ import dev.mailroom.store.token.ApiTokenRepository;
 import dev.mailroom.store.token.TokenPermissions;
 import dev.mailroom.store.token.TokenSecrets;
 import jakarta.validation.Valid;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -39,6 +43,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Operator API (admin key): tenants, their mailboxes and their API tokens. */
 @RestController
@@ -48,17 +53,20 @@ public class AdminController {
   private final MailboxRepository mailboxes;
   private final ApiTokenRepository tokens;
   private final CredentialCipher cipher;
+  private final TargetAddressPolicy mailServers;
   private final Clock clock = Clock.systemUTC();
 
   public AdminController(
       TenantRepository tenants,
       MailboxRepository mailboxes,
       ApiTokenRepository tokens,
-      CredentialCipher cipher) {
+      CredentialCipher cipher,
+      GatewayProperties properties) {
     this.tenants = tenants;
     this.mailboxes = mailboxes;
     this.tokens = tokens;
     this.cipher = cipher;
+    this.mailServers = new TargetAddressPolicy(properties.mailServerAllowedHosts());
   }
 
   @PostMapping
@@ -81,7 +89,14 @@ public class AdminController {
   @ResponseStatus(HttpStatus.CREATED)
   Mono<MailboxView> createMailbox(
       @PathVariable String tenantId, @Valid @RequestBody CreateMailbox request) {
-    return existingTenant(tenantId)
+    return Mono.fromRunnable(
+            () -> {
+              checkMailServer("imap.host", request.imap().host());
+              checkMailServer("smtp.host", request.smtp().host());
+            })
+        // DNS lookups block.
+        .subscribeOn(Schedulers.boundedElastic())
+        .then(existingTenant(tenantId))
         .flatMap(tenant -> mailboxes.nextConnectionId(tenantId))
         .flatMap(
             connectionId -> {
@@ -216,8 +231,27 @@ public class AdminController {
         .switchIfEmpty(Mono.error(ApiException.notFound("Tenant " + tenantId)));
   }
 
+  /**
+   * The workers connect wherever a mailbox points: a host inside the deployment's network (or the
+   * cloud metadata address) would let whoever holds the admin key probe it through them. Hosts
+   * resolving to private, loopback, link-local and other internal ranges are refused unless
+   * allow-listed ({@code mailroom.gateway.mail-server-allowed-hosts}).
+   */
+  private void checkMailServer(String field, String host) {
+    try {
+      mailServers.resolve(host.strip());
+    } catch (RefusedTargetException e) {
+      throw ApiException.badRequest(
+          field,
+          e.getMessage() + "; internal hosts need mailroom.gateway.mail-server-allowed-hosts");
+    } catch (UnknownHostException e) {
+      throw ApiException.badRequest(field, host + " does not resolve");
+    }
+  }
+
+  /** TLS unless plain text is asked for by name. */
   private static String security(String value) {
-    return value == null ? "none" : value;
+    return value == null ? "tls" : value;
   }
 
   // MongoDB keeps milliseconds; truncating here makes responses match what is read back later.
