@@ -17,6 +17,7 @@ import dev.mailroom.gateway.core.PageTokens;
 import dev.mailroom.gateway.core.PublicIds;
 import dev.mailroom.gateway.core.QueryParams;
 import dev.mailroom.gateway.core.Recipients;
+import dev.mailroom.gateway.core.Redaction;
 import dev.mailroom.gateway.error.ApiError;
 import dev.mailroom.gateway.error.ApiException;
 import dev.mailroom.model.command.SendKind;
@@ -597,7 +598,8 @@ class AccessEmailController {
             !failed,
             PublicIds.of(m.provider(), m.id()),
             PublicIds.of(m.provider(), m.threadId()),
-            failed ? m.statusReason() : null));
+            // The worker's reason may name the mail server's address inside the network.
+            failed ? Redaction.addresses(m.statusReason()) : null));
   }
 
   /** connectionId, then sendFrom, then the default mailbox, then the first one. */

@@ -1,5 +1,6 @@
 package dev.mailroom.gateway.admin;
 
+import dev.mailroom.gateway.core.Redaction;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.token.ApiToken;
@@ -38,6 +39,41 @@ public final class AdminViews {
           m.sync(),
           m.createdAt());
     }
+  }
+
+  /**
+   * As {@link MailboxView}, for tenant tokens: the last sync error comes from the worker's
+   * connection inside the deployment's network and is shown without addresses.
+   */
+  public static MailboxView forTenant(Mailbox m) {
+    MailboxView view = MailboxView.of(m);
+    SyncState sync = view.sync();
+    if (sync == null || sync.lastError() == null) {
+      return view;
+    }
+    SyncState redacted =
+        new SyncState(
+            sync.state(),
+            sync.backfilled(),
+            sync.folders(),
+            sync.messagesDone(),
+            sync.messagesTotal(),
+            sync.lastSuccessAt(),
+            sync.lastErrorAt(),
+            Redaction.addresses(sync.lastError()));
+    return new MailboxView(
+        view.id(),
+        view.tenantId(),
+        view.connectionId(),
+        view.provider(),
+        view.address(),
+        view.displayName(),
+        view.readEnabled(),
+        view.sendEnabled(),
+        view.defaultMailbox(),
+        view.status(),
+        redacted,
+        view.createdAt());
   }
 
   public record TokenView(

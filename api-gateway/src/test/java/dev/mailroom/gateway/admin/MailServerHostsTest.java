@@ -67,6 +67,43 @@ class MailServerHostsTest {
         .containsExactly("none", "none");
   }
 
+  @Test
+  void tenantsReadConnectionErrorsWithoutInternalAddresses() {
+    var tenant = gateway.tenant("errors-" + UUID.randomUUID() + "@example.com");
+    String mailboxId = tenant.mailboxIds().get(0);
+    gateway
+        .bean(org.springframework.data.mongodb.core.ReactiveMongoTemplate.class)
+        .updateFirst(
+            org.springframework.data.mongodb.core.query.Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("_id").is(mailboxId)),
+            org.springframework.data.mongodb.core.query.Update.update(
+                "sync.lastError", "Connect to imap.corp.example/10.1.2.3:993 refused"),
+            dev.mailroom.store.mailbox.Mailbox.class)
+        .block();
+    String token = gateway.fullToken(tenant.id());
+    gateway
+        .client()
+        .get()
+        .uri("/v1/mailboxes/{id}", mailboxId)
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.sync.lastError")
+        .isEqualTo("Connect to imap.corp.example/[address] refused");
+    // The operator still sees where the worker tried to connect.
+    gateway
+        .client()
+        .get()
+        .uri("/admin/tenants/{t}/mailboxes", tenant.id())
+        .header("Authorization", "Bearer " + GatewayFixture.ADMIN_KEY)
+        .exchange()
+        .expectBody()
+        .jsonPath("$[0].sync.lastError")
+        .isEqualTo("Connect to imap.corp.example/10.1.2.3:993 refused");
+  }
+
   private Map<String, Object> mailbox(String imapHost, String smtpHost, String security) {
     Map<String, Object> imap = new HashMap<>(Map.of("host", imapHost, "port", 993));
     Map<String, Object> smtp = new HashMap<>(Map.of("host", smtpHost, "port", 465));

@@ -37,9 +37,13 @@ class ManagementPortTest {
         "--mailroom.security.credential-key=" + Base64.getEncoder().encodeToString(new byte[32]));
     args.add("--mailroom.gateway.admin-key=management-port-admin-key-0123456789");
     args.add("--mailroom.kafka.partitions=2");
-    try (ConfigurableApplicationContext context =
+    ConfigurableApplicationContext context =
         MailroomServices.builder(GatewayApplication.class, GatewayApplication.SERVICE_NAME)
-            .run(args.toArray(String[]::new))) {
+            .run(args.toArray(String[]::new));
+    // Closed with the JVM, not here: closing a context disposes Reactor Netty's global event
+    // loops, which the shared gateway of the other test classes in this JVM serves on.
+    Runtime.getRuntime().addShutdownHook(new Thread(context::close));
+    {
       int apiPort = ((WebServerApplicationContext) context).getWebServer().getPort();
       RawHttp api = new RawHttp(new InetSocketAddress("127.0.0.1", apiPort));
       RawHttp management = new RawHttp(new InetSocketAddress("127.0.0.1", managementPort));
