@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -16,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param publishTimeout how long a request waits for Kafka before leaving its command to the relay
  * @param sendWait how long a send waits for the worker's outcome before answering with the queued
  *     message; 0 answers at once
+ * @param mailServerAllowedHosts IMAP/SMTP hosts (names or addresses) that may be internal; any
+ *     other host given through the admin API must resolve to public addresses only
  */
 @Validated
 @ConfigurationProperties("mailroom.gateway")
@@ -24,7 +27,8 @@ public record GatewayProperties(
     @DefaultValue("5s") Duration outboxRelayDelay,
     @DefaultValue("2s") Duration publishTimeout,
     @DefaultValue("2s") Duration sendWait,
-    @DefaultValue @Valid RateLimits rateLimits) {
+    @DefaultValue @Valid RateLimits rateLimits,
+    @DefaultValue List<String> mailServerAllowedHosts) {
 
   /**
    * Each limit is exact over a sliding window and stores up to that many timestamps per window; 0

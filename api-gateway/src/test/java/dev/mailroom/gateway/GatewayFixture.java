@@ -50,6 +50,9 @@ public final class GatewayFixture {
     args.add(
         "--mailroom.security.credential-key=" + Base64.getEncoder().encodeToString(new byte[32]));
     args.add("--mailroom.gateway.admin-key=" + ADMIN_KEY);
+    // The test mail server is on loopback, which the admin API refuses unless allow-listed.
+    args.add(
+        "--mailroom.gateway.mail-server-allowed-hosts=" + infrastructure.endpoints().mail().host());
     // No send worker runs in these tests: answer sends at once with the queued message.
     args.add("--mailroom.gateway.send-wait=0s");
     args.add("--mailroom.kafka.partitions=2");
@@ -85,6 +88,16 @@ public final class GatewayFixture {
 
   public <T> T bean(Class<T> type) {
     return context.getBean(type);
+  }
+
+  public <T> Map<String, T> beans(Class<T> type) {
+    return context.getBeansOfType(type);
+  }
+
+  /** Host and port of the gateway, for requests no HTTP client library would send as written. */
+  public java.net.InetSocketAddress address() {
+    return new java.net.InetSocketAddress(
+        "127.0.0.1", ((WebServerApplicationContext) context).getWebServer().getPort());
   }
 
   /** A tenant with one IMAP mailbox per address; ids in creation order. */
@@ -131,9 +144,11 @@ public final class GatewayFixture {
                     "sendEnabled",
                     send,
                     "imap",
-                    Map.of("host", endpoint.host(), "port", endpoint.imapPort()),
+                    Map.of(
+                        "host", endpoint.host(), "port", endpoint.imapPort(), "security", "none"),
                     "smtp",
-                    Map.of("host", endpoint.host(), "port", endpoint.smtpPort()),
+                    Map.of(
+                        "host", endpoint.host(), "port", endpoint.smtpPort(), "security", "none"),
                     "password",
                     "unused"))
             .exchange()

@@ -71,6 +71,8 @@ class KubernetesManifestsTest {
           .anyMatch(p -> selects(p.at("/spec/selector/matchLabels"), deployment));
     }
 
+    assertGatewayActuatorStaysInside(docs);
+
     assertThat(ofKind(docs, "HorizontalPodAutoscaler"))
         .anyMatch(
             h ->
@@ -116,6 +118,49 @@ class KubernetesManifestsTest {
       assertThat(script)
           .as(topic)
           .containsPattern("(?m)^\\s+" + java.util.regex.Pattern.quote(topic) + "$");
+    }
+  }
+
+  /**
+   * The gateway's actuator runs on a management port that Prometheus scrapes and the probes use,
+   * and that its Service does not expose; the API port has no actuator at all.
+   */
+  private static void assertGatewayActuatorStaysInside(List<JsonNode> docs) {
+    JsonNode gateway =
+        ofKind(docs, "Deployment").stream()
+            .filter(d -> d.at("/metadata/name").asString().equals("api-gateway"))
+            .findFirst()
+            .orElseThrow();
+    JsonNode container = gateway.at("/spec/template/spec/containers/0");
+    String managementPort = null;
+    for (JsonNode env : container.get("env")) {
+      if (env.get("name").asString().equals("MANAGEMENT_SERVER_PORT")) {
+        managementPort = env.get("value").asString();
+      }
+    }
+    assertThat(managementPort).as("api-gateway MANAGEMENT_SERVER_PORT").isNotNull();
+    assertThat(gateway.at("/spec/template/metadata/annotations/prometheus.io~1port").asString())
+        .isEqualTo(managementPort);
+    String portName = null;
+    for (JsonNode port : container.get("ports")) {
+      if (port.get("containerPort").asString().equals(managementPort)) {
+        portName = port.get("name").asString();
+      }
+    }
+    assertThat(portName).as("a named container port for " + managementPort).isNotNull();
+    for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+      assertThat(container.at("/" + probe + "/httpGet/port").asString())
+          .as(probe)
+          .isEqualTo(portName);
+    }
+    JsonNode service =
+        ofKind(docs, "Service").stream()
+            .filter(d -> d.at("/metadata/name").asString().equals("api-gateway"))
+            .findFirst()
+            .orElseThrow();
+    for (JsonNode port : service.at("/spec/ports")) {
+      assertThat(port.get("targetPort").asString()).isNotIn(portName, managementPort);
+      assertThat(port.get("port").asString()).isNotEqualTo(managementPort);
     }
   }
 

@@ -92,10 +92,28 @@ public final class LocalStack implements AutoCloseable {
     properties.put("spring.main.banner-mode", "off");
     // Local development: webhooks may be delivered to a receiver on this machine, over http.
     properties.put("mailroom.webhooks.allowed-hosts", "localhost,127.0.0.1");
+    // Its own mail server is on loopback, which the admin API refuses unless allow-listed.
+    properties.put("mailroom.gateway.mail-server-allowed-hosts", endpoints.mail().host());
     // Boot would name the launcher, not the service, in its start-up lines.
     properties.put("spring.main.log-startup-info", "false");
     // Local use: show what each dependency reported, not just UP/DOWN.
     properties.put("management.endpoint.health.show-details", "always");
+    if (service != Service.API_GATEWAY) {
+      // The gateway brings Spring Security onto this one JVM's class path; deployed alone a
+      // worker has none, and here it must not get Boot's default login on its actuator either.
+      properties.put(
+          "spring.autoconfigure.exclude",
+          String.join(
+              ",",
+              "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+              "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+              "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+              "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
+              "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+              "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+              "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+              "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration"));
+    }
     properties.putAll(options.properties());
     // Command-line arguments outrank each service's own yaml, as an operator's would.
     List<String> args = new ArrayList<>();

@@ -189,7 +189,7 @@ public final class LocalStackMain {
 
         Try:
           source %s
-          curl -H "Authorization: Bearer $MAILROOM_TOKEN" $MAILROOM_URL/actuator/health
+          curl $MAILROOM_URL/actuator/health/readiness
           curl -H "Authorization: Bearer $MAILROOM_TOKEN" $MAILROOM_URL/v1/mailboxes
           curl -X POST -H "Authorization: Bearer $MAILROOM_TOKEN" $MAILROOM_URL/v1/mailboxes/$MAILROOM_ALICE_ID/sync
           curl -X POST -H "Authorization: Bearer $MAILROOM_TOKEN" -H 'Content-Type: application/json' \\

@@ -92,12 +92,20 @@ class LocalStackSystemTest {
     http.expect(202, "POST", "/v1/mailboxes/" + demo.aliceId() + "/sync", demo.token(), null);
     java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
     for (Service service : Service.values()) {
+      var request =
+          java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create(stack.url(service) + "/actuator/prometheus"));
+      if (service == Service.API_GATEWAY) {
+        // The gateway's API port is public: its metrics there take the admin key.
+        assertThat(
+                client
+                    .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .statusCode())
+            .isEqualTo(401);
+        request.header("Authorization", "Bearer " + ADMIN_KEY);
+      }
       var response =
-          client.send(
-              java.net.http.HttpRequest.newBuilder(
-                      java.net.URI.create(stack.url(service) + "/actuator/prometheus"))
-                  .build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
+          client.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).as(service.name()).isEqualTo(200);
       assertThat(response.body()).as(service.name()).contains("jvm_memory_used_bytes");
     }
@@ -105,6 +113,7 @@ class LocalStackSystemTest {
         client.send(
             java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create(stack.url(Service.API_GATEWAY) + "/actuator/prometheus"))
+                .header("Authorization", "Bearer " + ADMIN_KEY)
                 .build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(gateway.body())

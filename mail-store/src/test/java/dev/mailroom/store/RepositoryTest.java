@@ -95,6 +95,7 @@ class RepositoryTest {
                 TokenSecrets.hash(secret),
                 TokenPermissions.everything(),
                 NOW,
+                null,
                 null))
         .block();
     String revoked = TokenSecrets.newToken();
@@ -107,7 +108,8 @@ class RepositoryTest {
                 TokenSecrets.hash(revoked),
                 TokenPermissions.everything(),
                 NOW,
-                NOW))
+                NOW,
+                null))
         .block();
 
     assertThat(tokens.findActiveByToken(secret).block().tenantId()).isEqualTo("tA");
@@ -115,6 +117,15 @@ class RepositoryTest {
     assertThat(tokens.findActiveByToken(secret + "x").blockOptional()).isEmpty();
     assertThat(mongo.findById("tok1", org.bson.Document.class, "api_tokens").block())
         .doesNotContainValue(secret);
+
+    assertThat(tokens.revoke("tB", "tok1", NOW.plusSeconds(5)).blockOptional()).isEmpty();
+    assertThat(tokens.findActiveByToken(secret).blockOptional()).isPresent();
+    assertThat(tokens.revoke("tA", "tok1", NOW.plusSeconds(5)).block().revokedAt())
+        .isEqualTo(NOW.plusSeconds(5));
+    assertThat(tokens.revoke("tA", "tok1", NOW.plusSeconds(9)).block().revokedAt())
+        .as("revoking again keeps the first time")
+        .isEqualTo(NOW.plusSeconds(5));
+    assertThat(tokens.findActiveByToken(secret).blockOptional()).isEmpty();
   }
 
   @Test

@@ -231,10 +231,14 @@ class WebhookDeliveryTest {
   @Test
   void goneDisablesTheEndpointAndTellsTheOtherEndpoints() throws Exception {
     try (TestSubscriber gone = new TestSubscriber();
-        TestSubscriber watcher = new TestSubscriber()) {
+        TestSubscriber watcher = new TestSubscriber();
+        TestSubscriber narrower = new TestSubscriber()) {
       gone.answering(n -> Answer.of(410));
       Subscription leaving = fixture.subscribe(tenant, gone.url(), SENT, List.of());
       fixture.subscribe(tenant, watcher.url(), List.of("endpoint.disabled"), List.of());
+      // Made with a token limited to one mailbox: the tenant-wide endpoint is none of its business.
+      fixture.subscribe(
+          tenant, narrower.url(), List.of("endpoint.disabled"), List.of("mbx_elsewhere"));
       fixture.publish(sent("To a gone endpoint"));
 
       TestSubscriber.await(
@@ -245,6 +249,8 @@ class WebhookDeliveryTest {
       assertThat(body.get("type").asString()).isEqualTo("endpoint.disabled");
       assertThat(body.get("data").get("endpoint_id").asString()).isEqualTo(leaving.id());
       assertThat(body.get("data").get("reason").asString()).contains("410");
+      assertThat(body.get("data").has("url")).isFalse();
+      assertThat(watcher.received().get(0).body()).doesNotContain(gone.url());
       assertThat(fixture.reload(leaving).status()).isEqualTo(EndpointStatus.DISABLED);
       assertThat(fixture.deliveries(leaving).get(0).status()).isEqualTo(DeliveryStatus.FAILED);
       assertThat(fixture.deliveries(leaving).get(0).attempts()).hasSize(1);
@@ -252,6 +258,7 @@ class WebhookDeliveryTest {
       fixture.publish(sent("After disabling"));
       Thread.sleep(1000);
       assertThat(gone.received()).hasSize(1);
+      assertThat(narrower.received()).isEmpty();
     }
   }
 

@@ -17,6 +17,7 @@ import dev.mailroom.gateway.core.PageTokens;
 import dev.mailroom.gateway.core.PublicIds;
 import dev.mailroom.gateway.core.QueryParams;
 import dev.mailroom.gateway.core.Recipients;
+import dev.mailroom.gateway.core.Redaction;
 import dev.mailroom.gateway.error.ApiError;
 import dev.mailroom.gateway.error.ApiException;
 import dev.mailroom.model.command.SendKind;
@@ -163,6 +164,7 @@ class AccessEmailController {
         .authorize(caller, Use.READ, "search_emails")
         .flatMap(
             mailboxes -> {
+              refuseHiddenFilters(caller, params);
               QueryParams q = new QueryParams(params);
               int limit = q.integer("limit", 20, 1, 50);
               boolean includeBody = q.bool("includeBody", false);
@@ -365,6 +367,7 @@ class AccessEmailController {
         emailId,
         request,
         "reply_to_email",
+        List.of(),
         exchange,
         Recipients.check()
             .require("body", request.body())
@@ -400,6 +403,8 @@ class AccessEmailController {
         emailId,
         request,
         "forward_email",
+        // A forward hands the original's contents and attachments to anyone: it reads the email.
+        List.of("view_email"),
         exchange,
         Recipients.check()
             .participants("to", request.to(), true)
@@ -419,6 +424,42 @@ class AccessEmailController {
                 SendKind.FORWARD));
   }
 
+  /**
+   * Search filter → the email field it tests. A token that cannot see a field cannot filter on it
+   * either: otherwise a run of searches would read the hidden field out one guess at a time. Free
+   * text matches subject, sender and body.
+   */
+  private static final Map<String, List<String>> FILTER_FIELDS =
+      Map.of(
+          "q", List.of("subject", "from", "body"),
+          "from", List.of("from"),
+          "to", List.of("to"),
+          "subject", List.of("subject"),
+          "label", List.of("labels"),
+          "unread", List.of("isRead"),
+          "hasAttachment", List.of("hasAttachments"),
+          "after", List.of("receivedAt"),
+          "before", List.of("receivedAt"));
+
+  private static void refuseHiddenFilters(Caller caller, MultiValueMap<String, String> params) {
+    List<String> visible = caller.token().permissions().visibleEmailFields();
+    if (visible == null || visible.isEmpty()) {
+      return;
+    }
+    for (var filter : FILTER_FIELDS.entrySet()) {
+      if (params.containsKey(filter.getKey()) && !visible.containsAll(filter.getValue())) {
+        throw new ApiException(
+            HttpStatus.FORBIDDEN,
+            "FORBIDDEN",
+            "The filter "
+                + filter.getKey()
+                + " needs the fields "
+                + filter.getValue()
+                + ", which this token cannot see");
+      }
+    }
+  }
+
   /** What a reply or forward sends, given the original and the mailbox it came to. */
   private record Answer(OutboundDraft draft, SendKind kind) {}
 
@@ -434,6 +475,7 @@ class AccessEmailController {
       String emailId,
       Object request,
       String operation,
+      List<String> readOperations,
       ServerWebExchange exchange,
       Recipients.Check check,
       Answering answering) {
@@ -445,7 +487,7 @@ class AccessEmailController {
         () ->
             guard
                 .authorize(caller, Use.SEND, operation)
-                .zipWith(guard.authorize(caller, Use.READ))
+                .zipWith(guard.authorize(caller, Use.READ, readOperations.toArray(String[]::new)))
                 .flatMap(
                     usable -> {
                       check.orThrow();
@@ -455,6 +497,7 @@ class AccessEmailController {
                               original -> {
                                 Mailbox mailbox = sendingMailboxOf(original, usable.getT1());
                                 Answer answer = answering.to(original, mailbox);
+                                checkTakenFromOriginal(answer.draft());
                                 return sendAndAnswer(
                                     mailbox, answer.draft(), answer.kind(), original, exchange);
                               });
@@ -598,18 +641,21 @@ class AccessEmailController {
       ServerWebExchange exchange) {
     return writes
         .send(mailbox, draft, kind, original, exchange.getRequest().getId())
+        // From here the message is queued: a later failure must not let a retry send it again.
+        .flatMap(queued -> IdempotentWrites.durable(sendResult(queued)).thenReturn(queued))
         .flatMap(queued -> writes.awaitOutcome(queued, properties.sendWait()))
-        .map(
-            m -> {
-              boolean failed =
-                  m.status() == MessageStatus.FAILED || m.status() == MessageStatus.REJECTED;
-              return ResponseEntity.ok(
-                  new SendResult(
-                      !failed,
-                      PublicIds.of(m.provider(), m.id()),
-                      PublicIds.of(m.provider(), m.threadId()),
-                      failed ? m.statusReason() : null));
-            });
+        .map(AccessEmailController::sendResult);
+  }
+
+  private static ResponseEntity<SendResult> sendResult(StoredMessage m) {
+    boolean failed = m.status() == MessageStatus.FAILED || m.status() == MessageStatus.REJECTED;
+    return ResponseEntity.ok(
+        new SendResult(
+            !failed,
+            PublicIds.of(m.provider(), m.id()),
+            PublicIds.of(m.provider(), m.threadId()),
+            // The worker's reason may name the mail server's address inside the network.
+            failed ? Redaction.addresses(m.statusReason()) : null));
   }
 
   /** connectionId, then sendFrom, then the default mailbox, then the first one. */
@@ -691,6 +737,30 @@ class AccessEmailController {
       }
     }
     return prefix + s;
+  }
+
+  /**
+   * Names, the subject and file names of a reply or forward come from inbound mail, which anyone
+   * can write: they pass the header checks API input passes (no CR, LF or other control
+   * characters), or the answer is refused rather than sent with injected headers.
+   */
+  private static void checkTakenFromOriginal(OutboundDraft draft) {
+    Recipients.Check check =
+        Recipients.check()
+            .participants("original.to", draft.to(), false)
+            .participants("original.cc", draft.cc(), false)
+            .headerText("original.subject", draft.subject(), false, Recipients.MAX_SUBJECT);
+    for (int i = 0; i < draft.attachments().size(); i++) {
+      check.headerText(
+          "original.attachments[" + i + "].name",
+          draft.attachments().get(i).filename(),
+          false,
+          Recipients.MAX_SUBJECT);
+    }
+    check.orThrow(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        "UNSAFE_ORIGINAL",
+        "The original email holds header values that cannot be sent on");
   }
 
   private static String forwardSubject(String subject) {

@@ -5,7 +5,6 @@ import dev.mailroom.gateway.core.PublicIds;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.MessageStatus;
-import dev.mailroom.model.message.Participant;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.token.TokenPermissions;
 import java.time.Instant;
@@ -62,11 +61,15 @@ final class EmailViews {
     for (int i = 0; i < messages.size(); i++) {
       StoredMessage m = messages.get(i);
       emails.add(email(m, bodies.get(i), true, permissions));
-      if (m.from() != null) {
+      // Participants come from the fields the token may see, and from no others.
+      if (m.from() != null && sees(permissions, "from")) {
         participants.add(m.from().email().toLowerCase(Locale.ROOT));
       }
-      for (List<Participant> list : List.of(nonNull(m.to()), nonNull(m.cc()))) {
-        list.forEach(p -> participants.add(p.email().toLowerCase(Locale.ROOT)));
+      for (String field : List.of("to", "cc")) {
+        if (sees(permissions, field)) {
+          nonNull(field.equals("to") ? m.to() : m.cc())
+              .forEach(p -> participants.add(p.email().toLowerCase(Locale.ROOT)));
+        }
       }
       if (last == null || (m.receivedAt() != null && m.receivedAt().isAfter(last))) {
         last = m.receivedAt();
@@ -80,7 +83,18 @@ final class EmailViews {
     view.put("participants", participants.stream().map(email -> Map.of("email", email)).toList());
     view.put("lastMessageAt", last);
     view.put("provider", first.provider().name());
+    if (!sees(permissions, "subject")) {
+      view.remove("subject");
+    }
+    if (!sees(permissions, "from") && !sees(permissions, "to") && !sees(permissions, "cc")) {
+      view.remove("participants");
+    }
     return view;
+  }
+
+  private static boolean sees(TokenPermissions permissions, String field) {
+    List<String> fields = permissions.visibleEmailFields();
+    return fields == null || fields.isEmpty() || fields.contains(field);
   }
 
   /** Present only when the token is restricted; seed 002 omits it otherwise. */

@@ -1,5 +1,6 @@
 package dev.mailroom.gateway.admin;
 
+import dev.mailroom.gateway.GatewayProperties;
 import dev.mailroom.gateway.admin.AdminRequests.CreateMailbox;
 import dev.mailroom.gateway.admin.AdminRequests.CreateTenant;
 import dev.mailroom.gateway.admin.AdminRequests.CreateToken;
@@ -13,6 +14,8 @@ import dev.mailroom.model.command.SyncMode;
 import dev.mailroom.model.command.SyncTrigger;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.message.ProviderKind;
+import dev.mailroom.model.webhook.RefusedTargetException;
+import dev.mailroom.model.webhook.TargetAddressPolicy;
 import dev.mailroom.store.crypto.CredentialCipher;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
@@ -26,6 +29,7 @@ import dev.mailroom.store.token.ApiTokenRepository;
 import dev.mailroom.store.token.TokenPermissions;
 import dev.mailroom.store.token.TokenSecrets;
 import jakarta.validation.Valid;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -43,6 +47,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Operator API (admin key): tenants, their mailboxes and their API tokens. */
 @RestController
@@ -53,6 +58,7 @@ public class AdminController {
   private final ApiTokenRepository tokens;
   private final CredentialCipher cipher;
   private final CommandSubmitter commands;
+  private final TargetAddressPolicy mailServers;
   private final Clock clock = Clock.systemUTC();
 
   public AdminController(
@@ -60,12 +66,14 @@ public class AdminController {
       MailboxRepository mailboxes,
       ApiTokenRepository tokens,
       CredentialCipher cipher,
-      CommandSubmitter commands) {
+      CommandSubmitter commands,
+      GatewayProperties properties) {
     this.tenants = tenants;
     this.mailboxes = mailboxes;
     this.tokens = tokens;
     this.cipher = cipher;
     this.commands = commands;
+    this.mailServers = new TargetAddressPolicy(properties.mailServerAllowedHosts());
   }
 
   @PostMapping
@@ -88,7 +96,14 @@ public class AdminController {
   @ResponseStatus(HttpStatus.CREATED)
   Mono<MailboxView> createMailbox(
       @PathVariable String tenantId, @Valid @RequestBody CreateMailbox request) {
-    return existingTenant(tenantId)
+    return Mono.fromRunnable(
+            () -> {
+              checkMailServer("imap.host", request.imap().host());
+              checkMailServer("smtp.host", request.smtp().host());
+            })
+        // DNS lookups block.
+        .subscribeOn(Schedulers.boundedElastic())
+        .then(existingTenant(tenantId))
         .flatMap(tenant -> mailboxes.nextConnectionId(tenantId))
         .flatMap(
             connectionId -> {
@@ -200,7 +215,10 @@ public class AdminController {
                             TokenSecrets.hash(secret),
                             permissions,
                             now(),
-                            null))))
+                            null,
+                            request.expiresAt() == null
+                                ? null
+                                : request.expiresAt().truncatedTo(ChronoUnit.MILLIS)))))
         .map(token -> new CreatedToken(secret, TokenView.of(token)));
   }
 
@@ -208,6 +226,18 @@ public class AdminController {
   Flux<TokenView> listTokens(@PathVariable String tenantId) {
     return existingTenant(tenantId)
         .flatMapMany(tenant -> tokens.findByTenant(tenantId))
+        .map(TokenView::of);
+  }
+
+  /**
+   * Revokes a token: it answers 401 from the next request on, on every gateway replica, since
+   * tokens are looked up on every request. Revoking a revoked token changes nothing.
+   */
+  @PostMapping("/{tenantId}/tokens/{tokenId}/revoke")
+  Mono<TokenView> revokeToken(@PathVariable String tenantId, @PathVariable String tokenId) {
+    return existingTenant(tenantId)
+        .flatMap(tenant -> tokens.revoke(tenantId, tokenId, now()))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("Token " + tokenId)))
         .map(TokenView::of);
   }
 
@@ -230,8 +260,27 @@ public class AdminController {
         .switchIfEmpty(Mono.error(ApiException.notFound("Tenant " + tenantId)));
   }
 
+  /**
+   * The workers connect wherever a mailbox points: a host inside the deployment's network (or the
+   * cloud metadata address) would let whoever holds the admin key probe it through them. Hosts
+   * resolving to private, loopback, link-local and other internal ranges are refused unless
+   * allow-listed ({@code mailroom.gateway.mail-server-allowed-hosts}).
+   */
+  private void checkMailServer(String field, String host) {
+    try {
+      mailServers.resolve(host.strip());
+    } catch (RefusedTargetException e) {
+      throw ApiException.badRequest(
+          field,
+          e.getMessage() + "; internal hosts need mailroom.gateway.mail-server-allowed-hosts");
+    } catch (UnknownHostException e) {
+      throw ApiException.badRequest(field, host + " does not resolve");
+    }
+  }
+
+  /** TLS unless plain text is asked for by name. */
   private static String security(String value) {
-    return value == null ? "none" : value;
+    return value == null ? "tls" : value;
   }
 
   // MongoDB keeps milliseconds; truncating here makes responses match what is read back later.

@@ -2,12 +2,14 @@ package dev.mailroom.gateway.admin;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.Future;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -42,6 +44,11 @@ public final class AdminRequests {
       List<String> visibleEmailFields,
       List<String> mailboxIds) {}
 
+  /**
+   * @param expiresAt when the token stops authenticating by itself; omitted, it lasts until revoked
+   */
   public record CreateToken(
-      @NotBlank @Size(max = 200) String name, @NotNull Permissions permissions) {}
+      @NotBlank @Size(max = 200) String name,
+      @NotNull Permissions permissions,
+      @Future Instant expiresAt) {}
 }

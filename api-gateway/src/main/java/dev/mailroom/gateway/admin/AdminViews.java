@@ -1,5 +1,6 @@
 package dev.mailroom.gateway.admin;
 
+import dev.mailroom.gateway.core.Redaction;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.token.ApiToken;
@@ -40,16 +41,49 @@ public final class AdminViews {
     }
   }
 
+  /**
+   * As {@link MailboxView}, for tenant tokens: sync errors come from the worker's connection inside
+   * the deployment's network and are shown without addresses.
+   */
+  public static MailboxView forTenant(Mailbox m) {
+    MailboxView view = MailboxView.of(m);
+    SyncState sync = view.sync();
+    if (sync == null) {
+      return view;
+    }
+    SyncState redacted = sync.withErrors(Redaction::addresses);
+    return new MailboxView(
+        view.id(),
+        view.tenantId(),
+        view.connectionId(),
+        view.provider(),
+        view.address(),
+        view.displayName(),
+        view.readEnabled(),
+        view.sendEnabled(),
+        view.defaultMailbox(),
+        view.status(),
+        redacted,
+        view.createdAt());
+  }
+
   public record TokenView(
       String id,
       String tenantId,
       String name,
       TokenPermissions permissions,
       Instant createdAt,
-      Instant revokedAt) {
+      Instant revokedAt,
+      Instant expiresAt) {
     public static TokenView of(ApiToken t) {
       return new TokenView(
-          t.id(), t.tenantId(), t.name(), t.permissions(), t.createdAt(), t.revokedAt());
+          t.id(),
+          t.tenantId(),
+          t.name(),
+          t.permissions(),
+          t.createdAt(),
+          t.revokedAt(),
+          t.expiresAt());
     }
   }
 

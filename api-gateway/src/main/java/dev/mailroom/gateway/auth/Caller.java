@@ -3,7 +3,7 @@ package dev.mailroom.gateway.auth;
 import dev.mailroom.store.token.ApiToken;
 import org.springframework.web.server.ServerWebExchange;
 
-/** The authenticated token of a request, put on the exchange by {@link AuthenticationFilter}. */
+/** The authenticated token of a request, put on the exchange by {@link GatewaySecurity}. */
 public record Caller(ApiToken token) {
   public static final String ATTRIBUTE = Caller.class.getName();
 

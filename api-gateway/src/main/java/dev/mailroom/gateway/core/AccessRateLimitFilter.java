@@ -9,12 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.stereotype.Component;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -25,11 +24,12 @@ import tools.jackson.databind.json.JsonMapper;
  * Seed 002's limits, per token, on {@code /api/access/email}: 60 a minute and 300 an hour by
  * default. State lives in MongoDB, so every gateway replica enforces the same windows. Every answer
  * carries {@code X-RateLimit-*} for the minute window; a refusal is a 429 with {@code Retry-After}.
+ * Runs inside the security chain, after authorization (see {@code GatewaySecurity}).
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 20)
 public class AccessRateLimitFilter implements WebFilter {
-  static final String PREFIX = "/api/access/email";
+  /** Matched as the router matches, so no spelling of a path escapes the count. */
+  private static final ServerWebExchangeMatcher ACCESS_API =
+      ServerWebExchangeMatchers.pathMatchers("/api/access/email", "/api/access/email/**");
 
   private final SlidingWindowRateLimiter limiter;
   private final GatewayProperties.RateLimits limits;
@@ -45,13 +45,17 @@ public class AccessRateLimitFilter implements WebFilter {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    String path = exchange.getRequest().getPath().pathWithinApplication().value();
     Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
-    if (!path.startsWith(PREFIX)
-        || caller == null
-        || (limits.accessPerMinute() <= 0 && limits.accessPerHour() <= 0)) {
+    if (caller == null || (limits.accessPerMinute() <= 0 && limits.accessPerHour() <= 0)) {
       return chain.filter(exchange);
     }
+    return ACCESS_API
+        .matches(exchange)
+        .flatMap(
+            match -> match.isMatch() ? limited(exchange, chain, caller) : chain.filter(exchange));
+  }
+
+  private Mono<Void> limited(ServerWebExchange exchange, WebFilterChain chain, Caller caller) {
     Instant now = clock.instant();
     String token = caller.token().id();
     return limiter

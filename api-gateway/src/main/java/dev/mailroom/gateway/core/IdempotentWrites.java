@@ -11,8 +11,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,12 +30,21 @@ import tools.jackson.databind.json.JsonMapper;
  * and its answer is stored; a retry with the same key and body gets that answer again (marked
  * {@code Idempotent-Replayed}); the same key with another body is a 409. Concurrent duplicates wait
  * for the first to finish instead of running twice.
+ *
+ * <p>Keys belong to the token that sent them, so no token can replay another token's answer; a
+ * replay is authenticated like any request. A claim whose request never finished (its client went
+ * away) is held for {@link #CLAIM} and then free for a retry. An action that has made its write
+ * durable registers the answer that write stands for ({@link #durable}): an error after that point
+ * completes the key with that answer instead of releasing it, so a retry cannot write twice.
  */
 @Component
 public class IdempotentWrites {
+  private static final Logger log = LoggerFactory.getLogger(IdempotentWrites.class);
   public static final String HEADER = "Idempotency-Key";
   private static final Duration KEEP = Duration.ofHours(24);
   private static final Duration WAIT_FOR_FIRST = Duration.ofSeconds(15);
+  static final Duration CLAIM = Duration.ofMinutes(1);
+  private static final Class<DurableAnswer> DURABLE = DurableAnswer.class;
 
   private final IdempotencyRepository keys;
   private final JsonMapper json;
@@ -76,41 +88,75 @@ public class IdempotentWrites {
                 + "\n"
                 + json.writeValueAsString(request));
     Instant now = clock.instant();
+    String tenant = caller.tenantId();
+    String scoped = caller.token().id() + ":" + key;
     IdempotencyRecord claim =
         new IdempotencyRecord(
-            IdempotencyRecord.idOf(caller.tenantId(), key),
-            caller.tenantId(),
+            IdempotencyRecord.idOf(tenant, scoped),
+            tenant,
             hash,
             false,
             0,
             null,
             now,
-            now.plus(KEEP));
+            now.plus(KEEP),
+            now.plus(CLAIM));
     return keys.claim(claim)
         .flatMap(
-            won ->
-                won
-                    ? action
-                        .get()
-                        .flatMap(
-                            response ->
-                                keys.complete(
-                                        caller.tenantId(),
-                                        key,
-                                        response.getStatusCode().value(),
-                                        response.getBody() == null
-                                            ? null
-                                            : json.writeValueAsString(
-                                                storedForm.apply(response.getBody())))
-                                    .thenReturn(serialized(response)))
-                        // Nothing durable happened: give the key back so a retry can run.
-                        .onErrorResume(
-                            e -> keys.release(caller.tenantId(), key).then(Mono.error(e)))
-                    : replay(caller, key, hash));
+            won -> {
+              if (!won) {
+                return replay(tenant, scoped, hash);
+              }
+              DurableAnswer durable = new DurableAnswer();
+              return action
+                  .get()
+                  .contextWrite(context -> context.put(DURABLE, durable))
+                  .flatMap(response -> complete(tenant, scoped, response, storedForm))
+                  .onErrorResume(
+                      e -> {
+                        ResponseEntity<?> answer = durable.answer.get();
+                        if (answer == null) {
+                          // Nothing durable happened: give the key back so a retry can run.
+                          return keys.release(tenant, scoped).then(Mono.error(e));
+                        }
+                        log.warn(
+                            "A write failed after it was stored ({}); answering what was stored",
+                            e.toString());
+                        return complete(tenant, scoped, answer, storedForm);
+                      });
+            });
   }
 
-  private Mono<ResponseEntity<String>> replay(Caller caller, String key, String hash) {
-    return keys.find(caller.tenantId(), key)
+  /**
+   * Called by an action once its write is durable, with the answer that write stands for; a no-op
+   * outside {@link #execute} or without an {@code Idempotency-Key}.
+   */
+  public static Mono<Void> durable(ResponseEntity<?> answer) {
+    return Mono.deferContextual(
+        context -> {
+          context.<DurableAnswer>getOrEmpty(DURABLE).ifPresent(d -> d.answer.set(answer));
+          return Mono.empty();
+        });
+  }
+
+  private Mono<ResponseEntity<String>> complete(
+      String tenant, String scoped, ResponseEntity<?> response, UnaryOperator<Object> storedForm) {
+    return keys.complete(
+            tenant,
+            scoped,
+            response.getStatusCode().value(),
+            response.getBody() == null
+                ? null
+                : json.writeValueAsString(storedForm.apply(response.getBody())))
+        .thenReturn(serialized(response));
+  }
+
+  private static final class DurableAnswer {
+    final AtomicReference<ResponseEntity<?>> answer = new AtomicReference<>();
+  }
+
+  private Mono<ResponseEntity<String>> replay(String tenant, String key, String hash) {
+    return keys.find(tenant, key)
         .switchIfEmpty(Mono.error(new KeyInFlight()))
         .flatMap(
             record -> {

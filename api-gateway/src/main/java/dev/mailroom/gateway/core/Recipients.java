@@ -101,9 +101,13 @@ public final class Recipients {
     }
 
     public void orThrow() {
+      orThrow(HttpStatus.BAD_REQUEST, "INVALID_REQUEST", "Invalid request");
+    }
+
+    /** For values that did not come from the request, which the client cannot correct. */
+    public void orThrow(HttpStatus status, String code, String message) {
       if (!errors.isEmpty()) {
-        throw new ApiException(
-            HttpStatus.BAD_REQUEST, "INVALID_REQUEST", "Invalid request", errors);
+        throw new ApiException(status, code, message, errors);
       }
     }
   }

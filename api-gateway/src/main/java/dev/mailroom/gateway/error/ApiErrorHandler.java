@@ -4,10 +4,12 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 
 @RestControllerAdvice
@@ -40,6 +42,35 @@ public class ApiErrorHandler {
   ResponseEntity<ApiError> input(ServerWebInputException e) {
     return ResponseEntity.badRequest()
         .body(new ApiError("INVALID_REQUEST", e.getReason(), 400, List.of()));
+  }
+
+  /**
+   * What the framework itself refuses: no route (404), a wrong method (405), an unreadable or
+   * unsupported body (400, 415). A client error is logged in one line without a stack trace; a
+   * framework 5xx keeps its trace.
+   */
+  @ExceptionHandler(ResponseStatusException.class)
+  ResponseEntity<ApiError> status(ResponseStatusException e) {
+    HttpStatusCode status = e.getStatusCode();
+    if (status.is5xxServerError()) {
+      log.error("Request failed with {}", status.value(), e);
+      return ResponseEntity.status(status)
+          .body(new ApiError("INTERNAL", "Internal error", status.value(), List.of()));
+    }
+    log.debug("Client error {}: {}", status.value(), e.getReason());
+    String code =
+        switch (status.value()) {
+          case 404 -> "NOT_FOUND";
+          case 405 -> "METHOD_NOT_ALLOWED";
+          case 406 -> "NOT_ACCEPTABLE";
+          case 413 -> "PAYLOAD_TOO_LARGE";
+          case 415 -> "UNSUPPORTED_MEDIA_TYPE";
+          default -> "INVALID_REQUEST";
+        };
+    String message = status.value() == 404 ? "No such route" : e.getReason();
+    return ResponseEntity.status(status)
+        .headers(e.getHeaders())
+        .body(new ApiError(code, message == null ? code : message, status.value(), List.of()));
   }
 
   @ExceptionHandler(Exception.class)

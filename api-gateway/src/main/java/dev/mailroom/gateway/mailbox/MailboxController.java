@@ -1,5 +1,6 @@
 package dev.mailroom.gateway.mailbox;
 
+import dev.mailroom.gateway.admin.AdminViews;
 import dev.mailroom.gateway.admin.AdminViews.MailboxView;
 import dev.mailroom.gateway.auth.Caller;
 import dev.mailroom.gateway.command.CommandSubmitter;
@@ -48,12 +49,12 @@ public class MailboxController {
     return mailboxes
         .findByTenant(caller.tenantId())
         .filter(mailbox -> UsableMailboxes.inScope(caller, mailbox))
-        .map(MailboxView::of);
+        .map(AdminViews::forTenant);
   }
 
   @GetMapping("/{mailboxId}")
   Mono<MailboxView> get(@PathVariable String mailboxId, ServerWebExchange exchange) {
-    return visibleMailbox(Caller.of(exchange), mailboxId).map(MailboxView::of);
+    return visibleMailbox(Caller.of(exchange), mailboxId).map(AdminViews::forTenant);
   }
 
   /** Queues a sync and answers 202 at once; progress shows in the mailbox's {@code sync}. */

@@ -124,13 +124,15 @@ public class WebhookController {
         caller,
         request,
         () ->
-            check(
-                    caller,
-                    request.url(),
-                    request.eventTypes(),
-                    request.mailboxIds(),
-                    request.description(),
-                    true)
+            mayReadContents(caller, request.eventTypes())
+                .then(
+                    check(
+                        caller,
+                        request.url(),
+                        request.eventTypes(),
+                        request.mailboxIds(),
+                        request.description(),
+                        true))
                 .then(
                     Mono.defer(
                         () -> {
@@ -195,13 +197,19 @@ public class WebhookController {
             managed(caller, webhookId)
                 .flatMap(
                     existing ->
-                        check(
+                        mayReadContents(
                                 caller,
-                                request.url(),
-                                request.eventTypes(),
-                                request.mailboxIds(),
-                                request.description(),
-                                false)
+                                request.eventTypes() != null
+                                    ? request.eventTypes()
+                                    : existing.eventTypes())
+                            .then(
+                                check(
+                                    caller,
+                                    request.url(),
+                                    request.eventTypes(),
+                                    request.mailboxIds(),
+                                    request.description(),
+                                    false))
                             .then(
                                 endpoints.update(
                                     caller.tenantId(),
@@ -465,6 +473,33 @@ public class WebhookController {
               + " messages");
     }
     return caller;
+  }
+
+  /**
+   * Message events carry the message (seed 004's object), so a subscription to any of them is a
+   * standing read of the mailboxes it covers: it needs email access and a read permission, as a
+   * search or a get would. The mailboxes themselves are held to the token's scope by {@link
+   * #check}.
+   */
+  private static Mono<Void> mayReadContents(Caller caller, List<String> eventTypes) {
+    if (eventTypes == null || eventTypes.stream().noneMatch(WebhookController::carriesMessage)) {
+      return Mono.empty();
+    }
+    var permissions = caller.token().permissions();
+    if (permissions.emailAccessEnabled()
+        && (permissions.allows("search_emails") || permissions.allows("view_email"))) {
+      return Mono.empty();
+    }
+    return Mono.error(
+        new ApiException(
+            HttpStatus.FORBIDDEN,
+            "FORBIDDEN",
+            "Message events carry message contents: the token needs email access and"
+                + " search_emails or view_email"));
+  }
+
+  private static boolean carriesMessage(String eventType) {
+    return eventType != null && eventType.startsWith("message.");
   }
 
   private static List<String> scope(Caller caller) {

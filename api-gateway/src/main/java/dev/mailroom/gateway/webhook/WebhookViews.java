@@ -1,5 +1,6 @@
 package dev.mailroom.gateway.webhook;
 
+import dev.mailroom.gateway.core.Redaction;
 import dev.mailroom.store.webhook.DeliveryAttempt;
 import dev.mailroom.store.webhook.DeliveryStatus;
 import dev.mailroom.store.webhook.WebhookDelivery;
@@ -51,7 +52,12 @@ final class WebhookViews {
       Instant attemptedAt, Integer statusCode, long latencyMs, String error, boolean succeeded) {
     static AttemptView of(DeliveryAttempt a) {
       return new AttemptView(
-          a.attemptedAt(), a.statusCode(), a.latencyMillis(), a.error(), a.succeeded());
+          a.attemptedAt(),
+          a.statusCode(),
+          a.latencyMillis(),
+          // The dispatcher's errors may name the address it resolved and connected to.
+          Redaction.addresses(a.error()),
+          a.succeeded());
     }
   }
 

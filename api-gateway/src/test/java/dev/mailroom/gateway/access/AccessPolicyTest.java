@@ -137,6 +137,25 @@ class AccessPolicyTest {
   }
 
   @Test
+  void forwardAlsoNeedsViewEmailBecauseItHandsTheContentsOn() {
+    Route forward =
+        ROUTES.stream()
+            .filter(r -> r.operation().equals("forward_email"))
+            .findFirst()
+            .orElseThrow();
+    String blind = gateway.token(tenantA.id(), permissions(true, List.of("forward_email")));
+    call(forward, blind)
+        .expectStatus()
+        .isForbidden()
+        .expectBody()
+        .jsonPath("$.message")
+        .isEqualTo("Token does not allow view_email");
+    String reader =
+        gateway.token(tenantA.id(), permissions(true, List.of("forward_email", "view_email")));
+    call(forward, reader).expectStatus().isOk();
+  }
+
+  @Test
   void markAsReadWithoutApplyLabelsCannotTouchLabels() {
     String token = gateway.token(tenantA.id(), permissions(true, List.of("mark_as_read")));
     call(

@@ -243,7 +243,19 @@ class AccessReadTest {
                 .toList());
     Map<String, Object> lean = get("/api/access/email/messages/imap:msg_t1?includeBody=false");
     assertThat(lean.get("body")).isNull();
-    for (String id : List.of("imap:nope", "google:msg_t1", "msg_t1", "imap:", "imap:../../x")) {
+    // An id with an encoded slash never reaches the router: the firewall refuses the path.
+    gateway
+        .client()
+        .get()
+        .uri("/api/access/email/messages/{id}", "imap:../../x")
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isBadRequest()
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("INVALID_REQUEST");
+    for (String id : List.of("imap:nope", "google:msg_t1", "msg_t1", "imap:")) {
       gateway
           .client()
           .get()
@@ -325,6 +337,84 @@ class AccessReadTest {
     assertThat(one)
         .doesNotContainKeys("body", "from", "to", "bodyPreview")
         .containsKeys("id", "subject", "accessInfo");
+  }
+
+  @Test
+  void theThreadViewShowsOnlyVisibleFieldsToo() {
+    String datesOnly =
+        gateway.token(
+            tenant.id(),
+            Map.of(
+                "emailAccessEnabled", true,
+                "allowedEmailOperations", List.of("view_thread"),
+                "visibleEmailFields", List.of("receivedAt")));
+    Map<String, Object> thread = getAs("/api/access/email/threads/imap:thr_q1", datesOnly);
+    assertThat(thread).doesNotContainKeys("subject", "participants").containsKey("messages");
+    assertThat(thread.toString()).doesNotContain("@");
+
+    String sendersOnly =
+        gateway.token(
+            tenant.id(),
+            Map.of(
+                "emailAccessEnabled", true,
+                "allowedEmailOperations", List.of("view_thread"),
+                "visibleEmailFields", List.of("from")));
+    Map<String, Object> senders = getAs("/api/access/email/threads/imap:thr_q1", sendersOnly);
+    assertThat(senders).doesNotContainKey("subject");
+    // The senders of the two messages, without their recipients (cc@example.com).
+    assertThat(senders.get("participants"))
+        .isEqualTo(
+            List.of(Map.of("email", "boss@example.com"), Map.of("email", "you@example.com")));
+  }
+
+  @Test
+  void aFilterOnAFieldTheTokenCannotSeeIs403() {
+    String restricted =
+        gateway.token(
+            tenant.id(),
+            Map.of(
+                "emailAccessEnabled", true,
+                "allowedEmailOperations", List.of("search_emails"),
+                "visibleEmailFields", List.of("subject", "receivedAt")));
+    for (String filter :
+        List.of(
+            "from=boss", "to=x", "q=hello", "label=INBOX", "unread=true", "hasAttachment=true")) {
+      gateway
+          .client()
+          .get()
+          .uri("/api/access/email/messages?" + filter)
+          .header("Authorization", "Bearer " + restricted)
+          .exchange()
+          .expectStatus()
+          .isForbidden()
+          .expectBody()
+          .jsonPath("$.code")
+          .isEqualTo("FORBIDDEN");
+    }
+    for (String filter : List.of("subject=Quarterly", "after=2026-01-01T00:00:00Z")) {
+      gateway
+          .client()
+          .get()
+          .uri("/api/access/email/messages?" + filter)
+          .header("Authorization", "Bearer " + restricted)
+          .exchange()
+          .expectStatus()
+          .isOk();
+    }
+  }
+
+  private Map<String, Object> getAs(String path, String bearer) {
+    return gateway
+        .client()
+        .get()
+        .uri(path)
+        .header("Authorization", "Bearer " + bearer)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody(Map.class)
+        .returnResult()
+        .getResponseBody();
   }
 
   @Test

@@ -412,6 +412,41 @@ class AccessWriteTest {
   }
 
   @Test
+  void controlCharactersFromInboundMailNeverReachAReplyOrForward() {
+    gateway.inbound(tenant, 0, "msg_crlf", "thr_crlf", "Hi", "crlf@example.com", T, "INBOX");
+    var mongo = gateway.bean(org.springframework.data.mongodb.core.ReactiveMongoTemplate.class);
+    mongo
+        .updateFirst(
+            org.springframework.data.mongodb.core.query.Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("_id").is("msg_crlf")),
+            new org.springframework.data.mongodb.core.query.Update()
+                .set("from.name", "Friend\r\nBcc: victim@example.com")
+                .set(
+                    "attachments",
+                    List.of(
+                        new dev.mailroom.model.message.Attachment(
+                            "att_1",
+                            "report.pdf\r\nContent-Type: text/html",
+                            "application/pdf",
+                            10,
+                            false,
+                            null,
+                            "blob/att_1"))),
+            StoredMessage.class)
+        .block();
+    Map<String, Object> reply =
+        post("/api/access/email/messages/imap:msg_crlf/reply", Map.of("body", "x"), 422);
+    assertThat(reply.get("code")).isEqualTo("UNSAFE_ORIGINAL");
+    assertThat(reply.toString()).contains("original.to[0].name");
+    Map<String, Object> forward =
+        post(
+            "/api/access/email/messages/imap:msg_crlf/forward",
+            Map.of("to", List.of(Map.of("email", "colleague@example.com")), "body", "FYI"),
+            422);
+    assertThat(forward.toString()).contains("original.attachments[0].name");
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void deleteMovesToTrashWhereOnlyLabelTrashFindsItAndQueuesTheProviderMove() {
     gateway.inbound(

@@ -443,6 +443,45 @@ class WebhookApiTest {
   }
 
   @Test
+  void messageEventsNeedEmailAccessAndAReadPermission() {
+    Map<String, Object> messages = Map.of("url", URL, "eventTypes", List.of("message.received"));
+    for (Map<String, Object> permissions :
+        List.<Map<String, Object>>of(
+            Map.of("emailAccessEnabled", false, "allowedEmailOperations", List.of("view_email")),
+            Map.of("emailAccessEnabled", true, "allowedEmailOperations", List.of("send_email")))) {
+      String lacking = gateway.token(tenant.id(), permissions);
+      assertThat(json(call("POST", "/v1/webhooks", messages, lacking), 403).get("code").asString())
+          .as(permissions.toString())
+          .isEqualTo("FORBIDDEN");
+      // Events without message contents stay open to it, but cannot be turned into ones with.
+      String id =
+          json(
+                  call(
+                      "POST",
+                      "/v1/webhooks",
+                      Map.of("url", URL, "eventTypes", List.of("mailbox.sync_completed")),
+                      lacking),
+                  201)
+              .at("/webhook/id")
+              .asString();
+      json(
+          call(
+              "PATCH",
+              "/v1/webhooks/" + id,
+              Map.of("eventTypes", List.of("message.sent")),
+              lacking),
+          403);
+    }
+    for (String read : List.of("search_emails", "view_email")) {
+      String reader =
+          gateway.token(
+              tenant.id(),
+              Map.of("emailAccessEnabled", true, "allowedEmailOperations", List.of(read)));
+      json(call("POST", "/v1/webhooks", messages, reader), 201);
+    }
+  }
+
+  @Test
   void deletingASubscriptionRemovesItsLog() {
     String id = createId(List.of("message.sent"));
     json(call("POST", "/v1/webhooks/" + id + "/test", null, token), 202);

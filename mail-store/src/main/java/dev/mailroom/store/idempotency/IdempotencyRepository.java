@@ -15,12 +15,39 @@ public class IdempotencyRepository {
     this.mongo = mongo;
   }
 
-  /** True if this caller now owns the key; false if another request claimed it first. */
+  /**
+   * True if this caller now owns the key: it was free, or its previous claim was never finished and
+   * is past its {@code claimedUntil} (as of the new record's {@code createdAt}). False if another
+   * request holds it or finished it.
+   */
   public Mono<Boolean> claim(IdempotencyRecord record) {
     return mongo
         .insert(record)
         .thenReturn(true)
-        .onErrorResume(DuplicateKeyException.class, e -> Mono.just(false));
+        .onErrorResume(DuplicateKeyException.class, e -> takeOver(record));
+  }
+
+  private Mono<Boolean> takeOver(IdempotencyRecord record) {
+    Query abandoned =
+        Query.query(
+            Criteria.where("_id")
+                .is(record.id())
+                .and("completed")
+                .is(false)
+                .orOperator(
+                    Criteria.where("claimedUntil").lt(record.createdAt()),
+                    Criteria.where("claimedUntil").is(null)));
+    return mongo
+        .findAndModify(
+            abandoned,
+            new Update()
+                .set("requestHash", record.requestHash())
+                .set("createdAt", record.createdAt())
+                .set("expiresAt", record.expiresAt())
+                .set("claimedUntil", record.claimedUntil()),
+            IdempotencyRecord.class)
+        .map(previous -> true)
+        .defaultIfEmpty(false);
   }
 
   public Mono<IdempotencyRecord> find(String tenantId, String key) {

@@ -38,6 +38,34 @@ public record SyncState(
     folders = folders == null ? List.of() : folders;
   }
 
+  /** This state with every error message rewritten, e.g. to leave out what a tenant may not see. */
+  public SyncState withErrors(java.util.function.UnaryOperator<String> rewrite) {
+    return new SyncState(
+        state,
+        backfilled,
+        folders,
+        messagesDone,
+        messagesTotal,
+        lastSuccessAt,
+        lastErrorAt,
+        lastError == null ? null : rewrite.apply(lastError),
+        failures,
+        nextRetryAt,
+        skipped.stream()
+            .map(
+                m ->
+                    new SkippedMessage(
+                        m.providerMessageId(),
+                        m.folder(),
+                        m.attempts(),
+                        m.lastError() == null ? null : rewrite.apply(m.lastError()),
+                        m.firstFailedAt(),
+                        m.lastFailedAt(),
+                        m.nextAttemptAt(),
+                        m.announce()))
+            .toList());
+  }
+
   /** This state, with a new failure recorded and the retry planned. */
   public SyncState failed(String error, Instant at, Instant retryAt) {
     return new SyncState(

@@ -1,10 +1,12 @@
 package dev.mailroom.store.token;
 
 import dev.mailroom.store.TenantScope;
+import java.time.Instant;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -28,6 +30,21 @@ public class ApiTokenRepository {
         Query.query(
             Criteria.where("tokenHash").is(TokenSecrets.hash(token)).and("revokedAt").is(null)),
         ApiToken.class);
+  }
+
+  /**
+   * Marks the token revoked; the gateway looks tokens up on every request, so it stops
+   * authenticating everywhere at once. Revoking twice keeps the first time. Empty when the tenant
+   * has no such token.
+   */
+  public Mono<ApiToken> revoke(String tenantId, String tokenId, Instant now) {
+    Query mine = TenantScope.byId(tenantId, tokenId);
+    return mongo
+        .updateFirst(
+            Query.query(TenantScope.of(tenantId).and("_id").is(tokenId).and("revokedAt").is(null)),
+            new Update().set("revokedAt", now),
+            ApiToken.class)
+        .then(mongo.findOne(mine, ApiToken.class));
   }
 
   public Flux<ApiToken> findByTenant(String tenantId) {

@@ -114,7 +114,7 @@ public final class WebhookPayloads {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("endpoint_id", disabled.endpointId());
       data.put("organization_id", disabled.tenantId());
-      data.put("url", disabled.url());
+      // Other subscriptions hear of it: the endpoint's URL is its owner's business alone.
       data.put("reason", disabled.reason());
       data.put(
           "failing_since",

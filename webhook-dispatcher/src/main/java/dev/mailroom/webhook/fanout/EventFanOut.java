@@ -6,6 +6,7 @@ import dev.mailroom.model.envelope.EnvelopeCodec;
 import dev.mailroom.model.envelope.Event;
 import dev.mailroom.model.envelope.PayloadType;
 import dev.mailroom.model.envelope.Topics;
+import dev.mailroom.model.event.EndpointDisabled;
 import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageUpdated;
@@ -32,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -138,6 +140,9 @@ class EventFanOut {
             .stream()
             .filter(endpoint -> endpoint.subscribesTo(typeName, event.mailboxId()))
             .toList();
+    if (event instanceof EndpointDisabled disabled && !matching.isEmpty()) {
+      matching = sameScope(disabled, matching);
+    }
     if (matching.isEmpty()) {
       return List.of();
     }
@@ -159,6 +164,21 @@ class EventFanOut {
                     now,
                     engine.hasRoom(endpoint.id()) ? now.plus(properties.lease()) : null))
         .toList();
+  }
+
+  /**
+   * Who hears that an endpoint was disabled: only subscriptions covering the same mailboxes, which
+   * a token of the same scope made or could have made. A token limited to some mailboxes must not
+   * learn of the tenant's other endpoints. Nobody, if the endpoint is already gone.
+   */
+  private List<WebhookEndpoint> sameScope(EndpointDisabled disabled, List<WebhookEndpoint> all) {
+    WebhookEndpoint source =
+        endpoints.findById(disabled.tenantId(), disabled.endpointId()).block(STORE_WAIT);
+    if (source == null) {
+      return List.of();
+    }
+    Set<String> scope = Set.copyOf(source.mailboxIds());
+    return all.stream().filter(e -> Set.copyOf(e.mailboxIds()).equals(scope)).toList();
   }
 
   private void store(List<WebhookDelivery> batch) {

@@ -1,0 +1,147 @@
+package dev.mailroom.gateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.gateway.GatewayFixture;
+import dev.mailroom.infra.junit.TestInfrastructure;
+import dev.mailroom.infra.junit.WithMailroomInfrastructure;
+import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.mailbox.ServerSettings;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Mail servers set through the admin API: public unless allow-listed, TLS unless told. */
+@WithMailroomInfrastructure
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MailServerHostsTest {
+  /** A public address written as a literal, so the test needs no DNS. */
+  private static final String PUBLIC = "93.184.215.14";
+
+  private GatewayFixture gateway;
+  private String tenantId;
+
+  @BeforeAll
+  void setUp(TestInfrastructure infrastructure) {
+    gateway = GatewayFixture.shared(infrastructure);
+    tenantId = gateway.tenant().id();
+  }
+
+  @Test
+  void internalHostsAreRefusedUnlessAllowListed() {
+    for (String host :
+        List.of("10.0.0.5", "192.168.1.1", "169.254.169.254", "[::1]", "0x7f000001", "fd00::1")) {
+      for (String server : List.of("imap", "smtp")) {
+        Map<String, Object> body =
+            mailbox(
+                server.equals("imap") ? host : PUBLIC, server.equals("smtp") ? host : PUBLIC, null);
+        create(body)
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.fieldErrors[0].field")
+            .isEqualTo(server + ".host");
+      }
+    }
+    // The test mail server's own host is allow-listed by the fixture, as the quick start does.
+    String local = gateway.infrastructure().endpoints().mail().host();
+    create(mailbox(local, local, "none")).expectStatus().isCreated();
+  }
+
+  @Test
+  void tlsIsTheDefaultAndPlainTextMustBeAskedFor() {
+    String id = created(mailbox(PUBLIC, PUBLIC, null));
+    ServerSettings server =
+        gateway.bean(MailboxRepository.class).findById(tenantId, id).block().server();
+    assertThat(server.imapSecurity()).isEqualTo("tls");
+    assertThat(server.smtpSecurity()).isEqualTo("tls");
+
+    String plain = created(mailbox(PUBLIC, PUBLIC, "none"));
+    assertThat(gateway.bean(MailboxRepository.class).findById(tenantId, plain).block().server())
+        .extracting(ServerSettings::imapSecurity, ServerSettings::smtpSecurity)
+        .containsExactly("none", "none");
+  }
+
+  @Test
+  void tenantsReadConnectionErrorsWithoutInternalAddresses() {
+    var tenant = gateway.tenant("errors-" + UUID.randomUUID() + "@example.com");
+    String mailboxId = tenant.mailboxIds().get(0);
+    gateway
+        .bean(org.springframework.data.mongodb.core.ReactiveMongoTemplate.class)
+        .updateFirst(
+            org.springframework.data.mongodb.core.query.Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("_id").is(mailboxId)),
+            org.springframework.data.mongodb.core.query.Update.update(
+                "sync.lastError", "Connect to imap.corp.example/10.1.2.3:993 refused"),
+            dev.mailroom.store.mailbox.Mailbox.class)
+        .block();
+    String token = gateway.fullToken(tenant.id());
+    gateway
+        .client()
+        .get()
+        .uri("/v1/mailboxes/{id}", mailboxId)
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.sync.lastError")
+        .isEqualTo("Connect to imap.corp.example/[address] refused");
+    // The operator still sees where the worker tried to connect.
+    gateway
+        .client()
+        .get()
+        .uri("/admin/tenants/{t}/mailboxes", tenant.id())
+        .header("Authorization", "Bearer " + GatewayFixture.ADMIN_KEY)
+        .exchange()
+        .expectBody()
+        .jsonPath("$[0].sync.lastError")
+        .isEqualTo("Connect to imap.corp.example/10.1.2.3:993 refused");
+  }
+
+  private Map<String, Object> mailbox(String imapHost, String smtpHost, String security) {
+    Map<String, Object> imap = new HashMap<>(Map.of("host", imapHost, "port", 993));
+    Map<String, Object> smtp = new HashMap<>(Map.of("host", smtpHost, "port", 465));
+    if (security != null) {
+      imap.put("security", security);
+      smtp.put("security", security);
+    }
+    return Map.of(
+        "provider",
+        "imap",
+        "address",
+        "m-" + UUID.randomUUID() + "@example.com",
+        "imap",
+        imap,
+        "smtp",
+        smtp,
+        "password",
+        "secret");
+  }
+
+  private WebTestClient.ResponseSpec create(Map<String, Object> body) {
+    return gateway
+        .client()
+        .post()
+        .uri("/admin/tenants/{t}/mailboxes", tenantId)
+        .header("Authorization", "Bearer " + GatewayFixture.ADMIN_KEY)
+        .bodyValue(body)
+        .exchange();
+  }
+
+  private String created(Map<String, Object> body) {
+    return (String)
+        create(body)
+            .expectStatus()
+            .isCreated()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody()
+            .get("id");
+  }
+}

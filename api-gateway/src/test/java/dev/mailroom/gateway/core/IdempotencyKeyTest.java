@@ -1,0 +1,188 @@
+package dev.mailroom.gateway.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailroom.gateway.GatewayFixture;
+import dev.mailroom.gateway.GatewayFixture.Tenant;
+import dev.mailroom.gateway.auth.Caller;
+import dev.mailroom.infra.junit.TestInfrastructure;
+import dev.mailroom.infra.junit.WithMailroomInfrastructure;
+import dev.mailroom.store.idempotency.IdempotencyRecord;
+import dev.mailroom.store.idempotency.IdempotencyRepository;
+import dev.mailroom.store.token.ApiToken;
+import dev.mailroom.store.token.TokenPermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.http.ResponseEntity;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Mono;
+
+/** Idempotency keys: per token, with a claim that lapses, and never released after a write. */
+@WithMailroomInfrastructure
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IdempotencyKeyTest {
+  private static final Map<String, Object> SEND =
+      Map.of("to", List.of(Map.of("email", "x@example.com")), "subject", "once", "body", "b");
+
+  private GatewayFixture gateway;
+  private Tenant tenant;
+
+  @BeforeAll
+  void setUp(TestInfrastructure infrastructure) {
+    gateway = GatewayFixture.shared(infrastructure);
+    tenant = gateway.tenant("idempotency@example.com");
+  }
+
+  @Test
+  void anotherTokenOfTheTenantCannotReplayAnAnswer() {
+    String sender = gateway.fullToken(tenant.id());
+    String reader =
+        gateway.token(
+            tenant.id(),
+            Map.of("emailAccessEnabled", true, "allowedEmailOperations", List.of("view_email")));
+    send(sender, "shared-key").expectStatus().isOk();
+    send(reader, "shared-key")
+        .expectStatus()
+        .isForbidden()
+        .expectHeader()
+        .doesNotExist("Idempotent-Replayed");
+  }
+
+  @Test
+  void aClaimWhoseRequestNeverFinishedLapsesWithinAMinute() {
+    String token = gateway.fullToken(tenant.id());
+    List<Map> tokens =
+        gateway
+            .client()
+            .get()
+            .uri("/admin/tenants/{t}/tokens", tenant.id())
+            .header("Authorization", "Bearer " + GatewayFixture.ADMIN_KEY)
+            .exchange()
+            .expectBodyList(Map.class)
+            .returnResult()
+            .getResponseBody();
+    String tokenId = tokens.get(tokens.size() - 1).get("id").toString();
+    // What a request leaves behind when its client disconnects mid-way: a claim, never finished.
+    Instant claimed = Instant.now().minus(IdempotentWrites.CLAIM).minusSeconds(1);
+    gateway
+        .bean(IdempotencyRepository.class)
+        .claim(
+            new IdempotencyRecord(
+                IdempotencyRecord.idOf(tenant.id(), tokenId + ":abandoned"),
+                tenant.id(),
+                "whatever it was",
+                false,
+                0,
+                null,
+                claimed,
+                claimed.plus(Duration.ofHours(24)),
+                claimed.plus(IdempotentWrites.CLAIM)))
+        .block();
+    send(token, "abandoned")
+        .expectStatus()
+        .isOk()
+        .expectHeader()
+        .doesNotExist("Idempotent-Replayed");
+  }
+
+  @Test
+  void anErrorAfterTheDurableWriteCompletesTheKeyWithItsAnswer() {
+    IdempotentWrites writes = gateway.bean(IdempotentWrites.class);
+    Caller caller = caller();
+    AtomicInteger runs = new AtomicInteger();
+    String key = "durable-" + UUID.randomUUID();
+    var stored = ResponseEntity.status(201).body(Map.of("id", "msg_1"));
+    ResponseEntity<String> first =
+        writes
+            .execute(
+                exchange(key),
+                caller,
+                "body",
+                () -> {
+                  runs.incrementAndGet();
+                  return IdempotentWrites.durable(stored)
+                      .then(Mono.error(new IllegalStateException("failed after the write")));
+                })
+            .block();
+    assertThat(first.getStatusCode().value()).isEqualTo(201);
+    assertThat(first.getBody()).contains("msg_1");
+
+    ResponseEntity<String> retry =
+        writes
+            .execute(
+                exchange(key),
+                caller,
+                "body",
+                () -> {
+                  runs.incrementAndGet();
+                  return Mono.just(ResponseEntity.ok().build());
+                })
+            .block();
+    assertThat(runs).as("the retry does not write again").hasValue(1);
+    assertThat(retry.getStatusCode().value()).isEqualTo(201);
+    assertThat(retry.getHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+  }
+
+  @Test
+  void anErrorBeforeAnyDurableWriteReleasesTheKey() {
+    IdempotentWrites writes = gateway.bean(IdempotentWrites.class);
+    Caller caller = caller();
+    String key = "released-" + UUID.randomUUID();
+    assertThatThrownBy(
+            () ->
+                writes
+                    .execute(
+                        exchange(key),
+                        caller,
+                        "body",
+                        () -> Mono.error(new IllegalStateException("failed before the write")))
+                    .block())
+        .hasMessageContaining("failed before the write");
+    ResponseEntity<String> retry =
+        writes
+            .execute(
+                exchange(key), caller, "body", () -> Mono.just(ResponseEntity.status(202).build()))
+            .block();
+    assertThat(retry.getStatusCode().value()).isEqualTo(202);
+  }
+
+  private Caller caller() {
+    return new Caller(
+        new ApiToken(
+            "tok_" + UUID.randomUUID(),
+            tenant.id(),
+            "unit",
+            "hash",
+            TokenPermissions.everything(),
+            Instant.now(),
+            null,
+            null));
+  }
+
+  private static MockServerWebExchange exchange(String key) {
+    return MockServerWebExchange.from(
+        MockServerHttpRequest.post("/api/access/email/messages/send")
+            .header(IdempotentWrites.HEADER, key));
+  }
+
+  private WebTestClient.ResponseSpec send(String token, String key) {
+    return gateway
+        .client()
+        .post()
+        .uri("/api/access/email/messages/send")
+        .header("Authorization", "Bearer " + token)
+        .header(IdempotentWrites.HEADER, key)
+        .bodyValue(SEND)
+        .exchange();
+  }
+}
