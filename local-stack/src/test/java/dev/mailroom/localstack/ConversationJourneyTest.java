@@ -217,7 +217,9 @@ class ConversationJourneyTest {
       List<JsonNode> aliceMail = a.all();
       assertThat(aliceMail).hasSize(4);
       assertThat(aliceMail.stream().map(m -> m.get("threadId").asString()).distinct()).hasSize(1);
-      assertThat(bodiesOf(a.thread(sent.get("threadId").asString())))
+      JsonNode aliceThread = a.thread(sent.get("threadId").asString());
+      assertThat(bodiesOf(aliceThread))
+          .as(aliceThread.toString())
           .containsExactly(
               "Shall we try the new place?",
               "Yes, noon works for me.",
@@ -238,7 +240,9 @@ class ConversationJourneyTest {
                       m -> m.get("threadId").asString(),
                       Collectors.mapping(m -> m.get("subject").asString(), Collectors.toList())));
       assertThat(bobThreads).hasSize(2);
-      assertThat(bodiesOf(b.thread(fromAlice.get("threadId").asString())))
+      JsonNode bobThread = b.thread(fromAlice.get("threadId").asString());
+      assertThat(bodiesOf(bobThread))
+          .as(bobThread.toString())
           .containsExactly(
               "Shall we try the new place?",
               "Yes, noon works for me.",

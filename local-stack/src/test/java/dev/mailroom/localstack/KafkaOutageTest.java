@@ -49,6 +49,7 @@ class KafkaOutageTest {
                     "--mailroom.security.credential-key="
                         + Base64.getEncoder().encodeToString(new byte[32]),
                     "--mailroom.gateway.admin-key=" + ADMIN_KEY,
+                    "--mailroom.gateway.mail-server-allowed-hosts=" + Ports.LOOPBACK,
                     "--mailroom.gateway.publish-timeout=1s",
                     "--mailroom.gateway.outbox-relay-delay=1s",
                     "--mailroom.gateway.outbox-relay-interval=500ms")) {
