@@ -1,6 +1,6 @@
 package dev.mailroom.gateway.admin;
 
-import dev.mailroom.gateway.core.Redaction;
+import dev.mailroom.model.text.Redaction;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.token.ApiToken;

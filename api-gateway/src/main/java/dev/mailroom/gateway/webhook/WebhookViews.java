@@ -1,6 +1,6 @@
 package dev.mailroom.gateway.webhook;
 
-import dev.mailroom.gateway.core.Redaction;
+import dev.mailroom.model.text.Redaction;
 import dev.mailroom.store.webhook.DeliveryAttempt;
 import dev.mailroom.store.webhook.DeliveryStatus;
 import dev.mailroom.store.webhook.WebhookDelivery;

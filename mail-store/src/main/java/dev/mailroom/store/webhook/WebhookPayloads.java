@@ -15,6 +15,7 @@ import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.MessageSnapshot;
 import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.model.message.Participant;
+import dev.mailroom.model.text.Redaction;
 import dev.mailroom.model.webhook.WebhookEventType;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,7 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The JSON body of a webhook: {@code {"type", "timestamp", "data"}} as Standard Webhooks suggests,
  * where {@code data} is the event's resource. Message events carry the seed 004 message object
  * (snake_case; bodies stay behind the API, {@code snippet} previews them); the others carry the
- * mailbox or endpoint they are about. Rendered once per event, so every retry sends the same bytes.
+ * mailbox or endpoint they are about. Error texts come from connections inside the deployment's
+ * network and go out without network addresses. Rendered once per event, so every retry sends the
+ * same bytes.
  */
 public final class WebhookPayloads {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -76,7 +79,7 @@ public final class WebhookPayloads {
       data.put("command_id", failed.commandId());
       Map<String, Object> error = new LinkedHashMap<>();
       error.put("reason", failed.reason());
-      error.put("message", failed.errorMessage());
+      error.put("message", Redaction.addresses(failed.errorMessage()));
       data.put("error", error);
       data.put("failed_at", failed.failedAt().toString());
       return data;
@@ -97,7 +100,7 @@ public final class WebhookPayloads {
     if (event instanceof MailboxSyncFailed failed) {
       Map<String, Object> data = reference(failed.tenantId(), failed.mailboxId());
       data.put("sync_state", "error");
-      data.put("reason", failed.reason());
+      data.put("reason", Redaction.addresses(failed.reason()));
       data.put("failed_at", failed.failedAt().toString());
       data.put(
           "next_retry_at", failed.nextRetryAt() == null ? null : failed.nextRetryAt().toString());
@@ -106,7 +109,7 @@ public final class WebhookPayloads {
     if (event instanceof MailboxReauthRequired reauth) {
       Map<String, Object> data = reference(reauth.tenantId(), reauth.mailboxId());
       data.put("status", "reauth_required");
-      data.put("reason", reauth.reason());
+      data.put("reason", Redaction.addresses(reauth.reason()));
       data.put("detected_at", reauth.detectedAt().toString());
       return data;
     }

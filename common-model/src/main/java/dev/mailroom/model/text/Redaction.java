@@ -1,12 +1,13 @@
-package dev.mailroom.gateway.core;
+package dev.mailroom.model.text;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Removes network addresses from error texts that tenants read (a mailbox's last sync error, a send
- * failure, a webhook attempt): they come from connections the workers make inside the deployment's
- * network, and would tell a tenant where its servers, proxies and resolvers live.
+ * failure, a webhook attempt, a webhook's error text): they come from connections the workers make
+ * inside the deployment's network, and would tell a tenant where its servers, proxies and resolvers
+ * live.
  */
 public final class Redaction {
   private static final String HIDDEN = "[address]";

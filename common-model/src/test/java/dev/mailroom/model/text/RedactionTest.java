@@ -1,4 +1,4 @@
-package dev.mailroom.gateway.core;
+package dev.mailroom.model.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
