@@ -317,41 +317,40 @@ class AccessEmailController {
       content = @Content(schema = @Schema(implementation = SendResult.class)))
   Mono<ResponseEntity<String>> send(@RequestBody Send request, ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
+    // connectionId, if given, wins over sendFrom (see chooseSender).
+    Mono<List<Mailbox>> authorized =
+        guard.authorizeSendFrom(
+            caller, request.connectionId() == null ? request.sendFrom() : null, "send_email");
     return idempotent.execute(
         exchange,
         caller,
         request,
+        authorized,
         () ->
-            guard
-                // connectionId, if given, wins over sendFrom (see chooseSender).
-                .authorizeSendFrom(
-                    caller,
-                    request.connectionId() == null ? request.sendFrom() : null,
-                    "send_email")
-                .flatMap(
-                    sendable -> {
-                      Recipients.check()
-                          .participants("to", request.to(), true)
-                          .participants("cc", request.cc(), false)
-                          .participants("bcc", request.bcc(), false)
-                          .headerText("subject", request.subject(), true, Recipients.MAX_SUBJECT)
-                          .require("body", request.body())
-                          .oneOf("bodyType", request.bodyType(), BODY_TYPES)
-                          .oneOf("importance", request.importance(), IMPORTANCE)
-                          .orThrow();
-                      Mailbox from = chooseSender(sendable, request);
-                      OutboundDraft draft =
-                          draft(
-                              request.to(),
-                              request.cc(),
-                              request.bcc(),
-                              request.subject(),
-                              request.body(),
-                              request.bodyType(),
-                              request.importance(),
-                              List.of());
-                      return sendAndAnswer(from, draft, SendKind.NEW, null, exchange);
-                    }));
+            authorized.flatMap(
+                sendable -> {
+                  Recipients.check()
+                      .participants("to", request.to(), true)
+                      .participants("cc", request.cc(), false)
+                      .participants("bcc", request.bcc(), false)
+                      .headerText("subject", request.subject(), true, Recipients.MAX_SUBJECT)
+                      .require("body", request.body())
+                      .oneOf("bodyType", request.bodyType(), BODY_TYPES)
+                      .oneOf("importance", request.importance(), IMPORTANCE)
+                      .orThrow();
+                  Mailbox from = chooseSender(sendable, request);
+                  OutboundDraft draft =
+                      draft(
+                          request.to(),
+                          request.cc(),
+                          request.bcc(),
+                          request.subject(),
+                          request.body(),
+                          request.bodyType(),
+                          request.importance(),
+                          List.of());
+                  return sendAndAnswer(from, draft, SendKind.NEW, null, exchange);
+                }));
   }
 
   @PostMapping("/messages/{emailId}/reply")
@@ -480,28 +479,30 @@ class AccessEmailController {
       Recipients.Check check,
       Answering answering) {
     Caller caller = Caller.of(exchange);
+    var authorized =
+        guard
+            .authorize(caller, Use.SEND, operation)
+            .zipWith(guard.authorize(caller, Use.READ, readOperations.toArray(String[]::new)));
     return idempotent.execute(
         exchange,
         caller,
         List.of(emailId, request),
+        authorized,
         () ->
-            guard
-                .authorize(caller, Use.SEND, operation)
-                .zipWith(guard.authorize(caller, Use.READ, readOperations.toArray(String[]::new)))
-                .flatMap(
-                    usable -> {
-                      check.orThrow();
-                      return reads
-                          .find(caller.tenantId(), usable.getT2(), emailId)
-                          .flatMap(
-                              original -> {
-                                Mailbox mailbox = sendingMailboxOf(original, usable.getT1());
-                                Answer answer = answering.to(original, mailbox);
-                                checkTakenFromOriginal(answer.draft());
-                                return sendAndAnswer(
-                                    mailbox, answer.draft(), answer.kind(), original, exchange);
-                              });
-                    }));
+            authorized.flatMap(
+                usable -> {
+                  check.orThrow();
+                  return reads
+                      .find(caller.tenantId(), usable.getT2(), emailId)
+                      .flatMap(
+                          original -> {
+                            Mailbox mailbox = sendingMailboxOf(original, usable.getT1());
+                            Answer answer = answering.to(original, mailbox);
+                            checkTakenFromOriginal(answer.draft());
+                            return sendAndAnswer(
+                                mailbox, answer.draft(), answer.kind(), original, exchange);
+                          });
+                }));
   }
 
   @DeleteMapping("/messages/{emailId}")
@@ -513,13 +514,14 @@ class AccessEmailController {
       content = @Content(schema = @Schema(implementation = ApiError.class)))
   Mono<ResponseEntity<String>> delete(@PathVariable String emailId, ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
+    Mono<List<Mailbox>> authorized = guard.authorize(caller, Use.READ, "delete_email");
     return idempotent.execute(
         exchange,
         caller,
         emailId,
+        authorized,
         () ->
-            guard
-                .authorize(caller, Use.READ, "delete_email")
+            authorized
                 .flatMap(mailboxes -> reads.find(caller.tenantId(), mailboxes, emailId))
                 .flatMap(m -> writes.delete(m, exchange.getRequest().getId()))
                 .then(Mono.just(ResponseEntity.noContent().build())));
@@ -546,37 +548,38 @@ class AccessEmailController {
     if (!change.add().isEmpty() || !change.labelsRemoved().isEmpty()) {
       operations.add("apply_labels");
     }
+    Mono<List<Mailbox>> authorized =
+        guard.authorize(caller, Use.READ, operations.toArray(String[]::new));
     return idempotent.execute(
         exchange,
         caller,
         List.of(emailId, request),
+        authorized,
         () ->
-            guard
-                .authorize(caller, Use.READ, operations.toArray(String[]::new))
-                .flatMap(
-                    mailboxes -> {
-                      if (operations.isEmpty()) {
-                        return Mono.error(
-                            ApiException.badRequest(
-                                "body", "give markAsRead, addLabels or removeLabels"));
-                      }
-                      check.orThrow();
-                      return reads
-                          .find(caller.tenantId(), mailboxes, emailId)
-                          .flatMap(
-                              m ->
-                                  writes.modify(
-                                      m,
-                                      change.markAsRead(),
-                                      change.add(),
-                                      change.remove(),
-                                      exchange.getRequest().getId()))
-                          .map(
-                              updated ->
-                                  ResponseEntity.ok(
-                                      EmailViews.email(
-                                          updated, null, true, caller.token().permissions())));
-                    }));
+            authorized.flatMap(
+                mailboxes -> {
+                  if (operations.isEmpty()) {
+                    return Mono.error(
+                        ApiException.badRequest(
+                            "body", "give markAsRead, addLabels or removeLabels"));
+                  }
+                  check.orThrow();
+                  return reads
+                      .find(caller.tenantId(), mailboxes, emailId)
+                      .flatMap(
+                          m ->
+                              writes.modify(
+                                  m,
+                                  change.markAsRead(),
+                                  change.add(),
+                                  change.remove(),
+                                  exchange.getRequest().getId()))
+                      .map(
+                          updated ->
+                              ResponseEntity.ok(
+                                  EmailViews.email(
+                                      updated, null, true, caller.token().permissions())));
+                }));
   }
 
   /**

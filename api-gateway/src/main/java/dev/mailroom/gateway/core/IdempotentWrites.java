@@ -32,10 +32,11 @@ import tools.jackson.databind.json.JsonMapper;
  * for the first to finish instead of running twice.
  *
  * <p>Keys belong to the token that sent them, so no token can replay another token's answer; a
- * replay is authenticated like any request. A claim whose request never finished (its client went
- * away) is held for {@link #CLAIM} and then free for a retry. An action that has made its write
- * durable registers the answer that write stands for ({@link #durable}): an error after that point
- * completes the key with that answer instead of releasing it, so a retry cannot write twice.
+ * replay is authenticated like any request, and authorized again where the route says how. A claim
+ * whose request never finished (its client went away) is held for {@link #CLAIM} and then free for
+ * a retry. An action that has made its write durable registers the answer that write stands for
+ * ({@link #durable}): an error after that point completes the key with that answer instead of
+ * releasing it, so a retry cannot write twice.
  */
 @Component
 public class IdempotentWrites {
@@ -60,7 +61,21 @@ public class IdempotentWrites {
       Caller caller,
       Object request,
       Supplier<Mono<ResponseEntity<?>>> action) {
-    return execute(exchange, caller, request, action, UnaryOperator.identity());
+    return execute(exchange, caller, request, Mono.empty(), action, UnaryOperator.identity());
+  }
+
+  /**
+   * As above, for a route whose permissions can be checked apart from its action: a replay passes
+   * {@code authorization} first, so an answer is never handed out again to a caller that may no
+   * longer make the request (a mailbox no longer usable, an operation no longer allowed).
+   */
+  public Mono<ResponseEntity<String>> execute(
+      ServerWebExchange exchange,
+      Caller caller,
+      Object request,
+      Mono<?> authorization,
+      Supplier<Mono<ResponseEntity<?>>> action) {
+    return execute(exchange, caller, request, authorization, action, UnaryOperator.identity());
   }
 
   /**
@@ -71,6 +86,16 @@ public class IdempotentWrites {
       ServerWebExchange exchange,
       Caller caller,
       Object request,
+      Supplier<Mono<ResponseEntity<?>>> action,
+      UnaryOperator<Object> storedForm) {
+    return execute(exchange, caller, request, Mono.empty(), action, storedForm);
+  }
+
+  private Mono<ResponseEntity<String>> execute(
+      ServerWebExchange exchange,
+      Caller caller,
+      Object request,
+      Mono<?> authorization,
       Supplier<Mono<ResponseEntity<?>>> action,
       UnaryOperator<Object> storedForm) {
     String key = exchange.getRequest().getHeaders().getFirst(HEADER);
@@ -105,7 +130,7 @@ public class IdempotentWrites {
         .flatMap(
             won -> {
               if (!won) {
-                return replay(tenant, scoped, hash);
+                return authorization.then(replay(tenant, scoped, hash));
               }
               DurableAnswer durable = new DurableAnswer();
               return action

@@ -156,6 +156,37 @@ class IdempotencyKeyTest {
     assertThat(retry.getStatusCode().value()).isEqualTo(202);
   }
 
+  @Test
+  void aReplayIsAuthorizedAgainSoAnAnswerIsNotHandedOutAfterTheRightToItIsGone() {
+    Tenant own = gateway.tenant("replay-" + UUID.randomUUID() + "@example.com");
+    String token = gateway.fullToken(own.id());
+    send(token, "replayed").expectStatus().isOk();
+    send(token, "replayed")
+        .expectStatus()
+        .isOk()
+        .expectHeader()
+        .valueEquals("Idempotent-Replayed", "true");
+
+    // The tenant's only mailbox stops sending: the same key no longer gets the stored answer.
+    gateway
+        .bean(org.springframework.data.mongodb.core.ReactiveMongoTemplate.class)
+        .updateFirst(
+            org.springframework.data.mongodb.core.query.Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("_id")
+                    .is(own.mailboxIds().get(0))),
+            org.springframework.data.mongodb.core.query.Update.update("sendEnabled", false),
+            "mailboxes")
+        .block();
+    send(token, "replayed")
+        .expectStatus()
+        .isEqualTo(422)
+        .expectHeader()
+        .doesNotExist("Idempotent-Replayed")
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("NO_EMAIL_PROVIDER");
+  }
+
   private Caller caller() {
     return new Caller(
         new ApiToken(
