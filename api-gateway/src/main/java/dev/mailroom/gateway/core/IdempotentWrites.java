@@ -91,7 +91,8 @@ public class IdempotentWrites {
     return execute(exchange, caller, request, Mono.empty(), action, storedForm);
   }
 
-  private Mono<ResponseEntity<String>> execute(
+  /** Both of the above: a replay is authorized again and answers the stored form. */
+  public Mono<ResponseEntity<String>> execute(
       ServerWebExchange exchange,
       Caller caller,
       Object request,

@@ -119,12 +119,14 @@ public class WebhookController {
   Mono<ResponseEntity<String>> create(
       @RequestBody CreateWebhook request, ServerWebExchange exchange) {
     Caller caller = manager(exchange);
+    Mono<Void> authorized = mayReadContents(caller, request.eventTypes());
     return idempotent.execute(
         exchange,
         caller,
         request,
+        authorized,
         () ->
-            mayReadContents(caller, request.eventTypes())
+            authorized
                 .then(
                     check(
                         caller,

@@ -482,6 +482,45 @@ class WebhookApiTest {
   }
 
   @Test
+  void aReplayedSubscriptionIsRefusedOnceTheTokenMayNoLongerReadMessages() {
+    var own = gateway.tenant("replay-" + java.util.UUID.randomUUID() + "@example.com");
+    String reader =
+        gateway.token(
+            own.id(),
+            Map.of("emailAccessEnabled", true, "allowedEmailOperations", List.of("view_email")));
+    Map<String, Object> body = Map.of("url", URL, "eventTypes", List.of("message.received"));
+    subscribeWithKey(reader, body).expectStatus().isCreated();
+    // The token loses email access (as an operator's change would do): no replay of the answer.
+    gateway
+        .bean(org.springframework.data.mongodb.core.ReactiveMongoTemplate.class)
+        .updateMulti(
+            org.springframework.data.mongodb.core.query.Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("tenantId")
+                    .is(own.id())),
+            org.springframework.data.mongodb.core.query.Update.update(
+                "permissions.emailAccessEnabled", false),
+            "api_tokens")
+        .block();
+    subscribeWithKey(reader, body)
+        .expectStatus()
+        .isForbidden()
+        .expectHeader()
+        .doesNotExist("Idempotent-Replayed");
+  }
+
+  private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec subscribeWithKey(
+      String bearer, Map<String, Object> body) {
+    return gateway
+        .client()
+        .post()
+        .uri("/v1/webhooks")
+        .header("Authorization", "Bearer " + bearer)
+        .header("Idempotency-Key", "subscribe-once")
+        .bodyValue(body)
+        .exchange();
+  }
+
+  @Test
   void deletingASubscriptionRemovesItsLog() {
     String id = createId(List.of("message.sent"));
     json(call("POST", "/v1/webhooks/" + id + "/test", null, token), 202);
