@@ -392,6 +392,9 @@ class LocalStackSystemTest {
         if (labelled && inTrash && !stillInInbox) {
           return;
         }
+      } catch (jakarta.mail.MessagingException e) {
+        // The worker moved a message out of INBOX while this look went through it: look again.
+        seenAtServer = "looking: " + e.getMessage();
       }
       Thread.sleep(200);
     }
