@@ -132,7 +132,7 @@ public class InboxWatchers {
         Retry retry = retries.get(mailbox.id());
         if (!watched.containsKey(mailbox.id())
             && (retry == null || !retry.notBefore().isAfter(now))) {
-          start(mailbox, retry != null);
+          start(mailbox);
         }
       }
     } catch (RuntimeException e) {
@@ -178,7 +178,7 @@ public class InboxWatchers {
     }
   }
 
-  private void start(Mailbox mailbox, boolean afterFailure) {
+  private void start(Mailbox mailbox) {
     AtomicBoolean syncQueued = new AtomicBoolean();
     try {
       MailProvider provider = providers.forKind(mailbox.provider());
@@ -187,10 +187,9 @@ public class InboxWatchers {
       watched.put(mailbox.id(), new Watched(mailbox, watch, syncQueued));
       retries.remove(mailbox.id());
       log.debug("Watching mailbox {}", mailbox.id());
-      if (afterFailure) {
-        // Whatever changed while the watch was down was not announced.
-        queueSync(mailbox, syncQueued);
-      }
+      // Whatever arrived before the server began to report changes (after the last sync, or
+      // while a failed watch was down) was not announced: one sync covers that gap.
+      queueSync(mailbox, syncQueued);
     } catch (ProviderException e) {
       failed(mailbox.id(), e);
     } catch (RuntimeException e) {
