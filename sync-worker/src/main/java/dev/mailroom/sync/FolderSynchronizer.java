@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,11 +112,11 @@ class FolderSynchronizer {
     boolean renumbered = previous != null && previous.uidValidity() != validity;
     // Only mail above the last known UIDNEXT of an unchanged folder is genuinely new.
     long newFrom = previous == null || renumbered ? Long.MAX_VALUE : previous.uidNext();
+    LongFunction<String> providerIdOf =
+        uid -> new ImapLocation(folder.name(), validity, uid).providerMessageId();
     skipped.retainListed(
         folder.name(),
-        contents.uids().stream()
-            .map(uid -> new ImapLocation(folder.name(), validity, uid).providerMessageId())
-            .collect(Collectors.toSet()));
+        contents.uids().stream().map(providerIdOf::apply).collect(Collectors.toSet()));
 
     Map<Long, MessageRef> stored = byUid(storedUnder(mailbox, prefix));
     Map<String, MessageRef> beforeRenumbering = new HashMap<>();
@@ -155,10 +156,7 @@ class FolderSynchronizer {
     List<Long> missing =
         contents.uids().stream()
             .filter(uid -> !stored.containsKey(uid))
-            .filter(
-                uid ->
-                    !skipped.isWaiting(
-                        new ImapLocation(folder.name(), validity, uid).providerMessageId(), now))
+            .filter(uid -> !skipped.isWaiting(providerIdOf.apply(uid), now))
             .toList();
     long added = 0;
     long uidNext = previous != null && !renumbered ? previous.uidNext() : 1;
@@ -186,25 +184,12 @@ class FolderSynchronizer {
                 folder.name(),
                 error);
             skipped.failed(
-                new ImapLocation(folder.name(), validity, uid).providerMessageId(),
-                folder.name(),
-                error,
-                announce && uid >= newFrom,
-                now);
+                providerIdOf.apply(uid), folder.name(), error, announce && uid >= newFrom, now);
           };
       // Fetched while the previous batch's raw bytes are still going to S3.
       List<FetchedMessage> fetched = fetchIsolating(session, folder.name(), validity, batch, skip);
-      List<ParsedMessage> parsedBatch = new ArrayList<>();
-      List<FetchedMessage> readable = new ArrayList<>();
-      for (FetchedMessage message : fetched) {
-        try {
-          parsedBatch.add(MessageIngester.parse(message));
-          readable.add(message);
-        } catch (RuntimeException e) {
-          skip.accept(message.uid(), "could not be read (" + e.getClass().getSimpleName() + ")");
-        }
-      }
-      fetched = readable;
+      // Never throws: what cannot be parsed is kept with what could be read.
+      List<ParsedMessage> parsedBatch = fetched.stream().map(MessageIngester::parse).toList();
       if (pending != null) {
         // Threading and news checks below read what the previous batch stored.
         added += commit(pending, correlationId);
@@ -219,8 +204,7 @@ class FolderSynchronizer {
       for (int i = 0; i < fetched.size(); i++) {
         FetchedMessage message = fetched.get(i);
         ParsedMessage parsed = parsedBatch.get(i);
-        String providerId =
-            new ImapLocation(folder.name(), validity, message.uid()).providerMessageId();
+        String providerId = providerIdOf.apply(message.uid());
         SkippedMessage wasSkipped = skipped.get(providerId);
         boolean news =
             announce && (message.uid() >= newFrom || wasSkipped != null && wasSkipped.announce());

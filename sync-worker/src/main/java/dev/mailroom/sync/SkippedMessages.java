@@ -3,7 +3,6 @@ package dev.mailroom.sync;
 import dev.mailroom.store.mailbox.SkippedMessage;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +82,7 @@ final class SkippedMessages {
   }
 
   List<SkippedMessage> list() {
-    return List.copyOf(new ArrayList<>(byProviderId.values()));
+    return List.copyOf(byProviderId.values());
   }
 
   static Duration waitAfter(int attempts) {
