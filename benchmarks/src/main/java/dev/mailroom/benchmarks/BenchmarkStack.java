@@ -1,6 +1,6 @@
 package dev.mailroom.benchmarks;
 
-import dev.mailroom.infra.LocalInfrastructure;
+import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.localstack.AdminClient;
 import dev.mailroom.localstack.DemoTenant;
 import dev.mailroom.localstack.LocalStack;
@@ -21,7 +21,7 @@ final class BenchmarkStack {
     LocalStack stack =
         LocalStack.start(
             new LocalStack.Options(
-                LocalInfrastructure.Options.ephemeral(),
+                TestInfrastructure.ephemeralOptions(),
                 Map.of(),
                 ADMIN_KEY,
                 Base64.getEncoder().encodeToString(new byte[32]),

@@ -1,7 +1,7 @@
 package dev.mailroom.infra;
 
-import dev.mailroom.infra.kafka.InProcessKafka;
 import dev.mailroom.infra.kafka.KafkaBrokerProcess;
+import dev.mailroom.infra.kafka.RunningKafka;
 import dev.mailroom.infra.mail.EmbeddedMailServer;
 import dev.mailroom.infra.mongo.EmbeddedMongo;
 import dev.mailroom.infra.s3.EmbeddedS3;
@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * Kafka, MongoDB, S3 and a mail server, all real, all on loopback, without Docker. With a data
@@ -21,7 +22,10 @@ public final class LocalInfrastructure implements AutoCloseable {
 
   /**
    * @param dataDir null for in-memory servers on ephemeral ports (tests)
-   * @param kafkaPort ignored without a data directory: the in-process test broker picks its own
+   * @param kafkaPort ignored without a data directory: the in-memory broker picks its own
+   * @param inMemoryKafka starts the broker when there is no data directory; with one, Kafka runs in
+   *     a child JVM logging to disk. Tests pass an in-process broker (test-support), which keeps
+   *     Kafka's test kit, JUnit and Testcontainers off the quick start's class path.
    */
   public record Options(
       Path dataDir,
@@ -33,10 +37,39 @@ public final class LocalInfrastructure implements AutoCloseable {
       int smtpPort,
       int imapPort,
       String s3AccessKey,
-      String s3SecretKey) {
+      String s3SecretKey,
+      Supplier<RunningKafka> inMemoryKafka) {
 
-    public static Options ephemeral() {
-      return new Options(null, Ports.LOOPBACK, 0, 0, 0, 0, 0, 0, "mailroom", "mailroom-secret");
+    /** Everything in memory on ephemeral ports, with Kafka from {@code kafka}. */
+    public static Options ephemeral(Supplier<RunningKafka> kafka) {
+      return new Options(
+          null, Ports.LOOPBACK, 0, 0, 0, 0, 0, 0, "mailroom", "mailroom-secret", kafka);
+    }
+
+    /** Everything on disk under {@code dataDir}, on the given ports. */
+    public static Options persistent(
+        Path dataDir,
+        String host,
+        int kafkaPort,
+        int kafkaControllerPort,
+        int mongoPort,
+        int s3Port,
+        int smtpPort,
+        int imapPort,
+        String s3AccessKey,
+        String s3SecretKey) {
+      return new Options(
+          dataDir,
+          host,
+          kafkaPort,
+          kafkaControllerPort,
+          mongoPort,
+          s3Port,
+          smtpPort,
+          imapPort,
+          s3AccessKey,
+          s3SecretKey,
+          null);
     }
 
     public boolean persistent() {
@@ -51,7 +84,7 @@ public final class LocalInfrastructure implements AutoCloseable {
   private LocalInfrastructure(Options options) {
     try {
       // Kafka is the slow one (a few seconds): start it while the others come up.
-      CompletableFuture<AutoCloseableKafka> kafka =
+      CompletableFuture<RunningKafka> kafka =
           CompletableFuture.supplyAsync(() -> startKafka(options));
       EmbeddedMongo mongo =
           options.persistent()
@@ -75,7 +108,7 @@ public final class LocalInfrastructure implements AutoCloseable {
       started.push(s3);
       mailServer = new EmbeddedMailServer(options.host(), options.smtpPort(), options.imapPort());
       started.push(mailServer);
-      AutoCloseableKafka broker = kafka.join();
+      RunningKafka broker = kafka.join();
       started.push(broker);
       endpoints =
           new InfrastructureEndpoints(
@@ -100,27 +133,20 @@ public final class LocalInfrastructure implements AutoCloseable {
     return mailServer;
   }
 
-  private static AutoCloseableKafka startKafka(Options options) {
+  private static RunningKafka startKafka(Options options) {
     if (!options.persistent()) {
-      InProcessKafka kafka = new InProcessKafka();
-      return new AutoCloseableKafka(kafka.bootstrapServers(), kafka);
+      if (options.inMemoryKafka() == null) {
+        throw new IllegalArgumentException(
+            "In-memory infrastructure needs a Kafka broker: see TestInfrastructure.ephemeralOptions");
+      }
+      return options.inMemoryKafka().get();
     }
-    KafkaBrokerProcess kafka =
-        KafkaBrokerProcess.start(
-            options.dataDir().resolve("kafka"),
-            options.host(),
-            options.kafkaPort(),
-            options.kafkaControllerPort(),
-            Duration.ofSeconds(60));
-    return new AutoCloseableKafka(kafka.bootstrapServers(), kafka);
-  }
-
-  private record AutoCloseableKafka(String bootstrapServers, AutoCloseable broker)
-      implements AutoCloseable {
-    @Override
-    public void close() throws Exception {
-      broker.close();
-    }
+    return KafkaBrokerProcess.start(
+        options.dataDir().resolve("kafka"),
+        options.host(),
+        options.kafkaPort(),
+        options.kafkaControllerPort(),
+        Duration.ofSeconds(60));
   }
 
   /** Stops everything in reverse order; one server failing to stop does not keep others up. */

@@ -67,7 +67,7 @@ public final class LocalStackMain {
     saveState(dataDir.resolve("quickstart.properties"), state);
 
     LocalInfrastructure.Options infrastructure =
-        new LocalInfrastructure.Options(
+        LocalInfrastructure.Options.persistent(
             dataDir,
             Ports.LOOPBACK,
             port(options, "kafka-port"),

@@ -3,7 +3,7 @@ package dev.mailroom.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.infra.InfrastructureEndpoints.MailServerEndpoint;
-import dev.mailroom.infra.LocalInfrastructure;
+import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.infra.kafka.TopicTap;
 import dev.mailroom.infra.mail.DovecotServer;
 import dev.mailroom.infra.mail.DovecotSmtpFront;
@@ -54,7 +54,7 @@ class ConversationJourneyTest {
     stack =
         LocalStack.start(
             new LocalStack.Options(
-                LocalInfrastructure.Options.ephemeral(),
+                TestInfrastructure.ephemeralOptions(),
                 Map.of(),
                 ADMIN_KEY,
                 Base64.getEncoder().encodeToString(new byte[32]),

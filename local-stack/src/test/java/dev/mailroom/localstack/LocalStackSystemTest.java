@@ -2,7 +2,7 @@ package dev.mailroom.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailroom.infra.LocalInfrastructure;
+import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.infra.kafka.TopicTap;
 import dev.mailroom.localstack.LocalStack.Service;
 import dev.mailroom.model.envelope.ConsumerGroups;
@@ -51,7 +51,7 @@ class LocalStackSystemTest {
     stack =
         LocalStack.start(
             new LocalStack.Options(
-                LocalInfrastructure.Options.ephemeral(),
+                TestInfrastructure.ephemeralOptions(),
                 Map.of(),
                 ADMIN_KEY,
                 Base64.getEncoder().encodeToString(new byte[32]),

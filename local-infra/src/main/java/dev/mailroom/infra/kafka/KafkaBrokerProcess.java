@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * because a fixed port and a persistent log directory are what the test broker does not offer, and
  * because the broker's own threads and memory then stay out of the services' heap.
  */
-public final class KafkaBrokerProcess implements AutoCloseable {
+public final class KafkaBrokerProcess implements RunningKafka {
   private static final Logger log = LoggerFactory.getLogger(KafkaBrokerProcess.class);
 
   private final Process process;
@@ -84,6 +84,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
   }
 
+  @Override
   public String bootstrapServers() {
     return bootstrapServers;
   }

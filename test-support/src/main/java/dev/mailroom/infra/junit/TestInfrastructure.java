@@ -62,8 +62,13 @@ public final class TestInfrastructure implements AutoCloseable {
     }
   }
 
+  /** In-memory servers on ephemeral ports, with a Kafka broker inside this JVM. */
+  public static LocalInfrastructure.Options ephemeralOptions() {
+    return LocalInfrastructure.Options.ephemeral(InProcessKafka::new);
+  }
+
   private static TestInfrastructure embedded() {
-    LocalInfrastructure local = LocalInfrastructure.start(LocalInfrastructure.Options.ephemeral());
+    LocalInfrastructure local = LocalInfrastructure.start(ephemeralOptions());
     return new TestInfrastructure(Kind.EMBEDDED, local.endpoints(), local.mailServer(), local);
   }
 

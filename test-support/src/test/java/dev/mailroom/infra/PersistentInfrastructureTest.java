@@ -14,7 +14,7 @@ class PersistentInfrastructureTest {
   @Test
   void dataSurvivesARestartOnTheSamePorts(@TempDir Path dataDir) throws Exception {
     LocalInfrastructure.Options options =
-        new LocalInfrastructure.Options(
+        LocalInfrastructure.Options.persistent(
             dataDir,
             Ports.LOOPBACK,
             Ports.freePort(),

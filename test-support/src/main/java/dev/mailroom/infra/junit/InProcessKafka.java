@@ -1,10 +1,11 @@
-package dev.mailroom.infra.kafka;
+package dev.mailroom.infra.junit;
 
+import dev.mailroom.infra.kafka.RunningKafka;
 import java.util.Map;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /** A real single-node KRaft broker inside this JVM, on a random port; for tests. */
-public final class InProcessKafka implements AutoCloseable {
+public final class InProcessKafka implements RunningKafka {
   private final EmbeddedKafkaKraftBroker broker;
 
   public InProcessKafka() {
@@ -20,6 +21,7 @@ public final class InProcessKafka implements AutoCloseable {
     broker.afterPropertiesSet();
   }
 
+  @Override
   public String bootstrapServers() {
     return broker.getBrokersAsString();
   }
