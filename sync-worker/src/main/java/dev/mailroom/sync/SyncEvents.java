@@ -1,6 +1,6 @@
 package dev.mailroom.sync;
 
-import dev.mailroom.model.envelope.Event;
+import dev.mailroom.model.event.Event;
 import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import java.time.Duration;
 import org.springframework.stereotype.Component;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.infra.junit.WithMailroomInfrastructure;
 import dev.mailroom.infra.mail.DovecotServer;
-import dev.mailroom.model.envelope.Event;
+import dev.mailroom.model.event.Event;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageReceived;

@@ -1,6 +1,5 @@
 package dev.mailroom.model.event;
 
-import dev.mailroom.model.envelope.Event;
 import java.time.Instant;
 
 /**
@@ -16,6 +15,10 @@ public record EndpointDisabled(
     Instant failingSince,
     Instant disabledAt)
     implements Event {
+  @Override
+  public <R> R match(Cases<R> cases) {
+    return cases.endpointDisabled(this);
+  }
 
   @Override
   public String mailboxId() {

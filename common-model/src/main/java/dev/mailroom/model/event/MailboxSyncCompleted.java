@@ -1,7 +1,6 @@
 package dev.mailroom.model.event;
 
 import dev.mailroom.model.command.SyncMode;
-import dev.mailroom.model.envelope.Event;
 import java.time.Instant;
 
 /** One sync run finished; counts are for this run, {@code messagesTotal} for the whole mailbox. */
@@ -17,4 +16,9 @@ public record MailboxSyncCompleted(
     long messagesDeleted,
     Instant startedAt,
     Instant completedAt)
-    implements Event {}
+    implements Event {
+  @Override
+  public <R> R match(Cases<R> cases) {
+    return cases.mailboxSyncCompleted(this);
+  }
+}

@@ -1,6 +1,5 @@
 package dev.mailroom.model.event;
 
-import dev.mailroom.model.envelope.Event;
 import java.time.Instant;
 
 /**
@@ -13,4 +12,9 @@ import java.time.Instant;
  */
 public record MailboxSyncFailed(
     String tenantId, String mailboxId, String reason, Instant failedAt, Instant nextRetryAt)
-    implements Event {}
+    implements Event {
+  @Override
+  public <R> R match(Cases<R> cases) {
+    return cases.mailboxSyncFailed(this);
+  }
+}

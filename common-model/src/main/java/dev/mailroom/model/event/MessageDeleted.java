@@ -1,9 +1,13 @@
 package dev.mailroom.model.event;
 
-import dev.mailroom.model.envelope.Event;
 import java.time.Instant;
 
 /** {@code soft} is true when the message moved to Trash and can be recovered. */
 public record MessageDeleted(
     String tenantId, String mailboxId, String messageId, boolean soft, Instant deletedAt)
-    implements Event {}
+    implements Event {
+  @Override
+  public <R> R match(Cases<R> cases) {
+    return cases.messageDeleted(this);
+  }
+}

@@ -1,6 +1,5 @@
 package dev.mailroom.model.event;
 
-import dev.mailroom.model.envelope.Event;
 import java.time.Instant;
 
 /** A send that will not be retried; {@code reason} is one of the provider error categories. */
@@ -12,4 +11,9 @@ public record MessageFailed(
     String reason,
     String errorMessage,
     Instant failedAt)
-    implements Event {}
+    implements Event {
+  @Override
+  public <R> R match(Cases<R> cases) {
+    return cases.messageFailed(this);
+  }
+}

@@ -1,8 +1,12 @@
 package dev.mailroom.model.event;
 
-import dev.mailroom.model.envelope.Event;
 import dev.mailroom.model.message.MessageSnapshot;
 
 /** Genuinely new inbound mail; never emitted for a backfill or resync. */
 public record MessageReceived(String tenantId, String mailboxId, MessageSnapshot message)
-    implements Event {}
+    implements Event {
+  @Override
+  public <R> R match(Cases<R> cases) {
+    return cases.messageReceived(this);
+  }
+}

@@ -1,6 +1,5 @@
 package dev.mailroom.model.event;
 
-import dev.mailroom.model.envelope.Event;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,4 +10,9 @@ public record MessageUpdated(
     boolean read,
     List<String> labels,
     Instant changedAt)
-    implements Event {}
+    implements Event {
+  @Override
+  public <R> R match(Cases<R> cases) {
+    return cases.messageUpdated(this);
+  }
+}

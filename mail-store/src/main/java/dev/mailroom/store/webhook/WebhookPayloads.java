@@ -1,7 +1,7 @@
 package dev.mailroom.store.webhook;
 
-import dev.mailroom.model.envelope.Event;
 import dev.mailroom.model.event.EndpointDisabled;
+import dev.mailroom.model.event.Event;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MailboxSyncFailed;
