@@ -21,6 +21,7 @@ class ArchitectureTest {
   private static final String SEND = "dev.mailroom.send..";
   private static final String WEBHOOK = "dev.mailroom.webhook..";
   private static final String WORKER_SUPPORT = "dev.mailroom.worker..";
+  private static final String LOCAL_INFRA = "dev.mailroom.infra..";
 
   @ArchTest
   static final ArchRule modelIsPlainJava =
@@ -122,8 +123,46 @@ class ArchitectureTest {
           .resideInAPackage("dev.mailroom.model.event..")
           .and()
           .areNotNestedClasses()
+          .and()
+          .areNotInterfaces()
           .should()
           .beRecords()
           .andShould()
           .haveNameMatching(".*(ed|Sent)$");
+
+  @ArchTest
+  static final ArchRule onlyTheQuickStartUsesLocalInfrastructure =
+      noClasses()
+          .that()
+          .resideInAnyPackage(
+              MODEL, STORE, PROVIDERS, RUNTIME, WORKER_SUPPORT, GATEWAY, SYNC, SEND, WEBHOOK)
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage(LOCAL_INFRA)
+          .because(
+              "embedded servers are for the quick start and tests; services reach real ones by"
+                  + " configuration");
+
+  @ArchTest
+  static final ArchRule controllersNeverTouchTheStoreDirectly =
+      noClasses()
+          .that()
+          .areAnnotatedWith(org.springframework.web.bind.annotation.RestController.class)
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.springframework.data..", "com.mongodb..", "org.bson..")
+          .because(
+              "a controller maps HTTP to the core; queries and updates belong to repositories");
+
+  @ArchTest
+  static final ArchRule onlyRepositoriesWriteUpdates =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage(STORE)
+          .should()
+          .dependOnClassesThat()
+          .haveFullyQualifiedName("org.springframework.data.mongodb.core.query.Update")
+          .because(
+              "repositories offer typed operations (markSent, markFailed, ...): which fields a"
+                  + " change writes is the store's business");
 }

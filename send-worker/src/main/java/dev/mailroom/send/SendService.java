@@ -28,13 +28,13 @@ import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Service;
 
 /**
@@ -83,14 +83,7 @@ public class SendService {
     MailboxAccess credentials = access.accessFor(mailbox);
     // The common case in one write: a queued message becomes sending.
     StoredMessage message =
-        messages
-            .transitionStatus(
-                command.tenantId(),
-                command.messageId(),
-                MessageStatus.QUEUED,
-                MessageStatus.SENDING,
-                null)
-            .block(STORE_TIMEOUT);
+        messages.claimForSending(command.tenantId(), command.messageId()).block(STORE_TIMEOUT);
     boolean resumed = message == null;
     if (resumed) {
       message =
@@ -125,17 +118,10 @@ public class SendService {
               "Message {} was sent before this worker could record it; not sending again",
               message.id());
           // The raw MIME was stored before that earlier submission, under the same key.
-          recordSent(command, message, sentCopyAt(message), correlationId);
+          recordSent(command, message, null, correlationId);
           return;
         }
-        if (messages
-                .transitionStatus(
-                    message.tenantId(),
-                    message.id(),
-                    MessageStatus.SENDING,
-                    MessageStatus.SENDING,
-                    null)
-                .block(STORE_TIMEOUT)
+        if (messages.confirmSending(message.tenantId(), message.id()).block(STORE_TIMEOUT)
             == null) {
           return; // another delivery moved it on meanwhile
         }
@@ -148,8 +134,7 @@ public class SendService {
           session.appendToSent(raw);
         }
       }
-      recordSent(
-          command, message, sentCopyAt(message).set("sentAt", clock.instant()), correlationId);
+      recordSent(command, message, clock.instant(), correlationId);
     } catch (ProviderException.Transient | ProviderException.RateLimited e) {
       throw new RetryableSendException("Send of " + message.id() + " failed: " + e.getMessage(), e);
     } catch (ProviderException e) {
@@ -177,28 +162,16 @@ public class SendService {
   }
 
   /**
-   * Points the record at the raw MIME it was sent as; from then on its body is read from there, so
-   * the copy the request left in the record goes.
-   */
-  private static Update sentCopyAt(StoredMessage message) {
-    return new Update().set("rawKey", rawKeyOf(message)).unset("pendingBody");
-  }
-
-  /**
-   * One write moves the message from sending to sent (with {@code details}) and returns it for the
-   * event. If that write finds it no longer sending, another delivery recorded it: the event
-   * describes the message as stored.
+   * One write moves the message from sending to sent, its body now read from the raw MIME it was
+   * sent as ({@code sentAt} null keeps the record's time), and returns it for the event. If that
+   * write finds it no longer sending, another delivery recorded it: the event describes the message
+   * as stored.
    */
   private void recordSent(
-      SendMessage command, StoredMessage message, Update details, String correlationId) {
+      SendMessage command, StoredMessage message, Instant sentAt, String correlationId) {
     StoredMessage sent =
         messages
-            .transitionStatus(
-                message.tenantId(),
-                message.id(),
-                MessageStatus.SENDING,
-                MessageStatus.SENT,
-                details)
+            .markSent(message.tenantId(), message.id(), rawKeyOf(message), sentAt)
             .switchIfEmpty(messages.findByIdIncludingDeleted(message.tenantId(), message.id()))
             .block(STORE_TIMEOUT);
     publish(
@@ -218,15 +191,7 @@ public class SendService {
       String correlationId) {
     log.warn("Send of message {} failed ({}): {}", message.id(), reason, detail);
     // Every failure comes after send() made the message sending.
-    messages
-        .transitionStatus(
-            message.tenantId(),
-            message.id(),
-            MessageStatus.SENDING,
-            MessageStatus.FAILED,
-            // It was never sent: no sent time, and no SENT label for label=SENT to find.
-            new Update().set("statusReason", detail).unset("sentAt").pull("labels", "SENT"))
-        .block(STORE_TIMEOUT);
+    messages.markFailed(message.tenantId(), message.id(), detail).block(STORE_TIMEOUT);
     publish(
         new MessageFailed(
             message.tenantId(),
@@ -313,7 +278,7 @@ public class SendService {
     return e instanceof ProviderException.NotFound ? "not_found" : "permanent";
   }
 
-  private void publish(dev.mailroom.model.envelope.Event event, String correlationId) {
+  private void publish(dev.mailroom.model.event.Event event, String correlationId) {
     publisher.publish(event, SOURCE, correlationId).block(STORE_TIMEOUT);
   }
 }

@@ -485,13 +485,14 @@ class SendWorkerTest {
     SendMessage command = queue(from, to, "Refused", "never delivered", null, List.of(), null);
     MessageRepository messages = worker.getBean(MessageRepository.class);
     // The gateway's record carries a provisional sent time, as it did before the send.
-    messages
-        .transitionStatus(
-            command.tenantId(),
-            command.messageId(),
-            MessageStatus.QUEUED,
-            MessageStatus.QUEUED,
-            new org.springframework.data.mongodb.core.query.Update().set("sentAt", Instant.now()))
+    worker
+        .getBean(org.springframework.data.mongodb.core.ReactiveMongoTemplate.class)
+        .updateFirst(
+            org.springframework.data.mongodb.core.query.Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("_id")
+                    .is(command.messageId())),
+            new org.springframework.data.mongodb.core.query.Update().set("sentAt", Instant.now()),
+            StoredMessage.class)
         .block();
     FaultInjectingProvider.SUBMISSIONS_REFUSED.set(true);
     publish(command);

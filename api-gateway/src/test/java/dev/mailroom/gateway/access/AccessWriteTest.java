@@ -708,14 +708,15 @@ class AccessWriteTest {
     // As the send worker records a refused submission; records written before it also cleared the
     // label and sent time still say SENT and carry one.
     gateway
-        .bean(MessageRepository.class)
-        .transitionStatus(
-            tenant.id(),
-            stored(emailId).id(),
-            MessageStatus.QUEUED,
-            MessageStatus.FAILED,
+        .bean(org.springframework.data.mongodb.core.ReactiveMongoTemplate.class)
+        .updateFirst(
+            org.springframework.data.mongodb.core.query.Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("_id")
+                    .is(stored(emailId).id())),
             new org.springframework.data.mongodb.core.query.Update()
-                .set("statusReason", "550 mailbox unavailable"))
+                .set("status", MessageStatus.FAILED)
+                .set("statusReason", "550 mailbox unavailable"),
+            StoredMessage.class)
         .block();
     assertThat(stored(emailId).labels()).contains("SENT");
     read(emailId)

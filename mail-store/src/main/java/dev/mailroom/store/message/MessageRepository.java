@@ -375,15 +375,56 @@ public class MessageRepository {
   }
 
   /**
+   * A queued outbound message becomes sending, for the delivery that read it queued; empty if it
+   * was no longer queued (a redelivery, or another worker got there first).
+   */
+  public Mono<StoredMessage> claimForSending(String tenantId, String id) {
+    return transition(tenantId, id, MessageStatus.QUEUED, MessageStatus.SENDING, new Update());
+  }
+
+  /**
+   * Confirms that a message is still sending, as this delivery found it; empty if another delivery
+   * has recorded an outcome meanwhile.
+   */
+  public Mono<StoredMessage> confirmSending(String tenantId, String id) {
+    return transition(tenantId, id, MessageStatus.SENDING, MessageStatus.SENDING, new Update());
+  }
+
+  /**
+   * Records a sending message as sent, its body now read from the raw MIME at {@code rawKey} (so
+   * the copy the request left in the record goes). {@code sentAt} null keeps the time the record
+   * has. Returns the message afterwards, or empty if it was no longer sending.
+   */
+  public Mono<StoredMessage> markSent(String tenantId, String id, String rawKey, Instant sentAt) {
+    Update update = new Update().set("rawKey", rawKey).unset("pendingBody");
+    if (sentAt != null) {
+      update.set("sentAt", sentAt);
+    }
+    return transition(tenantId, id, MessageStatus.SENDING, MessageStatus.SENT, update);
+  }
+
+  /**
+   * Records a sending message as failed with {@code reason}. It was never sent: no sent time, and
+   * no SENT label for {@code label=SENT} to find.
+   */
+  public Mono<StoredMessage> markFailed(String tenantId, String id, String reason) {
+    return transition(
+        tenantId,
+        id,
+        MessageStatus.SENDING,
+        MessageStatus.FAILED,
+        new Update().set("statusReason", reason).unset("sentAt").pull("labels", "SENT"));
+  }
+
+  /**
    * Moves an outbound message from {@code from} to {@code to} if it is still in {@code from} (a
    * compare-and-set on the status its caller read); returns it as it is afterwards, or empty if its
    * status had changed meanwhile (another delivery got there first). One expected status rather
    * than a set keeps the filter an exact match, which every MongoDB, the embedded one included,
    * answers from an index.
    */
-  public Mono<StoredMessage> transitionStatus(
-      String tenantId, String id, MessageStatus from, MessageStatus to, Update extra) {
-    Update update = extra == null ? new Update() : extra;
+  private Mono<StoredMessage> transition(
+      String tenantId, String id, MessageStatus from, MessageStatus to, Update update) {
     update
         .set("status", to)
         .set("updatedAt", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
