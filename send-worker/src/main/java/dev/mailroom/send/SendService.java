@@ -56,7 +56,7 @@ public class SendService {
   private final MailProviders providers;
   private final MailboxAccessFactory access;
   private final EnvelopePublisher publisher;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
   public SendService(
       MessageRepository messages,
@@ -64,7 +64,9 @@ public class SendService {
       BlobStore blobs,
       MailProviders providers,
       MailboxAccessFactory access,
-      EnvelopePublisher publisher) {
+      EnvelopePublisher publisher,
+      Clock clock) {
+    this.clock = clock;
     this.messages = messages;
     this.mailboxes = mailboxes;
     this.blobs = blobs;
@@ -83,7 +85,9 @@ public class SendService {
     MailboxAccess credentials = access.accessFor(mailbox);
     // The common case in one write: a queued message becomes sending.
     StoredMessage message =
-        messages.claimForSending(command.tenantId(), command.messageId()).block(STORE_TIMEOUT);
+        messages
+            .claimForSending(command.tenantId(), command.messageId(), clock.instant())
+            .block(STORE_TIMEOUT);
     boolean resumed = message == null;
     if (resumed) {
       message =
@@ -121,7 +125,9 @@ public class SendService {
           recordSent(command, message, null, correlationId);
           return;
         }
-        if (messages.confirmSending(message.tenantId(), message.id()).block(STORE_TIMEOUT)
+        if (messages
+                .confirmSending(message.tenantId(), message.id(), clock.instant())
+                .block(STORE_TIMEOUT)
             == null) {
           return; // another delivery moved it on meanwhile
         }
@@ -171,7 +177,7 @@ public class SendService {
       SendMessage command, StoredMessage message, Instant sentAt, String correlationId) {
     StoredMessage sent =
         messages
-            .markSent(message.tenantId(), message.id(), rawKeyOf(message), sentAt)
+            .markSent(message.tenantId(), message.id(), rawKeyOf(message), sentAt, clock.instant())
             .switchIfEmpty(messages.findByIdIncludingDeleted(message.tenantId(), message.id()))
             .block(STORE_TIMEOUT);
     publish(
@@ -191,7 +197,9 @@ public class SendService {
       String correlationId) {
     log.warn("Send of message {} failed ({}): {}", message.id(), reason, detail);
     // Every failure comes after send() made the message sending.
-    messages.markFailed(message.tenantId(), message.id(), detail).block(STORE_TIMEOUT);
+    messages
+        .markFailed(message.tenantId(), message.id(), detail, clock.instant())
+        .block(STORE_TIMEOUT);
     publish(
         new MessageFailed(
             message.tenantId(),

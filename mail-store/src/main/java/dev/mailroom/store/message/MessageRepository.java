@@ -378,16 +378,16 @@ public class MessageRepository {
    * A queued outbound message becomes sending, for the delivery that read it queued; empty if it
    * was no longer queued (a redelivery, or another worker got there first).
    */
-  public Mono<StoredMessage> claimForSending(String tenantId, String id) {
-    return transition(tenantId, id, MessageStatus.QUEUED, MessageStatus.SENDING, new Update());
+  public Mono<StoredMessage> claimForSending(String tenantId, String id, Instant at) {
+    return transition(tenantId, id, MessageStatus.QUEUED, MessageStatus.SENDING, new Update(), at);
   }
 
   /**
    * Confirms that a message is still sending, as this delivery found it; empty if another delivery
    * has recorded an outcome meanwhile.
    */
-  public Mono<StoredMessage> confirmSending(String tenantId, String id) {
-    return transition(tenantId, id, MessageStatus.SENDING, MessageStatus.SENDING, new Update());
+  public Mono<StoredMessage> confirmSending(String tenantId, String id, Instant at) {
+    return transition(tenantId, id, MessageStatus.SENDING, MessageStatus.SENDING, new Update(), at);
   }
 
   /**
@@ -395,25 +395,27 @@ public class MessageRepository {
    * the copy the request left in the record goes). {@code sentAt} null keeps the time the record
    * has. Returns the message afterwards, or empty if it was no longer sending.
    */
-  public Mono<StoredMessage> markSent(String tenantId, String id, String rawKey, Instant sentAt) {
+  public Mono<StoredMessage> markSent(
+      String tenantId, String id, String rawKey, Instant sentAt, Instant at) {
     Update update = new Update().set("rawKey", rawKey).unset("pendingBody");
     if (sentAt != null) {
       update.set("sentAt", sentAt);
     }
-    return transition(tenantId, id, MessageStatus.SENDING, MessageStatus.SENT, update);
+    return transition(tenantId, id, MessageStatus.SENDING, MessageStatus.SENT, update, at);
   }
 
   /**
    * Records a sending message as failed with {@code reason}. It was never sent: no sent time, and
    * no SENT label for {@code label=SENT} to find.
    */
-  public Mono<StoredMessage> markFailed(String tenantId, String id, String reason) {
+  public Mono<StoredMessage> markFailed(String tenantId, String id, String reason, Instant at) {
     return transition(
         tenantId,
         id,
         MessageStatus.SENDING,
         MessageStatus.FAILED,
-        new Update().set("statusReason", reason).unset("sentAt").pull("labels", "SENT"));
+        new Update().set("statusReason", reason).unset("sentAt").pull("labels", "SENT"),
+        at);
   }
 
   /**
@@ -424,10 +426,8 @@ public class MessageRepository {
    * answers from an index.
    */
   private Mono<StoredMessage> transition(
-      String tenantId, String id, MessageStatus from, MessageStatus to, Update update) {
-    update
-        .set("status", to)
-        .set("updatedAt", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+      String tenantId, String id, MessageStatus from, MessageStatus to, Update update, Instant at) {
+    update.set("status", to).set("updatedAt", at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     return mongo.findAndModify(
         Query.query(TenantScope.of(tenantId).and("_id").is(id).and("status").is(from)),
         update,

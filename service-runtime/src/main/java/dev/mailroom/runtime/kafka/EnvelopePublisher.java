@@ -17,11 +17,12 @@ public class EnvelopePublisher {
   private final KafkaTemplate<String, byte[]> kafka;
   private final EnvelopeCodec codec;
   private final MeterRegistry meters;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
   public EnvelopePublisher(
-      KafkaTemplate<String, byte[]> kafka, EnvelopeCodec codec, MeterRegistry meters) {
+      KafkaTemplate<String, byte[]> kafka, EnvelopeCodec codec, MeterRegistry meters, Clock clock) {
     this.kafka = kafka;
+    this.clock = clock;
     this.codec = codec;
     this.meters = meters;
   }

@@ -7,6 +7,7 @@ import dev.mailroom.model.envelope.Topics;
 import dev.mailroom.model.envelope.UnknownPayloadTypeException;
 import dev.mailroom.model.envelope.UnsupportedCommandException;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,7 +29,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * Kafka as every Mailroom service uses it: the topics (created if missing), the envelope publisher,
  * and the listener error handler (bounded retries, then the group's dead-letter topic).
  */
-@AutoConfiguration
+@AutoConfiguration(after = dev.mailroom.runtime.config.RuntimeClockAutoConfiguration.class)
 @EnableConfigurationProperties(MailroomKafkaProperties.class)
 public class RuntimeKafkaAutoConfiguration {
   private static final Logger log = LoggerFactory.getLogger(RuntimeKafkaAutoConfiguration.class);
@@ -40,8 +41,8 @@ public class RuntimeKafkaAutoConfiguration {
 
   @Bean
   EnvelopePublisher envelopePublisher(
-      KafkaTemplate<String, byte[]> kafka, EnvelopeCodec codec, MeterRegistry meters) {
-    return new EnvelopePublisher(kafka, codec, meters);
+      KafkaTemplate<String, byte[]> kafka, EnvelopeCodec codec, MeterRegistry meters, Clock clock) {
+    return new EnvelopePublisher(kafka, codec, meters, clock);
   }
 
   @Bean

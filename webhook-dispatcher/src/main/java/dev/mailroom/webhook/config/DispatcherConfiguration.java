@@ -25,11 +25,6 @@ class DispatcherConfiguration {
   private static final Duration ENDPOINT_TTL = Duration.ofSeconds(1);
 
   @Bean
-  Clock dispatcherClock() {
-    return Clock.systemUTC();
-  }
-
-  @Bean
   RetryPolicy retryPolicy(WebhookDeliveryProperties properties) {
     return new RetryPolicy(
         properties.retrySchedule(),
