@@ -1,10 +1,15 @@
 package dev.mailroom.gateway.access;
 
-import dev.mailroom.gateway.core.MessageReads.Body;
+import dev.mailroom.gateway.access.AccessRequests.SendResult;
 import dev.mailroom.gateway.core.PublicIds;
+import dev.mailroom.gateway.mail.read.MailReads.Body;
+import dev.mailroom.gateway.mail.read.MailReads.Found;
+import dev.mailroom.gateway.mail.read.MailSearch;
+import dev.mailroom.gateway.mail.send.AnswerRules;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.MessageStatus;
+import dev.mailroom.model.text.Redaction;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.token.TokenPermissions;
 import java.time.Instant;
@@ -52,7 +57,51 @@ final class EmailViews {
     return visible(view, permissions);
   }
 
-  static Map<String, Object> thread(
+  /** Seed 002's search answer: the page, the total, and where the next page starts. */
+  static Map<String, Object> searchResult(MailSearch.Result result, TokenPermissions permissions) {
+    Map<String, Object> response = new LinkedHashMap<>();
+    response.put(
+        "emails",
+        result.found().stream()
+            .map(f -> email(f.message(), f.body(), f.body() != null, permissions))
+            .toList());
+    response.put("totalCount", result.totalCount());
+    response.put("hasMore", result.hasMore());
+    response.put("nextPageToken", result.nextPageToken());
+    return withAccessInfo(response, permissions);
+  }
+
+  static Map<String, Object> email(Found found, TokenPermissions permissions) {
+    return withAccessInfo(email(found.message(), found.body(), true, permissions), permissions);
+  }
+
+  static Map<String, Object> thread(List<Found> found, TokenPermissions permissions) {
+    List<StoredMessage> messages = found.stream().map(Found::message).toList();
+    List<Body> bodies = found.stream().map(Found::body).toList();
+    return withAccessInfo(thread(messages, bodies, permissions), permissions);
+  }
+
+  /** Seed 001's answer to send, reply and forward. */
+  static SendResult sendResult(StoredMessage m) {
+    boolean failed = m.status() == MessageStatus.FAILED || m.status() == MessageStatus.REJECTED;
+    return new SendResult(
+        !failed,
+        PublicIds.of(m.provider(), m.id()),
+        PublicIds.of(m.provider(), m.threadId()),
+        // The worker's reason may name the mail server's address inside the network.
+        failed ? Redaction.addresses(m.statusReason()) : null);
+  }
+
+  private static Map<String, Object> withAccessInfo(
+      Map<String, Object> view, TokenPermissions permissions) {
+    Map<String, Object> info = accessInfo(permissions);
+    if (info != null) {
+      view.put("accessInfo", info);
+    }
+    return view;
+  }
+
+  private static Map<String, Object> thread(
       List<StoredMessage> messages, List<Body> bodies, TokenPermissions permissions) {
     StoredMessage first = messages.get(0);
     List<Map<String, Object>> emails = new ArrayList<>();
@@ -98,7 +147,7 @@ final class EmailViews {
   }
 
   /** Present only when the token is restricted; seed 002 omits it otherwise. */
-  static Map<String, Object> accessInfo(TokenPermissions permissions) {
+  private static Map<String, Object> accessInfo(TokenPermissions permissions) {
     Map<String, Object> info = new LinkedHashMap<>();
     if (!permissions.visibleEmailFields().isEmpty()) {
       info.put("visibleEmailFields", permissions.visibleEmailFields());
@@ -140,7 +189,7 @@ final class EmailViews {
               // Additions to the seed's Attachment: what an HTML body's cid: references name, and
               // for an attachment of a forwarded message/rfc822, the id of that message.
               view.put("contentId", a.contentId());
-              view.put("parentId", parentId(a.id()));
+              view.put("parentId", AnswerRules.parentId(a.id()));
               return view;
             })
         .toList();
@@ -156,21 +205,5 @@ final class EmailViews {
 
   private static <T> List<T> nonNull(List<T> list) {
     return list == null ? List.of() : list;
-  }
-
-  /**
-   * What a forward carries: the attachments of a forwarded message/rfc822 part travel inside it, so
-   * they are not added beside it again.
-   */
-  static List<Attachment> topLevel(List<Attachment> attachments) {
-    return attachments == null
-        ? null
-        : attachments.stream().filter(a -> parentId(a.id()) == null).toList();
-  }
-
-  /** Ids below a forwarded message extend its id: {@code att_3_1} is the first of {@code att_3}. */
-  private static String parentId(String id) {
-    int last = id == null ? -1 : id.lastIndexOf('_');
-    return last > 0 && id.indexOf('_') < last ? id.substring(0, last) : null;
   }
 }
