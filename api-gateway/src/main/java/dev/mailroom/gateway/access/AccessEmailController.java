@@ -56,7 +56,7 @@ import reactor.core.publisher.Mono;
 /**
  * The Email Access API (seeds 001 and 002) at {@code /api/access/email}: a thin route family over
  * the mail core. It resolves the token's scope ({@link AccessMailboxes}), reads requests into the
- * core's terms, and maps results with {@link EmailViews}; errors are translated by {@code
+ * core's terms, and maps results with {@link AccessViews}; errors are translated by {@code
  * MailErrorTranslator}. Results span every mailbox the token may use, newest first.
  */
 @RestController
@@ -182,7 +182,7 @@ class AccessEmailController {
                   new PageRequest(q.text("pageToken"), limit, includeBody),
                   new AccessPageCodec(pageTokens, caller.token().id()));
             })
-        .map(result -> EmailViews.searchResult(result, caller.token().permissions()));
+        .map(result -> AccessViews.searchResult(result, caller.token().permissions()));
   }
 
   @GetMapping("/messages/{emailId}")
@@ -214,7 +214,7 @@ class AccessEmailController {
               q.orThrow();
               return reads.get(scope, emailId, includeBody);
             })
-        .map(found -> EmailViews.email(found, caller.token().permissions()));
+        .map(found -> AccessViews.email(found, caller.token().permissions()));
   }
 
   @GetMapping("/threads/{threadId}")
@@ -231,7 +231,7 @@ class AccessEmailController {
     return scopes
         .resolve(caller, Use.READ, "view_thread")
         .flatMap(scope -> reads.thread(scope, threadId))
-        .map(found -> EmailViews.thread(found, caller.token().permissions()));
+        .map(found -> AccessViews.thread(found, caller.token().permissions()));
   }
 
   @PostMapping("/messages/send")
@@ -421,11 +421,10 @@ class AccessEmailController {
             scopes.resolve(caller, Use.READ, operations.toArray(String[]::new)),
             scope -> changes.modify(scope, emailId, change, exchange.getRequest().getId()),
             updated ->
-                ResponseEntity.ok(
-                    EmailViews.email(updated, null, true, caller.token().permissions()))));
+                ResponseEntity.ok(AccessViews.email(updated, caller.token().permissions()))));
   }
 
   private static ResponseEntity<SendResult> sent(StoredMessage message) {
-    return ResponseEntity.ok(EmailViews.sendResult(message));
+    return ResponseEntity.ok(AccessViews.sendResult(message));
   }
 }

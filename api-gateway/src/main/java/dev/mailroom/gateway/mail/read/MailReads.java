@@ -1,14 +1,15 @@
 package dev.mailroom.gateway.mail.read;
 
-import dev.mailroom.gateway.core.PublicIds;
 import dev.mailroom.gateway.mail.MailException;
 import dev.mailroom.gateway.mail.MailboxScope;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.message.MessageBody;
 import dev.mailroom.store.message.MessageQuery;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.PendingBody;
+import dev.mailroom.store.message.PublicIds;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.mime.MimeParser;
 import dev.mailroom.store.mime.ParsedMessage;
@@ -34,18 +35,13 @@ public class MailReads {
     this.blobs = blobs;
   }
 
-  /** A body as stored: HTML when the message has one, else plain text. */
-  public record Body(String content, String type) {
-    public static final Body NONE = new Body(null, null);
-  }
-
-  /** A message with its body, or {@link Body#NONE} where the body was not asked for. */
-  public record Found(StoredMessage message, Body body) {}
+  /** A message with its body, or {@link MessageBody#NONE} where the body was not asked for. */
+  public record Found(StoredMessage message, MessageBody body) {}
 
   /** The message behind a public id, with its body when {@code withBody}. */
   public Mono<Found> get(MailboxScope scope, String publicId, boolean withBody) {
     return find(scope, publicId)
-        .flatMap(m -> (withBody ? body(m) : Mono.just(Body.NONE)).map(b -> new Found(m, b)));
+        .flatMap(m -> (withBody ? body(m) : Mono.just(MessageBody.NONE)).map(b -> new Found(m, b)));
   }
 
   /** A thread's messages with their bodies, oldest first. */
@@ -111,29 +107,33 @@ public class MailReads {
     return messages.count(query);
   }
 
-  public Mono<Body> body(StoredMessage message) {
+  public Mono<MessageBody> body(StoredMessage message) {
     PendingBody pending = message.pendingBody();
     if (pending != null) {
       return Mono.just(
           pending.html() != null
-              ? new Body(pending.html(), "html")
-              : pending.text() == null ? Body.NONE : new Body(pending.text(), "text"));
+              ? new MessageBody(pending.html(), "html")
+              : pending.text() == null
+                  ? MessageBody.NONE
+                  : new MessageBody(pending.text(), "text"));
     }
     if (message.htmlKey() != null) {
-      return text(message.htmlKey()).map(html -> new Body(html, "html")).defaultIfEmpty(Body.NONE);
+      return text(message.htmlKey())
+          .map(html -> new MessageBody(html, "html"))
+          .defaultIfEmpty(MessageBody.NONE);
     }
     if (message.textKey() != null) {
       // Sync stores an empty text body for a message that has none, so it is never parsed again.
       return text(message.textKey())
-          .map(text -> text.isEmpty() ? Body.NONE : new Body(text, "text"))
-          .defaultIfEmpty(Body.NONE);
+          .map(text -> text.isEmpty() ? MessageBody.NONE : new MessageBody(text, "text"))
+          .defaultIfEmpty(MessageBody.NONE);
     }
     if (message.rawKey() != null) {
       // Synced before bodies were stored on their own: parse the raw MIME (heavy for big mail,
       // so off the event loop).
-      return parsedRaw(message).map(MailReads::bodyOf).defaultIfEmpty(Body.NONE);
+      return parsedRaw(message).map(MailReads::bodyOf).defaultIfEmpty(MessageBody.NONE);
     }
-    return Mono.just(Body.NONE);
+    return Mono.just(MessageBody.NONE);
   }
 
   /** An attachment's metadata and content. */
@@ -179,11 +179,11 @@ public class MailReads {
         .map(MimeParser::parse);
   }
 
-  private static Body bodyOf(ParsedMessage parsed) {
+  private static MessageBody bodyOf(ParsedMessage parsed) {
     if (parsed.html() != null) {
-      return new Body(parsed.html(), "html");
+      return new MessageBody(parsed.html(), "html");
     }
-    return parsed.text() == null ? Body.NONE : new Body(parsed.text(), "text");
+    return parsed.text() == null ? MessageBody.NONE : new MessageBody(parsed.text(), "text");
   }
 
   private Mono<String> text(String key) {

@@ -5,8 +5,8 @@ import dev.mailroom.gateway.mail.MailException;
 import dev.mailroom.gateway.mail.MailboxScope;
 import dev.mailroom.gateway.mail.Page;
 import dev.mailroom.gateway.mail.PageCodec;
-import dev.mailroom.gateway.mail.read.MailReads.Body;
 import dev.mailroom.gateway.mail.read.MailReads.Found;
+import dev.mailroom.store.message.MessageBody;
 import dev.mailroom.store.message.MessageQuery;
 import dev.mailroom.store.message.MessageQuery.Position;
 import dev.mailroom.store.message.StoredMessage;
@@ -135,7 +135,7 @@ public class MailSearch {
             m ->
                 withBodies
                     ? reads.body(m).map(body -> new Found(m, body))
-                    : Mono.just(new Found(m, (Body) null)))
+                    : Mono.just(new Found(m, (MessageBody) null)))
         .collectList();
   }
 

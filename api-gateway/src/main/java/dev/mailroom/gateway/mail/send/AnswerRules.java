@@ -9,6 +9,7 @@ import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.Importance;
 import dev.mailroom.model.message.Participant;
 import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.message.AttachmentIds;
 import dev.mailroom.store.message.StoredMessage;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -170,13 +171,7 @@ public final class AnswerRules {
   public static List<Attachment> topLevel(List<Attachment> attachments) {
     return attachments == null
         ? null
-        : attachments.stream().filter(a -> parentId(a.id()) == null).toList();
-  }
-
-  /** Ids below a forwarded message extend its id: {@code att_3_1} is the first of {@code att_3}. */
-  public static String parentId(String id) {
-    int last = id == null ? -1 : id.lastIndexOf('_');
-    return last > 0 && id.indexOf('_') < last ? id.substring(0, last) : null;
+        : attachments.stream().filter(a -> AttachmentIds.parentId(a.id()) == null).toList();
   }
 
   private static <T> List<T> orEmpty(List<T> list) {

@@ -164,8 +164,6 @@ class AnswerRulesTest {
     assertThat(AnswerRules.topLevel(attachments))
         .extracting(Attachment::id)
         .containsExactly("att_1", "att_2");
-    assertThat(AnswerRules.parentId("att_2_1")).isEqualTo("att_2");
-    assertThat(AnswerRules.parentId("att_2")).isNull();
   }
 
   private static OutboundDraft draft(String body, String bodyType) {

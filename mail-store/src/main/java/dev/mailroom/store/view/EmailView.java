@@ -1,15 +1,11 @@
-package dev.mailroom.gateway.access;
+package dev.mailroom.store.view;
 
-import dev.mailroom.gateway.access.AccessRequests.SendResult;
-import dev.mailroom.gateway.core.PublicIds;
-import dev.mailroom.gateway.mail.read.MailReads.Body;
-import dev.mailroom.gateway.mail.read.MailReads.Found;
-import dev.mailroom.gateway.mail.read.MailSearch;
-import dev.mailroom.gateway.mail.send.AnswerRules;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.MessageStatus;
-import dev.mailroom.model.text.Redaction;
+import dev.mailroom.store.message.AttachmentIds;
+import dev.mailroom.store.message.MessageBody;
+import dev.mailroom.store.message.PublicIds;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.token.TokenPermissions;
 import java.time.Instant;
@@ -21,14 +17,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The Email and Thread objects of seed 002, field for field. A token with {@code
- * visibleEmailFields} sees only those fields (plus {@code id}): the others are absent, not null.
+ * The Email and Thread objects of seed 002 (camelCase), field for field, and its {@code
+ * accessInfo}. A token with {@code visibleEmailFields} sees only those fields (plus {@code id}):
+ * the others are absent, not null.
  */
-final class EmailViews {
-  private EmailViews() {}
+public final class EmailView {
+  private EmailView() {}
 
-  static Map<String, Object> email(
-      StoredMessage m, Body body, boolean withAttachments, TokenPermissions permissions) {
+  public static Map<String, Object> email(
+      StoredMessage m, MessageBody body, boolean withAttachments, TokenPermissions permissions) {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("id", PublicIds.of(m.provider(), m.id()));
     view.put("threadId", PublicIds.of(m.provider(), m.threadId()));
@@ -57,52 +54,8 @@ final class EmailViews {
     return visible(view, permissions);
   }
 
-  /** Seed 002's search answer: the page, the total, and where the next page starts. */
-  static Map<String, Object> searchResult(MailSearch.Result result, TokenPermissions permissions) {
-    Map<String, Object> response = new LinkedHashMap<>();
-    response.put(
-        "emails",
-        result.found().stream()
-            .map(f -> email(f.message(), f.body(), f.body() != null, permissions))
-            .toList());
-    response.put("totalCount", result.totalCount());
-    response.put("hasMore", result.hasMore());
-    response.put("nextPageToken", result.nextPageToken());
-    return withAccessInfo(response, permissions);
-  }
-
-  static Map<String, Object> email(Found found, TokenPermissions permissions) {
-    return withAccessInfo(email(found.message(), found.body(), true, permissions), permissions);
-  }
-
-  static Map<String, Object> thread(List<Found> found, TokenPermissions permissions) {
-    List<StoredMessage> messages = found.stream().map(Found::message).toList();
-    List<Body> bodies = found.stream().map(Found::body).toList();
-    return withAccessInfo(thread(messages, bodies, permissions), permissions);
-  }
-
-  /** Seed 001's answer to send, reply and forward. */
-  static SendResult sendResult(StoredMessage m) {
-    boolean failed = m.status() == MessageStatus.FAILED || m.status() == MessageStatus.REJECTED;
-    return new SendResult(
-        !failed,
-        PublicIds.of(m.provider(), m.id()),
-        PublicIds.of(m.provider(), m.threadId()),
-        // The worker's reason may name the mail server's address inside the network.
-        failed ? Redaction.addresses(m.statusReason()) : null);
-  }
-
-  private static Map<String, Object> withAccessInfo(
-      Map<String, Object> view, TokenPermissions permissions) {
-    Map<String, Object> info = accessInfo(permissions);
-    if (info != null) {
-      view.put("accessInfo", info);
-    }
-    return view;
-  }
-
-  private static Map<String, Object> thread(
-      List<StoredMessage> messages, List<Body> bodies, TokenPermissions permissions) {
+  public static Map<String, Object> thread(
+      List<StoredMessage> messages, List<MessageBody> bodies, TokenPermissions permissions) {
     StoredMessage first = messages.get(0);
     List<Map<String, Object>> emails = new ArrayList<>();
     LinkedHashSet<String> participants = new LinkedHashSet<>();
@@ -147,7 +100,7 @@ final class EmailViews {
   }
 
   /** Present only when the token is restricted; seed 002 omits it otherwise. */
-  private static Map<String, Object> accessInfo(TokenPermissions permissions) {
+  public static Map<String, Object> accessInfo(TokenPermissions permissions) {
     Map<String, Object> info = new LinkedHashMap<>();
     if (!permissions.visibleEmailFields().isEmpty()) {
       info.put("visibleEmailFields", permissions.visibleEmailFields());
@@ -189,7 +142,7 @@ final class EmailViews {
               // Additions to the seed's Attachment: what an HTML body's cid: references name, and
               // for an attachment of a forwarded message/rfc822, the id of that message.
               view.put("contentId", a.contentId());
-              view.put("parentId", AnswerRules.parentId(a.id()));
+              view.put("parentId", AttachmentIds.parentId(a.id()));
               return view;
             })
         .toList();
