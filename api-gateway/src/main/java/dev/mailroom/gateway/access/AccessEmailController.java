@@ -22,6 +22,7 @@ import dev.mailroom.gateway.mail.read.MailSearch.Filter;
 import dev.mailroom.gateway.mail.read.MailSearch.NamedFilter;
 import dev.mailroom.gateway.mail.read.MailSearch.PageRequest;
 import dev.mailroom.gateway.mail.send.MailSending;
+import dev.mailroom.gateway.mail.send.MailSending.AnswerScope;
 import dev.mailroom.gateway.mail.send.OutgoingMail.ForwardMail;
 import dev.mailroom.gateway.mail.send.OutgoingMail.NewMail;
 import dev.mailroom.gateway.mail.send.OutgoingMail.ReplyMail;
@@ -284,8 +285,7 @@ class AccessEmailController {
         "reply_to_email",
         List.of(),
         exchange,
-        (scopes, correlationId) ->
-            sending.reply(scopes.reading(), scopes.sending(), emailId, mail, correlationId));
+        (scope, correlationId) -> sending.reply(scope, emailId, mail, correlationId));
   }
 
   @PostMapping("/messages/{emailId}/forward")
@@ -306,8 +306,7 @@ class AccessEmailController {
         // A forward hands the original's contents and attachments to anyone: it reads the email.
         List.of("view_email"),
         exchange,
-        (scopes, correlationId) ->
-            sending.forward(scopes.reading(), scopes.sending(), emailId, mail, correlationId));
+        (scope, correlationId) -> sending.forward(scope, emailId, mail, correlationId));
   }
 
   /**
@@ -341,11 +340,8 @@ class AccessEmailController {
     return named;
   }
 
-  /** The scopes of a reply or forward: where the original is read, and where answers go out. */
-  private record AnswerScopes(MailboxScope reading, MailboxScope sending) {}
-
   private interface Answering {
-    Mono<StoredMessage> send(AnswerScopes scopes, String correlationId);
+    Mono<StoredMessage> send(AnswerScope scope, String correlationId);
   }
 
   /**
@@ -360,18 +356,18 @@ class AccessEmailController {
       ServerWebExchange exchange,
       Answering answering) {
     Caller caller = Caller.of(exchange);
-    Mono<AnswerScopes> authorized =
+    Mono<AnswerScope> authorized =
         scopes
             .resolve(caller, Use.SEND, operation)
             .zipWith(
                 scopes.resolve(caller, Use.READ, readOperations.toArray(String[]::new)),
-                (sendScope, readScope) -> new AnswerScopes(readScope, sendScope));
+                (sendScope, readScope) -> new AnswerScope(readScope, sendScope));
     return idempotent.run(
         exchange,
         Route.of(
             List.of(emailId, request),
             authorized,
-            answerScopes -> answering.send(answerScopes, exchange.getRequest().getId()),
+            scope -> answering.send(scope, exchange.getRequest().getId()),
             AccessEmailController::sent));
   }
 

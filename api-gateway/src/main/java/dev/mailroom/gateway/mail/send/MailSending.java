@@ -68,20 +68,20 @@ public class MailSending {
         });
   }
 
-  /** {@code reading} finds the original; {@code sending} must hold the mailbox it came to. */
+  /**
+   * The scopes of a reply or forward: {@code reading} must hold the original, {@code sending} the
+   * mailbox it came to, which the answer goes out from.
+   */
+  public record AnswerScope(MailboxScope reading, MailboxScope sending) {}
+
   public Mono<StoredMessage> reply(
-      MailboxScope reading,
-      MailboxScope sending,
-      String emailId,
-      ReplyMail mail,
-      String correlationId) {
+      AnswerScope scope, String emailId, ReplyMail mail, String correlationId) {
     InputCheck check =
         InputCheck.check()
             .require("body", mail.body())
             .oneOf("bodyType", mail.bodyType(), BODY_TYPES);
     return answer(
-        reading,
-        sending,
+        scope,
         emailId,
         check,
         (original, mailbox) -> {
@@ -107,19 +107,14 @@ public class MailSending {
   }
 
   public Mono<StoredMessage> forward(
-      MailboxScope reading,
-      MailboxScope sending,
-      String emailId,
-      ForwardMail mail,
-      String correlationId) {
+      AnswerScope scope, String emailId, ForwardMail mail, String correlationId) {
     InputCheck check =
         InputCheck.check()
             .participants("to", mail.to(), true)
             .participants("cc", mail.cc(), false)
             .oneOf("bodyType", mail.bodyType(), BODY_TYPES);
     return answer(
-        reading,
-        sending,
+        scope,
         emailId,
         check,
         (original, mailbox) ->
@@ -145,8 +140,7 @@ public class MailSending {
    * mailbox it belongs to, which must be in the sending scope.
    */
   private Mono<StoredMessage> answer(
-      MailboxScope reading,
-      MailboxScope sending,
+      AnswerScope scope,
       String emailId,
       InputCheck check,
       BiFunction<StoredMessage, Mailbox, Answer> answering,
@@ -155,10 +149,11 @@ public class MailSending {
         () -> {
           check.orThrow();
           return reads
-              .find(reading, emailId)
+              .find(scope.reading(), emailId)
               .flatMap(
                   original -> {
-                    Mailbox mailbox = AnswerRules.answeringMailbox(original, sending.mailboxes());
+                    Mailbox mailbox =
+                        AnswerRules.answeringMailbox(original, scope.sending().mailboxes());
                     Answer answer = answering.apply(original, mailbox);
                     AnswerRules.checkTakenFromOriginal(answer.draft());
                     return sendAndWait(
