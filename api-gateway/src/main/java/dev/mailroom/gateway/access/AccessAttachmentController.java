@@ -1,19 +1,16 @@
 package dev.mailroom.gateway.access;
 
-import dev.mailroom.gateway.access.AccessGuard.Use;
+import dev.mailroom.gateway.access.AccessMailboxes.Use;
 import dev.mailroom.gateway.auth.Caller;
 import dev.mailroom.gateway.core.ContentDispositions;
-import dev.mailroom.gateway.core.MessageReads;
 import dev.mailroom.gateway.error.ApiError;
-import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.gateway.mail.read.MailReads;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.List;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -46,11 +43,11 @@ import reactor.core.publisher.Mono;
     description = "60 requests a minute or 300 an hour per token",
     content = @Content(schema = @Schema(implementation = ApiError.class)))
 class AccessAttachmentController {
-  private final AccessGuard guard;
-  private final MessageReads reads;
+  private final AccessMailboxes scopes;
+  private final MailReads reads;
 
-  AccessAttachmentController(AccessGuard guard, MessageReads reads) {
-    this.guard = guard;
+  AccessAttachmentController(AccessMailboxes scopes, MailReads reads) {
+    this.scopes = scopes;
     this.reads = reads;
   }
 
@@ -78,21 +75,9 @@ class AccessAttachmentController {
   Mono<ResponseEntity<byte[]>> download(
       @PathVariable String emailId, @PathVariable String attachmentId, ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
-    return guard
-        .authorize(caller, Use.READ, "view_email")
-        .flatMap(
-            mailboxes -> {
-              List<String> visible = caller.token().permissions().visibleEmailFields();
-              if (visible != null && !visible.isEmpty() && !visible.contains("attachments")) {
-                return Mono.error(
-                    new ApiException(
-                        HttpStatus.FORBIDDEN,
-                        "FORBIDDEN",
-                        "This token's visibleEmailFields do not include attachments"));
-              }
-              return reads.find(caller.tenantId(), mailboxes, emailId);
-            })
-        .flatMap(message -> reads.attachment(message, attachmentId))
+    return scopes
+        .resolve(caller, Use.READ, "view_email")
+        .flatMap(scope -> reads.attachment(scope, emailId, attachmentId))
         .map(
             download ->
                 ResponseEntity.ok()

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The shapes of seed 002, for the OpenAPI document only: responses are built as maps by {@link
- * EmailViews} because a restricted token must not even see the names of hidden fields.
+ * dev.mailroom.store.view.EmailView} because a restricted token must not even see the names of
+ * hidden fields.
  */
 final class AccessSchemas {
   private AccessSchemas() {}

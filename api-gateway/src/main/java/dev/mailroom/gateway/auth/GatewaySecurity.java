@@ -1,12 +1,14 @@
 package dev.mailroom.gateway.auth;
 
 import dev.mailroom.gateway.GatewayProperties;
-import dev.mailroom.gateway.core.AccessRateLimitFilter;
+import dev.mailroom.gateway.ratelimit.RateLimitFilter;
+import dev.mailroom.gateway.ratelimit.RateLimitPolicy;
 import dev.mailroom.runtime.config.LogContextKeys;
 import dev.mailroom.store.ratelimit.SlidingWindowRateLimiter;
 import dev.mailroom.store.token.ApiTokenRepository;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -93,10 +95,11 @@ public class GatewaySecurity {
       ServerHttpSecurity http,
       ReactiveAuthenticationManagerResolver<ServerWebExchange> managers,
       SlidingWindowRateLimiter limiter,
-      GatewayProperties properties,
-      JsonMapper json) {
+      List<RateLimitPolicy> rateLimitPolicies,
+      JsonMapper json,
+      Clock clock) {
     // Not a bean: WebFlux would also run every WebFilter bean outside this chain, counting twice.
-    AccessRateLimitFilter rateLimits = new AccessRateLimitFilter(limiter, properties, json);
+    RateLimitFilter rateLimits = new RateLimitFilter(rateLimitPolicies, limiter, json, clock);
     ServerWebExchangeMatcher adminPaths = ServerWebExchangeMatchers.pathMatchers(ADMIN_PATHS);
     ServerAuthenticationEntryPoint entryPoint =
         (exchange, e) ->

@@ -2,6 +2,7 @@ package dev.mailroom.gateway.core;
 
 import dev.mailroom.gateway.auth.Caller;
 import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.gateway.mail.WriteProgress;
 import dev.mailroom.store.idempotency.IdempotencyRecord;
 import dev.mailroom.store.idempotency.IdempotencyRepository;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -49,11 +51,56 @@ public class IdempotentWrites {
 
   private final IdempotencyRepository keys;
   private final JsonMapper json;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
-  public IdempotentWrites(IdempotencyRepository keys, JsonMapper json) {
+  public IdempotentWrites(IdempotencyRepository keys, JsonMapper json, Clock clock) {
     this.keys = keys;
     this.json = json;
+    this.clock = clock;
+  }
+
+  /**
+   * A write route, declared once: {@code request} is what identifies the request besides its method
+   * and path (same key with another one is a 409); {@code authorization} is checked before the
+   * first run and again before a replay, and its value is what {@code action} runs on; {@code
+   * answer} turns the action's result into the route's response, also for a result the action
+   * marked durable ({@link WriteProgress#durable}) before failing; {@code storedForm} is what a
+   * replay answers of the first body.
+   */
+  public record Route<S, R>(
+      Object request,
+      Mono<S> authorization,
+      Function<S, Mono<R>> action,
+      Function<R, ResponseEntity<?>> answer,
+      UnaryOperator<Object> storedForm) {
+
+    public static <S, R> Route<S, R> of(
+        Object request,
+        Mono<S> authorization,
+        Function<S, Mono<R>> action,
+        Function<R, ResponseEntity<?>> answer) {
+      return new Route<>(request, authorization, action, answer, UnaryOperator.identity());
+    }
+
+    /** A replay answers {@code form} of the first answer's body (say, without a secret). */
+    public Route<S, R> storing(UnaryOperator<Object> form) {
+      return new Route<>(request, authorization, action, answer, form);
+    }
+  }
+
+  /** Runs a write route of the caller behind {@code exchange} under its {@code Idempotency-Key}. */
+  @SuppressWarnings("unchecked")
+  public <S, R> Mono<ResponseEntity<String>> run(ServerWebExchange exchange, Route<S, R> route) {
+    WriteProgress.Listener durableResult = result -> durable(route.answer().apply((R) result));
+    return execute(
+        exchange,
+        Caller.of(exchange),
+        route.request(),
+        route.authorization(),
+        () ->
+            WriteProgress.listening(
+                route.authorization().flatMap(route.action()).map(route.answer()), durableResult),
+        route.storedForm());
   }
 
   public Mono<ResponseEntity<String>> execute(

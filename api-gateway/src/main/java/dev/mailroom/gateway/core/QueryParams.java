@@ -1,7 +1,7 @@
 package dev.mailroom.gateway.core;
 
-import dev.mailroom.gateway.error.ApiError;
-import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.gateway.mail.FieldProblem;
+import dev.mailroom.gateway.mail.MailException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -10,16 +10,15 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.springframework.http.HttpStatus;
 import org.springframework.util.MultiValueMap;
 
 /**
- * Typed reading of query parameters with every problem reported at once as 400 field errors,
- * instead of the framework's generic conversion message.
+ * Typed reading of query parameters with every problem reported at once as field problems (invalid
+ * input), instead of the framework's generic conversion message.
  */
 public final class QueryParams {
   private final MultiValueMap<String, String> params;
-  private final List<ApiError.FieldError> errors = new ArrayList<>();
+  private final List<FieldProblem> errors = new ArrayList<>();
 
   public QueryParams(MultiValueMap<String, String> params) {
     this.params = params;
@@ -39,7 +38,7 @@ public final class QueryParams {
       case "true" -> true;
       case "false" -> false;
       default -> {
-        errors.add(new ApiError.FieldError(name, "must be true or false"));
+        errors.add(new FieldProblem(name, "must be true or false"));
         yield fallback;
       }
     };
@@ -53,12 +52,12 @@ public final class QueryParams {
     try {
       int parsed = Integer.parseInt(value.trim());
       if (parsed < min || parsed > max) {
-        errors.add(new ApiError.FieldError(name, "must be between " + min + " and " + max));
+        errors.add(new FieldProblem(name, "must be between " + min + " and " + max));
         return fallback;
       }
       return parsed;
     } catch (NumberFormatException e) {
-      errors.add(new ApiError.FieldError(name, "must be a whole number"));
+      errors.add(new FieldProblem(name, "must be a whole number"));
       return fallback;
     }
   }
@@ -76,20 +75,24 @@ public final class QueryParams {
         return LocalDate.parse(value.trim()).atStartOfDay().toInstant(ZoneOffset.UTC);
       } catch (DateTimeParseException again) {
         errors.add(
-            new ApiError.FieldError(
-                name, "must be an ISO-8601 date-time such as 2026-02-01T00:00:00Z"));
+            new FieldProblem(name, "must be an ISO-8601 date-time such as 2026-02-01T00:00:00Z"));
         return null;
       }
     }
   }
 
   public void reject(String name, String message) {
-    errors.add(new ApiError.FieldError(name, message));
+    errors.add(new FieldProblem(name, message));
+  }
+
+  /** The problems found so far, for a caller that reports them later. */
+  public List<FieldProblem> problems() {
+    return List.copyOf(errors);
   }
 
   public void orThrow() {
     if (!errors.isEmpty()) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "INVALID_REQUEST", "Invalid request", errors);
+      throw new MailException.InvalidInput("Invalid request", errors, false);
     }
   }
 }

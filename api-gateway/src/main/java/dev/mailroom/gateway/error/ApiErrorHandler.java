@@ -16,13 +16,6 @@ import org.springframework.web.server.ServerWebInputException;
 public class ApiErrorHandler {
   private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
 
-  @ExceptionHandler(RateLimitedException.class)
-  ResponseEntity<ApiError> rateLimited(RateLimitedException e) {
-    return ResponseEntity.status(e.status())
-        .headers(e.headers(java.time.Instant.now()))
-        .body(e.toError());
-  }
-
   @ExceptionHandler(ApiException.class)
   ResponseEntity<ApiError> api(ApiException e) {
     return ResponseEntity.status(e.status()).body(e.toError());

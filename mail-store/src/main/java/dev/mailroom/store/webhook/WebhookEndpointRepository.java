@@ -47,13 +47,43 @@ public class WebhookEndpointRepository {
         .filter(endpoint -> endpoint.subscribesTo(eventType, mailboxId));
   }
 
-  /** Applies {@code update} (plus {@code updatedAt}) and returns the endpoint as it now is. */
-  public Mono<WebhookEndpoint> update(String tenantId, String id, Update update, Instant now) {
+  /** Applies {@code change} in one write and returns the endpoint as it now is. */
+  public Mono<WebhookEndpoint> change(
+      String tenantId, String id, EndpointChange change, Instant now) {
     return mongo.findAndModify(
         TenantScope.byId(tenantId, id),
-        update.set("updatedAt", now),
+        updateOf(change, now).set("updatedAt", now),
         FindAndModifyOptions.options().returnNew(true),
         WebhookEndpoint.class);
+  }
+
+  private static Update updateOf(EndpointChange change, Instant now) {
+    Update update = new Update();
+    if (change.url() != null) {
+      update.set("url", change.url());
+    }
+    if (change.eventTypes() != null) {
+      update.set("eventTypes", change.eventTypes());
+    }
+    if (change.mailboxIds() != null) {
+      update.set("mailboxIds", change.mailboxIds());
+    }
+    if (change.description() != null) {
+      update.set("description", change.description());
+    }
+    if (Boolean.TRUE.equals(change.enabled())) {
+      update
+          .set("status", EndpointStatus.ENABLED)
+          .unset("disabledReason")
+          .unset("disabledAt")
+          .unset("failingSince");
+    } else if (Boolean.FALSE.equals(change.enabled())) {
+      update
+          .set("status", EndpointStatus.DISABLED)
+          .set("disabledReason", EndpointChange.DISABLED_BY_OWNER)
+          .set("disabledAt", now);
+    }
+    return update;
   }
 
   public Mono<Boolean> delete(String tenantId, String id) {

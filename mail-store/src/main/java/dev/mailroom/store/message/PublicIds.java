@@ -1,4 +1,4 @@
-package dev.mailroom.gateway.core;
+package dev.mailroom.store.message;
 
 import dev.mailroom.model.message.ProviderKind;
 import java.util.Optional;

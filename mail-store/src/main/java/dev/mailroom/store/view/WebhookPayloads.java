@@ -1,4 +1,4 @@
-package dev.mailroom.store.webhook;
+package dev.mailroom.store.view;
 
 import dev.mailroom.model.event.EndpointDisabled;
 import dev.mailroom.model.event.Event;
@@ -10,7 +10,6 @@ import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageReceived;
 import dev.mailroom.model.event.MessageSent;
 import dev.mailroom.model.event.MessageUpdated;
-import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.MessageSnapshot;
 import dev.mailroom.model.message.MessageStatus;
@@ -27,10 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The JSON body of a webhook: {@code {"type", "timestamp", "data"}} as Standard Webhooks suggests,
  * where {@code data} is the event's resource. Message events carry the seed 004 message object
- * (snake_case; bodies stay behind the API, {@code snippet} previews them); the others carry the
- * mailbox or endpoint they are about. Error texts come from connections inside the deployment's
- * network and go out without network addresses. Rendered once per event, so every retry sends the
- * same bytes.
+ * ({@link InboxMessageView}); the others carry the mailbox or endpoint they are about. Error texts
+ * come from connections inside the deployment's network and go out without network addresses.
+ * Rendered once per event, so every retry sends the same bytes.
  */
 public final class WebhookPayloads {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -51,10 +49,10 @@ public final class WebhookPayloads {
    */
   public static Map<String, Object> data(Event event, MessageSnapshot current) {
     if (event instanceof MessageSent sent) {
-      return message(sent.message());
+      return InboxMessageView.message(sent.message());
     }
     if (event instanceof MessageReceived received) {
-      return message(received.message());
+      return InboxMessageView.message(received.message());
     }
     if (event instanceof MessageUpdated updated) {
       Map<String, Object> data =
@@ -128,35 +126,6 @@ public final class WebhookPayloads {
     throw new IllegalArgumentException("No webhook payload for " + event.getClass().getName());
   }
 
-  /** The seed 004 message object. */
-  public static Map<String, Object> message(MessageSnapshot m) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("id", m.id());
-    data.put("organization_id", m.tenantId());
-    data.put("inbox_id", m.mailboxId());
-    data.put("thread_id", m.threadId());
-    data.put("message_id", m.rfcMessageId());
-    data.put("from", m.from() == null ? null : m.from().email());
-    data.put("from_name", m.from() == null ? null : m.from().name());
-    data.put("to", emails(m.to()));
-    data.put("cc", emails(m.cc()));
-    data.put("bcc", emails(m.bcc()));
-    data.put("subject", m.subject());
-    data.put("snippet", m.snippet());
-    data.put("labels", m.labels() == null ? List.of() : m.labels());
-    data.put(
-        "attachments",
-        m.attachments() == null
-            ? List.of()
-            : m.attachments().stream().map(WebhookPayloads::attachment).toList());
-    data.put("external_id", m.providerMessageId());
-    data.put("direction", lower(m.direction()));
-    data.put("status", lower(m.status()));
-    data.put("created_at", m.createdAt() == null ? null : m.createdAt().toString());
-    data.put("updated_at", m.updatedAt() == null ? null : m.updatedAt().toString());
-    return data;
-  }
-
   /** What a subscriber's "send test event" receives: a realistic resource marked as a test. */
   public static Map<String, Object> sample(WebhookEventType type, String tenantId, Instant now) {
     Map<String, Object> data;
@@ -181,7 +150,7 @@ public final class WebhookPayloads {
       }
       default ->
           data =
-              message(
+              InboxMessageView.message(
                   new MessageSnapshot(
                       "msg_test",
                       tenantId,
@@ -209,7 +178,8 @@ public final class WebhookPayloads {
   /** The message as stored now, or (when it is gone) just which message and mailbox it was. */
   private static Map<String, Object> messageOrReference(
       MessageSnapshot current, String tenantId, String mailboxId, String messageId) {
-    Map<String, Object> data = current != null ? message(current) : reference(tenantId, mailboxId);
+    Map<String, Object> data =
+        current != null ? InboxMessageView.message(current) : reference(tenantId, mailboxId);
     data.putIfAbsent("id", messageId);
     return data;
   }
@@ -219,26 +189,5 @@ public final class WebhookPayloads {
     data.put("inbox_id", mailboxId);
     data.put("organization_id", tenantId);
     return data;
-  }
-
-  private static Map<String, Object> attachment(Attachment a) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("attachment_id", a.id());
-    data.put("filename", a.filename());
-    data.put("content_type", a.contentType());
-    data.put("size", a.size());
-    data.put("inline", a.inline());
-    data.put("content_id", a.contentId());
-    return data;
-  }
-
-  private static List<String> emails(List<Participant> participants) {
-    return participants == null
-        ? List.of()
-        : participants.stream().map(Participant::email).toList();
-  }
-
-  private static String lower(Enum<?> value) {
-    return value == null ? null : value.name().toLowerCase(Locale.ROOT);
   }
 }

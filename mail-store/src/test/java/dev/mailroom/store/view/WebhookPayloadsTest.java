@@ -1,4 +1,4 @@
-package dev.mailroom.store.webhook;
+package dev.mailroom.store.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

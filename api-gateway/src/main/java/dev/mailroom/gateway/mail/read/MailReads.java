@@ -1,12 +1,15 @@
-package dev.mailroom.gateway.core;
+package dev.mailroom.gateway.mail.read;
 
-import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.gateway.mail.MailException;
+import dev.mailroom.gateway.mail.MailboxScope;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.message.MessageBody;
 import dev.mailroom.store.message.MessageQuery;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.PendingBody;
+import dev.mailroom.store.message.PublicIds;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.mime.MimeParser;
 import dev.mailroom.store.mime.ParsedMessage;
@@ -18,24 +21,55 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** The read side every route family shares: lookups within readable mailboxes, and bodies. */
+/**
+ * The read side every route family shares: lookups within the scope's mailboxes, bodies and
+ * attachments. Anything outside the scope is simply not found.
+ */
 @Component
-public class MessageReads {
+public class MailReads {
   private final MessageRepository messages;
   private final BlobStore blobs;
 
-  public MessageReads(MessageRepository messages, BlobStore blobs) {
+  public MailReads(MessageRepository messages, BlobStore blobs) {
     this.messages = messages;
     this.blobs = blobs;
   }
 
-  /** A body as stored: HTML when the message has one, else plain text. */
-  public record Body(String content, String type) {
-    static final Body NONE = new Body(null, null);
+  /** A message with its body, or {@link MessageBody#NONE} where the body was not asked for. */
+  public record Found(StoredMessage message, MessageBody body) {}
+
+  /** The message behind a public id, with its body when {@code withBody}. */
+  public Mono<Found> get(MailboxScope scope, String publicId, boolean withBody) {
+    return find(scope, publicId)
+        .flatMap(m -> (withBody ? body(m) : Mono.just(MessageBody.NONE)).map(b -> new Found(m, b)));
   }
 
-  /** The message behind a public id, if it is in one of {@code readable}; else 404. */
-  public Mono<StoredMessage> find(String tenantId, List<Mailbox> readable, String publicId) {
+  /** A thread's messages with their bodies, oldest first. */
+  public Mono<List<Found>> thread(MailboxScope scope, String publicId) {
+    return thread(scope.tenantId(), scope.mailboxes(), publicId)
+        .flatMap(
+            messages ->
+                Flux.fromIterable(messages)
+                    .concatMap(m -> body(m).map(b -> new Found(m, b)))
+                    .collectList());
+  }
+
+  /** An attachment of a message in scope, if the scope may see attachments at all. */
+  public Mono<Download> attachment(MailboxScope scope, String publicId, String attachmentId) {
+    if (!scope.sees("attachments")) {
+      return Mono.error(
+          new MailException.NotPermitted(
+              "This token's visibleEmailFields do not include attachments"));
+    }
+    return find(scope, publicId).flatMap(message -> attachment(message, attachmentId));
+  }
+
+  /** The message behind a public id, if it is in one of the scope's mailboxes; else not found. */
+  public Mono<StoredMessage> find(MailboxScope scope, String publicId) {
+    return find(scope.tenantId(), scope.mailboxes(), publicId);
+  }
+
+  private Mono<StoredMessage> find(String tenantId, List<Mailbox> readable, String publicId) {
     return PublicIds.parse(publicId)
         .map(
             parsed ->
@@ -47,11 +81,11 @@ public class MessageReads {
                                 && readable.stream()
                                     .anyMatch(box -> box.id().equals(m.mailboxId()))))
         .orElse(Mono.empty())
-        .switchIfEmpty(Mono.error(ApiException.notFound("Email " + publicId)));
+        .switchIfEmpty(Mono.error(new MailException.NotFound("Email " + publicId)));
   }
 
-  /** A thread's messages, oldest first; 404 when none is readable. */
-  public Mono<List<StoredMessage>> thread(
+  /** A thread's messages, oldest first; not found when none is readable. */
+  private Mono<List<StoredMessage>> thread(
       String tenantId, List<Mailbox> readable, String publicId) {
     return PublicIds.parse(publicId)
         .map(
@@ -62,7 +96,7 @@ public class MessageReads {
                     .collectList())
         .orElse(Mono.just(List.of()))
         .filter(list -> !list.isEmpty())
-        .switchIfEmpty(Mono.error(ApiException.notFound("Thread " + publicId)));
+        .switchIfEmpty(Mono.error(new MailException.NotFound("Thread " + publicId)));
   }
 
   public Flux<StoredMessage> search(MessageQuery query) {
@@ -73,35 +107,39 @@ public class MessageReads {
     return messages.count(query);
   }
 
-  public Mono<Body> body(StoredMessage message) {
+  public Mono<MessageBody> body(StoredMessage message) {
     PendingBody pending = message.pendingBody();
     if (pending != null) {
       return Mono.just(
           pending.html() != null
-              ? new Body(pending.html(), "html")
-              : pending.text() == null ? Body.NONE : new Body(pending.text(), "text"));
+              ? new MessageBody(pending.html(), "html")
+              : pending.text() == null
+                  ? MessageBody.NONE
+                  : new MessageBody(pending.text(), "text"));
     }
     if (message.htmlKey() != null) {
-      return text(message.htmlKey()).map(html -> new Body(html, "html")).defaultIfEmpty(Body.NONE);
+      return text(message.htmlKey())
+          .map(html -> new MessageBody(html, "html"))
+          .defaultIfEmpty(MessageBody.NONE);
     }
     if (message.textKey() != null) {
       // Sync stores an empty text body for a message that has none, so it is never parsed again.
       return text(message.textKey())
-          .map(text -> text.isEmpty() ? Body.NONE : new Body(text, "text"))
-          .defaultIfEmpty(Body.NONE);
+          .map(text -> text.isEmpty() ? MessageBody.NONE : new MessageBody(text, "text"))
+          .defaultIfEmpty(MessageBody.NONE);
     }
     if (message.rawKey() != null) {
       // Synced before bodies were stored on their own: parse the raw MIME (heavy for big mail,
       // so off the event loop).
-      return parsedRaw(message).map(MessageReads::bodyOf).defaultIfEmpty(Body.NONE);
+      return parsedRaw(message).map(MailReads::bodyOf).defaultIfEmpty(MessageBody.NONE);
     }
-    return Mono.just(Body.NONE);
+    return Mono.just(MessageBody.NONE);
   }
 
-  /** An attachment's metadata and content; 404 when the message has no such attachment. */
+  /** An attachment's metadata and content. */
   public record Download(Attachment attachment, byte[] content) {}
 
-  public Mono<Download> attachment(StoredMessage message, String attachmentId) {
+  private Mono<Download> attachment(StoredMessage message, String attachmentId) {
     Attachment meta =
         message.attachments() == null
             ? null
@@ -110,7 +148,7 @@ public class MessageReads {
                 .findFirst()
                 .orElse(null);
     if (meta == null) {
-      return Mono.error(ApiException.notFound("Attachment " + attachmentId));
+      return Mono.error(new MailException.NotFound("Attachment " + attachmentId));
     }
     Mono<byte[]> content;
     if (meta.blobKey() != null) {
@@ -131,7 +169,7 @@ public class MessageReads {
     }
     return content
         .map(bytes -> new Download(meta, bytes))
-        .switchIfEmpty(Mono.error(ApiException.notFound("Attachment " + attachmentId)));
+        .switchIfEmpty(Mono.error(new MailException.NotFound("Attachment " + attachmentId)));
   }
 
   private Mono<ParsedMessage> parsedRaw(StoredMessage message) {
@@ -141,11 +179,11 @@ public class MessageReads {
         .map(MimeParser::parse);
   }
 
-  private static Body bodyOf(ParsedMessage parsed) {
+  private static MessageBody bodyOf(ParsedMessage parsed) {
     if (parsed.html() != null) {
-      return new Body(parsed.html(), "html");
+      return new MessageBody(parsed.html(), "html");
     }
-    return parsed.text() == null ? Body.NONE : new Body(parsed.text(), "text");
+    return parsed.text() == null ? MessageBody.NONE : new MessageBody(parsed.text(), "text");
   }
 
   private Mono<String> text(String key) {

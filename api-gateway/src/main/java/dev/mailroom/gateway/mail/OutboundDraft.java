@@ -1,4 +1,4 @@
-package dev.mailroom.gateway.core;
+package dev.mailroom.gateway.mail;
 
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Importance;
@@ -6,7 +6,7 @@ import dev.mailroom.model.message.Participant;
 import java.util.List;
 
 /**
- * A validated message to send, in terms every route family can produce.
+ * A validated message to send, as the core hands it to {@link MessageWrites}.
  *
  * @param original the message answered or forwarded, or null for a new one
  * @param attachments content already in S3 (for a forward: the original's)

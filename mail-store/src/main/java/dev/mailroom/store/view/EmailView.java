@@ -1,10 +1,11 @@
-package dev.mailroom.gateway.access;
+package dev.mailroom.store.view;
 
-import dev.mailroom.gateway.core.MessageReads.Body;
-import dev.mailroom.gateway.core.PublicIds;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.MessageStatus;
+import dev.mailroom.store.message.AttachmentIds;
+import dev.mailroom.store.message.MessageBody;
+import dev.mailroom.store.message.PublicIds;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.token.TokenPermissions;
 import java.time.Instant;
@@ -16,14 +17,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The Email and Thread objects of seed 002, field for field. A token with {@code
- * visibleEmailFields} sees only those fields (plus {@code id}): the others are absent, not null.
+ * The Email and Thread objects of seed 002 (camelCase), field for field, and its {@code
+ * accessInfo}. A token with {@code visibleEmailFields} sees only those fields (plus {@code id}):
+ * the others are absent, not null.
  */
-final class EmailViews {
-  private EmailViews() {}
+public final class EmailView {
+  private EmailView() {}
 
-  static Map<String, Object> email(
-      StoredMessage m, Body body, boolean withAttachments, TokenPermissions permissions) {
+  public static Map<String, Object> email(
+      StoredMessage m, MessageBody body, boolean withAttachments, TokenPermissions permissions) {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("id", PublicIds.of(m.provider(), m.id()));
     view.put("threadId", PublicIds.of(m.provider(), m.threadId()));
@@ -52,8 +54,8 @@ final class EmailViews {
     return visible(view, permissions);
   }
 
-  static Map<String, Object> thread(
-      List<StoredMessage> messages, List<Body> bodies, TokenPermissions permissions) {
+  public static Map<String, Object> thread(
+      List<StoredMessage> messages, List<MessageBody> bodies, TokenPermissions permissions) {
     StoredMessage first = messages.get(0);
     List<Map<String, Object>> emails = new ArrayList<>();
     LinkedHashSet<String> participants = new LinkedHashSet<>();
@@ -98,7 +100,7 @@ final class EmailViews {
   }
 
   /** Present only when the token is restricted; seed 002 omits it otherwise. */
-  static Map<String, Object> accessInfo(TokenPermissions permissions) {
+  public static Map<String, Object> accessInfo(TokenPermissions permissions) {
     Map<String, Object> info = new LinkedHashMap<>();
     if (!permissions.visibleEmailFields().isEmpty()) {
       info.put("visibleEmailFields", permissions.visibleEmailFields());
@@ -140,7 +142,7 @@ final class EmailViews {
               // Additions to the seed's Attachment: what an HTML body's cid: references name, and
               // for an attachment of a forwarded message/rfc822, the id of that message.
               view.put("contentId", a.contentId());
-              view.put("parentId", parentId(a.id()));
+              view.put("parentId", AttachmentIds.parentId(a.id()));
               return view;
             })
         .toList();
@@ -156,21 +158,5 @@ final class EmailViews {
 
   private static <T> List<T> nonNull(List<T> list) {
     return list == null ? List.of() : list;
-  }
-
-  /**
-   * What a forward carries: the attachments of a forwarded message/rfc822 part travel inside it, so
-   * they are not added beside it again.
-   */
-  static List<Attachment> topLevel(List<Attachment> attachments) {
-    return attachments == null
-        ? null
-        : attachments.stream().filter(a -> parentId(a.id()) == null).toList();
-  }
-
-  /** Ids below a forwarded message extend its id: {@code att_3_1} is the first of {@code att_3}. */
-  private static String parentId(String id) {
-    int last = id == null ? -1 : id.lastIndexOf('_');
-    return last > 0 && id.indexOf('_') < last ? id.substring(0, last) : null;
   }
 }

@@ -1,8 +1,7 @@
-package dev.mailroom.gateway.core;
+package dev.mailroom.gateway.mail;
 
 import dev.mailroom.gateway.GatewayProperties;
 import dev.mailroom.gateway.command.CommandSubmitter;
-import dev.mailroom.gateway.error.RateLimitedException;
 import dev.mailroom.model.command.DeleteMessage;
 import dev.mailroom.model.command.ModifyMessages;
 import dev.mailroom.model.command.SendKind;
@@ -52,24 +51,26 @@ public class MessageWrites {
   private final CommandSubmitter commands;
   private final SlidingWindowRateLimiter limiter;
   private final int sendsPerHour;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
   public MessageWrites(
       MessageRepository messages,
       BlobStore blobs,
       CommandSubmitter commands,
       SlidingWindowRateLimiter limiter,
-      GatewayProperties properties) {
+      GatewayProperties properties,
+      Clock clock) {
     this.messages = messages;
     this.blobs = blobs;
     this.commands = commands;
     this.limiter = limiter;
     this.sendsPerHour = properties.rateLimits().sendsPerMailboxPerHour();
+    this.clock = clock;
   }
 
   /**
    * Records an outbound message as {@code queued} and queues its send, if the mailbox is within its
-   * hourly send limit (else a 429 that says when a slot frees up).
+   * hourly send limit (else {@link MailException.RateLimited}, which says when a slot frees up).
    */
   public Mono<StoredMessage> send(
       Mailbox mailbox,
@@ -180,7 +181,7 @@ public class MessageWrites {
                 decision.allowed()
                     ? Mono.<Void>empty()
                     : Mono.error(
-                        new RateLimitedException(
+                        new MailException.RateLimited(
                             "Mailbox "
                                 + mailbox.address()
                                 + " has sent "

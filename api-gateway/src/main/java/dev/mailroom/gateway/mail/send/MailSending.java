@@ -1,0 +1,176 @@
+package dev.mailroom.gateway.mail.send;
+
+import static dev.mailroom.gateway.mail.send.AnswerRules.BODY_TYPES;
+import static dev.mailroom.gateway.mail.send.AnswerRules.IMPORTANCE;
+
+import dev.mailroom.gateway.GatewayProperties;
+import dev.mailroom.gateway.mail.InputCheck;
+import dev.mailroom.gateway.mail.MailboxScope;
+import dev.mailroom.gateway.mail.MessageWrites;
+import dev.mailroom.gateway.mail.OutboundDraft;
+import dev.mailroom.gateway.mail.WriteProgress;
+import dev.mailroom.gateway.mail.read.MailReads;
+import dev.mailroom.gateway.mail.send.OutgoingMail.ForwardMail;
+import dev.mailroom.gateway.mail.send.OutgoingMail.NewMail;
+import dev.mailroom.gateway.mail.send.OutgoingMail.ReplyMail;
+import dev.mailroom.model.command.SendKind;
+import dev.mailroom.model.message.Participant;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.message.StoredMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Send, reply, reply-all and forward for every route family. Each answers the message as the worker
+ * left it within the configured wait (sent or failed), or as queued after it. The message is
+ * durable once queued ({@link WriteProgress}): a failure after that must not let a retry send it
+ * again.
+ */
+@Component
+public class MailSending {
+  private final MailReads reads;
+  private final MessageWrites writes;
+  private final Duration sendWait;
+
+  public MailSending(MailReads reads, MessageWrites writes, GatewayProperties properties) {
+    this.reads = reads;
+    this.writes = writes;
+    this.sendWait = properties.sendWait();
+  }
+
+  public Mono<StoredMessage> send(MailboxScope sending, NewMail mail, String correlationId) {
+    return Mono.defer(
+        () -> {
+          InputCheck.check()
+              .participants("to", mail.to(), true)
+              .participants("cc", mail.cc(), false)
+              .participants("bcc", mail.bcc(), false)
+              .headerText("subject", mail.subject(), true, InputCheck.MAX_SUBJECT)
+              .require("body", mail.body())
+              .oneOf("bodyType", mail.bodyType(), BODY_TYPES)
+              .oneOf("importance", mail.importance(), IMPORTANCE)
+              .orThrow();
+          Mailbox from = AnswerRules.chooseSender(sending.mailboxes(), mail);
+          OutboundDraft draft =
+              AnswerRules.draft(
+                  mail.to(),
+                  mail.cc(),
+                  mail.bcc(),
+                  mail.subject(),
+                  mail.body(),
+                  mail.bodyType(),
+                  mail.importance(),
+                  List.of());
+          return sendAndWait(from, draft, SendKind.NEW, null, correlationId);
+        });
+  }
+
+  /**
+   * The scopes of a reply or forward: {@code reading} must hold the original, {@code sending} the
+   * mailbox it came to, which the answer goes out from.
+   */
+  public record AnswerScope(MailboxScope reading, MailboxScope sending) {}
+
+  public Mono<StoredMessage> reply(
+      AnswerScope scope, String emailId, ReplyMail mail, String correlationId) {
+    InputCheck check =
+        InputCheck.check()
+            .require("body", mail.body())
+            .oneOf("bodyType", mail.bodyType(), BODY_TYPES);
+    return answer(
+        scope,
+        emailId,
+        check,
+        (original, mailbox) -> {
+          List<Participant> to =
+              AnswerRules.replyRecipients(original, mailbox, mail.replyAll(), true);
+          List<Participant> cc =
+              mail.replyAll()
+                  ? AnswerRules.replyRecipients(original, mailbox, true, false)
+                  : List.of();
+          OutboundDraft draft =
+              AnswerRules.draft(
+                  to,
+                  cc,
+                  List.of(),
+                  AnswerRules.replySubject(original.subject()),
+                  mail.body(),
+                  mail.bodyType(),
+                  null,
+                  List.of());
+          return new Answer(draft, mail.replyAll() ? SendKind.REPLY_ALL : SendKind.REPLY);
+        },
+        correlationId);
+  }
+
+  public Mono<StoredMessage> forward(
+      AnswerScope scope, String emailId, ForwardMail mail, String correlationId) {
+    InputCheck check =
+        InputCheck.check()
+            .participants("to", mail.to(), true)
+            .participants("cc", mail.cc(), false)
+            .oneOf("bodyType", mail.bodyType(), BODY_TYPES);
+    return answer(
+        scope,
+        emailId,
+        check,
+        (original, mailbox) ->
+            new Answer(
+                AnswerRules.draft(
+                    mail.to(),
+                    mail.cc(),
+                    List.of(),
+                    AnswerRules.forwardSubject(original.subject()),
+                    mail.body(),
+                    mail.bodyType(),
+                    null,
+                    AnswerRules.topLevel(original.attachments())),
+                SendKind.FORWARD),
+        correlationId);
+  }
+
+  /** What a reply or forward sends, given the original and the mailbox it came to. */
+  private record Answer(OutboundDraft draft, SendKind kind) {}
+
+  /**
+   * Reply and forward alike: the original must be in the reading scope, and is answered from the
+   * mailbox it belongs to, which must be in the sending scope.
+   */
+  private Mono<StoredMessage> answer(
+      AnswerScope scope,
+      String emailId,
+      InputCheck check,
+      BiFunction<StoredMessage, Mailbox, Answer> answering,
+      String correlationId) {
+    return Mono.defer(
+        () -> {
+          check.orThrow();
+          return reads
+              .find(scope.reading(), emailId)
+              .flatMap(
+                  original -> {
+                    Mailbox mailbox =
+                        AnswerRules.answeringMailbox(original, scope.sending().mailboxes());
+                    Answer answer = answering.apply(original, mailbox);
+                    AnswerRules.checkTakenFromOriginal(answer.draft());
+                    return sendAndWait(
+                        mailbox, answer.draft(), answer.kind(), original, correlationId);
+                  });
+        });
+  }
+
+  private Mono<StoredMessage> sendAndWait(
+      Mailbox mailbox,
+      OutboundDraft draft,
+      SendKind kind,
+      StoredMessage original,
+      String correlationId) {
+    return writes
+        .send(mailbox, draft, kind, original, correlationId)
+        .flatMap(queued -> WriteProgress.durable(queued).thenReturn(queued))
+        .flatMap(queued -> writes.awaitOutcome(queued, sendWait));
+  }
+}

@@ -1,0 +1,67 @@
+package dev.mailroom.store.view;
+
+import dev.mailroom.model.message.Attachment;
+import dev.mailroom.model.message.MessageSnapshot;
+import dev.mailroom.model.message.Participant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The seed 004 message object (snake_case; bodies stay behind the API, {@code snippet} previews
+ * them). Webhooks carry it; a route family serving seed 004 answers with it too.
+ */
+public final class InboxMessageView {
+  private InboxMessageView() {}
+
+  /** The seed 004 message object. */
+  public static Map<String, Object> message(MessageSnapshot m) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", m.id());
+    data.put("organization_id", m.tenantId());
+    data.put("inbox_id", m.mailboxId());
+    data.put("thread_id", m.threadId());
+    data.put("message_id", m.rfcMessageId());
+    data.put("from", m.from() == null ? null : m.from().email());
+    data.put("from_name", m.from() == null ? null : m.from().name());
+    data.put("to", emails(m.to()));
+    data.put("cc", emails(m.cc()));
+    data.put("bcc", emails(m.bcc()));
+    data.put("subject", m.subject());
+    data.put("snippet", m.snippet());
+    data.put("labels", m.labels() == null ? List.of() : m.labels());
+    data.put(
+        "attachments",
+        m.attachments() == null
+            ? List.of()
+            : m.attachments().stream().map(InboxMessageView::attachment).toList());
+    data.put("external_id", m.providerMessageId());
+    data.put("direction", lower(m.direction()));
+    data.put("status", lower(m.status()));
+    data.put("created_at", m.createdAt() == null ? null : m.createdAt().toString());
+    data.put("updated_at", m.updatedAt() == null ? null : m.updatedAt().toString());
+    return data;
+  }
+
+  private static Map<String, Object> attachment(Attachment a) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("attachment_id", a.id());
+    data.put("filename", a.filename());
+    data.put("content_type", a.contentType());
+    data.put("size", a.size());
+    data.put("inline", a.inline());
+    data.put("content_id", a.contentId());
+    return data;
+  }
+
+  private static List<String> emails(List<Participant> participants) {
+    return participants == null
+        ? List.of()
+        : participants.stream().map(Participant::email).toList();
+  }
+
+  private static String lower(Enum<?> value) {
+    return value == null ? null : value.name().toLowerCase(Locale.ROOT);
+  }
+}
