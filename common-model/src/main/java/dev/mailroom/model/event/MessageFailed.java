@@ -11,7 +11,7 @@ public record MessageFailed(
     String reason,
     String errorMessage,
     Instant failedAt)
-    implements Event {
+    implements Event, NamesMessage {
   @Override
   public <R> R match(Cases<R> cases) {
     return cases.messageFailed(this);

@@ -10,7 +10,7 @@ public record MessageUpdated(
     boolean read,
     List<String> labels,
     Instant changedAt)
-    implements Event {
+    implements Event, NamesMessage {
   @Override
   public <R> R match(Cases<R> cases) {
     return cases.messageUpdated(this);

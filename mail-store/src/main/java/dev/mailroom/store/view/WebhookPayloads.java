@@ -48,13 +48,24 @@ public final class WebhookPayloads {
    * not carry one (updated, deleted, failed); null when it is gone or not needed.
    */
   public static Map<String, Object> data(Event event, MessageSnapshot current) {
-    if (event instanceof MessageSent sent) {
+    return event.match(new PayloadData(current));
+  }
+
+  /** What each event's {@code data} holds; {@code current} as for {@link #data}. */
+  private record PayloadData(MessageSnapshot current) implements Event.Cases<Map<String, Object>> {
+
+    @Override
+    public Map<String, Object> messageSent(MessageSent sent) {
       return InboxMessageView.message(sent.message());
     }
-    if (event instanceof MessageReceived received) {
+
+    @Override
+    public Map<String, Object> messageReceived(MessageReceived received) {
       return InboxMessageView.message(received.message());
     }
-    if (event instanceof MessageUpdated updated) {
+
+    @Override
+    public Map<String, Object> messageUpdated(MessageUpdated updated) {
       Map<String, Object> data =
           messageOrReference(current, updated.tenantId(), updated.mailboxId(), updated.messageId());
       data.put("read", updated.read());
@@ -62,7 +73,9 @@ public final class WebhookPayloads {
       data.put("updated_at", updated.changedAt().toString());
       return data;
     }
-    if (event instanceof MessageDeleted deleted) {
+
+    @Override
+    public Map<String, Object> messageDeleted(MessageDeleted deleted) {
       Map<String, Object> data =
           messageOrReference(current, deleted.tenantId(), deleted.mailboxId(), deleted.messageId());
       data.put("deleted", true);
@@ -70,7 +83,9 @@ public final class WebhookPayloads {
       data.put("deleted_at", deleted.deletedAt().toString());
       return data;
     }
-    if (event instanceof MessageFailed failed) {
+
+    @Override
+    public Map<String, Object> messageFailed(MessageFailed failed) {
       Map<String, Object> data =
           messageOrReference(current, failed.tenantId(), failed.mailboxId(), failed.messageId());
       data.put("status", "failed");
@@ -82,7 +97,9 @@ public final class WebhookPayloads {
       data.put("failed_at", failed.failedAt().toString());
       return data;
     }
-    if (event instanceof MailboxSyncCompleted sync) {
+
+    @Override
+    public Map<String, Object> mailboxSyncCompleted(MailboxSyncCompleted sync) {
       Map<String, Object> data = reference(sync.tenantId(), sync.mailboxId());
       data.put("command_id", sync.commandId());
       data.put("mode", sync.mode().name().toLowerCase(Locale.ROOT));
@@ -95,7 +112,9 @@ public final class WebhookPayloads {
       data.put("completed_at", sync.completedAt().toString());
       return data;
     }
-    if (event instanceof MailboxSyncFailed failed) {
+
+    @Override
+    public Map<String, Object> mailboxSyncFailed(MailboxSyncFailed failed) {
       Map<String, Object> data = reference(failed.tenantId(), failed.mailboxId());
       data.put("sync_state", "error");
       data.put("reason", Redaction.addresses(failed.reason()));
@@ -104,14 +123,18 @@ public final class WebhookPayloads {
           "next_retry_at", failed.nextRetryAt() == null ? null : failed.nextRetryAt().toString());
       return data;
     }
-    if (event instanceof MailboxReauthRequired reauth) {
+
+    @Override
+    public Map<String, Object> mailboxReauthRequired(MailboxReauthRequired reauth) {
       Map<String, Object> data = reference(reauth.tenantId(), reauth.mailboxId());
       data.put("status", "reauth_required");
       data.put("reason", Redaction.addresses(reauth.reason()));
       data.put("detected_at", reauth.detectedAt().toString());
       return data;
     }
-    if (event instanceof EndpointDisabled disabled) {
+
+    @Override
+    public Map<String, Object> endpointDisabled(EndpointDisabled disabled) {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("endpoint_id", disabled.endpointId());
       data.put("organization_id", disabled.tenantId());
@@ -123,7 +146,6 @@ public final class WebhookPayloads {
       data.put("disabled_at", disabled.disabledAt().toString());
       return data;
     }
-    throw new IllegalArgumentException("No webhook payload for " + event.getClass().getName());
   }
 
   /** What a subscriber's "send test event" receives: a realistic resource marked as a test. */

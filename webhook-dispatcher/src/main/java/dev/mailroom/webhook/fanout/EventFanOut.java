@@ -7,9 +7,7 @@ import dev.mailroom.model.envelope.PayloadType;
 import dev.mailroom.model.envelope.Topics;
 import dev.mailroom.model.event.EndpointDisabled;
 import dev.mailroom.model.event.Event;
-import dev.mailroom.model.event.MessageDeleted;
-import dev.mailroom.model.event.MessageFailed;
-import dev.mailroom.model.event.MessageUpdated;
+import dev.mailroom.model.event.NamesMessage;
 import dev.mailroom.model.message.MessageSnapshot;
 import dev.mailroom.model.webhook.WebhookEventType;
 import dev.mailroom.store.message.MessageRepository;
@@ -192,19 +190,11 @@ class EventFanOut {
 
   /** The message as stored now, for the events that name a message without carrying it. */
   private MessageSnapshot current(Event event) {
-    String messageId = null;
-    if (event instanceof MessageUpdated updated) {
-      messageId = updated.messageId();
-    } else if (event instanceof MessageDeleted deleted) {
-      messageId = deleted.messageId();
-    } else if (event instanceof MessageFailed failed) {
-      messageId = failed.messageId();
-    }
-    if (messageId == null) {
+    if (!(event instanceof NamesMessage named)) {
       return null;
     }
     return messages
-        .findByIdIncludingDeleted(event.tenantId(), messageId)
+        .findByIdIncludingDeleted(event.tenantId(), named.messageId())
         .map(Snapshots::of)
         .block(STORE_WAIT);
   }
