@@ -1,6 +1,7 @@
 package dev.mailroom.worker;
 
 import dev.mailroom.provider.spi.MailboxAccess;
+import dev.mailroom.provider.spi.PasswordAccess;
 import dev.mailroom.store.crypto.CredentialCipher;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.ServerSettings;
@@ -15,7 +16,7 @@ public class MailboxAccessFactory {
 
   public MailboxAccess accessFor(Mailbox mailbox) {
     ServerSettings server = mailbox.server();
-    return new MailboxAccess(
+    return new PasswordAccess(
         mailbox.address(),
         server.username(),
         cipher.decrypt(mailbox.secret(), mailbox.tenantId(), mailbox.id()),
