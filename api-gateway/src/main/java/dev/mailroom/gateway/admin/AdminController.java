@@ -17,10 +17,11 @@ import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.model.webhook.RefusedTargetException;
 import dev.mailroom.model.webhook.TargetAddressPolicy;
 import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
-import dev.mailroom.store.mailbox.ServerSettings;
+import dev.mailroom.store.mailbox.ServerEndpoint;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.tenant.Tenant;
 import dev.mailroom.store.tenant.TenantRepository;
@@ -109,14 +110,16 @@ public class AdminController {
             connectionId -> {
               String id = Ids.newId("mbx");
               String address = request.address().toLowerCase(Locale.ROOT);
-              ServerSettings server =
-                  new ServerSettings(
-                      request.imap().host(),
-                      request.imap().port(),
-                      security(request.imap().security()),
-                      request.smtp().host(),
-                      request.smtp().port(),
-                      security(request.smtp().security()),
+              ImapSmtpSettings settings =
+                  new ImapSmtpSettings(
+                      new ServerEndpoint(
+                          request.imap().host(),
+                          request.imap().port(),
+                          security(request.imap().security())),
+                      new ServerEndpoint(
+                          request.smtp().host(),
+                          request.smtp().port(),
+                          security(request.smtp().security())),
                       request.username() == null ? address : request.username());
               Mailbox mailbox =
                   new Mailbox(
@@ -130,7 +133,7 @@ public class AdminController {
                       request.sendEnabled() == null || request.sendEnabled(),
                       Boolean.TRUE.equals(request.defaultMailbox()),
                       MailboxStatus.ACTIVE,
-                      server,
+                      settings,
                       cipher.encrypt(request.password(), tenantId, id),
                       SyncState.never(),
                       now());

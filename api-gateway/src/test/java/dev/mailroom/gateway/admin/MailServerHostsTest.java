@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailroom.gateway.GatewayFixture;
 import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.infra.junit.WithMailroomInfrastructure;
+import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.MailboxRepository;
-import dev.mailroom.store.mailbox.ServerSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,15 +56,19 @@ class MailServerHostsTest {
   @Test
   void tlsIsTheDefaultAndPlainTextMustBeAskedFor() {
     String id = created(mailbox(PUBLIC, PUBLIC, null));
-    ServerSettings server =
-        gateway.bean(MailboxRepository.class).findById(tenantId, id).block().server();
-    assertThat(server.imapSecurity()).isEqualTo("tls");
-    assertThat(server.smtpSecurity()).isEqualTo("tls");
+    assertThat(settingsOf(id))
+        .extracting(s -> s.imap().security(), s -> s.smtp().security())
+        .containsExactly("tls", "tls");
 
     String plain = created(mailbox(PUBLIC, PUBLIC, "none"));
-    assertThat(gateway.bean(MailboxRepository.class).findById(tenantId, plain).block().server())
-        .extracting(ServerSettings::imapSecurity, ServerSettings::smtpSecurity)
+    assertThat(settingsOf(plain))
+        .extracting(s -> s.imap().security(), s -> s.smtp().security())
         .containsExactly("none", "none");
+  }
+
+  private ImapSmtpSettings settingsOf(String mailboxId) {
+    return (ImapSmtpSettings)
+        gateway.bean(MailboxRepository.class).findById(tenantId, mailboxId).block().settings();
   }
 
   @Test

@@ -14,6 +14,12 @@ public class MailboxRepository {
 
   public MailboxRepository(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
+    // A worker reads mailboxes it never wrote: unless its mapping context knows the settings
+    // records beforehand, the alias in their _class names no type and they cannot be read.
+    var mapping = mongo.getConverter().getMappingContext();
+    for (Class<?> settings : ProviderSettings.class.getPermittedSubclasses()) {
+      mapping.getPersistentEntity(settings);
+    }
   }
 
   public Mono<Mailbox> insert(Mailbox mailbox) {
@@ -30,7 +36,7 @@ public class MailboxRepository {
   }
 
   /**
-   * The tenant's mailboxes without their sync state, server settings and secret: what a request
+   * The tenant's mailboxes without their sync state, provider settings and secret: what a request
    * needs to choose and authorize a mailbox, read on every API call, at a fraction of the cost of
    * whole records. Those three fields are null in what this returns.
    */
@@ -48,7 +54,7 @@ public class MailboxRepository {
   }
 
   private static Query identityOnly(Query query) {
-    query.fields().exclude("sync", "server", "secret");
+    query.fields().exclude("sync", "settings", "secret");
     return query;
   }
 
