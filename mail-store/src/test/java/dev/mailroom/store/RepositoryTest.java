@@ -10,6 +10,7 @@ import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.store.config.MongoIndexes;
 import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxIdentity;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
 import dev.mailroom.store.mailbox.ProviderSettings;
@@ -121,6 +122,30 @@ class RepositoryTest {
         m.secret(),
         m.sync(),
         m.createdAt());
+  }
+
+  @Test
+  void identitiesAreReadWithoutSettingsSyncStateOrSecret() {
+    Mailbox whole = mailbox("tA", "m1", "a@x.test");
+    mailboxes.insert(whole).block();
+    mailboxes.insert(mailbox("tB", "m2", "b@x.test")).block();
+
+    MailboxIdentity expected =
+        new MailboxIdentity(
+            "m1",
+            "tA",
+            whole.connectionId(),
+            ProviderKind.IMAP,
+            "a@x.test",
+            null,
+            true,
+            true,
+            false,
+            MailboxStatus.ACTIVE,
+            NOW);
+    assertThat(mailboxes.identitiesByTenant("tA").collectList().block()).containsExactly(expected);
+    assertThat(mailboxes.identityByAddress("tA", "a@x.test").block()).isEqualTo(expected);
+    assertThat(mailboxes.identityByAddress("tB", "a@x.test").blockOptional()).isEmpty();
   }
 
   @Test
