@@ -74,7 +74,12 @@ public final class AdminRequests {
       @NotNull @Valid ServerEndpoint smtp,
       String username,
       @NotBlank String password)
-      implements CreateMailbox {}
+      implements CreateMailbox {
+    @Override
+    public String toString() {
+      return "CreateImapMailbox[" + address + "]";
+    }
+  }
 
   public record Permissions(
       boolean emailAccessEnabled,

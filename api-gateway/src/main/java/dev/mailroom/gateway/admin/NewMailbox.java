@@ -17,6 +17,11 @@ import java.util.List;
 record NewMailbox(
     ProviderKind provider, ProviderSettings settings, String secret, List<MailServer> mailServers) {
 
+  @Override
+  public String toString() {
+    return "NewMailbox[" + provider + ", " + settings + "]";
+  }
+
   /** A host given in a request, with the request field it came from for error messages. */
   record MailServer(String field, String host) {}
 
