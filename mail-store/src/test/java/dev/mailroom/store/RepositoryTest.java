@@ -3,13 +3,18 @@ package dev.mailroom.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.reactivestreams.client.MongoClients;
 import dev.mailroom.infra.InfrastructureEndpoints;
 import dev.mailroom.infra.junit.WithMailroomInfrastructure;
 import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.store.config.MongoIndexes;
+import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxIdentity;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
+import dev.mailroom.store.mailbox.ProviderSettings;
+import dev.mailroom.store.mailbox.ServerEndpoint;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.outbox.OutboxRecord;
 import dev.mailroom.store.outbox.OutboxRecord.OutboxStatus;
@@ -73,6 +78,74 @@ class RepositoryTest {
     assertThat(mailboxes.updateStatus("tB", "m1", MailboxStatus.DISABLED).block()).isFalse();
 
     assertThat(mailboxes.findById("tA", "m1").block().status()).isEqualTo(MailboxStatus.ACTIVE);
+  }
+
+  @Test
+  void providerSettingsAreReadByAProcessThatNeverWroteAny(InfrastructureEndpoints endpoints) {
+    ImapSmtpSettings settings =
+        new ImapSmtpSettings(
+            new ServerEndpoint("imap.x.test", 993, "tls"),
+            new ServerEndpoint("smtp.x.test", 587, "starttls"),
+            "a");
+    Mailbox written = mailbox("tA", "m1", "a@x.test");
+    mailboxes.insert(withSettings(written, settings)).block();
+
+    // A worker's own mapping context, which has seen no mailbox written.
+    ReactiveMongoTemplate worker =
+        new ReactiveMongoTemplate(
+            MongoClients.create(endpoints.mongoUri()), mongo.getMongoDatabase().block().getName());
+    assertThat(new MailboxRepository(worker).findById("tA", "m1").block().settings())
+        .isEqualTo(settings);
+    // A short alias, so that renaming a class leaves stored mailboxes readable.
+    assertThat(
+            mongo
+                .findById("m1", org.bson.Document.class, "mailboxes")
+                .block()
+                .get("settings", org.bson.Document.class)
+                .getString("_class"))
+        .isEqualTo("imap-smtp");
+  }
+
+  private static Mailbox withSettings(Mailbox m, ProviderSettings settings) {
+    return new Mailbox(
+        m.id(),
+        m.tenantId(),
+        m.connectionId(),
+        m.provider(),
+        m.address(),
+        m.displayName(),
+        m.readEnabled(),
+        m.sendEnabled(),
+        m.defaultMailbox(),
+        m.status(),
+        settings,
+        m.secret(),
+        m.sync(),
+        m.createdAt());
+  }
+
+  @Test
+  void identitiesAreReadWithoutSettingsSyncStateOrSecret() {
+    Mailbox whole = mailbox("tA", "m1", "a@x.test");
+    mailboxes.insert(whole).block();
+    mailboxes.insert(mailbox("tB", "m2", "b@x.test")).block();
+
+    MailboxIdentity expected =
+        new MailboxIdentity(
+            "m1",
+            "tA",
+            whole.connectionId(),
+            ProviderKind.IMAP,
+            "a@x.test",
+            null,
+            true,
+            true,
+            false,
+            MailboxStatus.ACTIVE,
+            NOW);
+    assertThat(mailboxes.identitiesByTenant("tA").collectList().block()).containsExactly(expected);
+    assertThat(mailboxes.identityByAddress("tA", "a@x.test").block()).isEqualTo(expected);
+    assertThat(mailboxes.identityByAddress("tB", "a@x.test").blockOptional()).isEmpty();
   }
 
   @Test

@@ -27,10 +27,11 @@ import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
-import dev.mailroom.store.mailbox.ServerSettings;
+import dev.mailroom.store.mailbox.ServerEndpoint;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.PendingBody;
@@ -112,13 +113,9 @@ class SendWorkerTest {
                 true,
                 true,
                 MailboxStatus.ACTIVE,
-                new ServerSettings(
-                    endpoint.host(),
-                    endpoint.imapPort(),
-                    "none",
-                    endpoint.host(),
-                    endpoint.smtpPort(),
-                    "none",
+                new ImapSmtpSettings(
+                    new ServerEndpoint(endpoint.host(), endpoint.imapPort(), "none"),
+                    new ServerEndpoint(endpoint.host(), endpoint.smtpPort(), "none"),
                     address),
                 worker.getBean(CredentialCipher.class).encrypt("pw", tenantId, id),
                 SyncState.never(),

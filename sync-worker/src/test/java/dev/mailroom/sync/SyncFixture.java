@@ -16,10 +16,11 @@ import dev.mailroom.runtime.config.MailroomServices;
 import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
-import dev.mailroom.store.mailbox.ServerSettings;
+import dev.mailroom.store.mailbox.ServerEndpoint;
 import dev.mailroom.store.mailbox.SyncState;
 import jakarta.mail.Folder;
 import jakarta.mail.Session;
@@ -105,7 +106,10 @@ final class SyncFixture {
             true,
             true,
             MailboxStatus.ACTIVE,
-            new ServerSettings(host, imapPort, "none", host, smtpPort, "none", address),
+            new ImapSmtpSettings(
+                new ServerEndpoint(host, imapPort, "none"),
+                new ServerEndpoint(host, smtpPort, "none"),
+                address),
             bean(CredentialCipher.class).encrypt("pw", tenantId, id),
             SyncState.never(),
             Instant.now());
@@ -122,8 +126,8 @@ final class SyncFixture {
    */
   void atServer(Mailbox mailbox, String folderName, FolderAction action) throws Exception {
     try (Store store = Session.getInstance(new Properties()).getStore("imap")) {
-      store.connect(
-          mailbox.server().imapHost(), mailbox.server().imapPort(), mailbox.address(), "pw");
+      ServerEndpoint imap = ((ImapSmtpSettings) mailbox.settings()).imap();
+      store.connect(imap.host(), imap.port(), mailbox.address(), "pw");
       action.run(store, store.getFolder(folderName));
     }
   }

@@ -1,9 +1,12 @@
 package dev.mailroom.worker;
 
 import dev.mailroom.provider.spi.MailboxAccess;
+import dev.mailroom.provider.spi.PasswordAccess;
 import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
-import dev.mailroom.store.mailbox.ServerSettings;
+import dev.mailroom.store.mailbox.ProviderSettings;
+import dev.mailroom.store.mailbox.ServerEndpoint;
 
 /** Decrypts a mailbox's secret for one provider operation. */
 public class MailboxAccessFactory {
@@ -13,13 +16,31 @@ public class MailboxAccessFactory {
     this.cipher = cipher;
   }
 
+  /**
+   * The access its stored settings call for. Throws IllegalStateException for a mailbox without
+   * settings: one stored before settings had a shape per provider, which must be connected again.
+   */
   public MailboxAccess accessFor(Mailbox mailbox) {
-    ServerSettings server = mailbox.server();
-    return new MailboxAccess(
-        mailbox.address(),
-        server.username(),
-        cipher.decrypt(mailbox.secret(), mailbox.tenantId(), mailbox.id()),
-        new MailboxAccess.Endpoint(server.imapHost(), server.imapPort(), server.imapSecurity()),
-        new MailboxAccess.Endpoint(server.smtpHost(), server.smtpPort(), server.smtpSecurity()));
+    ProviderSettings settings = mailbox.settings();
+    if (settings == null) {
+      throw new IllegalStateException(
+          "Mailbox " + mailbox.id() + " has no provider settings; connect it again");
+    }
+    String secret = cipher.decrypt(mailbox.secret(), mailbox.tenantId(), mailbox.id());
+    // One branch per permitted settings record (no pattern switch on Java 17).
+    if (settings instanceof ImapSmtpSettings imapSmtp) {
+      return new PasswordAccess(
+          mailbox.address(),
+          imapSmtp.username(),
+          secret,
+          endpoint(imapSmtp.imap()),
+          endpoint(imapSmtp.smtp()));
+    }
+    throw new IllegalStateException(
+        "No access for " + settings.getClass().getSimpleName() + " of mailbox " + mailbox.id());
+  }
+
+  private static MailboxAccess.Endpoint endpoint(ServerEndpoint server) {
+    return new MailboxAccess.Endpoint(server.host(), server.port(), server.security());
   }
 }

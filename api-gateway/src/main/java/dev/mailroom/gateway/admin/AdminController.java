@@ -13,14 +13,12 @@ import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.command.SyncMode;
 import dev.mailroom.model.command.SyncTrigger;
 import dev.mailroom.model.envelope.Ids;
-import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.model.webhook.RefusedTargetException;
 import dev.mailroom.model.webhook.TargetAddressPolicy;
 import dev.mailroom.store.crypto.CredentialCipher;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
-import dev.mailroom.store.mailbox.ServerSettings;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.tenant.Tenant;
 import dev.mailroom.store.tenant.TenantRepository;
@@ -96,11 +94,9 @@ public class AdminController {
   @ResponseStatus(HttpStatus.CREATED)
   Mono<MailboxView> createMailbox(
       @PathVariable String tenantId, @Valid @RequestBody CreateMailbox request) {
-    return Mono.fromRunnable(
-            () -> {
-              checkMailServer("imap.host", request.imap().host());
-              checkMailServer("smtp.host", request.smtp().host());
-            })
+    String address = request.address().toLowerCase(Locale.ROOT);
+    NewMailbox newMailbox = NewMailbox.of(request, address);
+    return Mono.fromRunnable(() -> newMailbox.mailServers().forEach(this::checkMailServer))
         // DNS lookups block.
         .subscribeOn(Schedulers.boundedElastic())
         .then(existingTenant(tenantId))
@@ -108,30 +104,20 @@ public class AdminController {
         .flatMap(
             connectionId -> {
               String id = Ids.newId("mbx");
-              String address = request.address().toLowerCase(Locale.ROOT);
-              ServerSettings server =
-                  new ServerSettings(
-                      request.imap().host(),
-                      request.imap().port(),
-                      security(request.imap().security()),
-                      request.smtp().host(),
-                      request.smtp().port(),
-                      security(request.smtp().security()),
-                      request.username() == null ? address : request.username());
               Mailbox mailbox =
                   new Mailbox(
                       id,
                       tenantId,
                       connectionId,
-                      ProviderKind.IMAP,
+                      newMailbox.provider(),
                       address,
                       request.displayName(),
                       request.readEnabled() == null || request.readEnabled(),
                       request.sendEnabled() == null || request.sendEnabled(),
                       Boolean.TRUE.equals(request.defaultMailbox()),
                       MailboxStatus.ACTIVE,
-                      server,
-                      cipher.encrypt(request.password(), tenantId, id),
+                      newMailbox.settings(),
+                      cipher.encrypt(newMailbox.secret(), tenantId, id),
                       SyncState.never(),
                       now());
               return mailboxes.insert(mailbox).flatMap(this::startFirstSync);
@@ -266,21 +252,16 @@ public class AdminController {
    * resolving to private, loopback, link-local and other internal ranges are refused unless
    * allow-listed ({@code mailroom.gateway.mail-server-allowed-hosts}).
    */
-  private void checkMailServer(String field, String host) {
+  private void checkMailServer(NewMailbox.MailServer server) {
     try {
-      mailServers.resolve(host.strip());
+      mailServers.resolve(server.host().strip());
     } catch (RefusedTargetException e) {
       throw ApiException.badRequest(
-          field,
+          server.field(),
           e.getMessage() + "; internal hosts need mailroom.gateway.mail-server-allowed-hosts");
     } catch (UnknownHostException e) {
-      throw ApiException.badRequest(field, host + " does not resolve");
+      throw ApiException.badRequest(server.field(), server.host() + " does not resolve");
     }
-  }
-
-  /** TLS unless plain text is asked for by name. */
-  private static String security(String value) {
-    return value == null ? "tls" : value;
   }
 
   // MongoDB keeps milliseconds; truncating here makes responses match what is read back later.

@@ -1,5 +1,9 @@
 package dev.mailroom.gateway.admin;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.swagger.v3.oas.annotations.media.DiscriminatorMapping;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Future;
@@ -25,9 +29,42 @@ public final class AdminRequests {
       @Pattern(regexp = "none|starttls|tls", message = "must be none, starttls or tls")
           String security) {}
 
-  public record CreateMailbox(
-      @NotBlank @Pattern(regexp = "imap", message = "only imap mailboxes can be connected so far")
-          String provider,
+  /**
+   * A mailbox to connect: {@code provider} names the shape of the rest, one record per provider
+   * kind, mapped to what is stored by {@link NewMailbox#of}. A provider without a record here is
+   * refused as a 400 on {@code provider}.
+   */
+  @JsonTypeInfo(
+      use = JsonTypeInfo.Id.NAME,
+      include = JsonTypeInfo.As.EXISTING_PROPERTY,
+      property = "provider",
+      visible = true)
+  @JsonSubTypes(@JsonSubTypes.Type(value = CreateImapMailbox.class, name = "imap"))
+  @Schema(
+      discriminatorProperty = "provider",
+      discriminatorMapping =
+          @DiscriminatorMapping(value = "imap", schema = CreateImapMailbox.class))
+  public sealed interface CreateMailbox permits CreateImapMailbox {
+    String provider();
+
+    String address();
+
+    String displayName();
+
+    Boolean readEnabled();
+
+    Boolean sendEnabled();
+
+    Boolean defaultMailbox();
+  }
+
+  /**
+   * A mailbox on a generic server, read over IMAP and sent through SMTP with one login.
+   *
+   * @param username the login; the address when omitted
+   */
+  public record CreateImapMailbox(
+      String provider,
       @NotBlank @Email String address,
       @Size(max = 200) String displayName,
       Boolean readEnabled,
@@ -36,7 +73,13 @@ public final class AdminRequests {
       @NotNull @Valid ServerEndpoint imap,
       @NotNull @Valid ServerEndpoint smtp,
       String username,
-      @NotBlank String password) {}
+      @NotBlank String password)
+      implements CreateMailbox {
+    @Override
+    public String toString() {
+      return "CreateImapMailbox[" + address + "]";
+    }
+  }
 
   public record Permissions(
       boolean emailAccessEnabled,

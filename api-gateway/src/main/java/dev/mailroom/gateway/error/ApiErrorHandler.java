@@ -1,6 +1,12 @@
 package dev.mailroom.gateway.error;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -11,6 +17,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.InvalidTypeIdException;
 
 @RestControllerAdvice
 public class ApiErrorHandler {
@@ -33,8 +41,50 @@ public class ApiErrorHandler {
 
   @ExceptionHandler(ServerWebInputException.class)
   ResponseEntity<ApiError> input(ServerWebInputException e) {
+    InvalidTypeIdException unknownKind = causeOf(e, InvalidTypeIdException.class);
+    if (unknownKind != null) {
+      return ResponseEntity.badRequest()
+          .body(
+              new ApiError(
+                  "INVALID_REQUEST", "Invalid request", 400, List.of(kindError(unknownKind))));
+    }
     return ResponseEntity.badRequest()
         .body(new ApiError("INVALID_REQUEST", e.getReason(), 400, List.of()));
+  }
+
+  /**
+   * A body whose shape is chosen by one of its properties (the admin API's {@code provider}) named
+   * no known shape: said on that property, with the values it takes, rather than as an unreadable
+   * body.
+   */
+  private static ApiError.FieldError kindError(InvalidTypeIdException e) {
+    Class<?> base = e.getBaseType().getRawClass();
+    JsonTypeInfo typeInfo = base.getAnnotation(JsonTypeInfo.class);
+    JsonSubTypes subTypes = base.getAnnotation(JsonSubTypes.class);
+    String property = typeInfo == null ? "type" : typeInfo.property();
+    String field =
+        Stream.concat(
+                e.getPath().stream().map(JacksonException.Reference::getPropertyName),
+                Stream.of(property))
+            .filter(Objects::nonNull)
+            .collect(Collectors.joining("."));
+    String known =
+        subTypes == null
+            ? ""
+            : Arrays.stream(subTypes.value())
+                .map(JsonSubTypes.Type::name)
+                .collect(Collectors.joining(", ", "; one of ", ""));
+    String problem = e.getTypeId() == null ? "is required" : "unknown " + e.getTypeId();
+    return new ApiError.FieldError(field, problem + known);
+  }
+
+  private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return type.cast(cause);
+      }
+    }
+    return null;
   }
 
   /**

@@ -1,12 +1,13 @@
 package dev.mailroom.gateway.admin;
 
+import static dev.mailroom.gateway.admin.ConnectRequests.PUBLIC;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.gateway.GatewayFixture;
 import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.infra.junit.WithMailroomInfrastructure;
+import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.MailboxRepository;
-import dev.mailroom.store.mailbox.ServerSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,22 +15,20 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Mail servers set through the admin API: public unless allow-listed, TLS unless told. */
 @WithMailroomInfrastructure
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MailServerHostsTest {
-  /** A public address written as a literal, so the test needs no DNS. */
-  private static final String PUBLIC = "93.184.215.14";
-
   private GatewayFixture gateway;
   private String tenantId;
+  private ConnectRequests requests;
 
   @BeforeAll
   void setUp(TestInfrastructure infrastructure) {
     gateway = GatewayFixture.shared(infrastructure);
     tenantId = gateway.tenant().id();
+    requests = new ConnectRequests(gateway, tenantId);
   }
 
   @Test
@@ -40,7 +39,8 @@ class MailServerHostsTest {
         Map<String, Object> body =
             mailbox(
                 server.equals("imap") ? host : PUBLIC, server.equals("smtp") ? host : PUBLIC, null);
-        create(body)
+        requests
+            .create(body)
             .expectStatus()
             .isBadRequest()
             .expectBody()
@@ -50,21 +50,25 @@ class MailServerHostsTest {
     }
     // The test mail server's own host is allow-listed by the fixture, as the quick start does.
     String local = gateway.infrastructure().endpoints().mail().host();
-    create(mailbox(local, local, "none")).expectStatus().isCreated();
+    requests.create(mailbox(local, local, "none")).expectStatus().isCreated();
   }
 
   @Test
   void tlsIsTheDefaultAndPlainTextMustBeAskedFor() {
-    String id = created(mailbox(PUBLIC, PUBLIC, null));
-    ServerSettings server =
-        gateway.bean(MailboxRepository.class).findById(tenantId, id).block().server();
-    assertThat(server.imapSecurity()).isEqualTo("tls");
-    assertThat(server.smtpSecurity()).isEqualTo("tls");
+    String id = requests.created(mailbox(PUBLIC, PUBLIC, null));
+    assertThat(settingsOf(id))
+        .extracting(s -> s.imap().security(), s -> s.smtp().security())
+        .containsExactly("tls", "tls");
 
-    String plain = created(mailbox(PUBLIC, PUBLIC, "none"));
-    assertThat(gateway.bean(MailboxRepository.class).findById(tenantId, plain).block().server())
-        .extracting(ServerSettings::imapSecurity, ServerSettings::smtpSecurity)
+    String plain = requests.created(mailbox(PUBLIC, PUBLIC, "none"));
+    assertThat(settingsOf(plain))
+        .extracting(s -> s.imap().security(), s -> s.smtp().security())
         .containsExactly("none", "none");
+  }
+
+  private ImapSmtpSettings settingsOf(String mailboxId) {
+    return (ImapSmtpSettings)
+        gateway.bean(MailboxRepository.class).findById(tenantId, mailboxId).block().settings();
   }
 
   @Test
@@ -122,26 +126,5 @@ class MailServerHostsTest {
         smtp,
         "password",
         "secret");
-  }
-
-  private WebTestClient.ResponseSpec create(Map<String, Object> body) {
-    return gateway
-        .client()
-        .post()
-        .uri("/admin/tenants/{t}/mailboxes", tenantId)
-        .header("Authorization", "Bearer " + GatewayFixture.ADMIN_KEY)
-        .bodyValue(body)
-        .exchange();
-  }
-
-  private String created(Map<String, Object> body) {
-    return (String)
-        create(body)
-            .expectStatus()
-            .isCreated()
-            .expectBody(Map.class)
-            .returnResult()
-            .getResponseBody()
-            .get("id");
   }
 }

@@ -7,8 +7,9 @@ import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 /**
- * A connected or hosted mailbox. {@code secret} is the password or refresh token, encrypted with
- * {@link dev.mailroom.store.crypto.CredentialCipher}; it never leaves the store in clear. {@code
+ * A connected or hosted mailbox. {@code settings} say how to reach it, in the shape of its {@code
+ * provider}. {@code secret} is the password or refresh token, encrypted with {@link
+ * dev.mailroom.store.crypto.CredentialCipher}; it never leaves the store in clear. {@code
  * connectionId} is the small number by which the Email Access API selects a mailbox (seed 001
  * {@code connectionId}), unique within the tenant.
  */
@@ -24,7 +25,7 @@ public record Mailbox(
     boolean sendEnabled,
     boolean defaultMailbox,
     MailboxStatus status,
-    ServerSettings server,
+    ProviderSettings settings,
     EncryptedSecret secret,
     SyncState sync,
     Instant createdAt) {}

@@ -1,6 +1,7 @@
 package dev.mailroom.provider.imap;
 
 import dev.mailroom.provider.spi.MailboxAccess;
+import dev.mailroom.provider.spi.PasswordAccess;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Service;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ final class IdleConnections implements AutoCloseable {
    * The key of one mailbox's connections of one kind. The secret is part of it (hashed) so that
    * changed credentials never reuse a connection made with the old ones.
    */
-  static String key(String kind, MailboxAccess.Endpoint endpoint, MailboxAccess access) {
+  static String key(String kind, MailboxAccess.Endpoint endpoint, PasswordAccess access) {
     try {
       byte[] secret =
           MessageDigest.getInstance("SHA-256")

@@ -6,6 +6,7 @@ import dev.mailroom.provider.spi.ChangeWatch;
 import dev.mailroom.provider.spi.MailProvider;
 import dev.mailroom.provider.spi.MailboxAccess;
 import dev.mailroom.provider.spi.MailboxSession;
+import dev.mailroom.provider.spi.PasswordAccess;
 import dev.mailroom.provider.spi.ProviderException;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -74,8 +75,9 @@ public final class ImapProvider implements MailProvider {
    * else over a new one; the connection is kept only after a successful submission.
    */
   @Override
-  public void submit(MailboxAccess access, byte[] raw, List<String> recipients)
+  public void submit(MailboxAccess mailbox, byte[] raw, List<String> recipients)
       throws ProviderException {
+    PasswordAccess access = passwordOf(mailbox);
     MailboxAccess.Endpoint endpoint = access.outgoing();
     String key = IdleConnections.key("smtp", endpoint, access);
     Transport transport = connections.take(key, Transport.class);
@@ -99,7 +101,7 @@ public final class ImapProvider implements MailProvider {
     }
   }
 
-  private Transport newTransport(MailboxAccess access) throws MessagingException {
+  private Transport newTransport(PasswordAccess access) throws MessagingException {
     MailboxAccess.Endpoint endpoint = access.outgoing();
     Properties props = connectionProperties("smtp", endpoint, true);
     props.put(
@@ -139,14 +141,15 @@ public final class ImapProvider implements MailProvider {
   }
 
   @Override
-  public MailboxSession open(MailboxAccess access) throws ProviderException {
-    Store store = connect(access, false);
+  public MailboxSession open(MailboxAccess mailbox) throws ProviderException {
+    Store store = connect(passwordOf(mailbox), false);
     return new ImapSession(store, IdleConnections::close, new AtomicReference<>());
   }
 
   /** A session over this mailbox's kept IMAP connection if it still answers, else a new one. */
   @Override
-  public MailboxSession openPooled(MailboxAccess access) throws ProviderException {
+  public MailboxSession openPooled(MailboxAccess mailbox) throws ProviderException {
+    PasswordAccess access = passwordOf(mailbox);
     String key = IdleConnections.key("imap", access.incoming(), access);
     Store store = connections.take(key, Store.class);
     if (sentFolders.size() > MAX_KEPT_CONNECTIONS * 20) {
@@ -159,9 +162,9 @@ public final class ImapProvider implements MailProvider {
   }
 
   @Override
-  public ChangeWatch watch(MailboxAccess access, ChangeWatch.Listener listener)
+  public ChangeWatch watch(MailboxAccess mailbox, ChangeWatch.Listener listener)
       throws ProviderException {
-    return idle.watch(connect(access, true), listener);
+    return idle.watch(connect(passwordOf(mailbox), true), listener);
   }
 
   /** Closes every connection this adapter holds: IDLE watches and kept connections. */
@@ -171,7 +174,20 @@ public final class ImapProvider implements MailProvider {
     connections.close();
   }
 
-  private Store connect(MailboxAccess access, boolean forIdle) throws ProviderException {
+  /**
+   * IMAP and SMTP log in with a password; another credential (an OAuth grant) cannot be used here
+   * however often it is retried.
+   */
+  private static PasswordAccess passwordOf(MailboxAccess mailbox)
+      throws ProviderException.Permanent {
+    if (mailbox instanceof PasswordAccess password) {
+      return password;
+    }
+    throw new ProviderException.Permanent(
+        "IMAP/SMTP needs a username and password, not " + mailbox, null);
+  }
+
+  private Store connect(PasswordAccess access, boolean forIdle) throws ProviderException {
     MailboxAccess.Endpoint endpoint = access.incoming();
     String protocol = protocol("imap", endpoint);
     Properties props = connectionProperties("imap", endpoint, !forIdle);

@@ -1,18 +1,18 @@
 package dev.mailroom.provider.spi;
 
 /**
- * Everything an adapter needs to reach one mailbox, with the secret already decrypted. Built by a
- * worker for the duration of one operation; never persisted or logged.
- *
- * @param security one of {@code none}, {@code starttls}, {@code tls}
+ * Everything an adapter needs to reach one mailbox, with its credential already usable. Built by a
+ * worker for the duration of one operation; never persisted or logged. Sealed because each kind of
+ * credential needs its own connection code: an adapter accepts the kinds it can use and refuses the
+ * others as {@link ProviderException.Permanent}.
  */
-public record MailboxAccess(
-    String address, String username, String secret, Endpoint incoming, Endpoint outgoing) {
+public sealed interface MailboxAccess permits PasswordAccess, OAuthAccess {
+  String address();
 
-  public record Endpoint(String host, int port, String security) {}
-
-  @Override
-  public String toString() {
-    return "MailboxAccess[" + address + "]";
-  }
+  /**
+   * A server's address.
+   *
+   * @param security one of {@code none}, {@code starttls}, {@code tls}
+   */
+  record Endpoint(String host, int port, String security) {}
 }

@@ -8,6 +8,7 @@ import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailboxAccess;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.MailboxSessionContract;
+import dev.mailroom.provider.spi.PasswordAccess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
@@ -42,7 +43,7 @@ class DovecotMailboxSessionTest implements MailboxSessionContract {
     MailboxAccess.Endpoint imap =
         new MailboxAccess.Endpoint(dovecot.host(), dovecot.imapPort(), "none");
     return new ImapProvider(Duration.ofSeconds(10))
-        .open(new MailboxAccess(user, user, "pw", imap, imap));
+        .open(new PasswordAccess(user, user, "pw", imap, imap));
   }
 
   @Override

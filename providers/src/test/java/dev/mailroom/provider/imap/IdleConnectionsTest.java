@@ -3,6 +3,7 @@ package dev.mailroom.provider.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.provider.spi.MailboxAccess;
+import dev.mailroom.provider.spi.PasswordAccess;
 import jakarta.mail.Service;
 import jakarta.mail.Session;
 import java.time.Clock;
@@ -52,9 +53,9 @@ class IdleConnectionsTest {
     }
   }
 
-  private static MailboxAccess access(String secret) {
+  private static PasswordAccess access(String secret) {
     MailboxAccess.Endpoint endpoint = new MailboxAccess.Endpoint("mail.example.com", 993, "tls");
-    return new MailboxAccess("a@example.com", "a@example.com", secret, endpoint, endpoint);
+    return new PasswordAccess("a@example.com", "a@example.com", secret, endpoint, endpoint);
   }
 
   @Test
@@ -86,8 +87,8 @@ class IdleConnectionsTest {
 
   @Test
   void changedCredentialsNeverReuseAConnection() {
-    MailboxAccess before = access("old-password");
-    MailboxAccess after = access("new-password");
+    PasswordAccess before = access("old-password");
+    PasswordAccess after = access("new-password");
     assertThat(IdleConnections.key("smtp", before.outgoing(), before))
         .isNotEqualTo(IdleConnections.key("smtp", after.outgoing(), after))
         .doesNotContain("old-password");

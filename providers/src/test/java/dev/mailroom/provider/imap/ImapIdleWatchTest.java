@@ -7,6 +7,7 @@ import dev.mailroom.infra.mail.DovecotServer;
 import dev.mailroom.provider.spi.ChangeWatch;
 import dev.mailroom.provider.spi.MailboxAccess;
 import dev.mailroom.provider.spi.MailboxSessionContract;
+import dev.mailroom.provider.spi.PasswordAccess;
 import dev.mailroom.provider.spi.ProviderException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,10 +21,10 @@ import org.junit.jupiter.api.condition.EnabledIf;
 @EnabledIf("dev.mailroom.infra.mail.DovecotServer#available")
 class ImapIdleWatchTest {
 
-  private static MailboxAccess access(DovecotServer dovecot, String user, String password) {
+  private static PasswordAccess access(DovecotServer dovecot, String user, String password) {
     MailboxAccess.Endpoint imap =
         new MailboxAccess.Endpoint(dovecot.host(), dovecot.imapPort(), "none");
-    return new MailboxAccess(user, user, password, imap, imap);
+    return new PasswordAccess(user, user, password, imap, imap);
   }
 
   private static final class Recorder implements ChangeWatch.Listener {

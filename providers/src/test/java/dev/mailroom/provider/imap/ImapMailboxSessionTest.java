@@ -9,6 +9,7 @@ import dev.mailroom.provider.spi.MailboxAccess;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.MailboxSessionContract;
 import dev.mailroom.provider.spi.MessageLocation;
+import dev.mailroom.provider.spi.PasswordAccess;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -53,7 +54,7 @@ class ImapMailboxSessionTest implements MailboxSessionContract {
     var endpoint = mail.endpoint();
     return new ImapProvider(Duration.ofSeconds(10))
         .open(
-            new MailboxAccess(
+            new PasswordAccess(
                 user,
                 user,
                 "pw",

@@ -9,7 +9,10 @@ import dev.mailroom.infra.mail.EmbeddedMailServer;
 import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailboxAccess;
 import dev.mailroom.provider.spi.MailboxSession;
+import dev.mailroom.provider.spi.OAuthAccess;
+import dev.mailroom.provider.spi.PasswordAccess;
 import dev.mailroom.provider.spi.ProviderException;
+import dev.mailroom.provider.spi.TokenSource;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -17,9 +20,9 @@ import org.junit.jupiter.api.Test;
 class ImapProviderTest {
   private final ImapProvider provider = new ImapProvider(Duration.ofSeconds(5));
 
-  private static MailboxAccess access(EmbeddedMailServer mail, String user, String password) {
+  private static PasswordAccess access(EmbeddedMailServer mail, String user, String password) {
     var endpoint = mail.endpoint();
-    return new MailboxAccess(
+    return new PasswordAccess(
         user,
         user,
         password,
@@ -53,13 +56,36 @@ class ImapProviderTest {
   @Test
   void anUnreachableServerIsTransientNeverAnAuthFailure() {
     int closed = Ports.freePort();
-    MailboxAccess access =
-        new MailboxAccess(
+    PasswordAccess access =
+        new PasswordAccess(
             "x@mailroom.local",
             "x@mailroom.local",
             "pw",
             new MailboxAccess.Endpoint(Ports.LOOPBACK, closed, "none"),
             new MailboxAccess.Endpoint(Ports.LOOPBACK, closed, "none"));
     assertThatThrownBy(() -> provider.open(access)).isInstanceOf(ProviderException.Transient.class);
+  }
+
+  @Test
+  void anOAuthGrantIsRefusedAsPermanentWithoutConnecting() {
+    OAuthAccess oauth =
+        new OAuthAccess(
+            "g@example.com",
+            new TokenSource.Stored(new TokenSource.AccessToken("ya29.token", null)));
+    assertThatThrownBy(() -> provider.open(oauth))
+        .isInstanceOf(ProviderException.Permanent.class)
+        .hasMessageContaining("username and password")
+        .hasMessageNotContaining("ya29");
+    assertThatThrownBy(() -> provider.submit(oauth, new byte[0], java.util.List.of("a@b.example")))
+        .isInstanceOf(ProviderException.Permanent.class);
+    assertThatThrownBy(() -> provider.watch(oauth, null))
+        .isInstanceOf(ProviderException.Permanent.class);
+  }
+
+  @Test
+  void accessIsWrittenWithoutItsSecret() {
+    MailboxAccess.Endpoint endpoint = new MailboxAccess.Endpoint("mail.example.com", 993, "tls");
+    assertThat(new PasswordAccess("a@example.com", "a", "hunter2", endpoint, endpoint).toString())
+        .doesNotContain("hunter2");
   }
 }
