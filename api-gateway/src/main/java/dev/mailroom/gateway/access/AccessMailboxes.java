@@ -4,7 +4,7 @@ import dev.mailroom.gateway.auth.Caller;
 import dev.mailroom.gateway.core.UsableMailboxes;
 import dev.mailroom.gateway.mail.MailException;
 import dev.mailroom.gateway.mail.MailboxScope;
-import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxIdentity;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -60,7 +60,7 @@ class AccessMailboxes {
                             : "No email provider is connected")));
   }
 
-  private static MailboxScope scope(Caller caller, List<Mailbox> usable) {
+  private static MailboxScope scope(Caller caller, List<MailboxIdentity> usable) {
     return new MailboxScope(
         caller.tenantId(), usable, caller.token().permissions().visibleEmailFields());
   }

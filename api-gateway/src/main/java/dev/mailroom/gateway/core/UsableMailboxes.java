@@ -1,7 +1,7 @@
 package dev.mailroom.gateway.core;
 
 import dev.mailroom.gateway.auth.Caller;
-import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxIdentity;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import java.util.List;
 import java.util.Locale;
@@ -20,34 +20,34 @@ public class UsableMailboxes {
     this.mailboxes = mailboxes;
   }
 
-  public Mono<List<Mailbox>> readable(Caller caller) {
-    return visible(caller).map(all -> all.stream().filter(Mailbox::readEnabled).toList());
+  public Mono<List<MailboxIdentity>> readable(Caller caller) {
+    return visible(caller).map(all -> all.stream().filter(MailboxIdentity::readEnabled).toList());
   }
 
-  public Mono<List<Mailbox>> sendable(Caller caller) {
-    return visible(caller).map(all -> all.stream().filter(Mailbox::sendEnabled).toList());
+  public Mono<List<MailboxIdentity>> sendable(Caller caller) {
+    return visible(caller).map(all -> all.stream().filter(MailboxIdentity::sendEnabled).toList());
   }
 
   /**
    * The send-enabled mailbox at this address if the token may use it, by one indexed read however
    * many mailboxes the tenant has; empty otherwise. Addresses are stored in lower case.
    */
-  public Mono<Mailbox> sendableAt(Caller caller, String address) {
+  public Mono<MailboxIdentity> sendableAt(Caller caller, String address) {
     return mailboxes
-        .findIdentityByAddress(caller.tenantId(), address.strip().toLowerCase(Locale.ROOT))
-        .filter(m -> m.sendEnabled() && inScope(caller, m));
+        .identityByAddress(caller.tenantId(), address.strip().toLowerCase(Locale.ROOT))
+        .filter(m -> m.sendEnabled() && inScope(caller, m.id()));
   }
 
-  private Mono<List<Mailbox>> visible(Caller caller) {
+  private Mono<List<MailboxIdentity>> visible(Caller caller) {
     return mailboxes
-        .findIdentitiesByTenant(caller.tenantId())
-        .filter(m -> inScope(caller, m))
+        .identitiesByTenant(caller.tenantId())
+        .filter(m -> inScope(caller, m.id()))
         .collectList();
   }
 
   /** Whether the token's mailbox scope (empty: every mailbox of its tenant) includes this one. */
-  public static boolean inScope(Caller caller, Mailbox mailbox) {
+  public static boolean inScope(Caller caller, String mailboxId) {
     List<String> scope = caller.token().permissions().mailboxIds();
-    return scope == null || scope.isEmpty() || scope.contains(mailbox.id());
+    return scope == null || scope.isEmpty() || scope.contains(mailboxId);
   }
 }

@@ -1,6 +1,6 @@
 package dev.mailroom.gateway.mail;
 
-import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxIdentity;
 import java.util.List;
 
 /**
@@ -9,14 +9,15 @@ import java.util.List;
  * message fields the caller may see (empty: all). The core trusts it and checks nothing about
  * tokens.
  */
-public record MailboxScope(String tenantId, List<Mailbox> mailboxes, List<String> visibleFields) {
+public record MailboxScope(
+    String tenantId, List<MailboxIdentity> mailboxes, List<String> visibleFields) {
   public MailboxScope {
     mailboxes = List.copyOf(mailboxes);
     visibleFields = visibleFields == null ? List.of() : List.copyOf(visibleFields);
   }
 
   public List<String> mailboxIds() {
-    return mailboxes.stream().map(Mailbox::id).toList();
+    return mailboxes.stream().map(MailboxIdentity::id).toList();
   }
 
   public boolean includes(String mailboxId) {

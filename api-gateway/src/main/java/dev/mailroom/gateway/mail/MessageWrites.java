@@ -12,7 +12,7 @@ import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.model.message.Participant;
 import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
-import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxIdentity;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.Participants;
 import dev.mailroom.store.message.PendingBody;
@@ -73,7 +73,7 @@ public class MessageWrites {
    * hourly send limit (else {@link MailException.RateLimited}, which says when a slot frees up).
    */
   public Mono<StoredMessage> send(
-      Mailbox mailbox,
+      MailboxIdentity mailbox,
       OutboundDraft draft,
       SendKind kind,
       StoredMessage original,
@@ -182,7 +182,7 @@ public class MessageWrites {
                     ? Mono.<Void>empty()
                     : Mono.error(
                         new MailException.RateLimited(
-                            "Mailbox "
+                            "MailboxIdentity "
                                 + mailbox.address()
                                 + " has sent "
                                 + sendsPerHour

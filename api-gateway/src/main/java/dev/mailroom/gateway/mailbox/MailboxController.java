@@ -48,7 +48,7 @@ public class MailboxController {
     Caller caller = Caller.of(exchange);
     return mailboxes
         .findByTenant(caller.tenantId())
-        .filter(mailbox -> UsableMailboxes.inScope(caller, mailbox))
+        .filter(mailbox -> UsableMailboxes.inScope(caller, mailbox.id()))
         .map(AdminViews::forTenant);
   }
 
@@ -92,7 +92,7 @@ public class MailboxController {
   private Mono<Mailbox> visibleMailbox(Caller caller, String mailboxId) {
     return mailboxes
         .findById(caller.tenantId(), mailboxId)
-        .filter(mailbox -> UsableMailboxes.inScope(caller, mailbox))
+        .filter(mailbox -> UsableMailboxes.inScope(caller, mailbox.id()))
         .switchIfEmpty(Mono.error(ApiException.notFound("Mailbox " + mailboxId)));
   }
 }

@@ -412,7 +412,7 @@ public class WebhookSubscriptions {
     }
     return mailboxes
         .findByTenant(caller.tenantId())
-        .filter(mailbox -> UsableMailboxes.inScope(caller, mailbox))
+        .filter(mailbox -> UsableMailboxes.inScope(caller, mailbox.id()))
         .map(Mailbox::id)
         .collect(Collectors.toSet())
         .flatMap(

@@ -54,33 +54,6 @@ public class MailboxRepository {
         .one();
   }
 
-  /**
-   * As {@link #identitiesByTenant}, as a Mailbox whose sync state, provider settings and secret are
-   * null.
-   *
-   * @deprecated a Mailbox with fields missing reads as a whole one; use {@link
-   *     #identitiesByTenant}. Kept until the Access API's callers move over.
-   */
-  @Deprecated(forRemoval = true)
-  public Flux<Mailbox> findIdentitiesByTenant(String tenantId) {
-    return mongo.find(
-        identityOnly(Query.query(TenantScope.of(tenantId)).with(Sort.by("createdAt", "_id"))),
-        Mailbox.class);
-  }
-
-  /**
-   * As {@link #identityByAddress}, as a Mailbox whose sync state, provider settings and secret are
-   * null.
-   *
-   * @deprecated as {@link #findIdentitiesByTenant}; use {@link #identityByAddress}.
-   */
-  @Deprecated(forRemoval = true)
-  public Mono<Mailbox> findIdentityByAddress(String tenantId, String address) {
-    return mongo.findOne(
-        identityOnly(Query.query(TenantScope.of(tenantId).and("address").is(address))),
-        Mailbox.class);
-  }
-
   // Read on every API call: the sync state alone can be many times the rest.
   private static Query identityOnly(Query query) {
     query.fields().exclude("sync", "settings", "secret");

@@ -4,7 +4,7 @@ import dev.mailroom.gateway.mail.MailException;
 import dev.mailroom.gateway.mail.MailboxScope;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.store.blob.BlobStore;
-import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxIdentity;
 import dev.mailroom.store.message.MessageBody;
 import dev.mailroom.store.message.MessageQuery;
 import dev.mailroom.store.message.MessageRepository;
@@ -69,7 +69,8 @@ public class MailReads {
     return find(scope.tenantId(), scope.mailboxes(), publicId);
   }
 
-  private Mono<StoredMessage> find(String tenantId, List<Mailbox> readable, String publicId) {
+  private Mono<StoredMessage> find(
+      String tenantId, List<MailboxIdentity> readable, String publicId) {
     return PublicIds.parse(publicId)
         .map(
             parsed ->
@@ -86,12 +87,13 @@ public class MailReads {
 
   /** A thread's messages, oldest first; not found when none is readable. */
   private Mono<List<StoredMessage>> thread(
-      String tenantId, List<Mailbox> readable, String publicId) {
+      String tenantId, List<MailboxIdentity> readable, String publicId) {
     return PublicIds.parse(publicId)
         .map(
             parsed ->
                 messages
-                    .findThread(tenantId, readable.stream().map(Mailbox::id).toList(), parsed.id())
+                    .findThread(
+                        tenantId, readable.stream().map(MailboxIdentity::id).toList(), parsed.id())
                     .filter(m -> m.provider() == parsed.provider())
                     .collectList())
         .orElse(Mono.just(List.of()))

@@ -8,7 +8,7 @@ import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.Importance;
 import dev.mailroom.model.message.Participant;
-import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxIdentity;
 import dev.mailroom.store.message.AttachmentIds;
 import dev.mailroom.store.message.StoredMessage;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ public final class AnswerRules {
   private AnswerRules() {}
 
   /** connectionId, then sendFrom, then the default mailbox, then the first one. */
-  public static Mailbox chooseSender(List<Mailbox> sendable, NewMail mail) {
+  public static MailboxIdentity chooseSender(List<MailboxIdentity> sendable, NewMail mail) {
     if (mail.connectionId() != null) {
       return sendable.stream()
           .filter(m -> m.connectionId() == mail.connectionId())
@@ -46,11 +46,15 @@ public final class AnswerRules {
                   MailException.InvalidInput.of(
                       "sendFrom", "no send-enabled connection for " + mail.sendFrom()));
     }
-    return sendable.stream().filter(Mailbox::defaultMailbox).findFirst().orElse(sendable.get(0));
+    return sendable.stream()
+        .filter(MailboxIdentity::defaultMailbox)
+        .findFirst()
+        .orElse(sendable.get(0));
   }
 
   /** An answer goes out from the mailbox the original belongs to, which must be send-enabled. */
-  public static Mailbox answeringMailbox(StoredMessage original, List<Mailbox> sendable) {
+  public static MailboxIdentity answeringMailbox(
+      StoredMessage original, List<MailboxIdentity> sendable) {
     return sendable.stream()
         .filter(m -> m.id().equals(original.mailboxId()))
         .findFirst()
@@ -65,7 +69,7 @@ public final class AnswerRules {
    * original To and Cc, never the sending mailbox itself, and nobody twice.
    */
   public static List<Participant> replyRecipients(
-      StoredMessage original, Mailbox self, boolean all, boolean primary) {
+      StoredMessage original, MailboxIdentity self, boolean all, boolean primary) {
     boolean ours = original.direction() == Direction.OUTBOUND;
     List<Participant> candidates = new ArrayList<>();
     if (primary) {

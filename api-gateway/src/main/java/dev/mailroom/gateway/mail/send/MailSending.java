@@ -15,7 +15,7 @@ import dev.mailroom.gateway.mail.send.OutgoingMail.NewMail;
 import dev.mailroom.gateway.mail.send.OutgoingMail.ReplyMail;
 import dev.mailroom.model.command.SendKind;
 import dev.mailroom.model.message.Participant;
-import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxIdentity;
 import dev.mailroom.store.message.StoredMessage;
 import java.time.Duration;
 import java.util.List;
@@ -53,7 +53,7 @@ public class MailSending {
               .oneOf("bodyType", mail.bodyType(), BODY_TYPES)
               .oneOf("importance", mail.importance(), IMPORTANCE)
               .orThrow();
-          Mailbox from = AnswerRules.chooseSender(sending.mailboxes(), mail);
+          MailboxIdentity from = AnswerRules.chooseSender(sending.mailboxes(), mail);
           OutboundDraft draft =
               AnswerRules.draft(
                   mail.to(),
@@ -143,7 +143,7 @@ public class MailSending {
       AnswerScope scope,
       String emailId,
       InputCheck check,
-      BiFunction<StoredMessage, Mailbox, Answer> answering,
+      BiFunction<StoredMessage, MailboxIdentity, Answer> answering,
       String correlationId) {
     return Mono.defer(
         () -> {
@@ -152,7 +152,7 @@ public class MailSending {
               .find(scope.reading(), emailId)
               .flatMap(
                   original -> {
-                    Mailbox mailbox =
+                    MailboxIdentity mailbox =
                         AnswerRules.answeringMailbox(original, scope.sending().mailboxes());
                     Answer answer = answering.apply(original, mailbox);
                     AnswerRules.checkTakenFromOriginal(answer.draft());
@@ -163,7 +163,7 @@ public class MailSending {
   }
 
   private Mono<StoredMessage> sendAndWait(
-      Mailbox mailbox,
+      MailboxIdentity mailbox,
       OutboundDraft draft,
       SendKind kind,
       StoredMessage original,

@@ -12,9 +12,8 @@ import dev.mailroom.model.message.Importance;
 import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.model.message.Participant;
 import dev.mailroom.model.message.ProviderKind;
-import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxIdentity;
 import dev.mailroom.store.mailbox.MailboxStatus;
-import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.message.StoredMessage;
 import java.time.Instant;
 import java.util.List;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** The sending rules on their own: no HTTP, no store. */
 class AnswerRulesTest {
   private static final Instant NOW = Instant.parse("2026-02-01T10:00:00Z");
-  private static final Mailbox SELF = mailbox("mbx_1", 1, "me@example.com", false);
+  private static final MailboxIdentity SELF = mailbox("mbx_1", 1, "me@example.com", false);
 
   @Test
   void aReplyGoesToTheSenderOnly() {
@@ -80,10 +79,10 @@ class AnswerRulesTest {
 
   @Test
   void theSenderIsTheConnectionThenTheAddressThenTheDefaultThenTheFirst() {
-    Mailbox first = mailbox("mbx_a", 1, "a@example.com", false);
-    Mailbox byDefault = mailbox("mbx_b", 2, "b@example.com", true);
-    Mailbox third = mailbox("mbx_c", 3, "c@example.com", false);
-    List<Mailbox> sendable = List.of(first, byDefault, third);
+    MailboxIdentity first = mailbox("mbx_a", 1, "a@example.com", false);
+    MailboxIdentity byDefault = mailbox("mbx_b", 2, "b@example.com", true);
+    MailboxIdentity third = mailbox("mbx_c", 3, "c@example.com", false);
+    List<MailboxIdentity> sendable = List.of(first, byDefault, third);
 
     assertThat(AnswerRules.chooseSender(sendable, mail(" C@Example.com ", 1L))).isEqualTo(first);
     assertThat(AnswerRules.chooseSender(sendable, mail(" C@Example.com ", null))).isEqualTo(third);
@@ -93,7 +92,7 @@ class AnswerRulesTest {
 
   @Test
   void anUnknownSenderIsInvalidInputOnItsField() {
-    List<Mailbox> sendable = List.of(SELF);
+    List<MailboxIdentity> sendable = List.of(SELF);
 
     assertThatThrownBy(() -> AnswerRules.chooseSender(sendable, mail(null, 9L)))
         .isInstanceOfSatisfying(
@@ -192,8 +191,9 @@ class AnswerRulesTest {
     return new Attachment(id, id + ".pdf", "application/pdf", 10, false, null, null);
   }
 
-  private static Mailbox mailbox(String id, long connectionId, String address, boolean isDefault) {
-    return new Mailbox(
+  private static MailboxIdentity mailbox(
+      String id, long connectionId, String address, boolean isDefault) {
+    return new MailboxIdentity(
         id,
         "ten_1",
         connectionId,
@@ -204,9 +204,6 @@ class AnswerRulesTest {
         true,
         isDefault,
         MailboxStatus.ACTIVE,
-        null,
-        null,
-        SyncState.never(),
         NOW);
   }
 
