@@ -57,7 +57,7 @@ public class AdminController {
   private final CredentialCipher cipher;
   private final CommandSubmitter commands;
   private final TargetAddressPolicy mailServers;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
   public AdminController(
       TenantRepository tenants,
@@ -65,7 +65,9 @@ public class AdminController {
       ApiTokenRepository tokens,
       CredentialCipher cipher,
       CommandSubmitter commands,
-      GatewayProperties properties) {
+      GatewayProperties properties,
+      Clock clock) {
+    this.clock = clock;
     this.tenants = tenants;
     this.mailboxes = mailboxes;
     this.tokens = tokens;

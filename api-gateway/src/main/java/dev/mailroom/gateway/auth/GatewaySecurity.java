@@ -179,11 +179,10 @@ public class GatewaySecurity {
   /** The admin key on admin paths, an API token on the API: neither is accepted for the other. */
   @Bean
   ReactiveAuthenticationManagerResolver<ServerWebExchange> gatewayAuthenticationManagers(
-      GatewayProperties properties, ApiTokenRepository tokens) {
+      GatewayProperties properties, ApiTokenRepository tokens, Clock clock) {
     LogContextKeys.registerWithContextPropagation();
     ReactiveAuthenticationManager admin = new AdminKeyAuthenticationManager(properties.adminKey());
-    ReactiveAuthenticationManager token =
-        new ApiTokenAuthenticationManager(tokens, Clock.systemUTC());
+    ReactiveAuthenticationManager token = new ApiTokenAuthenticationManager(tokens, clock);
     ServerWebExchangeMatcher adminPaths = ServerWebExchangeMatchers.pathMatchers(ADMIN_PATHS);
     return exchange -> adminPaths.matches(exchange).map(match -> match.isMatch() ? admin : token);
   }

@@ -37,13 +37,14 @@ public class CommandSubmitter {
       PublishedMarks marks,
       EnvelopePublisher publisher,
       EnvelopeCodec codec,
-      GatewayProperties properties) {
+      GatewayProperties properties,
+      Clock clock) {
     this.outbox = outbox;
     this.marks = marks;
     this.publisher = publisher;
     this.codec = codec;
     this.properties = properties;
-    this.clock = Clock.systemUTC();
+    this.clock = clock;
   }
 
   public <C extends Command> Mono<Envelope<C>> submit(C command, String correlationId) {

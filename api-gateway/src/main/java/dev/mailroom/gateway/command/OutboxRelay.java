@@ -26,11 +26,15 @@ public class OutboxRelay {
   private final OutboxRepository outbox;
   private final EnvelopePublisher publisher;
   private final Duration delay;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
   private final AtomicBoolean running = new AtomicBoolean();
 
   public OutboxRelay(
-      OutboxRepository outbox, EnvelopePublisher publisher, GatewayProperties properties) {
+      OutboxRepository outbox,
+      EnvelopePublisher publisher,
+      GatewayProperties properties,
+      Clock clock) {
+    this.clock = clock;
     this.outbox = outbox;
     this.publisher = publisher;
     this.delay = properties.outboxRelayDelay();

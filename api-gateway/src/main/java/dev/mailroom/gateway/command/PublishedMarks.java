@@ -28,12 +28,13 @@ public class PublishedMarks implements DisposableBean {
   private static final int BATCH = 500;
 
   private final OutboxRepository outbox;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
   private final Queue<String> pending = new ConcurrentLinkedQueue<>();
   private final Disposable flushing;
 
-  public PublishedMarks(OutboxRepository outbox) {
+  public PublishedMarks(OutboxRepository outbox, Clock clock) {
     this.outbox = outbox;
+    this.clock = clock;
     // A tick that comes while a flush still runs is dropped; the next one takes its ids.
     this.flushing =
         Flux.interval(FLUSH_EVERY).onBackpressureDrop().concatMap(tick -> flush(), 1).subscribe();

@@ -12,7 +12,7 @@ import dev.mailroom.model.command.SyncTrigger;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,8 +35,10 @@ import reactor.core.publisher.Mono;
 public class MailboxController {
   private final MailboxRepository mailboxes;
   private final CommandSubmitter commands;
+  private final Clock clock;
 
-  public MailboxController(MailboxRepository mailboxes, CommandSubmitter commands) {
+  public MailboxController(MailboxRepository mailboxes, CommandSubmitter commands, Clock clock) {
+    this.clock = clock;
     this.mailboxes = mailboxes;
     this.commands = commands;
   }
@@ -81,7 +83,7 @@ public class MailboxController {
                         mailbox.id(),
                         syncMode,
                         SyncTrigger.ON_DEMAND,
-                        Instant.now()),
+                        clock.instant()),
                     exchange.getRequest().getId()))
         .map(
             envelope ->
