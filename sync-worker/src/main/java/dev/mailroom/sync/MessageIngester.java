@@ -70,8 +70,7 @@ class MessageIngester {
     } catch (RuntimeException e) {
       // The parser keeps what it can itself; this is the last guard. Unparseable mail is still
       // mail: keep it, with what little is known.
-      log.warn(
-          "Message UID {} could not be parsed at all ({}); kept raw", fetched.uid(), e.toString());
+      log.warn("Message {} could not be parsed at all ({}); kept raw", fetched.ref(), e.toString());
       return new ParsedMessage(
           null, null, List.of(), null, null, List.of(), List.of(), List.of(), List.of(), null, null,
           null, null, List.of());

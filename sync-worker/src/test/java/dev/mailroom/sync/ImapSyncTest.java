@@ -295,7 +295,8 @@ class ImapSyncTest {
                 waiting.lastError(),
                 waiting.failures(),
                 waiting.nextRetryAt(),
-                List.of(due)))
+                List.of(due),
+                waiting.cursor()))
         .block();
     FaultInjectingProvider.POISON_ARMED.set(false);
     assertThat(fixture.sync(mailbox).messagesAdded()).isEqualTo(1);

@@ -1,13 +1,14 @@
 package dev.mailroom.provider.imap;
 
+import dev.mailroom.provider.spi.ChangePage;
 import dev.mailroom.provider.spi.FetchedMessage;
-import dev.mailroom.provider.spi.FolderChanges;
-import dev.mailroom.provider.spi.FolderContents;
-import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.MessageFlags;
-import dev.mailroom.provider.spi.MessageLocation;
+import dev.mailroom.provider.spi.Place;
+import dev.mailroom.provider.spi.PlaceStatus;
 import dev.mailroom.provider.spi.ProviderException;
+import dev.mailroom.provider.spi.ProviderRef;
+import dev.mailroom.provider.spi.SyncCursor;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -25,15 +26,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.SortedMap;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -74,10 +75,10 @@ final class ImapSession implements MailboxSession {
     return ImapErrors.map(what, e);
   }
 
-  @Override
-  public List<FolderStatus> folders() throws ProviderException {
+  /** Every selectable folder with its counters. */
+  List<ImapFolderStatus> folders() throws ProviderException {
     try {
-      List<FolderStatus> result = new ArrayList<>();
+      List<ImapFolderStatus> result = new ArrayList<>();
       boolean condstore = ((IMAPStore) store).hasCapability("CONDSTORE");
       for (Folder folder : store.getDefaultFolder().list("*")) {
         if ((folder.getType() & Folder.HOLDS_MESSAGES) == 0) {
@@ -88,7 +89,7 @@ final class ImapSession implements MailboxSession {
         imap.open(Folder.READ_ONLY, condstore ? ResyncData.CONDSTORE : null);
         try {
           result.add(
-              new FolderStatus(
+              new ImapFolderStatus(
                   imap.getFullName(),
                   role(imap),
                   imap.getUIDValidity(),
@@ -103,6 +104,132 @@ final class ImapSession implements MailboxSession {
     } catch (MessagingException e) {
       throw failed("IMAP folder listing", e);
     }
+  }
+
+  /**
+   * Each folder in turn: one unchanged since the cursor (see {@link
+   * ImapCursor.FolderMark#unchanged}) is not listed; otherwise its UIDs are compared with those the
+   * cursor knows, and the flags the server reports (all of them, or with CONDSTORE only those
+   * changed since the cursor's HIGHESTMODSEQ) are passed on as changes. A folder whose UIDVALIDITY
+   * changed is listed again from scratch, each message pointing at the scope it was stored under.
+   * Once the budget is spent, the folder at hand keeps its old counters and the UIDs handed out so
+   * far; the folders after it are left as they were.
+   */
+  @Override
+  public ChangePage changes(SyncCursor from, int budget) throws ProviderException {
+    ImapCursor before = ImapCursor.read(from);
+    Map<String, ImapCursor.FolderMark> after = new LinkedHashMap<>();
+    List<PlaceStatus> places = new ArrayList<>();
+    List<ChangePage.Added> added = new ArrayList<>();
+    List<ChangePage.Changed> changed = new ArrayList<>();
+    List<ChangePage.Removed> removed = new ArrayList<>();
+    List<String> retired = new ArrayList<>();
+    int left = Math.max(0, budget);
+    boolean more = false;
+    for (ImapFolderStatus folder : folders()) {
+      Place place =
+          new Place(
+              folder.name(), folder.role(), ImapRef.scope(folder.name(), folder.uidValidity()));
+      places.add(
+          new PlaceStatus(
+              place,
+              folder.messages(),
+              folder.uidValidity(),
+              folder.uidNext(),
+              folder.highestModSeq()));
+      ImapCursor.FolderMark mark = before.folders().get(folder.name());
+      if (more || (mark != null && mark.unchanged(folder))) {
+        if (mark != null) {
+          after.put(folder.name(), mark);
+        }
+        continue;
+      }
+      boolean sameNumbering = mark != null && mark.uidValidity() == folder.uidValidity();
+      long former = sameNumbering ? mark.formerValidity() : 0;
+      if (mark != null && !sameNumbering) {
+        if (mark.formerValidity() != 0) {
+          // Renumbered again before the last renumbering was listed through: give that one up.
+          retired.add(ImapRef.scope(folder.name(), mark.formerValidity()));
+        }
+        former = mark.uidValidity();
+      }
+      FolderListing listing = list(folder.name(), sameNumbering ? mark.highestModSeq() : 0);
+      if (listing.uidValidity() != folder.uidValidity()) {
+        throw new ProviderException.Transient(
+            folder.name() + " was renumbered while being listed", null);
+      }
+      SortedSet<Long> known = sameNumbering ? UidSet.parse(mark.known()) : new TreeSet<>();
+      for (Iterator<Long> it = known.iterator(); it.hasNext(); ) {
+        long uid = it.next();
+        if (!listing.uids().contains(uid)) {
+          removed.add(
+              new ChangePage.Removed(
+                  new ImapRef(folder.name(), folder.uidValidity(), uid).ref(), place));
+          it.remove();
+        }
+      }
+      listing
+          .flags()
+          .forEach(
+              (uid, flags) -> {
+                if (known.contains(uid)) {
+                  changed.add(
+                      new ChangePage.Changed(
+                          new ImapRef(folder.name(), folder.uidValidity(), uid).ref(),
+                          place,
+                          flags));
+                }
+              });
+      long arrivedFrom = sameNumbering && mark.uidNext() > 0 ? mark.uidNext() : Long.MAX_VALUE;
+      String formerScope = former == 0 ? null : ImapRef.scope(folder.name(), former);
+      int unknown = 0;
+      for (long uid : listing.uids()) {
+        if (known.contains(uid)) {
+          continue;
+        }
+        if (left == 0) {
+          unknown++;
+          continue;
+        }
+        left--;
+        known.add(uid);
+        added.add(
+            new ChangePage.Added(
+                new ImapRef(folder.name(), folder.uidValidity(), uid).ref(),
+                place,
+                uid >= arrivedFrom,
+                formerScope));
+      }
+      if (unknown == 0) {
+        if (formerScope != null) {
+          retired.add(formerScope);
+        }
+        after.put(
+            folder.name(),
+            new ImapCursor.FolderMark(
+                folder.uidValidity(),
+                folder.uidNext(),
+                folder.highestModSeq(),
+                folder.messages(),
+                0,
+                UidSet.format(known)));
+      } else {
+        more = true;
+        // The old UIDNEXT, so that what is still to come counts as arrived or not as it would
+        // have; flags of known messages are now current as of this HIGHESTMODSEQ.
+        after.put(
+            folder.name(),
+            new ImapCursor.FolderMark(
+                folder.uidValidity(),
+                sameNumbering ? mark.uidNext() : 0,
+                folder.highestModSeq(),
+                ImapCursor.FolderMark.INCOMPLETE,
+                former,
+                UidSet.format(known)));
+      }
+    }
+    return new ChangePage(
+        places, added, changed, removed, retired, new ImapCursor(after).write(), more);
   }
 
   /** RFC 6154 special-use attributes first, then the usual names. */
@@ -138,17 +265,39 @@ final class ImapSession implements MailboxSession {
     };
   }
 
-  @Override
-  public FolderContents contents(String name) throws ProviderException {
+  /**
+   * Every UID of a folder, and flags: of every message, or with CONDSTORE (RFC 7162) and a {@code
+   * modSeq} from an earlier pass, of those changed since, so a large folder costs its UID list
+   * ({@code FETCH 1:* (UID)}) and {@code UID FETCH 1:* (FLAGS) (CHANGEDSINCE m)}, not every
+   * message's flags.
+   */
+  private FolderListing list(String name, long modSeq) throws ProviderException {
     try {
+      boolean changedOnly = modSeq > 0 && ((IMAPStore) store).hasCapability("CONDSTORE");
       IMAPFolder folder = (IMAPFolder) store.getFolder(name);
       folder.open(Folder.READ_ONLY);
       try {
-        SortedMap<Long, MessageFlags> byUid = new TreeMap<>();
-        for (Message message : everyMessage(folder, FetchProfile.Item.FLAGS)) {
-          byUid.put(folder.getUID(message), flags(message.getFlags()));
+        SortedSet<Long> uids = new TreeSet<>();
+        Map<Long, MessageFlags> flags = new HashMap<>();
+        if (!changedOnly) {
+          for (Message message : everyMessage(folder, FetchProfile.Item.FLAGS)) {
+            long uid = folder.getUID(message);
+            uids.add(uid);
+            flags.put(uid, flags(message.getFlags()));
+          }
+          return new FolderListing(folder.getUIDValidity(), uids, flags);
         }
-        return new FolderContents(name, folder.getUIDValidity(), byUid);
+        for (Message message : everyMessage(folder)) {
+          uids.add(folder.getUID(message));
+        }
+        for (Message message : folder.getMessagesByUIDChangedSince(1, UIDFolder.MAXUID, modSeq)) {
+          long uid = folder.getUID(message);
+          // "1:*" always names the last message, changed or not; harmless, it is compared anyway.
+          if (uids.contains(uid)) {
+            flags.put(uid, flags(message.getFlags()));
+          }
+        }
+        return new FolderListing(folder.getUIDValidity(), uids, flags);
       } finally {
         folder.close(false);
       }
@@ -157,40 +306,9 @@ final class ImapSession implements MailboxSession {
     }
   }
 
-  /**
-   * With CONDSTORE (RFC 7162): {@code FETCH 1:* (UID)} for the UIDs and {@code UID FETCH 1:*
-   * (FLAGS) (CHANGEDSINCE m)} for what changed, so a large folder costs its UID list, not every
-   * message's flags.
-   */
-  @Override
-  public FolderChanges changesSince(String name, long modSeq) throws ProviderException {
-    try {
-      if (modSeq <= 0 || !((IMAPStore) store).hasCapability("CONDSTORE")) {
-        return FolderChanges.everything(contents(name));
-      }
-      IMAPFolder folder = (IMAPFolder) store.getFolder(name);
-      folder.open(Folder.READ_ONLY);
-      try {
-        SortedSet<Long> uids = new TreeSet<>();
-        for (Message message : everyMessage(folder)) {
-          uids.add(folder.getUID(message));
-        }
-        Map<Long, MessageFlags> changed = new HashMap<>();
-        for (Message message : folder.getMessagesByUIDChangedSince(1, UIDFolder.MAXUID, modSeq)) {
-          long uid = folder.getUID(message);
-          // "1:*" always names the last message, changed or not; harmless, it is compared anyway.
-          if (uids.contains(uid)) {
-            changed.put(uid, flags(message.getFlags()));
-          }
-        }
-        return new FolderChanges(name, folder.getUIDValidity(), uids, changed, true);
-      } finally {
-        folder.close(false);
-      }
-    } catch (MessagingException e) {
-      throw failed("IMAP changes in " + name, e);
-    }
-  }
+  /** A folder's UIDs, and flags of all or only the changed ones among them. */
+  private record FolderListing(
+      long uidValidity, SortedSet<Long> uids, Map<Long, MessageFlags> flags) {}
 
   /** Every message of an open folder with its UID and {@code items} fetched, none expunged. */
   private static List<Message> everyMessage(IMAPFolder folder, FetchProfile.Item... items)
@@ -205,8 +323,27 @@ final class ImapSession implements MailboxSession {
     return Arrays.stream(messages).filter(m -> !m.isExpunged()).toList();
   }
 
+  /** Per folder, in the order the references first name each. */
   @Override
-  public List<FetchedMessage> fetch(String name, long uidValidity, List<Long> uids)
+  public List<FetchedMessage> fetch(List<ProviderRef> refs) throws ProviderException {
+    Map<String, List<ImapRef>> byScope = new LinkedHashMap<>();
+    for (ProviderRef ref : refs) {
+      ImapRef location = location(ref);
+      byScope
+          .computeIfAbsent(
+              ImapRef.scope(location.folder(), location.uidValidity()), s -> new ArrayList<>())
+          .add(location);
+    }
+    List<FetchedMessage> result = new ArrayList<>(refs.size());
+    for (List<ImapRef> inFolder : byScope.values()) {
+      ImapRef first = inFolder.get(0);
+      result.addAll(
+          fetch(first.folder(), first.uidValidity(), inFolder.stream().map(ImapRef::uid).toList()));
+    }
+    return result;
+  }
+
+  private List<FetchedMessage> fetch(String name, long uidValidity, List<Long> uids)
       throws ProviderException {
     try {
       IMAPFolder folder = open(name, uidValidity, Folder.READ_ONLY);
@@ -227,7 +364,7 @@ final class ImapSession implements MailboxSession {
           Date received = message.getReceivedDate();
           result.add(
               new FetchedMessage(
-                  folder.getUID(message),
+                  new ImapRef(name, uidValidity, folder.getUID(message)).ref(),
                   raw.toByteArray(),
                   received == null ? null : received.toInstant(),
                   flags(message.getFlags())));
@@ -239,6 +376,16 @@ final class ImapSession implements MailboxSession {
     } catch (MessagingException | IOException e) {
       throw failed("IMAP fetch from " + name, e);
     }
+  }
+
+  /** Where a reference points; one this adapter did not hand out cannot be acted on. */
+  private static ImapRef location(ProviderRef ref) throws ProviderException {
+    ImapRef location = ImapRef.of(ref);
+    if (location == null) {
+      throw new ProviderException.Permanent(
+          "Not an IMAP message reference (not at the server yet?): " + ref, null);
+    }
+    return location;
   }
 
   /**
@@ -258,19 +405,16 @@ final class ImapSession implements MailboxSession {
   }
 
   @Override
-  public void setSeen(String name, long uidValidity, long uid, boolean seen)
-      throws ProviderException {
-    withMessage(name, uidValidity, uid, message -> message.setFlag(Flags.Flag.SEEN, seen));
+  public void setSeen(ProviderRef ref, boolean seen) throws ProviderException {
+    withMessage(location(ref), message -> message.setFlag(Flags.Flag.SEEN, seen));
   }
 
+  /** Labels are IMAP keywords here; folder labels are the folder itself. */
   @Override
-  public void setKeywords(
-      String name, long uidValidity, long uid, List<String> add, List<String> remove)
+  public void setLabels(ProviderRef ref, List<String> add, List<String> remove)
       throws ProviderException {
     withMessage(
-        name,
-        uidValidity,
-        uid,
+        location(ref),
         message -> {
           if (!add.isEmpty()) {
             message.setFlags(keywords(add), true);
@@ -282,24 +426,26 @@ final class ImapSession implements MailboxSession {
   }
 
   @Override
-  public Optional<MessageLocation> moveToTrash(String name, long uidValidity, long uid)
-      throws ProviderException {
+  public Optional<ProviderRef> moveToTrash(ProviderRef ref) throws ProviderException {
+    ImapRef location = location(ref);
+    String name = location.folder();
     try {
       Folder trash = trashFolder();
       if (trash.getFullName().equals(name)) {
-        return Optional.of(new MessageLocation(name, uidValidity, uid)); // already there
+        return Optional.of(ref); // already there
       }
-      IMAPFolder folder = open(name, uidValidity, Folder.READ_WRITE);
+      IMAPFolder folder = open(name, location.uidValidity(), Folder.READ_WRITE);
       try {
-        Message message = folder.getMessageByUID(uid);
+        Message message = folder.getMessageByUID(location.uid());
         if (message == null) {
-          throw new ProviderException.NotFound("No message " + uid + " in " + name, null);
+          throw new ProviderException.NotFound(
+              "No message " + location.uid() + " in " + name, null);
         }
         boolean move = ((IMAPStore) store).hasCapability("MOVE");
         AppendUID moved = transfer(folder, message, trash, move);
         return moved == null
             ? Optional.empty()
-            : Optional.of(new MessageLocation(trash.getFullName(), moved.uidvalidity, moved.uid));
+            : Optional.of(new ImapRef(trash.getFullName(), moved.uidvalidity, moved.uid).ref());
       } finally {
         folder.close(false);
       }
@@ -370,17 +516,23 @@ final class ImapSession implements MailboxSession {
   }
 
   @Override
-  public boolean sentContains(String rfcMessageId) throws ProviderException {
+  public Optional<ProviderRef> findSent(String rfcMessageId) throws ProviderException {
     try {
       Folder sent = sentFolder(false);
       if (sent == null) {
-        return false;
+        return Optional.empty();
       }
-      sent.open(Folder.READ_ONLY);
+      IMAPFolder folder = (IMAPFolder) sent;
+      folder.open(Folder.READ_ONLY);
       try {
-        return sent.search(new HeaderTerm("Message-ID", "<" + rfcMessageId + ">")).length > 0;
+        Message[] found = folder.search(new HeaderTerm("Message-ID", "<" + rfcMessageId + ">"));
+        return found.length == 0
+            ? Optional.empty()
+            : Optional.of(
+                new ImapRef(folder.getFullName(), folder.getUIDValidity(), folder.getUID(found[0]))
+                    .ref());
       } finally {
-        sent.close(false);
+        folder.close(false);
       }
     } catch (MessagingException e) {
       throw failed("IMAP search of Sent", e);
@@ -427,14 +579,15 @@ final class ImapSession implements MailboxSession {
     void apply(Message message) throws MessagingException;
   }
 
-  private void withMessage(String name, long uidValidity, long uid, MessageAction action)
-      throws ProviderException {
+  private void withMessage(ImapRef location, MessageAction action) throws ProviderException {
+    String name = location.folder();
     try {
-      IMAPFolder folder = open(name, uidValidity, Folder.READ_WRITE);
+      IMAPFolder folder = open(name, location.uidValidity(), Folder.READ_WRITE);
       try {
-        Message message = folder.getMessageByUID(uid);
+        Message message = folder.getMessageByUID(location.uid());
         if (message == null) {
-          throw new ProviderException.NotFound("No message " + uid + " in " + name, null);
+          throw new ProviderException.NotFound(
+              "No message " + location.uid() + " in " + name, null);
         }
         action.apply(message);
       } finally {
