@@ -143,14 +143,16 @@ public class MailboxSyncService {
         if (result.complete()) {
           cursor = page.next();
         }
-        saveProgress(
-            mailbox,
-            current,
-            shown,
-            complete ? total : Math.min(total, doneBefore + result.added()),
-            total,
-            skipped,
-            cursor);
+        if (!complete) {
+          saveProgress(
+              mailbox,
+              current,
+              shown,
+              Math.min(total, doneBefore + result.added()),
+              total,
+              skipped,
+              cursor);
+        }
       } while (!complete && budget.get() > 0);
       if (!complete) {
         continueLater(command, correlationId);
