@@ -15,10 +15,7 @@ import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.worker.MailboxAccessFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -27,20 +24,13 @@ import org.springframework.stereotype.Service;
 /**
  * Applies read-state, label and delete commands at the provider. The store already shows the change
  * (the gateway applied it when it accepted the command); this makes the provider agree and tells
- * subscribers. Labels that are IMAP folders or flags map to them; any other label is an IMAP
- * keyword.
+ * subscribers. What a label means at the provider (an IMAP keyword, a Gmail label) is the adapter's
+ * business.
  */
 @Service
 public class MessageCommandService {
   private static final Logger log = LoggerFactory.getLogger(MessageCommandService.class);
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
-
-  /** Labels that stand for folders: not settable as keywords. */
-  private static final Set<String> FOLDER_LABELS =
-      Set.of("INBOX", "SENT", "TRASH", "DRAFT", "SPAM", "ARCHIVE", "STARRED");
-
-  /** ATOM-CHAR of RFC 3501: printable ASCII except ( ) { SP % * " \ ]. */
-  private static final Pattern IMAP_ATOM = Pattern.compile("[\\x21-\\x7E&&[^(){%*\"\\\\\\]]]+");
 
   private final MailboxRepository mailboxes;
   private final MessageRepository messages;
@@ -75,8 +65,8 @@ public class MessageCommandService {
               continue;
             }
             Boolean seen = readState(command);
-            List<String> add = keywords(command.addLabels());
-            List<String> remove = keywords(command.removeLabels());
+            List<String> add = labelsToSet(command.addLabels());
+            List<String> remove = labelsToSet(command.removeLabels());
             if (!atProvider(
                 message, "change", session, ref -> change(session, ref, seen, add, remove))) {
               continue;
@@ -210,23 +200,8 @@ public class MessageCommandService {
     }
   }
 
-  /**
-   * Labels that can be IMAP keywords. The gateway refuses the others, but a command queued before
-   * it did (or from elsewhere) must still not reach the server as a system flag such as {@code
-   * \Deleted}: a keyword is an IMAP atom, which no backslash or other atom-special can be part of.
-   */
-  static List<String> keywords(List<String> labels) {
-    List<String> keywords = new ArrayList<>();
-    for (String label : labels) {
-      if (FOLDER_LABELS.contains(label) || label.equals("UNREAD")) {
-        continue;
-      }
-      if (label.isEmpty() || !IMAP_ATOM.matcher(label).matches()) {
-        log.warn("Label {} is not an IMAP keyword: not applied at the server", label);
-        continue;
-      }
-      keywords.add(label);
-    }
-    return keywords;
+  /** The labels to set at the provider: all but UNREAD, which is the read state. */
+  private static List<String> labelsToSet(List<String> labels) {
+    return labels.stream().filter(label -> !label.equals("UNREAD")).toList();
   }
 }

@@ -34,10 +34,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
@@ -47,6 +49,13 @@ import org.slf4j.LoggerFactory;
 
 final class ImapSession implements MailboxSession {
   private static final Logger log = LoggerFactory.getLogger(ImapSession.class);
+
+  /** Labels that stand for folders or system flags: not settable as keywords. */
+  private static final Set<String> FOLDER_LABELS =
+      Set.of("INBOX", "SENT", "TRASH", "DRAFT", "SPAM", "ARCHIVE", "STARRED", "UNREAD");
+
+  /** ATOM-CHAR of RFC 3501: printable ASCII except ( ) { SP % * " \ ]. */
+  private static final Pattern IMAP_ATOM = Pattern.compile("[\\x21-\\x7E&&[^(){%*\"\\\\\\]]]+");
 
   /** For building the Sent copy from raw bytes; a Session per message would be costly. */
   private static final Session PARSING = Session.getInstance(new Properties());
@@ -409,12 +418,21 @@ final class ImapSession implements MailboxSession {
     withMessage(location(ref), message -> message.setFlag(Flags.Flag.SEEN, seen));
   }
 
-  /** Labels are IMAP keywords here; folder labels are the folder itself. */
+  /**
+   * Labels are IMAP keywords here; the labels that stand for a folder or a system flag are not
+   * settable as keywords and are left out.
+   */
   @Override
-  public void setLabels(ProviderRef ref, List<String> add, List<String> remove)
+  public void setLabels(ProviderRef ref, List<String> addLabels, List<String> removeLabels)
       throws ProviderException {
+    ImapRef location = location(ref);
+    List<String> add = keywordsOf(addLabels);
+    List<String> remove = keywordsOf(removeLabels);
+    if (add.isEmpty() && remove.isEmpty()) {
+      return;
+    }
     withMessage(
-        location(ref),
+        location,
         message -> {
           if (!add.isEmpty()) {
             message.setFlags(keywords(add), true);
@@ -423,6 +441,26 @@ final class ImapSession implements MailboxSession {
             message.setFlags(keywords(remove), false);
           }
         });
+  }
+
+  /**
+   * Labels that can be IMAP keywords. The gateway refuses the others, but a command queued before
+   * it did (or from elsewhere) must still not reach the server as a system flag such as {@code
+   * \Deleted}: a keyword is an IMAP atom, which no backslash or other atom-special can be part of.
+   */
+  static List<String> keywordsOf(List<String> labels) {
+    List<String> keywords = new ArrayList<>();
+    for (String label : labels) {
+      if (FOLDER_LABELS.contains(label)) {
+        continue;
+      }
+      if (label.isEmpty() || !IMAP_ATOM.matcher(label).matches()) {
+        log.warn("Label {} is not an IMAP keyword: not applied at the server", label);
+        continue;
+      }
+      keywords.add(label);
+    }
+    return keywords;
   }
 
   @Override
