@@ -159,7 +159,7 @@ public class SendService {
       MailProvider provider, MailboxAccess credentials, StoredMessage message)
       throws ProviderException {
     try (MailboxSession session = provider.openPooled(credentials)) {
-      return session.sentContains(message.rfcMessageId());
+      return session.findSent(message.rfcMessageId()).isPresent();
     }
   }
 

@@ -6,10 +6,13 @@ import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MailboxSyncFailed;
-import dev.mailroom.provider.spi.FolderStatus;
+import dev.mailroom.provider.spi.ChangePage;
 import dev.mailroom.provider.spi.MailProviders;
 import dev.mailroom.provider.spi.MailboxSession;
+import dev.mailroom.provider.spi.PlaceStatus;
 import dev.mailroom.provider.spi.ProviderException;
+import dev.mailroom.provider.spi.ProviderRef;
+import dev.mailroom.provider.spi.SyncCursor;
 import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.mailbox.FolderSyncState;
 import dev.mailroom.store.mailbox.Mailbox;
@@ -22,11 +25,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -35,11 +34,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Runs one {@link SyncMailbox} command: every folder is brought in line with the provider (see
- * {@link FolderSynchronizer}), progress is committed as it goes, and {@link MailboxSyncCompleted}
- * reports the counts. The first complete pass is the backfill; only later passes announce mail. One
- * command fetches at most {@code mailroom.sync.max-messages-per-run} messages, then queues a
- * continuation; the completion event (with the first command's id) comes after the last.
+ * Runs one {@link SyncMailbox} command: the provider's changes since the stored cursor are applied
+ * page by page (see {@link ChangeApplier}), progress is committed as it goes, and {@link
+ * MailboxSyncCompleted} reports the counts. The first complete pass is the backfill; only later
+ * passes announce mail. One command fetches at most {@code mailroom.sync.max-messages-per-run}
+ * messages, then queues a continuation; the completion event (with the first command's id) comes
+ * after the last.
  */
 @Service
 public class MailboxSyncService {
@@ -50,7 +50,7 @@ public class MailboxSyncService {
   private final MailProviders providers;
   private final MailboxAccessFactory access;
   private final SyncEvents events;
-  private final FolderSynchronizer synchronizer;
+  private final ChangeApplier applier;
   private final EnvelopePublisher commands;
   private final SyncProperties properties;
   private final Clock clock = Clock.systemUTC();
@@ -62,7 +62,7 @@ public class MailboxSyncService {
       MailProviders providers,
       MailboxAccessFactory access,
       SyncEvents events,
-      FolderSynchronizer synchronizer,
+      ChangeApplier applier,
       EnvelopePublisher commands,
       SyncProperties properties,
       MeterRegistry meters) {
@@ -71,7 +71,7 @@ public class MailboxSyncService {
     this.providers = providers;
     this.access = access;
     this.events = events;
-    this.synchronizer = synchronizer;
+    this.applier = applier;
     this.commands = commands;
     this.properties = properties;
   }
@@ -99,54 +99,70 @@ public class MailboxSyncService {
     SkippedMessages skipped = new SkippedMessages(previous.skipped());
     try (MailboxSession session =
         providers.forKind(mailbox.provider()).open(access.accessFor(mailbox))) {
-      List<FolderStatus> folders = session.folders();
-      long total = folders.stream().mapToLong(FolderStatus::messages).sum();
-      Map<String, FolderSyncState> states = new LinkedHashMap<>();
-      previous.folders().forEach(f -> states.put(f.name(), f));
-      Map<String, Long> storedPerFolder = new HashMap<>();
+      SyncCursor cursor = SyncCursor.of(previous.cursor());
+      AtomicLong budget = new AtomicLong(properties.maxMessagesPerRun());
+      List<ChangePage.Added> retries = retries(skipped, budget.get());
       long added = 0;
       long updated = 0;
       long deleted = 0;
-      AtomicLong budget = new AtomicLong(properties.maxMessagesPerRun());
-      boolean complete = true;
-      for (FolderStatus folder : folders) {
-        if (budget.get() <= 0) {
-          complete = false;
-          break;
-        }
-        FolderSynchronizer.FolderResult result =
-            synchronizer.sync(
+      ChangePage page;
+      boolean complete;
+      do {
+        page =
+            session.changes(
+                cursor, (int) Math.min(Integer.MAX_VALUE, budget.get() - retries.size()));
+        List<FolderSyncState> shown = shown(page);
+        long total = page.places().stream().mapToLong(PlaceStatus::messages).sum();
+        long doneBefore = current.get().messagesDone();
+        SyncCursor unchanged = cursor;
+        ChangeApplier.PageResult result =
+            applier.apply(
                 mailbox,
                 session,
-                folder,
-                states.get(folder.name()),
+                page,
+                retries(retries, page),
                 previous.backfilled(),
                 correlationId,
                 budget,
                 skipped,
-                (state, stored) -> {
-                  // Committed progress: a worker that dies now resumes from here.
-                  states.put(folder.name(), state);
-                  storedPerFolder.put(folder.name(), stored);
-                  saveProgress(mailbox, current, states, storedPerFolder, total, skipped);
-                });
-        states.put(folder.name(), result.state());
-        storedPerFolder.put(folder.name(), result.total());
+                // Committed progress: a worker that dies now resumes from the page's old cursor.
+                stored ->
+                    saveProgress(
+                        mailbox,
+                        current,
+                        shown,
+                        Math.min(total, doneBefore + stored),
+                        total,
+                        skipped,
+                        unchanged));
+        retries = List.of();
         added += result.added();
         updated += result.updated();
         deleted += result.deleted();
-        complete &= result.complete();
-      }
+        complete = result.complete() && !page.more();
+        if (result.complete()) {
+          cursor = page.next();
+        }
+        if (!complete) {
+          saveProgress(
+              mailbox,
+              current,
+              shown,
+              Math.min(total, doneBefore + result.added()),
+              total,
+              skipped,
+              cursor);
+        }
+      } while (!complete && budget.get() > 0);
       if (!complete) {
-        saveProgress(mailbox, current, states, storedPerFolder, total, skipped);
         continueLater(command, correlationId);
         return;
       }
-      // Folders that no longer exist at the provider are forgotten.
-      Set<String> folderNames =
-          folders.stream().map(FolderStatus::name).collect(Collectors.toSet());
-      states.keySet().retainAll(folderNames);
-      skipped.retainFolders(folderNames);
+      // Places that no longer exist at the provider are forgotten.
+      skipped.retainFolders(
+          page.places().stream().map(p -> p.place().name()).collect(Collectors.toSet()));
+      List<FolderSyncState> folders = shown(page);
+      long total = page.places().stream().mapToLong(PlaceStatus::messages).sum();
       Instant completed = clock.instant();
       if (previous.lastSuccessAt() != null) {
         // Sync lag: how stale this mailbox's copy had grown since its last complete sync. Not
@@ -164,7 +180,7 @@ public class MailboxSyncService {
               new SyncState(
                   "idle",
                   true,
-                  List.copyOf(states.values()),
+                  folders,
                   total,
                   total,
                   completed,
@@ -172,7 +188,8 @@ public class MailboxSyncService {
                   previous.lastError(),
                   0,
                   null,
-                  skipped.list()))
+                  skipped.list(),
+                  cursor.value()))
           .block(STORE_TIMEOUT);
       events.publish(
           new MailboxSyncCompleted(
@@ -253,27 +270,66 @@ public class MailboxSyncService {
         .block(STORE_TIMEOUT);
   }
 
+  /**
+   * Messages set aside earlier and due for another try, retried by reference; within the budget, so
+   * that a mailbox with many cannot starve its new mail.
+   */
+  private List<ChangePage.Added> retries(SkippedMessages skipped, long budget) {
+    return skipped.due(clock.instant()).stream()
+        .limit(Math.max(0, budget / 2))
+        .map(m -> new ChangePage.Added(new ProviderRef(m.providerMessageId()), null, false, null))
+        .toList();
+  }
+
+  /** The retries placed where the page says their folder is; those of vanished folders dropped. */
+  private static List<ChangePage.Added> retries(List<ChangePage.Added> due, ChangePage page) {
+    return due.stream()
+        .flatMap(
+            r ->
+                page.places().stream()
+                    .filter(p -> r.ref().value().startsWith(p.place().scope()))
+                    .map(p -> new ChangePage.Added(r.ref(), p.place(), false, null)))
+        .toList();
+  }
+
+  /** Each place as the mailbox's sync state shows it. */
+  private static List<FolderSyncState> shown(ChangePage page) {
+    return page.places().stream()
+        .map(
+            p ->
+                new FolderSyncState(
+                    p.place().name(),
+                    p.place().role(),
+                    p.generation(),
+                    p.nextPosition(),
+                    p.modSequence(),
+                    p.messages()))
+        .toList();
+  }
+
   private void saveProgress(
       Mailbox mailbox,
       AtomicReference<SyncState> current,
-      Map<String, FolderSyncState> states,
-      Map<String, Long> storedPerFolder,
+      List<FolderSyncState> folders,
+      long done,
       long total,
-      SkippedMessages skipped) {
+      SkippedMessages skipped,
+      SyncCursor cursor) {
     SyncState before = current.get();
     SyncState progress =
         new SyncState(
             "syncing",
             before.backfilled(),
-            List.copyOf(states.values()),
-            storedPerFolder.values().stream().mapToLong(Long::longValue).sum(),
+            folders,
+            done,
             total,
             before.lastSuccessAt(),
             before.lastErrorAt(),
             before.lastError(),
             before.failures(),
             before.nextRetryAt(),
-            skipped.list());
+            skipped.list(),
+            cursor.value());
     mailboxes.updateSync(mailbox.tenantId(), mailbox.id(), progress).block(STORE_TIMEOUT);
     current.set(progress);
   }

@@ -6,8 +6,8 @@ import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageUpdated;
 import dev.mailroom.provider.spi.MailProviders;
 import dev.mailroom.provider.spi.MailboxSession;
-import dev.mailroom.provider.spi.MessageLocation;
 import dev.mailroom.provider.spi.ProviderException;
+import dev.mailroom.provider.spi.ProviderRef;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.message.MessageRepository;
@@ -15,10 +15,7 @@ import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.worker.MailboxAccessFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -27,20 +24,13 @@ import org.springframework.stereotype.Service;
 /**
  * Applies read-state, label and delete commands at the provider. The store already shows the change
  * (the gateway applied it when it accepted the command); this makes the provider agree and tells
- * subscribers. Labels that are IMAP folders or flags map to them; any other label is an IMAP
- * keyword.
+ * subscribers. What a label means at the provider (an IMAP keyword, a Gmail label) is the adapter's
+ * business.
  */
 @Service
 public class MessageCommandService {
   private static final Logger log = LoggerFactory.getLogger(MessageCommandService.class);
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
-
-  /** Labels that stand for folders: not settable as keywords. */
-  private static final Set<String> FOLDER_LABELS =
-      Set.of("INBOX", "SENT", "TRASH", "DRAFT", "SPAM", "ARCHIVE", "STARRED");
-
-  /** ATOM-CHAR of RFC 3501: printable ASCII except ( ) { SP % * " \ ]. */
-  private static final Pattern IMAP_ATOM = Pattern.compile("[\\x21-\\x7E&&[^(){%*\"\\\\\\]]]+");
 
   private final MailboxRepository mailboxes;
   private final MessageRepository messages;
@@ -70,26 +60,16 @@ public class MessageCommandService {
           for (String id : command.messageIds()) {
             StoredMessage message =
                 messages.findByIdIncludingDeleted(command.tenantId(), id).block(STORE_TIMEOUT);
-            ImapLocation location =
-                message == null ? null : ImapLocation.of(message.providerMessageId());
-            if (location == null) {
-              continue; // gone, or not at the provider yet: nothing to change there
+            if (message == null) {
+              log.info("Change to message {}: it no longer exists, nothing to change", id);
+              continue;
             }
-            Boolean seen = command.markAsRead();
-            if (command.removeLabels().contains("UNREAD")) {
-              seen = true;
-            }
-            if (command.addLabels().contains("UNREAD")) {
-              seen = false;
-            }
-            if (seen != null) {
-              session.setSeen(location.folder(), location.uidValidity(), location.uid(), seen);
-            }
-            List<String> add = keywords(command.addLabels());
-            List<String> remove = keywords(command.removeLabels());
-            if (!add.isEmpty() || !remove.isEmpty()) {
-              session.setKeywords(
-                  location.folder(), location.uidValidity(), location.uid(), add, remove);
+            Boolean seen = readState(command);
+            List<String> add = labelsToSet(command.addLabels());
+            List<String> remove = labelsToSet(command.removeLabels());
+            if (!atProvider(
+                message, "change", session, ref -> change(session, ref, seen, add, remove))) {
+              continue;
             }
             events.publish(
                 new MessageUpdated(
@@ -104,6 +84,28 @@ public class MessageCommandService {
         });
   }
 
+  /** The read state a command asks for, null if it does not say; UNREAD as a label says it too. */
+  private static Boolean readState(ModifyMessages command) {
+    if (command.addLabels().contains("UNREAD")) {
+      return false;
+    }
+    if (command.removeLabels().contains("UNREAD")) {
+      return true;
+    }
+    return command.markAsRead();
+  }
+
+  private static void change(
+      MailboxSession session, ProviderRef ref, Boolean seen, List<String> add, List<String> remove)
+      throws ProviderException {
+    if (seen != null) {
+      session.setSeen(ref, seen);
+    }
+    if (!add.isEmpty() || !remove.isEmpty()) {
+      session.setLabels(ref, add, remove);
+    }
+  }
+
   public void delete(DeleteMessage command, String correlationId) {
     withSession(
         command.tenantId(),
@@ -113,24 +115,54 @@ public class MessageCommandService {
               messages
                   .findByIdIncludingDeleted(command.tenantId(), command.messageId())
                   .block(STORE_TIMEOUT);
-          ImapLocation location =
-              message == null ? null : ImapLocation.of(message.providerMessageId());
-          if (location != null) {
-            try {
-              session
-                  .moveToTrash(location.folder(), location.uidValidity(), location.uid())
-                  .ifPresent(trashed -> followToTrash(message, trashed));
-            } catch (ProviderException.NotFound alreadyGone) {
-              log.info("Message {} was already gone at the provider", command.messageId());
-            }
+          if (message == null) {
+            log.info("Delete of message {}: it no longer exists", command.messageId());
+            return;
           }
-          if (message != null) {
-            events.publish(
-                new MessageDeleted(
-                    message.tenantId(), message.mailboxId(), message.id(), true, clock.instant()),
-                correlationId);
-          }
+          atProvider(
+              message,
+              "delete",
+              session,
+              ref ->
+                  session.moveToTrash(ref).ifPresent(trashed -> followToTrash(message, trashed)));
+          events.publish(
+              new MessageDeleted(
+                  message.tenantId(), message.mailboxId(), message.id(), true, clock.instant()),
+              correlationId);
         });
+  }
+
+  private interface RefWork {
+    void run(ProviderRef ref) throws ProviderException;
+  }
+
+  /**
+   * Does {@code work} on the message at the provider and says whether it was done. A message the
+   * provider no longer has, or cannot act on (a record queued for sending is not at the provider
+   * yet), is logged with the reason and left to the next sync to reconcile; one message's outcome
+   * never stops the others of a command.
+   */
+  private boolean atProvider(
+      StoredMessage message, String what, MailboxSession session, RefWork work)
+      throws ProviderException {
+    try {
+      work.run(new ProviderRef(message.providerMessageId()));
+      return true;
+    } catch (ProviderException.NotFound gone) {
+      log.info(
+          "The {} of message {} was not applied: gone at the provider ({})",
+          what,
+          message.id(),
+          gone.getMessage());
+    } catch (ProviderException.Permanent refused) {
+      log.warn(
+          "The {} of message {} was not applied: the provider cannot act on {} ({})",
+          what,
+          message.id(),
+          message.providerMessageId(),
+          refused.getMessage());
+    }
+    return false;
   }
 
   /**
@@ -138,12 +170,9 @@ public class MessageCommandService {
    * adding a second one, and it stays the message the client deleted, under the same id. Should a
    * sync have stored the Trash copy already, that copy stands for it and this record goes.
    */
-  private void followToTrash(StoredMessage message, MessageLocation trashed) {
-    String providerId =
-        new ImapLocation(trashed.folder(), trashed.uidValidity(), trashed.uid())
-            .providerMessageId();
+  private void followToTrash(StoredMessage message, ProviderRef trashed) {
     messages
-        .setProviderMessageId(message.tenantId(), message.id(), providerId, List.of("TRASH"))
+        .setProviderMessageId(message.tenantId(), message.id(), trashed.value(), List.of("TRASH"))
         .onErrorResume(
             DuplicateKeyException.class,
             e -> messages.markDeleted(message.tenantId(), message.id(), clock.instant()))
@@ -171,23 +200,8 @@ public class MessageCommandService {
     }
   }
 
-  /**
-   * Labels that can be IMAP keywords. The gateway refuses the others, but a command queued before
-   * it did (or from elsewhere) must still not reach the server as a system flag such as {@code
-   * \Deleted}: a keyword is an IMAP atom, which no backslash or other atom-special can be part of.
-   */
-  static List<String> keywords(List<String> labels) {
-    List<String> keywords = new ArrayList<>();
-    for (String label : labels) {
-      if (FOLDER_LABELS.contains(label) || label.equals("UNREAD")) {
-        continue;
-      }
-      if (label.isEmpty() || !IMAP_ATOM.matcher(label).matches()) {
-        log.warn("Label {} is not an IMAP keyword: not applied at the server", label);
-        continue;
-      }
-      keywords.add(label);
-    }
-    return keywords;
+  /** The labels to set at the provider: all but UNREAD, which is the read state. */
+  private static List<String> labelsToSet(List<String> labels) {
+    return labels.stream().filter(label -> !label.equals("UNREAD")).toList();
   }
 }

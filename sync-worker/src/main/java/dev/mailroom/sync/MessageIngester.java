@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -51,7 +52,20 @@ class MessageIngester {
     this.blobs = blobs;
   }
 
+  /**
+   * The last creation time handed out. Records get strictly increasing ones, so that creation order
+   * is the order sync listed and stored them, which conversations fall back on for messages that
+   * arrived in the same second; the store need not know how any provider numbers its messages.
+   */
+  private final AtomicReference<Instant> lastCreatedAt = new AtomicReference<>(Instant.EPOCH);
+
   record Ingested(StoredMessage message, ParsedMessage parsed) {}
+
+  /** Now, to the millisecond the store keeps, or a millisecond after the last if not later. */
+  private Instant nextCreatedAt() {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    return lastCreatedAt.updateAndGet(last -> now.isAfter(last) ? now : last.plusMillis(1));
+  }
 
   static String messageId(String mailboxId, String providerMessageId) {
     try {
@@ -70,8 +84,7 @@ class MessageIngester {
     } catch (RuntimeException e) {
       // The parser keeps what it can itself; this is the last guard. Unparseable mail is still
       // mail: keep it, with what little is known.
-      log.warn(
-          "Message UID {} could not be parsed at all ({}); kept raw", fetched.uid(), e.toString());
+      log.warn("Message {} could not be parsed at all ({}); kept raw", fetched.ref(), e.toString());
       return new ParsedMessage(
           null, null, List.of(), null, null, List.of(), List.of(), List.of(), List.of(), null, null,
           null, null, List.of());
@@ -91,7 +104,7 @@ class MessageIngester {
       List<String> labels) {
     String id = messageId(mailbox.id(), providerMessageId);
     String rawKey = BlobKeys.rawMime(mailbox.tenantId(), mailbox.id(), id);
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    Instant now = nextCreatedAt();
     Instant receivedAt =
         fetched.receivedAt() != null
             ? fetched.receivedAt()

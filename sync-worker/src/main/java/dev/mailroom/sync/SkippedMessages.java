@@ -11,8 +11,8 @@ import java.util.Set;
 /**
  * The messages of one mailbox that sync has set aside, during one sync command. A message that
  * cannot be fetched or stored is skipped rather than failing its batch, so the rest of the mailbox
- * keeps syncing; it is tried again after {@link #FIRST_RETRY}, four times longer after each further
- * failure, at most {@link #LONGEST_WAIT} apart, for as long as the provider lists it.
+ * keeps syncing; it is tried again by reference after {@link #FIRST_RETRY}, four times longer after
+ * each further failure, at most {@link #LONGEST_WAIT} apart, for as long as the provider has it.
  */
 final class SkippedMessages {
   static final Duration FIRST_RETRY = Duration.ofMinutes(5);
@@ -33,10 +33,9 @@ final class SkippedMessages {
     return skipped != null && skipped.nextAttemptAt().isAfter(now);
   }
 
-  /** Whether a folder holds a skipped message due for another try. */
-  boolean anyDue(String folder, Instant now) {
-    return byProviderId.values().stream()
-        .anyMatch(m -> m.folder().equals(folder) && !m.nextAttemptAt().isAfter(now));
+  /** Set aside and due for another try. */
+  List<SkippedMessage> due(Instant now) {
+    return byProviderId.values().stream().filter(m -> !m.nextAttemptAt().isAfter(now)).toList();
   }
 
   void failed(
@@ -68,12 +67,9 @@ final class SkippedMessages {
     return byProviderId.remove(providerMessageId);
   }
 
-  /** Forgets the folder's skipped messages the provider no longer lists (deleted, renumbered). */
-  void retainListed(String folder, Set<String> listedProviderIds) {
-    byProviderId
-        .values()
-        .removeIf(
-            m -> m.folder().equals(folder) && !listedProviderIds.contains(m.providerMessageId()));
+  /** Forgets what was set aside under a scope the provider invalidated (a renumbered folder). */
+  void forgetScope(String scope) {
+    byProviderId.values().removeIf(m -> m.providerMessageId().startsWith(scope));
   }
 
   /** Forgets the skipped messages of folders that no longer exist. */

@@ -295,7 +295,8 @@ class ImapSyncTest {
                 waiting.lastError(),
                 waiting.failures(),
                 waiting.nextRetryAt(),
-                List.of(due)))
+                List.of(due),
+                waiting.cursor()))
         .block();
     FaultInjectingProvider.POISON_ARMED.set(false);
     assertThat(fixture.sync(mailbox).messagesAdded()).isEqualTo(1);
@@ -444,6 +445,51 @@ class ImapSyncTest {
     assertThat(of(fixture.eventsOf(mailbox), MessageReceived.class))
         .as("a message moved to Trash is not news")
         .hasSize(receivedBefore);
+  }
+
+  /** One message the provider no longer has is logged and passed over, not the whole command. */
+  @Test
+  void aChangeToAMessageGoneAtTheServerDoesNotStopTheOthers() throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    fixture.deliver(mailbox, mail("g-1@x", "Gone already", "a@example.com", null));
+    fixture.deliver(mailbox, mail("g-2@x", "Still here", "a@example.com", null));
+    fixture.sync(mailbox);
+    var byId =
+        stored(mailbox).stream()
+            .collect(
+                java.util.stream.Collectors.toMap(StoredMessage::rfcMessageId, StoredMessage::id));
+    fixture.atServer(
+        mailbox,
+        "INBOX",
+        (store, inbox) -> {
+          inbox.open(Folder.READ_WRITE);
+          inbox.getMessage(1).setFlag(Flags.Flag.DELETED, true);
+          inbox.close(true);
+        });
+
+    fixture.command(
+        new dev.mailroom.model.command.ModifyMessages(
+            dev.mailroom.model.envelope.Ids.newId("cmd"),
+            mailbox.tenantId(),
+            mailbox.id(),
+            List.of(byId.get("g-1@x"), byId.get("g-2@x")),
+            true,
+            List.of(),
+            List.of(),
+            java.time.Instant.now()));
+    fixture.awaitEvent(mailbox, MessageUpdated.class);
+
+    fixture.atServer(
+        mailbox,
+        "INBOX",
+        (store, inbox) -> {
+          inbox.open(Folder.READ_ONLY);
+          assertThat(inbox.getMessageCount()).isEqualTo(1);
+          assertThat(inbox.getMessage(1).isSet(Flags.Flag.SEEN)).isTrue();
+        });
+    assertThat(of(fixture.eventsOf(mailbox), MessageUpdated.class))
+        .extracting(MessageUpdated::messageId)
+        .containsExactly(byId.get("g-2@x"));
   }
 
   @Test

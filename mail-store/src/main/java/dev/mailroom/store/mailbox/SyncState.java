@@ -1,7 +1,9 @@
 package dev.mailroom.store.mailbox;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.data.annotation.PersistenceCreator;
 
 /**
  * What a user sees of a mailbox's sync: where it is, how far, and what failed. {@code backfilled}
@@ -14,6 +16,8 @@ import java.util.List;
  * @param nextRetryAt when a failing sync is tried again without being asked
  * @param skipped messages the provider listed but that could not be fetched or stored; the rest of
  *     the mailbox syncs around them, and each is tried again at its own {@code nextAttemptAt}
+ * @param cursor where the provider's change feed stands, opaque to all but the provider; not shown
+ *     (it is the provider's business, and may be large), null before the first sync
  */
 public record SyncState(
     String state,
@@ -26,12 +30,15 @@ public record SyncState(
     String lastError,
     Integer failures,
     Instant nextRetryAt,
-    List<SkippedMessage> skipped) {
+    List<SkippedMessage> skipped,
+    @JsonIgnore String cursor) {
 
   public static SyncState never() {
-    return new SyncState("never", false, List.of(), 0, 0, null, null, null, 0, null, List.of());
+    return new SyncState(
+        "never", false, List.of(), 0, 0, null, null, null, 0, null, List.of(), null);
   }
 
+  @PersistenceCreator
   public SyncState {
     failures = failures == null ? 0 : failures;
     skipped = skipped == null ? List.of() : List.copyOf(skipped);
@@ -63,7 +70,8 @@ public record SyncState(
                         m.lastFailedAt(),
                         m.nextAttemptAt(),
                         m.announce()))
-            .toList());
+            .toList(),
+        cursor);
   }
 
   /** This state, with a new failure recorded and the retry planned. */
@@ -79,6 +87,7 @@ public record SyncState(
         error,
         failures + 1,
         retryAt,
-        skipped);
+        skipped,
+        cursor);
   }
 }

@@ -321,14 +321,16 @@ public class MessageRepository {
         .map(result -> result.getModifiedCount() == 1);
   }
 
-  /** What sync compares against: the stored messages under a provider-id prefix. */
-  public Flux<MessageRef> findRefsByProviderPrefix(
-      String tenantId, String mailboxId, String providerIdPrefix) {
+  /**
+   * What sync compares against: the stored messages under a scope a provider handed out. The store
+   * knows no provider's reference scheme, only that every reference under a scope starts with it.
+   */
+  public Flux<MessageRef> findRefsInScope(String tenantId, String mailboxId, String scope) {
     Query query =
         Query.query(
             TenantScope.mailbox(tenantId, mailboxId)
                 .and("providerMessageId")
-                .regex("^" + java.util.regex.Pattern.quote(providerIdPrefix)));
+                .regex("^" + java.util.regex.Pattern.quote(scope)));
     query.fields().include("providerMessageId", "rfcMessageId", "read", "labels", "deletedAt");
     return mongo
         .find(query, org.bson.Document.class, COLLECTION)

@@ -67,7 +67,9 @@ public final class ImapProvider implements MailProvider {
         Capability.SEND,
         Capability.INCREMENTAL_SYNC,
         Capability.FLAG_CHANGE_SYNC,
-        Capability.PUSH_NOTIFICATIONS);
+        Capability.PUSH_NOTIFICATIONS,
+        Capability.FOLDERS,
+        Capability.SERVER_SIDE_SEARCH);
   }
 
   /**

@@ -1,13 +1,14 @@
 package dev.mailroom.provider.imap;
 
+import dev.mailroom.provider.spi.ChangePage;
 import dev.mailroom.provider.spi.FetchedMessage;
-import dev.mailroom.provider.spi.FolderChanges;
-import dev.mailroom.provider.spi.FolderContents;
-import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.MessageFlags;
-import dev.mailroom.provider.spi.MessageLocation;
+import dev.mailroom.provider.spi.Place;
+import dev.mailroom.provider.spi.PlaceStatus;
 import dev.mailroom.provider.spi.ProviderException;
+import dev.mailroom.provider.spi.ProviderRef;
+import dev.mailroom.provider.spi.SyncCursor;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -25,18 +26,20 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.SortedMap;
+import java.util.Set;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
@@ -46,6 +49,13 @@ import org.slf4j.LoggerFactory;
 
 final class ImapSession implements MailboxSession {
   private static final Logger log = LoggerFactory.getLogger(ImapSession.class);
+
+  /** Labels that stand for folders or system flags: not settable as keywords. */
+  private static final Set<String> FOLDER_LABELS =
+      Set.of("INBOX", "SENT", "TRASH", "DRAFT", "SPAM", "ARCHIVE", "STARRED", "UNREAD");
+
+  /** ATOM-CHAR of RFC 3501: printable ASCII except ( ) { SP % * " \ ]. */
+  private static final Pattern IMAP_ATOM = Pattern.compile("[\\x21-\\x7E&&[^(){%*\"\\\\\\]]]+");
 
   /** For building the Sent copy from raw bytes; a Session per message would be costly. */
   private static final Session PARSING = Session.getInstance(new Properties());
@@ -74,10 +84,10 @@ final class ImapSession implements MailboxSession {
     return ImapErrors.map(what, e);
   }
 
-  @Override
-  public List<FolderStatus> folders() throws ProviderException {
+  /** Every selectable folder with its counters. */
+  List<ImapFolderStatus> folders() throws ProviderException {
     try {
-      List<FolderStatus> result = new ArrayList<>();
+      List<ImapFolderStatus> result = new ArrayList<>();
       boolean condstore = ((IMAPStore) store).hasCapability("CONDSTORE");
       for (Folder folder : store.getDefaultFolder().list("*")) {
         if ((folder.getType() & Folder.HOLDS_MESSAGES) == 0) {
@@ -88,7 +98,7 @@ final class ImapSession implements MailboxSession {
         imap.open(Folder.READ_ONLY, condstore ? ResyncData.CONDSTORE : null);
         try {
           result.add(
-              new FolderStatus(
+              new ImapFolderStatus(
                   imap.getFullName(),
                   role(imap),
                   imap.getUIDValidity(),
@@ -103,6 +113,132 @@ final class ImapSession implements MailboxSession {
     } catch (MessagingException e) {
       throw failed("IMAP folder listing", e);
     }
+  }
+
+  /**
+   * Each folder in turn: one unchanged since the cursor (see {@link
+   * ImapCursor.FolderMark#unchanged}) is not listed; otherwise its UIDs are compared with those the
+   * cursor knows, and the flags the server reports (all of them, or with CONDSTORE only those
+   * changed since the cursor's HIGHESTMODSEQ) are passed on as changes. A folder whose UIDVALIDITY
+   * changed is listed again from scratch, each message pointing at the scope it was stored under.
+   * Once the budget is spent, the folder at hand keeps its old counters and the UIDs handed out so
+   * far; the folders after it are left as they were.
+   */
+  @Override
+  public ChangePage changes(SyncCursor from, int budget) throws ProviderException {
+    ImapCursor before = ImapCursor.read(from);
+    Map<String, ImapCursor.FolderMark> after = new LinkedHashMap<>();
+    List<PlaceStatus> places = new ArrayList<>();
+    List<ChangePage.Added> added = new ArrayList<>();
+    List<ChangePage.Changed> changed = new ArrayList<>();
+    List<ChangePage.Removed> removed = new ArrayList<>();
+    List<String> retired = new ArrayList<>();
+    int left = Math.max(0, budget);
+    boolean more = false;
+    for (ImapFolderStatus folder : folders()) {
+      Place place =
+          new Place(
+              folder.name(), folder.role(), ImapRef.scope(folder.name(), folder.uidValidity()));
+      places.add(
+          new PlaceStatus(
+              place,
+              folder.messages(),
+              folder.uidValidity(),
+              folder.uidNext(),
+              folder.highestModSeq()));
+      ImapCursor.FolderMark mark = before.folders().get(folder.name());
+      if (more || (mark != null && mark.unchanged(folder))) {
+        if (mark != null) {
+          after.put(folder.name(), mark);
+        }
+        continue;
+      }
+      boolean sameNumbering = mark != null && mark.uidValidity() == folder.uidValidity();
+      long former = sameNumbering ? mark.formerValidity() : 0;
+      if (mark != null && !sameNumbering) {
+        if (mark.formerValidity() != 0) {
+          // Renumbered again before the last renumbering was listed through: give that one up.
+          retired.add(ImapRef.scope(folder.name(), mark.formerValidity()));
+        }
+        former = mark.uidValidity();
+      }
+      FolderListing listing = list(folder.name(), sameNumbering ? mark.highestModSeq() : 0);
+      if (listing.uidValidity() != folder.uidValidity()) {
+        throw new ProviderException.Transient(
+            folder.name() + " was renumbered while being listed", null);
+      }
+      SortedSet<Long> known = sameNumbering ? UidSet.parse(mark.known()) : new TreeSet<>();
+      for (Iterator<Long> it = known.iterator(); it.hasNext(); ) {
+        long uid = it.next();
+        if (!listing.uids().contains(uid)) {
+          removed.add(
+              new ChangePage.Removed(
+                  new ImapRef(folder.name(), folder.uidValidity(), uid).ref(), place));
+          it.remove();
+        }
+      }
+      listing
+          .flags()
+          .forEach(
+              (uid, flags) -> {
+                if (known.contains(uid)) {
+                  changed.add(
+                      new ChangePage.Changed(
+                          new ImapRef(folder.name(), folder.uidValidity(), uid).ref(),
+                          place,
+                          flags));
+                }
+              });
+      long arrivedFrom = sameNumbering && mark.uidNext() > 0 ? mark.uidNext() : Long.MAX_VALUE;
+      String formerScope = former == 0 ? null : ImapRef.scope(folder.name(), former);
+      int unknown = 0;
+      for (long uid : listing.uids()) {
+        if (known.contains(uid)) {
+          continue;
+        }
+        if (left == 0) {
+          unknown++;
+          continue;
+        }
+        left--;
+        known.add(uid);
+        added.add(
+            new ChangePage.Added(
+                new ImapRef(folder.name(), folder.uidValidity(), uid).ref(),
+                place,
+                uid >= arrivedFrom,
+                formerScope));
+      }
+      if (unknown == 0) {
+        if (formerScope != null) {
+          retired.add(formerScope);
+        }
+        after.put(
+            folder.name(),
+            new ImapCursor.FolderMark(
+                folder.uidValidity(),
+                folder.uidNext(),
+                folder.highestModSeq(),
+                folder.messages(),
+                0,
+                UidSet.format(known)));
+      } else {
+        more = true;
+        // The old UIDNEXT, so that what is still to come counts as arrived or not as it would
+        // have; flags of known messages are now current as of this HIGHESTMODSEQ.
+        after.put(
+            folder.name(),
+            new ImapCursor.FolderMark(
+                folder.uidValidity(),
+                sameNumbering ? mark.uidNext() : 0,
+                folder.highestModSeq(),
+                ImapCursor.FolderMark.INCOMPLETE,
+                former,
+                UidSet.format(known)));
+      }
+    }
+    return new ChangePage(
+        places, added, changed, removed, retired, new ImapCursor(after).write(), more);
   }
 
   /** RFC 6154 special-use attributes first, then the usual names. */
@@ -138,17 +274,39 @@ final class ImapSession implements MailboxSession {
     };
   }
 
-  @Override
-  public FolderContents contents(String name) throws ProviderException {
+  /**
+   * Every UID of a folder, and flags: of every message, or with CONDSTORE (RFC 7162) and a {@code
+   * modSeq} from an earlier pass, of those changed since, so a large folder costs its UID list
+   * ({@code FETCH 1:* (UID)}) and {@code UID FETCH 1:* (FLAGS) (CHANGEDSINCE m)}, not every
+   * message's flags.
+   */
+  private FolderListing list(String name, long modSeq) throws ProviderException {
     try {
+      boolean changedOnly = modSeq > 0 && ((IMAPStore) store).hasCapability("CONDSTORE");
       IMAPFolder folder = (IMAPFolder) store.getFolder(name);
       folder.open(Folder.READ_ONLY);
       try {
-        SortedMap<Long, MessageFlags> byUid = new TreeMap<>();
-        for (Message message : everyMessage(folder, FetchProfile.Item.FLAGS)) {
-          byUid.put(folder.getUID(message), flags(message.getFlags()));
+        SortedSet<Long> uids = new TreeSet<>();
+        Map<Long, MessageFlags> flags = new HashMap<>();
+        if (!changedOnly) {
+          for (Message message : everyMessage(folder, FetchProfile.Item.FLAGS)) {
+            long uid = folder.getUID(message);
+            uids.add(uid);
+            flags.put(uid, flags(message.getFlags()));
+          }
+          return new FolderListing(folder.getUIDValidity(), uids, flags);
         }
-        return new FolderContents(name, folder.getUIDValidity(), byUid);
+        for (Message message : everyMessage(folder)) {
+          uids.add(folder.getUID(message));
+        }
+        for (Message message : folder.getMessagesByUIDChangedSince(1, UIDFolder.MAXUID, modSeq)) {
+          long uid = folder.getUID(message);
+          // "1:*" always names the last message, changed or not; harmless, it is compared anyway.
+          if (uids.contains(uid)) {
+            flags.put(uid, flags(message.getFlags()));
+          }
+        }
+        return new FolderListing(folder.getUIDValidity(), uids, flags);
       } finally {
         folder.close(false);
       }
@@ -157,40 +315,9 @@ final class ImapSession implements MailboxSession {
     }
   }
 
-  /**
-   * With CONDSTORE (RFC 7162): {@code FETCH 1:* (UID)} for the UIDs and {@code UID FETCH 1:*
-   * (FLAGS) (CHANGEDSINCE m)} for what changed, so a large folder costs its UID list, not every
-   * message's flags.
-   */
-  @Override
-  public FolderChanges changesSince(String name, long modSeq) throws ProviderException {
-    try {
-      if (modSeq <= 0 || !((IMAPStore) store).hasCapability("CONDSTORE")) {
-        return FolderChanges.everything(contents(name));
-      }
-      IMAPFolder folder = (IMAPFolder) store.getFolder(name);
-      folder.open(Folder.READ_ONLY);
-      try {
-        SortedSet<Long> uids = new TreeSet<>();
-        for (Message message : everyMessage(folder)) {
-          uids.add(folder.getUID(message));
-        }
-        Map<Long, MessageFlags> changed = new HashMap<>();
-        for (Message message : folder.getMessagesByUIDChangedSince(1, UIDFolder.MAXUID, modSeq)) {
-          long uid = folder.getUID(message);
-          // "1:*" always names the last message, changed or not; harmless, it is compared anyway.
-          if (uids.contains(uid)) {
-            changed.put(uid, flags(message.getFlags()));
-          }
-        }
-        return new FolderChanges(name, folder.getUIDValidity(), uids, changed, true);
-      } finally {
-        folder.close(false);
-      }
-    } catch (MessagingException e) {
-      throw failed("IMAP changes in " + name, e);
-    }
-  }
+  /** A folder's UIDs, and flags of all or only the changed ones among them. */
+  private record FolderListing(
+      long uidValidity, SortedSet<Long> uids, Map<Long, MessageFlags> flags) {}
 
   /** Every message of an open folder with its UID and {@code items} fetched, none expunged. */
   private static List<Message> everyMessage(IMAPFolder folder, FetchProfile.Item... items)
@@ -205,8 +332,27 @@ final class ImapSession implements MailboxSession {
     return Arrays.stream(messages).filter(m -> !m.isExpunged()).toList();
   }
 
+  /** Per folder, in the order the references first name each. */
   @Override
-  public List<FetchedMessage> fetch(String name, long uidValidity, List<Long> uids)
+  public List<FetchedMessage> fetch(List<ProviderRef> refs) throws ProviderException {
+    Map<String, List<ImapRef>> byScope = new LinkedHashMap<>();
+    for (ProviderRef ref : refs) {
+      ImapRef location = location(ref);
+      byScope
+          .computeIfAbsent(
+              ImapRef.scope(location.folder(), location.uidValidity()), s -> new ArrayList<>())
+          .add(location);
+    }
+    List<FetchedMessage> result = new ArrayList<>(refs.size());
+    for (List<ImapRef> inFolder : byScope.values()) {
+      ImapRef first = inFolder.get(0);
+      result.addAll(
+          fetch(first.folder(), first.uidValidity(), inFolder.stream().map(ImapRef::uid).toList()));
+    }
+    return result;
+  }
+
+  private List<FetchedMessage> fetch(String name, long uidValidity, List<Long> uids)
       throws ProviderException {
     try {
       IMAPFolder folder = open(name, uidValidity, Folder.READ_ONLY);
@@ -227,7 +373,7 @@ final class ImapSession implements MailboxSession {
           Date received = message.getReceivedDate();
           result.add(
               new FetchedMessage(
-                  folder.getUID(message),
+                  new ImapRef(name, uidValidity, folder.getUID(message)).ref(),
                   raw.toByteArray(),
                   received == null ? null : received.toInstant(),
                   flags(message.getFlags())));
@@ -239,6 +385,16 @@ final class ImapSession implements MailboxSession {
     } catch (MessagingException | IOException e) {
       throw failed("IMAP fetch from " + name, e);
     }
+  }
+
+  /** Where a reference points; one this adapter did not hand out cannot be acted on. */
+  private static ImapRef location(ProviderRef ref) throws ProviderException {
+    ImapRef location = ImapRef.of(ref);
+    if (location == null) {
+      throw new ProviderException.Permanent(
+          "Not an IMAP message reference (not at the server yet?): " + ref, null);
+    }
+    return location;
   }
 
   /**
@@ -258,19 +414,25 @@ final class ImapSession implements MailboxSession {
   }
 
   @Override
-  public void setSeen(String name, long uidValidity, long uid, boolean seen)
-      throws ProviderException {
-    withMessage(name, uidValidity, uid, message -> message.setFlag(Flags.Flag.SEEN, seen));
+  public void setSeen(ProviderRef ref, boolean seen) throws ProviderException {
+    withMessage(location(ref), message -> message.setFlag(Flags.Flag.SEEN, seen));
   }
 
+  /**
+   * Labels are IMAP keywords here; the labels that stand for a folder or a system flag are not
+   * settable as keywords and are left out.
+   */
   @Override
-  public void setKeywords(
-      String name, long uidValidity, long uid, List<String> add, List<String> remove)
+  public void setLabels(ProviderRef ref, List<String> addLabels, List<String> removeLabels)
       throws ProviderException {
+    ImapRef location = location(ref);
+    List<String> add = keywordsOf(addLabels);
+    List<String> remove = keywordsOf(removeLabels);
+    if (add.isEmpty() && remove.isEmpty()) {
+      return;
+    }
     withMessage(
-        name,
-        uidValidity,
-        uid,
+        location,
         message -> {
           if (!add.isEmpty()) {
             message.setFlags(keywords(add), true);
@@ -281,25 +443,47 @@ final class ImapSession implements MailboxSession {
         });
   }
 
+  /**
+   * Labels that can be IMAP keywords. The gateway refuses the others, but a command queued before
+   * it did (or from elsewhere) must still not reach the server as a system flag such as {@code
+   * \Deleted}: a keyword is an IMAP atom, which no backslash or other atom-special can be part of.
+   */
+  static List<String> keywordsOf(List<String> labels) {
+    List<String> keywords = new ArrayList<>();
+    for (String label : labels) {
+      if (FOLDER_LABELS.contains(label)) {
+        continue;
+      }
+      if (label.isEmpty() || !IMAP_ATOM.matcher(label).matches()) {
+        log.warn("Label {} is not an IMAP keyword: not applied at the server", label);
+        continue;
+      }
+      keywords.add(label);
+    }
+    return keywords;
+  }
+
   @Override
-  public Optional<MessageLocation> moveToTrash(String name, long uidValidity, long uid)
-      throws ProviderException {
+  public Optional<ProviderRef> moveToTrash(ProviderRef ref) throws ProviderException {
+    ImapRef location = location(ref);
+    String name = location.folder();
     try {
       Folder trash = trashFolder();
       if (trash.getFullName().equals(name)) {
-        return Optional.of(new MessageLocation(name, uidValidity, uid)); // already there
+        return Optional.of(ref); // already there
       }
-      IMAPFolder folder = open(name, uidValidity, Folder.READ_WRITE);
+      IMAPFolder folder = open(name, location.uidValidity(), Folder.READ_WRITE);
       try {
-        Message message = folder.getMessageByUID(uid);
+        Message message = folder.getMessageByUID(location.uid());
         if (message == null) {
-          throw new ProviderException.NotFound("No message " + uid + " in " + name, null);
+          throw new ProviderException.NotFound(
+              "No message " + location.uid() + " in " + name, null);
         }
         boolean move = ((IMAPStore) store).hasCapability("MOVE");
         AppendUID moved = transfer(folder, message, trash, move);
         return moved == null
             ? Optional.empty()
-            : Optional.of(new MessageLocation(trash.getFullName(), moved.uidvalidity, moved.uid));
+            : Optional.of(new ImapRef(trash.getFullName(), moved.uidvalidity, moved.uid).ref());
       } finally {
         folder.close(false);
       }
@@ -370,17 +554,23 @@ final class ImapSession implements MailboxSession {
   }
 
   @Override
-  public boolean sentContains(String rfcMessageId) throws ProviderException {
+  public Optional<ProviderRef> findSent(String rfcMessageId) throws ProviderException {
     try {
       Folder sent = sentFolder(false);
       if (sent == null) {
-        return false;
+        return Optional.empty();
       }
-      sent.open(Folder.READ_ONLY);
+      IMAPFolder folder = (IMAPFolder) sent;
+      folder.open(Folder.READ_ONLY);
       try {
-        return sent.search(new HeaderTerm("Message-ID", "<" + rfcMessageId + ">")).length > 0;
+        Message[] found = folder.search(new HeaderTerm("Message-ID", "<" + rfcMessageId + ">"));
+        return found.length == 0
+            ? Optional.empty()
+            : Optional.of(
+                new ImapRef(folder.getFullName(), folder.getUIDValidity(), folder.getUID(found[0]))
+                    .ref());
       } finally {
-        sent.close(false);
+        folder.close(false);
       }
     } catch (MessagingException e) {
       throw failed("IMAP search of Sent", e);
@@ -427,14 +617,15 @@ final class ImapSession implements MailboxSession {
     void apply(Message message) throws MessagingException;
   }
 
-  private void withMessage(String name, long uidValidity, long uid, MessageAction action)
-      throws ProviderException {
+  private void withMessage(ImapRef location, MessageAction action) throws ProviderException {
+    String name = location.folder();
     try {
-      IMAPFolder folder = open(name, uidValidity, Folder.READ_WRITE);
+      IMAPFolder folder = open(name, location.uidValidity(), Folder.READ_WRITE);
       try {
-        Message message = folder.getMessageByUID(uid);
+        Message message = folder.getMessageByUID(location.uid());
         if (message == null) {
-          throw new ProviderException.NotFound("No message " + uid + " in " + name, null);
+          throw new ProviderException.NotFound(
+              "No message " + location.uid() + " in " + name, null);
         }
         action.apply(message);
       } finally {

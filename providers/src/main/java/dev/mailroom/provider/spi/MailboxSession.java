@@ -4,48 +4,40 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An open connection to one mailbox; close it when the operation is done. Folder-addressed
- * operations take the UIDVALIDITY the caller's UIDs belong to and fail as {@link
- * ProviderException.NotFound} if the folder has since been renumbered.
+ * An open connection to one mailbox; close it when the operation is done. Messages are addressed by
+ * the {@link ProviderRef} the adapter handed out. A reference the adapter cannot act on (another
+ * provider's, or a record not at the provider yet) fails as {@link ProviderException.Permanent}; a
+ * message that is gone, or whose reference was invalidated (IMAP: folder renumbered), fails as
+ * {@link ProviderException.NotFound}.
  */
 public interface MailboxSession extends AutoCloseable {
 
-  /** Every selectable folder with its counters. */
-  List<FolderStatus> folders() throws ProviderException;
+  /**
+   * What changed since {@code cursor}, with at most {@code budget} messages added; see {@link
+   * ChangePage}. From {@link SyncCursor#BEGINNING}, or from a cursor the provider can no longer
+   * follow, every message is listed as added and none as arrived.
+   */
+  ChangePage changes(SyncCursor cursor, int budget) throws ProviderException;
 
-  /** UIDs and flags of every message in a folder; what incremental sync compares against. */
-  FolderContents contents(String folder) throws ProviderException;
+  /** Raw messages, without marking them read; messages that no longer exist are left out. */
+  List<FetchedMessage> fetch(List<ProviderRef> refs) throws ProviderException;
+
+  void setSeen(ProviderRef ref, boolean seen) throws ProviderException;
+
+  /** Adds and removes user labels (IMAP keywords, Gmail labels, Graph categories). */
+  void setLabels(ProviderRef ref, List<String> add, List<String> remove) throws ProviderException;
 
   /**
-   * Every UID of a folder and the flags of messages changed after {@code modSeq}, a folder's {@link
-   * FolderStatus#highestModSeq()} seen earlier under the same UIDVALIDITY. Without such a counter
-   * (or with {@code modSeq} 0) this is the full listing: flag changes are then found by comparing
-   * every message's flags.
+   * Soft delete: into Trash, created if the mailbox has none, so the message can be recovered.
+   * Returns the message's reference there when the provider says (with {@link Capability#FOLDERS} a
+   * move changes it), else empty.
    */
-  default FolderChanges changesSince(String folder, long modSeq) throws ProviderException {
-    return FolderChanges.everything(contents(folder));
-  }
+  Optional<ProviderRef> moveToTrash(ProviderRef ref) throws ProviderException;
 
-  /** Raw messages by UID, without marking them read; UIDs that no longer exist are skipped. */
-  List<FetchedMessage> fetch(String folder, long uidValidity, List<Long> uids)
-      throws ProviderException;
+  /** The sent copy with this Message-ID (without angle brackets), if the mailbox has one. */
+  Optional<ProviderRef> findSent(String rfcMessageId) throws ProviderException;
 
-  void setSeen(String folder, long uidValidity, long uid, boolean seen) throws ProviderException;
-
-  void setKeywords(String folder, long uidValidity, long uid, List<String> add, List<String> remove)
-      throws ProviderException;
-
-  /**
-   * Soft delete: into the Trash folder, created if the mailbox has none, so the message can be
-   * recovered. Returns where it now is when the server says (IMAP UIDPLUS), else empty.
-   */
-  Optional<MessageLocation> moveToTrash(String folder, long uidValidity, long uid)
-      throws ProviderException;
-
-  /** True if the Sent folder holds a message with this Message-ID (without angle brackets). */
-  boolean sentContains(String rfcMessageId) throws ProviderException;
-
-  /** Keeps a copy of a message this mailbox sent, for servers that do not do it themselves. */
+  /** Keeps a copy of a message this mailbox sent, for providers that do not do it themselves. */
   void appendToSent(byte[] raw) throws ProviderException;
 
   @Override

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailroom.infra.mail.DovecotServer;
+import dev.mailroom.provider.contract.ProviderFixture;
+import dev.mailroom.provider.contract.WatchContract.Recorder;
 import dev.mailroom.provider.spi.ChangeWatch;
 import dev.mailroom.provider.spi.MailboxAccess;
-import dev.mailroom.provider.spi.MailboxSessionContract;
 import dev.mailroom.provider.spi.PasswordAccess;
 import dev.mailroom.provider.spi.ProviderException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -27,27 +26,9 @@ class ImapIdleWatchTest {
     return new PasswordAccess(user, user, password, imap, imap);
   }
 
-  private static final class Recorder implements ChangeWatch.Listener {
-    final Semaphore changes = new Semaphore(0);
-    final CompletableFuture<ProviderException> ended = new CompletableFuture<>();
-
-    @Override
-    public void changed() {
-      changes.release();
-    }
-
-    @Override
-    public void ended(ProviderException cause) {
-      ended.complete(cause);
-    }
-  }
-
   private static void deliver(DovecotServer dovecot, String user, String id) {
     dovecot.deliver(
-        user,
-        "INBOX",
-        MailboxSessionContract.message(id, id).getBytes(StandardCharsets.UTF_8),
-        false);
+        user, "INBOX", ProviderFixture.message(id, id).getBytes(StandardCharsets.UTF_8), false);
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mailroom.infra.Ports;
 import dev.mailroom.infra.junit.WithMailroomInfrastructure;
 import dev.mailroom.infra.mail.EmbeddedMailServer;
-import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailboxAccess;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.OAuthAccess;
@@ -34,11 +33,9 @@ class ImapProviderTest {
   void listsFoldersWithTheirCountersAndRoles(EmbeddedMailServer mail) throws Exception {
     mail.addUser("folders@mailroom.local", "pw");
     try (MailboxSession session = provider.open(access(mail, "folders@mailroom.local", "pw"))) {
-      FolderStatus inbox =
-          session.folders().stream()
-              .filter(f -> f.name().equals("INBOX"))
-              .findFirst()
-              .orElseThrow();
+      ImapFolderStatus inbox =
+          ((ImapSession) session)
+              .folders().stream().filter(f -> f.name().equals("INBOX")).findFirst().orElseThrow();
       assertThat(inbox.role()).isEqualTo("inbox");
       assertThat(inbox.uidValidity()).isPositive();
       assertThat(inbox.uidNext()).isPositive();

@@ -2,16 +2,17 @@ package dev.mailroom.provider.testing;
 
 import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.provider.spi.Capability;
+import dev.mailroom.provider.spi.ChangePage;
 import dev.mailroom.provider.spi.ChangeWatch;
 import dev.mailroom.provider.spi.FetchedMessage;
-import dev.mailroom.provider.spi.FolderChanges;
-import dev.mailroom.provider.spi.FolderContents;
-import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailProvider;
 import dev.mailroom.provider.spi.MailboxAccess;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.ProviderException;
+import dev.mailroom.provider.spi.ProviderRef;
+import dev.mailroom.provider.spi.SyncCursor;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -105,33 +106,22 @@ public final class FaultInjectingProvider implements MailProvider {
   private static MailboxSession faulty(MailboxSession session) {
     return new MailboxSession() {
       @Override
-      public List<FolderStatus> folders() throws ProviderException {
+      public ChangePage changes(SyncCursor cursor, int budget) throws ProviderException {
         if (LISTINGS_TO_FAIL.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           throw new ProviderException.Transient("connection refused (injected)", null);
         }
         if (LISTINGS_TO_BREAK.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           throw new IllegalStateException("internal fault (injected)");
         }
-        return session.folders();
+        return session.changes(cursor, budget);
       }
 
       @Override
-      public FolderContents contents(String folder) throws ProviderException {
-        return session.contents(folder);
-      }
-
-      @Override
-      public FolderChanges changesSince(String folder, long modSeq) throws ProviderException {
-        return session.changesSince(folder, modSeq);
-      }
-
-      @Override
-      public List<FetchedMessage> fetch(String folder, long uidValidity, List<Long> uids)
-          throws ProviderException {
+      public List<FetchedMessage> fetch(List<ProviderRef> refs) throws ProviderException {
         if (FETCHES_BEFORE_FAILURE.getAndDecrement() == 0) {
           throw new ProviderException.Transient("connection dropped (injected)", null);
         }
-        List<FetchedMessage> fetched = session.fetch(folder, uidValidity, uids);
+        List<FetchedMessage> fetched = session.fetch(refs);
         if (POISON_ARMED.get()
             && fetched.stream()
                 .anyMatch(
@@ -145,27 +135,24 @@ public final class FaultInjectingProvider implements MailProvider {
       }
 
       @Override
-      public void setSeen(String folder, long uidValidity, long uid, boolean seen)
+      public void setSeen(ProviderRef ref, boolean seen) throws ProviderException {
+        session.setSeen(ref, seen);
+      }
+
+      @Override
+      public void setLabels(ProviderRef ref, List<String> add, List<String> remove)
           throws ProviderException {
-        session.setSeen(folder, uidValidity, uid, seen);
+        session.setLabels(ref, add, remove);
       }
 
       @Override
-      public void setKeywords(
-          String folder, long uidValidity, long uid, List<String> add, List<String> remove)
-          throws ProviderException {
-        session.setKeywords(folder, uidValidity, uid, add, remove);
+      public Optional<ProviderRef> moveToTrash(ProviderRef ref) throws ProviderException {
+        return session.moveToTrash(ref);
       }
 
       @Override
-      public java.util.Optional<dev.mailroom.provider.spi.MessageLocation> moveToTrash(
-          String folder, long uidValidity, long uid) throws ProviderException {
-        return session.moveToTrash(folder, uidValidity, uid);
-      }
-
-      @Override
-      public boolean sentContains(String rfcMessageId) throws ProviderException {
-        return session.sentContains(rfcMessageId);
+      public Optional<ProviderRef> findSent(String rfcMessageId) throws ProviderException {
+        return session.findSent(rfcMessageId);
       }
 
       @Override

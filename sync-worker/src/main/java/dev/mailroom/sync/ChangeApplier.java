@@ -4,13 +4,13 @@ import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageReceived;
 import dev.mailroom.model.event.MessageUpdated;
 import dev.mailroom.model.message.Direction;
+import dev.mailroom.provider.spi.ChangePage;
 import dev.mailroom.provider.spi.FetchedMessage;
-import dev.mailroom.provider.spi.FolderChanges;
-import dev.mailroom.provider.spi.FolderStatus;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.MessageFlags;
+import dev.mailroom.provider.spi.Place;
 import dev.mailroom.provider.spi.ProviderException;
-import dev.mailroom.store.mailbox.FolderSyncState;
+import dev.mailroom.provider.spi.ProviderRef;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.SkippedMessage;
 import dev.mailroom.store.message.MessageRef;
@@ -23,178 +23,155 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
-import java.util.function.LongFunction;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Brings one folder of one mailbox in line with the provider. It compares the folder's UIDs and
- * flags with what is stored under the current UIDVALIDITY: missing messages are fetched in batches
- * (committing progress after each, so a killed worker resumes where it stopped), changed flags are
- * applied, vanished messages are soft-deleted. After a UIDVALIDITY change, messages are matched
- * again by Message-ID, so a renumbered folder adds no duplicates.
+ * Applies one page of a provider's changes to the store, whatever the provider: removed messages
+ * are soft-deleted, changed flags applied, added ones fetched in batches (committing progress after
+ * each, so a killed worker resumes where it stopped) and stored unless a record already stands for
+ * them. A message the provider renumbered is matched again by Message-ID, so it adds no duplicate.
  */
 @Component
-class FolderSynchronizer {
-  private static final Logger log = LoggerFactory.getLogger(FolderSynchronizer.class);
+class ChangeApplier {
+  private static final Logger log = LoggerFactory.getLogger(ChangeApplier.class);
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
-  private static final java.util.Set<String> QUIET_ROLES =
-      java.util.Set.of("trash", "junk", "sent", "drafts");
+  private static final Set<String> QUIET_ROLES = Set.of("trash", "junk", "sent", "drafts");
 
   private final MessageRepository messages;
   private final MessageIngester ingester;
   private final ThreadResolver threads;
   private final SyncEvents events;
   private final SyncProperties properties;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
-  FolderSynchronizer(
+  @Autowired
+  ChangeApplier(
       MessageRepository messages,
       MessageIngester ingester,
       ThreadResolver threads,
       SyncEvents events,
       SyncProperties properties) {
+    this(messages, ingester, threads, events, properties, Clock.systemUTC());
+  }
+
+  ChangeApplier(
+      MessageRepository messages,
+      MessageIngester ingester,
+      ThreadResolver threads,
+      SyncEvents events,
+      SyncProperties properties,
+      Clock clock) {
     this.messages = messages;
     this.ingester = ingester;
     this.threads = threads;
     this.events = events;
     this.properties = properties;
+    this.clock = clock;
   }
 
-  /** Counts of one folder pass; {@code complete} is false when the budget ran out first. */
-  record FolderResult(
-      FolderSyncState state,
-      long total,
-      long added,
-      long updated,
-      long deleted,
-      boolean complete) {}
+  /** Counts of one page; {@code complete} is false when the budget ran out before its additions. */
+  record PageResult(long added, long updated, long deleted, boolean complete) {}
 
   /**
-   * @param previous this folder's state after the last pass, or null
+   * @param retries messages set aside earlier that are due for another try, fetched with the page's
+   *     additions
    * @param announce whether new mail may be announced as received (false during backfill)
    * @param budget messages this command may still fetch; taken from as batches are fetched
-   * @param progress told after every committed batch: the folder's state so far and how many of its
-   *     messages are stored
+   * @param progress told after every committed batch how many messages it added
    */
-  FolderResult sync(
+  PageResult apply(
       Mailbox mailbox,
       MailboxSession session,
-      FolderStatus folder,
-      FolderSyncState previous,
+      ChangePage page,
+      List<ChangePage.Added> retries,
       boolean announce,
       String correlationId,
       AtomicLong budget,
       SkippedMessages skipped,
-      BiConsumer<FolderSyncState, Long> progress)
+      java.util.function.LongConsumer progress)
       throws ProviderException {
-    String label = FolderLabels.of(folder.name(), folder.role());
     Instant now = clock.instant();
-    if (unchanged(previous, folder) && !skipped.anyDue(folder.name(), now)) {
-      return new FolderResult(previous, previous.messages(), 0, 0, 0, true);
-    }
-    boolean sameNumbering = previous != null && previous.uidValidity() == folder.uidValidity();
-    // With CONDSTORE, only flags changed since the last pass are listed; otherwise all of them.
-    FolderChanges contents =
-        session.changesSince(folder.name(), sameNumbering ? previous.highestModSeq() : 0);
-    long validity = contents.uidValidity();
-    String prefix = ImapLocation.folderPrefix(folder.name(), validity);
-    boolean renumbered = previous != null && previous.uidValidity() != validity;
-    // Only mail above the last known UIDNEXT of an unchanged folder is genuinely new.
-    long newFrom = previous == null || renumbered ? Long.MAX_VALUE : previous.uidNext();
-    LongFunction<String> providerIdOf =
-        uid -> new ImapLocation(folder.name(), validity, uid).providerMessageId();
-    skipped.retainListed(
-        folder.name(),
-        contents.uids().stream().map(providerIdOf::apply).collect(Collectors.toSet()));
-
-    Map<Long, MessageRef> stored = byUid(storedUnder(mailbox, prefix));
-    Map<String, MessageRef> beforeRenumbering = new HashMap<>();
-    if (renumbered) {
-      for (MessageRef m :
-          storedUnder(mailbox, ImapLocation.folderPrefix(folder.name(), previous.uidValidity()))) {
-        beforeRenumbering.put(m.rfcMessageId() == null ? m.id() : m.rfcMessageId(), m);
-      }
-    }
-    long updated = 0;
+    StoredRefs stored = new StoredRefs(mailbox);
     long deleted = 0;
-
-    for (Map.Entry<Long, MessageRef> entry : stored.entrySet()) {
-      MessageRef m = entry.getValue();
-      if (!contents.uids().contains(entry.getKey())) {
+    long updated = 0;
+    for (ChangePage.Removed gone : page.removed()) {
+      skipped.stored(gone.ref().value());
+      MessageRef m = stored.under(gone.place().scope()).get(gone.ref().value());
+      if (m != null) {
         deleted += delete(m, correlationId, now);
-        continue;
       }
-      MessageFlags flags = contents.flags().get(entry.getKey());
-      if (flags == null) {
-        continue; // not changed since the last pass
-      }
-      List<String> labels = FolderLabels.labels(label, flags);
-      if (m.read() != flags.seen() || !labels.equals(m.labels())) {
-        if (Boolean.TRUE.equals(
-            messages
-                .applyProviderState(m.tenantId(), m.id(), flags.seen(), labels, now)
-                .block(STORE_TIMEOUT))) {
-          events.publish(
-              new MessageUpdated(m.tenantId(), m.mailboxId(), m.id(), flags.seen(), labels, now),
-              correlationId);
-          updated++;
-        }
+    }
+    for (ChangePage.Changed change : page.changed()) {
+      MessageRef m = stored.under(change.place().scope()).get(change.ref().value());
+      if (m != null && applyFlags(m, change.place(), change.flags(), correlationId, now)) {
+        updated++;
       }
     }
 
-    List<Long> missing =
-        contents.uids().stream()
-            .filter(uid -> !stored.containsKey(uid))
-            .filter(uid -> !skipped.isWaiting(providerIdOf.apply(uid), now))
-            .toList();
-    long added = 0;
-    long uidNext = previous != null && !renumbered ? previous.uidNext() : 1;
-    int batchSize = properties.batchSize();
+    List<ChangePage.Added> missing = new ArrayList<>(retries);
+    for (ChangePage.Added a : page.added()) {
+      String ref = a.ref().value();
+      if (!stored.under(a.place().scope()).containsKey(ref) && !skipped.isWaiting(ref, now)) {
+        missing.add(a);
+      }
+    }
     Map<String, StoredMessage> queuedByMessageId =
         missing.isEmpty()
             ? new HashMap<>()
             : messages.findPendingOutbound(mailbox.tenantId(), mailbox.id()).block(STORE_TIMEOUT);
-    FolderPass pass =
-        new FolderPass(mailbox, folder, label, beforeRenumbering, queuedByMessageId, now);
+    Pass pass = new Pass(mailbox, stored, queuedByMessageId, announce, skipped, now);
+    long added = 0;
+    int batchSize = properties.batchSize();
     int start = 0;
     Stored pending = null;
     while (start < missing.size() && budget.get() > 0) {
       int size = (int) Math.min(Math.min(batchSize, budget.get()), missing.size() - start);
-      List<Long> batch = missing.subList(start, start + size);
+      Map<String, ChangePage.Added> batch = new LinkedHashMap<>();
+      missing.subList(start, start + size).forEach(a -> batch.put(a.ref().value(), a));
       start += size;
       budget.addAndGet(-size);
       // Set aside rather than failing the batch: the rest of the mailbox keeps syncing.
-      BiConsumer<Long, String> skip =
-          (uid, error) -> {
+      BiConsumer<String, String> skip =
+          (ref, error) -> {
+            ChangePage.Added a = batch.get(ref);
             log.warn(
                 "Mailbox {}: message {} of {} set aside: {}",
                 mailbox.id(),
-                uid,
-                folder.name(),
+                ref,
+                a.place().name(),
                 error);
-            skipped.failed(
-                providerIdOf.apply(uid), folder.name(), error, announce && uid >= newFrom, now);
+            skipped.failed(ref, a.place().name(), error, announce && a.arrived(), now);
           };
       // Fetched while the previous batch's raw bytes are still going to S3.
-      List<FetchedMessage> fetched = fetchIsolating(session, folder.name(), validity, batch, skip);
+      List<FetchedMessage> fetched = fetchIsolating(session, batch, skip);
+      // A retried message the provider no longer has is gone; it is not set aside again.
+      retries.forEach(
+          r -> {
+            if (batch.containsKey(r.ref().value())
+                && fetched.stream().noneMatch(f -> f.ref().equals(r.ref()))
+                && !skipped.isWaiting(r.ref().value(), now)) {
+              skipped.stored(r.ref().value());
+            }
+          });
       // Never throws: what cannot be parsed is kept with what could be read.
       List<ParsedMessage> parsedBatch = fetched.stream().map(MessageIngester::parse).toList();
       if (pending != null) {
         // Threading and news checks below read what the previous batch stored.
         added += commit(pending, correlationId);
-        uidNext = Math.max(uidNext, pending.nextUid());
-        progress.accept(state(folder, validity, uidNext, contents), stored.size() + added);
+        progress.accept(added);
         pending = null;
       }
       ThreadResolver.Batch threading = threads.batch(mailbox.tenantId(), mailbox.id(), parsedBatch);
@@ -203,16 +180,16 @@ class FolderSynchronizer {
               new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
       for (int i = 0; i < fetched.size(); i++) {
         FetchedMessage message = fetched.get(i);
-        ParsedMessage parsed = parsedBatch.get(i);
-        String providerId = providerIdOf.apply(message.uid());
-        SkippedMessage wasSkipped = skipped.get(providerId);
-        boolean news =
-            announce && (message.uid() >= newFrom || wasSkipped != null && wasSkipped.announce());
+        ChangePage.Added listed = batch.get(message.ref().value());
+        if (listed == null) {
+          continue; // not asked for: an adapter's fault, never stored under a guessed place
+        }
         try {
-          ingestOne(pass, threading, message, parsed, providerId, news, fresh);
-          skipped.stored(providerId);
+          ingestOne(pass, threading, listed, message, parsedBatch.get(i), fresh);
+          skipped.stored(listed.ref().value());
         } catch (RuntimeException e) {
-          skip.accept(message.uid(), "could not be stored (" + e.getClass().getSimpleName() + ")");
+          skip.accept(
+              listed.ref().value(), "could not be stored (" + e.getClass().getSimpleName() + ")");
         }
       }
       pending =
@@ -220,40 +197,89 @@ class FolderSynchronizer {
               ingester.storeRawInBackground(fresh.records(), fresh.raw(), fresh.parsed()),
               fresh.records(),
               fresh.announced(),
-              batch.get(batch.size() - 1) + 1,
               skip);
     }
     if (pending != null) {
       added += commit(pending, correlationId);
-      uidNext = Math.max(uidNext, pending.nextUid());
-      progress.accept(state(folder, validity, uidNext, contents), stored.size() + added);
+      progress.accept(added);
     }
-    // Renumbered away and not found again under the new numbering: gone at the provider.
     boolean complete = start >= missing.size();
-    if (!complete) {
-      // The rest comes with the continuation; progress so far is committed.
-      return new FolderResult(
-          state(folder, validity, uidNext, contents),
-          contents.uids().size(),
-          added,
-          updated,
-          deleted,
-          false);
+    if (complete) {
+      // Renumbered away and not found again under the new numbering: gone at the provider.
+      for (String scope : page.retired()) {
+        skipped.forgetScope(scope);
+        for (MessageRef gone : stored.under(scope).values()) {
+          if (!stored.rematched(gone.id())) {
+            deleted += delete(gone, correlationId, now);
+          }
+        }
+      }
     }
-    for (MessageRef gone : beforeRenumbering.values()) {
-      deleted += delete(gone, correlationId, now);
-    }
-    FolderSyncState state = state(folder, validity, Math.max(uidNext, folder.uidNext()), contents);
-    return new FolderResult(state, contents.uids().size(), added, updated, deleted, true);
+    return new PageResult(added, updated, deleted, complete);
   }
 
-  /** What one folder pass knows that each of its messages is matched against. */
-  private record FolderPass(
+  /**
+   * The stored messages under each scope the page names, read once per page: what additions are
+   * checked against, and what changes and removals apply to.
+   */
+  private final class StoredRefs {
+    private final Mailbox mailbox;
+    private final Map<String, Map<String, MessageRef>> byScope = new HashMap<>();
+    private final Map<String, Map<String, MessageRef>> byMessageId = new HashMap<>();
+    private final Set<String> rematched = new java.util.HashSet<>();
+
+    StoredRefs(Mailbox mailbox) {
+      this.mailbox = mailbox;
+    }
+
+    Map<String, MessageRef> under(String scope) {
+      return byScope.computeIfAbsent(
+          scope,
+          s -> {
+            Map<String, MessageRef> refs = new HashMap<>();
+            messages
+                .findRefsInScope(mailbox.tenantId(), mailbox.id(), s)
+                .collectList()
+                .blockOptional(STORE_TIMEOUT)
+                .orElse(List.of())
+                .forEach(m -> refs.put(m.providerMessageId(), m));
+            return refs;
+          });
+    }
+
+    /** A message stored under a scope the provider invalidated, by its Message-ID, taken once. */
+    MessageRef takeFormer(String formerScope, String rfcMessageId) {
+      MessageRef found =
+          byMessageId
+              .computeIfAbsent(
+                  formerScope,
+                  s -> {
+                    Map<String, MessageRef> byId = new HashMap<>();
+                    under(s)
+                        .values()
+                        .forEach(
+                            m -> byId.put(m.rfcMessageId() == null ? m.id() : m.rfcMessageId(), m));
+                    return byId;
+                  })
+              .remove(rfcMessageId);
+      if (found != null) {
+        rematched.add(found.id());
+      }
+      return found;
+    }
+
+    boolean rematched(String id) {
+      return rematched.contains(id);
+    }
+  }
+
+  /** What one page knows that each of its messages is matched against. */
+  private record Pass(
       Mailbox mailbox,
-      FolderStatus folder,
-      String label,
-      Map<String, MessageRef> beforeRenumbering,
+      StoredRefs stored,
       Map<String, StoredMessage> queuedByMessageId,
+      boolean announce,
+      SkippedMessages skipped,
       Instant now) {}
 
   /** A batch's new records, their raw and parsed messages (same order) and those to announce. */
@@ -265,16 +291,20 @@ class FolderSynchronizer {
 
   /** One fetched message into the batch's new records, or onto the record it already has. */
   private void ingestOne(
-      FolderPass pass,
+      Pass pass,
       ThreadResolver.Batch threading,
+      ChangePage.Added listed,
       FetchedMessage message,
       ParsedMessage parsed,
-      String providerId,
-      boolean news,
       NewRecords fresh) {
-    List<String> labels = FolderLabels.labels(pass.label(), message.flags());
+    Place place = listed.place();
+    String providerId = listed.ref().value();
+    List<String> labels =
+        FolderLabels.labels(FolderLabels.of(place.name(), place.role()), message.flags());
     MessageRef earlier =
-        parsed.messageId() == null ? null : pass.beforeRenumbering().remove(parsed.messageId());
+        listed.formerScope() == null || parsed.messageId() == null
+            ? null
+            : pass.stored().takeFormer(listed.formerScope(), parsed.messageId());
     String knownId = earlier == null ? null : earlier.id();
     if (knownId == null && parsed.messageId() != null) {
       // Sent through Mailroom: the queued record becomes this message.
@@ -295,7 +325,10 @@ class FolderSynchronizer {
     fresh.records().add(record);
     fresh.raw().add(message);
     fresh.parsed().add(parsed);
-    if (news && isNews(pass.folder(), record)) {
+    SkippedMessage wasSkipped = pass.skipped().get(providerId);
+    boolean news =
+        pass.announce() && (listed.arrived() || wasSkipped != null && wasSkipped.announce());
+    if (news && isNews(place, record)) {
       fresh.announced().add(record);
     }
   }
@@ -306,28 +339,22 @@ class FolderSynchronizer {
    * its neighbours; a dropped connection or a refused login still fails the whole pass.
    */
   private static List<FetchedMessage> fetchIsolating(
-      MailboxSession session,
-      String folder,
-      long validity,
-      List<Long> batch,
-      BiConsumer<Long, String> skip)
+      MailboxSession session, Map<String, ChangePage.Added> batch, BiConsumer<String, String> skip)
       throws ProviderException {
+    List<ProviderRef> refs = batch.values().stream().map(ChangePage.Added::ref).toList();
     try {
-      return session.fetch(folder, validity, batch);
+      return session.fetch(refs);
     } catch (ProviderException.Permanent | ProviderException.NotFound | RuntimeException e) {
-      if (batch.size() > 1) {
+      if (refs.size() > 1) {
         log.warn(
-            "Fetching {} messages of {} failed ({}); fetching one by one",
-            batch.size(),
-            folder,
-            e.toString());
+            "Fetching {} messages failed ({}); fetching one by one", refs.size(), e.toString());
       }
       List<FetchedMessage> fetched = new ArrayList<>();
-      for (Long uid : batch) {
+      for (ProviderRef ref : refs) {
         try {
-          fetched.addAll(session.fetch(folder, validity, List.of(uid)));
+          fetched.addAll(session.fetch(List.of(ref)));
         } catch (ProviderException.Permanent | ProviderException.NotFound | RuntimeException one) {
-          skip.accept(uid, describe(one));
+          skip.accept(ref.value(), describe(one));
         }
       }
       return fetched;
@@ -348,8 +375,7 @@ class FolderSynchronizer {
       CompletableFuture<Void> raw,
       List<StoredMessage> fresh,
       List<StoredMessage> announced,
-      long nextUid,
-      BiConsumer<Long, String> setAside) {}
+      BiConsumer<String, String> setAside) {}
 
   /**
    * Raw bytes first, then the records: a record never points at an object that is not there.
@@ -382,7 +408,7 @@ class FolderSynchronizer {
           batch
               .setAside()
               .accept(
-                  ImapLocation.of(record.providerMessageId()).uid(),
+                  record.providerMessageId(),
                   "could not be stored (" + one.getClass().getSimpleName() + ")");
         }
       }
@@ -401,26 +427,31 @@ class FolderSynchronizer {
     return inserted;
   }
 
-  /**
-   * With CONDSTORE, a folder whose HIGHESTMODSEQ, UIDNEXT and count are what the last complete pass
-   * saw has had no new mail, flag change or expunge (each raises HIGHESTMODSEQ), so it needs no
-   * listing at all. Without CONDSTORE a flag change leaves no trace in the counters.
-   */
-  private static boolean unchanged(FolderSyncState previous, FolderStatus folder) {
-    return previous != null
-        && previous.highestModSeq() > 0
-        && previous.uidValidity() == folder.uidValidity()
-        && previous.highestModSeq() == folder.highestModSeq()
-        && previous.uidNext() == folder.uidNext()
-        && previous.messages() == folder.messages();
+  /** The provider's read state and labels onto a stored message; true if that changed it. */
+  private boolean applyFlags(
+      MessageRef m, Place place, MessageFlags flags, String correlationId, Instant now) {
+    List<String> labels = FolderLabels.labels(FolderLabels.of(place.name(), place.role()), flags);
+    if (m.read() == flags.seen() && labels.equals(m.labels())) {
+      return false;
+    }
+    if (!Boolean.TRUE.equals(
+        messages
+            .applyProviderState(m.tenantId(), m.id(), flags.seen(), labels, now)
+            .block(STORE_TIMEOUT))) {
+      return false;
+    }
+    events.publish(
+        new MessageUpdated(m.tenantId(), m.mailboxId(), m.id(), flags.seen(), labels, now),
+        correlationId);
+    return true;
   }
 
   /**
-   * Inbound mail in an ordinary folder that the mailbox did not already have: a message moved to
-   * Trash, Spam or another folder is not news, however new its UID.
+   * Inbound mail in an ordinary place that the mailbox did not already have: a message moved to
+   * Trash, Spam or another folder is not news, however recently it arrived there.
    */
-  private boolean isNews(FolderStatus folder, StoredMessage record) {
-    if (record.direction() != Direction.INBOUND || QUIET_ROLES.contains(folder.role())) {
+  private boolean isNews(Place place, StoredMessage record) {
+    if (record.direction() != Direction.INBOUND || QUIET_ROLES.contains(place.role())) {
       return false;
     }
     return !Boolean.TRUE.equals(
@@ -440,35 +471,5 @@ class FolderSynchronizer {
       return 1;
     }
     return 0;
-  }
-
-  private List<MessageRef> storedUnder(Mailbox mailbox, String prefix) {
-    return messages
-        .findRefsByProviderPrefix(mailbox.tenantId(), mailbox.id(), prefix)
-        .collectList()
-        .blockOptional(STORE_TIMEOUT)
-        .orElse(List.of());
-  }
-
-  private static Map<Long, MessageRef> byUid(List<MessageRef> stored) {
-    Map<Long, MessageRef> byUid = new HashMap<>();
-    for (MessageRef m : stored) {
-      ImapLocation location = ImapLocation.of(m.providerMessageId());
-      if (location != null) {
-        byUid.put(location.uid(), m);
-      }
-    }
-    return byUid;
-  }
-
-  private static FolderSyncState state(
-      FolderStatus folder, long validity, long uidNext, FolderChanges contents) {
-    return new FolderSyncState(
-        folder.name(),
-        folder.role(),
-        validity,
-        uidNext,
-        folder.highestModSeq(),
-        contents.uids().size());
   }
 }
