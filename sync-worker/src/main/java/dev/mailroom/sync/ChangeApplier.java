@@ -63,15 +63,6 @@ class ChangeApplier {
       MessageIngester ingester,
       ThreadResolver threads,
       SyncEvents events,
-      SyncProperties properties) {
-    this(messages, ingester, threads, events, properties, Clock.systemUTC());
-  }
-
-  ChangeApplier(
-      MessageRepository messages,
-      MessageIngester ingester,
-      ThreadResolver threads,
-      SyncEvents events,
       SyncProperties properties,
       Clock clock) {
     this.messages = messages;

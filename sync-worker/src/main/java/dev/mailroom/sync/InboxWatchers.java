@@ -61,7 +61,7 @@ public class InboxWatchers {
   private final KafkaListenerEndpointRegistry listeners;
   private final KafkaTemplate<String, byte[]> kafka;
   private final SyncProperties.Idle settings;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
   private final Map<String, Watched> watched = new ConcurrentHashMap<>();
   private final Map<String, Retry> retries = new ConcurrentHashMap<>();
   private final ScheduledExecutorService debouncer =
@@ -80,7 +80,9 @@ public class InboxWatchers {
       KafkaListenerEndpointRegistry listeners,
       KafkaTemplate<String, byte[]> kafka,
       SyncProperties properties,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Clock clock) {
+    this.clock = clock;
     this.mailboxes = mailboxes;
     this.providers = providers;
     this.access = access;

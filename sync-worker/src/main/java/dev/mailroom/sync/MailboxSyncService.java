@@ -53,7 +53,7 @@ public class MailboxSyncService {
   private final ChangeApplier applier;
   private final EnvelopePublisher commands;
   private final SyncProperties properties;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
   private final MeterRegistry meters;
 
@@ -65,7 +65,9 @@ public class MailboxSyncService {
       ChangeApplier applier,
       EnvelopePublisher commands,
       SyncProperties properties,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Clock clock) {
+    this.clock = clock;
     this.meters = meters;
     this.mailboxes = mailboxes;
     this.providers = providers;

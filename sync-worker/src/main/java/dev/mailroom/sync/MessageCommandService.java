@@ -37,14 +37,16 @@ public class MessageCommandService {
   private final MailProviders providers;
   private final MailboxAccessFactory access;
   private final SyncEvents events;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
   public MessageCommandService(
       MailboxRepository mailboxes,
       MessageRepository messages,
       MailProviders providers,
       MailboxAccessFactory access,
-      SyncEvents events) {
+      SyncEvents events,
+      Clock clock) {
+    this.clock = clock;
     this.mailboxes = mailboxes;
     this.messages = messages;
     this.providers = providers;

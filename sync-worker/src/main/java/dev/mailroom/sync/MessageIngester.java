@@ -46,10 +46,11 @@ class MessageIngester {
   private static final int PARALLEL_PUTS = 8;
 
   private final BlobStore blobs;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
-  MessageIngester(BlobStore blobs) {
+  MessageIngester(BlobStore blobs, Clock clock) {
     this.blobs = blobs;
+    this.clock = clock;
   }
 
   /**

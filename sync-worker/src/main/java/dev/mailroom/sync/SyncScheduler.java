@@ -28,10 +28,14 @@ class SyncScheduler {
   private final MailboxRepository mailboxes;
   private final EnvelopePublisher publisher;
   private final Duration interval;
-  private final Clock clock = Clock.systemUTC();
+  private final Clock clock;
 
   SyncScheduler(
-      MailboxRepository mailboxes, EnvelopePublisher publisher, SyncProperties properties) {
+      MailboxRepository mailboxes,
+      EnvelopePublisher publisher,
+      SyncProperties properties,
+      Clock clock) {
+    this.clock = clock;
     this.mailboxes = mailboxes;
     this.publisher = publisher;
     this.interval = properties.pollInterval();

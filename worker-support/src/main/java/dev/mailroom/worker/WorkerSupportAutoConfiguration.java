@@ -4,6 +4,7 @@ import dev.mailroom.provider.imap.ImapProvider;
 import dev.mailroom.provider.spi.MailProvider;
 import dev.mailroom.provider.spi.MailProviders;
 import dev.mailroom.store.crypto.CredentialCipher;
+import java.time.Clock;
 import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -16,8 +17,8 @@ import org.springframework.context.annotation.Bean;
 public class WorkerSupportAutoConfiguration {
 
   @Bean
-  ImapProvider imapProvider(ProviderProperties properties) {
-    return new ImapProvider(properties.timeout());
+  ImapProvider imapProvider(ProviderProperties properties, Clock clock) {
+    return new ImapProvider(properties.timeout(), clock);
   }
 
   @Bean

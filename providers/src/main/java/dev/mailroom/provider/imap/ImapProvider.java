@@ -43,16 +43,20 @@ public final class ImapProvider implements MailProvider {
   private final Duration timeout;
   private final ImapIdleWatcher idle;
   private final Map<String, AtomicReference<String>> sentFolders = new ConcurrentHashMap<>();
-  private final IdleConnections connections =
-      new IdleConnections(KEEP_CONNECTIONS, MAX_KEPT_CONNECTIONS, Clock.systemUTC());
+  private final IdleConnections connections;
 
   public ImapProvider(Duration timeout) {
-    this(timeout, IDLE_KEEPALIVE);
+    this(timeout, IDLE_KEEPALIVE, Clock.systemUTC());
   }
 
-  public ImapProvider(Duration timeout, Duration idleKeepalive) {
+  public ImapProvider(Duration timeout, Clock clock) {
+    this(timeout, IDLE_KEEPALIVE, clock);
+  }
+
+  public ImapProvider(Duration timeout, Duration idleKeepalive, Clock clock) {
     this.timeout = timeout;
     this.idle = new ImapIdleWatcher(idleKeepalive);
+    this.connections = new IdleConnections(KEEP_CONNECTIONS, MAX_KEPT_CONNECTIONS, clock);
   }
 
   @Override

@@ -34,7 +34,9 @@ class ImapIdleWatchTest {
   @Test
   void newMailIsNotifiedAgainAndAgainAcrossKeepaliveRenewals() throws Exception {
     try (DovecotServer dovecot = DovecotServer.start();
-        ImapProvider provider = new ImapProvider(Duration.ofSeconds(5), Duration.ofMillis(300))) {
+        ImapProvider provider =
+            new ImapProvider(
+                Duration.ofSeconds(5), Duration.ofMillis(300), java.time.Clock.systemUTC())) {
       dovecot.addUser("idle@mailroom.local", "pw");
       Recorder recorder = new Recorder();
       try (ChangeWatch watch =
@@ -53,7 +55,9 @@ class ImapIdleWatchTest {
   @Test
   void aDroppedConnectionEndsTheWatchAsTransient() throws Exception {
     DovecotServer dovecot = DovecotServer.start();
-    try (ImapProvider provider = new ImapProvider(Duration.ofSeconds(5), Duration.ofMillis(300))) {
+    try (ImapProvider provider =
+        new ImapProvider(
+            Duration.ofSeconds(5), Duration.ofMillis(300), java.time.Clock.systemUTC())) {
       dovecot.addUser("drop@mailroom.local", "pw");
       Recorder recorder = new Recorder();
       provider.watch(access(dovecot, "drop@mailroom.local", "pw"), recorder);
