@@ -23,9 +23,12 @@ import dev.mailroom.gateway.mail.read.MailSearch.NamedFilter;
 import dev.mailroom.gateway.mail.read.MailSearch.PageRequest;
 import dev.mailroom.gateway.mail.send.MailSending;
 import dev.mailroom.gateway.mail.send.MailSending.AnswerScope;
+import dev.mailroom.gateway.mail.send.OutgoingMail;
 import dev.mailroom.gateway.mail.send.OutgoingMail.ForwardMail;
 import dev.mailroom.gateway.mail.send.OutgoingMail.NewMail;
+import dev.mailroom.gateway.mail.send.OutgoingMail.Recipients;
 import dev.mailroom.gateway.mail.send.OutgoingMail.ReplyMail;
+import dev.mailroom.gateway.mail.send.OutgoingMail.SenderChoice;
 import dev.mailroom.store.message.StoredMessage;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -250,15 +253,11 @@ class AccessEmailController {
             caller, request.connectionId() == null ? request.sendFrom() : null, "send_email");
     NewMail mail =
         new NewMail(
-            request.to(),
-            request.cc(),
-            request.bcc(),
+            new Recipients(request.to(), request.cc(), request.bcc()),
             request.subject(),
-            request.body(),
-            request.bodyType(),
+            new OutgoingMail.Content(request.body(), request.bodyType()),
             request.importance(),
-            request.sendFrom(),
-            request.connectionId());
+            new SenderChoice(request.connectionId(), request.sendFrom()));
     return idempotent.run(
         exchange,
         Route.of(
@@ -278,7 +277,9 @@ class AccessEmailController {
   Mono<ResponseEntity<String>> reply(
       @PathVariable String emailId, @RequestBody Reply request, ServerWebExchange exchange) {
     ReplyMail mail =
-        new ReplyMail(request.body(), request.bodyType(), Boolean.TRUE.equals(request.replyAll()));
+        new ReplyMail(
+            new OutgoingMail.Content(request.body(), request.bodyType()),
+            Boolean.TRUE.equals(request.replyAll()));
     return answer(
         emailId,
         request,
@@ -298,7 +299,9 @@ class AccessEmailController {
   Mono<ResponseEntity<String>> forward(
       @PathVariable String emailId, @RequestBody Forward request, ServerWebExchange exchange) {
     ForwardMail mail =
-        new ForwardMail(request.to(), request.cc(), request.body(), request.bodyType());
+        new ForwardMail(
+            new Recipients(request.to(), request.cc(), null),
+            new OutgoingMail.Content(request.body(), request.bodyType()));
     return answer(
         emailId,
         request,

@@ -3,7 +3,9 @@ package dev.mailroom.gateway.mail.send;
 import dev.mailroom.gateway.mail.InputCheck;
 import dev.mailroom.gateway.mail.MailException;
 import dev.mailroom.gateway.mail.OutboundDraft;
-import dev.mailroom.gateway.mail.send.OutgoingMail.NewMail;
+import dev.mailroom.gateway.mail.send.OutgoingMail.Content;
+import dev.mailroom.gateway.mail.send.OutgoingMail.Recipients;
+import dev.mailroom.gateway.mail.send.OutgoingMail.SenderChoice;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.Importance;
@@ -27,7 +29,7 @@ public final class AnswerRules {
   private AnswerRules() {}
 
   /** connectionId, then sendFrom, then the default mailbox, then the first one. */
-  public static MailboxIdentity chooseSender(List<MailboxIdentity> sendable, NewMail mail) {
+  public static MailboxIdentity chooseSender(List<MailboxIdentity> sendable, SenderChoice mail) {
     if (mail.connectionId() != null) {
       return sendable.stream()
           .filter(m -> m.connectionId() == mail.connectionId())
@@ -142,22 +144,21 @@ public final class AnswerRules {
 
   /** A body of {@code bodyType} (html unless text) and the rest, as the writer takes them. */
   public static OutboundDraft draft(
-      List<Participant> to,
-      List<Participant> cc,
-      List<Participant> bcc,
+      Recipients recipients,
       String subject,
-      String body,
-      String bodyType,
+      Content content,
       String importance,
       List<Attachment> attachments) {
+    String body = content.body();
+    String bodyType = content.bodyType();
     boolean text = "text".equals(bodyType);
     // A forward without a note but with "bodyType": "html" is still HTML: an empty HTML note makes
     // the worker quote the original as HTML instead of falling back to text.
     String html = text ? null : body != null ? body : "html".equals(bodyType) ? "" : null;
     return new OutboundDraft(
-        to,
-        orEmpty(cc),
-        orEmpty(bcc),
+        recipients.to(),
+        orEmpty(recipients.cc()),
+        orEmpty(recipients.bcc()),
         subject,
         text ? body : null,
         html,

@@ -12,6 +12,7 @@ import dev.mailroom.gateway.mail.WriteProgress;
 import dev.mailroom.gateway.mail.read.MailReads;
 import dev.mailroom.gateway.mail.send.OutgoingMail.ForwardMail;
 import dev.mailroom.gateway.mail.send.OutgoingMail.NewMail;
+import dev.mailroom.gateway.mail.send.OutgoingMail.Recipients;
 import dev.mailroom.gateway.mail.send.OutgoingMail.ReplyMail;
 import dev.mailroom.model.command.SendKind;
 import dev.mailroom.model.message.Participant;
@@ -44,26 +45,20 @@ public class MailSending {
   public Mono<StoredMessage> send(MailboxScope sending, NewMail mail, String correlationId) {
     return Mono.defer(
         () -> {
+          Recipients recipients = mail.recipients();
           InputCheck.check()
-              .participants("to", mail.to(), true)
-              .participants("cc", mail.cc(), false)
-              .participants("bcc", mail.bcc(), false)
+              .participants("to", recipients.to(), true)
+              .participants("cc", recipients.cc(), false)
+              .participants("bcc", recipients.bcc(), false)
               .headerText("subject", mail.subject(), true, InputCheck.MAX_SUBJECT)
-              .require("body", mail.body())
-              .oneOf("bodyType", mail.bodyType(), BODY_TYPES)
+              .require("body", mail.content().body())
+              .oneOf("bodyType", mail.content().bodyType(), BODY_TYPES)
               .oneOf("importance", mail.importance(), IMPORTANCE)
               .orThrow();
-          MailboxIdentity from = AnswerRules.chooseSender(sending.mailboxes(), mail);
+          MailboxIdentity from = AnswerRules.chooseSender(sending.mailboxes(), mail.sender());
           OutboundDraft draft =
               AnswerRules.draft(
-                  mail.to(),
-                  mail.cc(),
-                  mail.bcc(),
-                  mail.subject(),
-                  mail.body(),
-                  mail.bodyType(),
-                  mail.importance(),
-                  List.of());
+                  recipients, mail.subject(), mail.content(), mail.importance(), List.of());
           return sendAndWait(from, draft, SendKind.NEW, null, correlationId);
         });
   }
@@ -78,8 +73,8 @@ public class MailSending {
       AnswerScope scope, String emailId, ReplyMail mail, String correlationId) {
     InputCheck check =
         InputCheck.check()
-            .require("body", mail.body())
-            .oneOf("bodyType", mail.bodyType(), BODY_TYPES);
+            .require("body", mail.content().body())
+            .oneOf("bodyType", mail.content().bodyType(), BODY_TYPES);
     return answer(
         scope,
         emailId,
@@ -93,12 +88,9 @@ public class MailSending {
                   : List.of();
           OutboundDraft draft =
               AnswerRules.draft(
-                  to,
-                  cc,
-                  List.of(),
+                  new Recipients(to, cc, List.of()),
                   AnswerRules.replySubject(original.subject()),
-                  mail.body(),
-                  mail.bodyType(),
+                  mail.content(),
                   null,
                   List.of());
           return new Answer(draft, mail.replyAll() ? SendKind.REPLY_ALL : SendKind.REPLY);
@@ -110,9 +102,9 @@ public class MailSending {
       AnswerScope scope, String emailId, ForwardMail mail, String correlationId) {
     InputCheck check =
         InputCheck.check()
-            .participants("to", mail.to(), true)
-            .participants("cc", mail.cc(), false)
-            .oneOf("bodyType", mail.bodyType(), BODY_TYPES);
+            .participants("to", mail.recipients().to(), true)
+            .participants("cc", mail.recipients().cc(), false)
+            .oneOf("bodyType", mail.note().bodyType(), BODY_TYPES);
     return answer(
         scope,
         emailId,
@@ -120,12 +112,9 @@ public class MailSending {
         (original, mailbox) ->
             new Answer(
                 AnswerRules.draft(
-                    mail.to(),
-                    mail.cc(),
-                    List.of(),
+                    new Recipients(mail.recipients().to(), mail.recipients().cc(), List.of()),
                     AnswerRules.forwardSubject(original.subject()),
-                    mail.body(),
-                    mail.bodyType(),
+                    mail.note(),
                     null,
                     AnswerRules.topLevel(original.attachments())),
                 SendKind.FORWARD),

@@ -4,32 +4,35 @@ import dev.mailroom.model.message.Participant;
 import java.util.List;
 
 /**
- * What a caller asks the core to send, whatever its route family calls the fields. {@code bodyType}
- * is {@code html} or {@code text}; {@code importance} is {@code low}, {@code normal} or {@code
- * high}.
+ * What a caller asks the core to send, in parts every route family has, however it names and nests
+ * them on the wire: recipients, content and (for a new message) the choice of sender.
  */
 public final class OutgoingMail {
   private OutgoingMail() {}
 
+  /** Who a message goes to; {@code cc} and {@code bcc} may be null. */
+  public record Recipients(List<Participant> to, List<Participant> cc, List<Participant> bcc) {}
+
+  /** A body of {@code bodyType}: {@code html} (the default) or {@code text}. */
+  public record Content(String body, String bodyType) {}
+
   /**
-   * A new message. The sender is {@code connectionId} if given, else {@code sendFrom}, else the
-   * default mailbox of the scope, else its first one.
+   * Which mailbox a new message goes out from: {@code connectionId} if given, else {@code
+   * sendFrom}, else the scope's default mailbox, else its first one.
    */
+  public record SenderChoice(Long connectionId, String sendFrom) {}
+
+  /** A new message; {@code importance} is {@code low}, {@code normal} or {@code high}. */
   public record NewMail(
-      List<Participant> to,
-      List<Participant> cc,
-      List<Participant> bcc,
+      Recipients recipients,
       String subject,
-      String body,
-      String bodyType,
+      Content content,
       String importance,
-      String sendFrom,
-      Long connectionId) {}
+      SenderChoice sender) {}
 
   /** A reply to the original's sender, or with {@code replyAll} to everyone it went to. */
-  public record ReplyMail(String body, String bodyType, boolean replyAll) {}
+  public record ReplyMail(Content content, boolean replyAll) {}
 
   /** The original with its attachments, to new recipients, with an optional note. */
-  public record ForwardMail(
-      List<Participant> to, List<Participant> cc, String body, String bodyType) {}
+  public record ForwardMail(Recipients recipients, Content note) {}
 }

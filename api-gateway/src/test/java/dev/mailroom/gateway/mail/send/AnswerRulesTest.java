@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailroom.gateway.mail.MailException;
 import dev.mailroom.gateway.mail.OutboundDraft;
-import dev.mailroom.gateway.mail.send.OutgoingMail.NewMail;
+import dev.mailroom.gateway.mail.send.OutgoingMail.Content;
+import dev.mailroom.gateway.mail.send.OutgoingMail.Recipients;
+import dev.mailroom.gateway.mail.send.OutgoingMail.SenderChoice;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.Importance;
@@ -137,12 +139,9 @@ class AnswerRulesTest {
   void headerInjectionFromTheOriginalIsRefusedAsTheOriginalsFault() {
     OutboundDraft draft =
         AnswerRules.draft(
-            List.of(Participant.of("alice@example.com")),
-            null,
-            null,
+            new Recipients(List.of(Participant.of("alice@example.com")), null, null),
             "Re: hi\r\nBcc: evil@example.com",
-            "x",
-            "text",
+            new Content("x", "text"),
             null,
             List.of());
 
@@ -167,20 +166,15 @@ class AnswerRulesTest {
 
   private static OutboundDraft draft(String body, String bodyType) {
     return AnswerRules.draft(
-        List.of(Participant.of("a@example.com")), null, null, "s", body, bodyType, null, null);
+        new Recipients(List.of(Participant.of("a@example.com")), null, null),
+        "s",
+        new Content(body, bodyType),
+        null,
+        null);
   }
 
-  private static NewMail mail(String sendFrom, Long connectionId) {
-    return new NewMail(
-        List.of(Participant.of("x@example.com")),
-        null,
-        null,
-        "s",
-        "b",
-        null,
-        null,
-        sendFrom,
-        connectionId);
+  private static SenderChoice mail(String sendFrom, Long connectionId) {
+    return new SenderChoice(connectionId, sendFrom);
   }
 
   private static List<String> emails(List<Participant> participants) {
