@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailroom.infra.mail.DovecotServer;
+import dev.mailroom.infra.mail.DovecotSmtpFront;
 import dev.mailroom.provider.contract.ProviderFixture;
 import dev.mailroom.provider.spi.ChangePage;
 import dev.mailroom.provider.spi.MailboxSession;
@@ -24,14 +25,18 @@ import org.junit.jupiter.api.condition.EnabledIf;
 @EnabledIf("dev.mailroom.infra.mail.DovecotServer#available")
 class DovecotProviderTest extends ImapServerFixture {
   private static DovecotServer dovecot;
+  // Debian's Dovecot has no SMTP side; this front delivers to its users, as an MTA would.
+  private static DovecotSmtpFront smtp;
 
   @BeforeAll
   static void start() {
     dovecot = DovecotServer.start();
+    smtp = DovecotSmtpFront.start(dovecot);
   }
 
   @AfterAll
   static void stop() {
+    smtp.close();
     dovecot.close();
   }
 
@@ -47,7 +52,12 @@ class DovecotProviderTest extends ImapServerFixture {
 
   @Override
   int smtpPort() {
-    return dovecot.imapPort();
+    return smtp.port();
+  }
+
+  @Override
+  public boolean deliversSubmissions() {
+    return true;
   }
 
   @Override
