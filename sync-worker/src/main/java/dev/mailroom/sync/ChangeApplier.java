@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,15 +149,23 @@ class ChangeApplier {
           };
       // Fetched while the previous batch's raw bytes are still going to S3.
       List<FetchedMessage> fetched = fetchIsolating(session, batch, skip);
-      // A retried message the provider no longer has is gone; it is not set aside again.
-      retries.forEach(
-          r -> {
-            if (batch.containsKey(r.ref().value())
-                && fetched.stream().noneMatch(f -> f.ref().equals(r.ref()))
-                && !skipped.isWaiting(r.ref().value(), now)) {
-              skipped.stored(r.ref().value());
-            }
-          });
+      Set<String> returned = new HashSet<>();
+      fetched.forEach(f -> returned.add(f.ref().value()));
+      Set<String> retried = new HashSet<>();
+      retries.forEach(r -> retried.add(r.ref().value()));
+      for (String ref : batch.keySet()) {
+        if (returned.contains(ref) || skipped.isWaiting(ref, now)) {
+          continue;
+        }
+        if (retried.contains(ref)) {
+          // A retried message the provider no longer has is gone; it is not set aside again.
+          skipped.stored(ref);
+        } else {
+          // The cursor already counts it as seen: unless set aside, it would never be fetched
+          // again. Retried later; if it is gone by then, it is dropped as above.
+          skip.accept(ref, "not returned by the provider");
+        }
+      }
       // Never throws: what cannot be parsed is kept with what could be read.
       List<ParsedMessage> parsedBatch = fetched.stream().map(MessageIngester::parse).toList();
       if (pending != null) {

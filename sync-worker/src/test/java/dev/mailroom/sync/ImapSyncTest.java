@@ -268,7 +268,48 @@ class ImapSyncTest {
         .isEqualTo(1);
 
     // Its turn comes, and the server serves it now: stored and announced as the new mail it was.
+    makeSetAsideDue(mailbox);
+    FaultInjectingProvider.POISON_ARMED.set(false);
+    assertThat(fixture.sync(mailbox).messagesAdded()).isEqualTo(1);
+    assertThat(fixture.reload(mailbox).sync().skipped()).isEmpty();
+    assertThat(stored(mailbox)).hasSize(9);
+    assertThat(of(fixture.eventsOf(mailbox), MessageReceived.class))
+        .extracting(r -> r.message().subject())
+        .containsExactlyInAnyOrder(
+            "Fine 0", "Fine 1", "Fine 2", "Fine 3", "Fine 4", "Fine 5", "After", "Damaged");
+  }
+
+  @Test
+  void aMessageTheServerSilentlyLeavesOutOfAFetchIsSetAsideAndFetchedLater() throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    fixture.deliver(mailbox, mail("first@x", "First", "a@example.com", null));
+    fixture.sync(mailbox);
+    FaultInjectingProvider.OMISSIONS_ARMED.set(true);
+    fixture.deliver(mailbox, mail("served@x", "Served", "a@example.com", null));
+    fixture.deliver(
+        mailbox,
+        FaultInjectingProvider.OMITTED_HEADER
+            + ": yes\r\n"
+            + mail("left-out@x", "Left out", "a@example.com", null));
+
+    assertThat(fixture.sync(mailbox).messagesAdded()).isEqualTo(1);
+    assertThat(fixture.reload(mailbox).sync().skipped())
+        .singleElement()
+        .extracting(SkippedMessage::lastError)
+        .asString()
+        .contains("not returned by the provider");
+
+    makeSetAsideDue(mailbox);
+    FaultInjectingProvider.OMISSIONS_ARMED.set(false);
+    assertThat(fixture.sync(mailbox).messagesAdded()).isEqualTo(1);
+    assertThat(fixture.reload(mailbox).sync().skipped()).isEmpty();
+    assertThat(stored(mailbox)).hasSize(3);
+  }
+
+  /** Makes the first message set aside due for its next attempt now. */
+  private void makeSetAsideDue(Mailbox mailbox) {
     SyncState waiting = fixture.reload(mailbox).sync();
+    SkippedMessage skipped = waiting.skipped().get(0);
     SkippedMessage due =
         new SkippedMessage(
             skipped.providerMessageId(),
@@ -298,14 +339,6 @@ class ImapSyncTest {
                 List.of(due),
                 waiting.cursor()))
         .block();
-    FaultInjectingProvider.POISON_ARMED.set(false);
-    assertThat(fixture.sync(mailbox).messagesAdded()).isEqualTo(1);
-    assertThat(fixture.reload(mailbox).sync().skipped()).isEmpty();
-    assertThat(stored(mailbox)).hasSize(9);
-    assertThat(of(fixture.eventsOf(mailbox), MessageReceived.class))
-        .extracting(r -> r.message().subject())
-        .containsExactlyInAnyOrder(
-            "Fine 0", "Fine 1", "Fine 2", "Fine 3", "Fine 4", "Fine 5", "After", "Damaged");
   }
 
   @Test

@@ -44,6 +44,15 @@ public final class FaultInjectingProvider implements MailProvider {
   public static final java.util.concurrent.atomic.AtomicBoolean POISON_ARMED =
       new java.util.concurrent.atomic.AtomicBoolean();
 
+  /**
+   * While armed, a fetch silently leaves out every message carrying this header, as a server does
+   * for a message it cannot find or read at that moment, without saying so.
+   */
+  public static final String OMITTED_HEADER = "X-Test-Omitted";
+
+  public static final java.util.concurrent.atomic.AtomicBoolean OMISSIONS_ARMED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   /** While set, the server refuses every submission for good, as an SMTP 5xx reply does. */
   public static final java.util.concurrent.atomic.AtomicBoolean SUBMISSIONS_REFUSED =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -60,6 +69,7 @@ public final class FaultInjectingProvider implements MailProvider {
     LISTINGS_TO_FAIL.set(0);
     LISTINGS_TO_BREAK.set(0);
     POISON_ARMED.set(false);
+    OMISSIONS_ARMED.set(false);
     SUBMISSIONS_REFUSED.set(false);
   }
 
@@ -122,6 +132,15 @@ public final class FaultInjectingProvider implements MailProvider {
           throw new ProviderException.Transient("connection dropped (injected)", null);
         }
         List<FetchedMessage> fetched = session.fetch(refs);
+        if (OMISSIONS_ARMED.get()) {
+          fetched =
+              fetched.stream()
+                  .filter(
+                      m ->
+                          !new String(m.raw(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                              .contains(OMITTED_HEADER + ":"))
+                  .toList();
+        }
         if (POISON_ARMED.get()
             && fetched.stream()
                 .anyMatch(
