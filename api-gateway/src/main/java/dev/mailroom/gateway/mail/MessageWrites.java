@@ -182,7 +182,7 @@ public class MessageWrites {
                     ? Mono.<Void>empty()
                     : Mono.error(
                         new MailException.RateLimited(
-                            "MailboxIdentity "
+                            "Mailbox "
                                 + mailbox.address()
                                 + " has sent "
                                 + sendsPerHour
