@@ -12,6 +12,7 @@ import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxIdentity;
 import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.mailbox.MailboxSettingsUpgrade;
 import dev.mailroom.store.mailbox.MailboxStatus;
 import dev.mailroom.store.mailbox.ProviderSettings;
 import dev.mailroom.store.mailbox.ServerEndpoint;
@@ -104,6 +105,43 @@ class RepositoryTest {
                 .get("settings", org.bson.Document.class)
                 .getString("_class"))
         .isEqualTo("imap-smtp");
+  }
+
+  @Test
+  void aMailboxStoredWithTheFlatServerSettingsIsUpgradedOnceAndReadsAsImapSmtp() {
+    mailboxes.insert(mailbox("tA", "m1", "a@x.test")).block();
+    // As a mailbox was stored before settings had a shape per provider kind.
+    mongo
+        .updateFirst(
+            org.springframework.data.mongodb.core.query.Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("_id").is("m1")),
+            new org.springframework.data.mongodb.core.query.Update()
+                .unset("settings")
+                .set(
+                    "server",
+                    new org.bson.Document("imapHost", "imap.x.test")
+                        .append("imapPort", 993)
+                        .append("imapSecurity", "tls")
+                        .append("smtpHost", "smtp.x.test")
+                        .append("smtpPort", 587)
+                        .append("smtpSecurity", "starttls")
+                        .append("username", "a")),
+            "mailboxes")
+        .block();
+    assertThat(mailboxes.findById("tA", "m1").block().settings()).isNull();
+
+    MailboxSettingsUpgrade upgrade = new MailboxSettingsUpgrade(mongo);
+    assertThat(upgrade.run().block()).isEqualTo(1);
+    assertThat(upgrade.run().block()).as("already upgraded").isZero();
+
+    assertThat(mailboxes.findById("tA", "m1").block().settings())
+        .isEqualTo(
+            new ImapSmtpSettings(
+                new ServerEndpoint("imap.x.test", 993, "tls"),
+                new ServerEndpoint("smtp.x.test", 587, "starttls"),
+                "a"));
+    assertThat(mongo.findById("m1", org.bson.Document.class, "mailboxes").block())
+        .doesNotContainKey("server");
   }
 
   private static Mailbox withSettings(Mailbox m, ProviderSettings settings) {

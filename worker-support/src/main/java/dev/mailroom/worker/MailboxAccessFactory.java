@@ -18,13 +18,14 @@ public class MailboxAccessFactory {
 
   /**
    * The access its stored settings call for. Throws IllegalStateException for a mailbox without
-   * settings: one stored before settings had a shape per provider, which must be connected again.
+   * settings: one stored before settings had a shape per provider that the store's start-up upgrade
+   * (MailboxSettingsUpgrade) has not rewritten yet; the sync is retried after it has.
    */
   public MailboxAccess accessFor(Mailbox mailbox) {
     ProviderSettings settings = mailbox.settings();
     if (settings == null) {
       throw new IllegalStateException(
-          "Mailbox " + mailbox.id() + " has no provider settings; connect it again");
+          "Mailbox " + mailbox.id() + " has no provider settings yet (stored before the upgrade)");
     }
     String secret = cipher.decrypt(mailbox.secret(), mailbox.tenantId(), mailbox.id());
     // One branch per permitted settings record (no pattern switch on Java 17).

@@ -66,6 +66,6 @@ class MailboxAccessFactoryTest {
     assertThatThrownBy(() -> factory.accessFor(mailbox(null)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("mbx_1")
-        .hasMessageContaining("connect it again");
+        .hasMessageContaining("no provider settings yet");
   }
 }

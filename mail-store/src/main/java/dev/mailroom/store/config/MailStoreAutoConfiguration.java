@@ -6,6 +6,7 @@ import dev.mailroom.store.blob.S3HealthIndicator;
 import dev.mailroom.store.crypto.CredentialCipher;
 import dev.mailroom.store.idempotency.IdempotencyRepository;
 import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.mailbox.MailboxSettingsUpgrade;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.outbox.OutboxRepository;
 import dev.mailroom.store.ratelimit.SlidingWindowRateLimiter;
@@ -93,8 +94,9 @@ public class MailStoreAutoConfiguration {
   }
 
   @Bean
-  StoreInitializer storeInitializer(MongoIndexes indexes, BlobStore blobs) {
-    return new StoreInitializer(indexes, blobs);
+  StoreInitializer storeInitializer(
+      MongoIndexes indexes, BlobStore blobs, ReactiveMongoTemplate mongo) {
+    return new StoreInitializer(indexes, blobs, new MailboxSettingsUpgrade(mongo));
   }
 
   @Bean

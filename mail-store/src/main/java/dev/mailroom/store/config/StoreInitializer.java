@@ -1,6 +1,7 @@
 package dev.mailroom.store.config;
 
 import dev.mailroom.store.blob.BlobStore;
+import dev.mailroom.store.mailbox.MailboxSettingsUpgrade;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,19 +12,22 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * Creates MongoDB indexes and the S3 bucket in the background, retrying until both exist: a service
- * must start (and report not-ready) while either is still unreachable.
+ * Creates MongoDB indexes and the S3 bucket, and upgrades stored mailboxes, in the background,
+ * retrying until both exist: a service must start (and report not-ready) while either is still
+ * unreachable.
  */
 public class StoreInitializer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StoreInitializer.class);
 
   private final MongoIndexes indexes;
   private final BlobStore blobs;
+  private final MailboxSettingsUpgrade upgrade;
   private volatile Disposable running;
 
-  public StoreInitializer(MongoIndexes indexes, BlobStore blobs) {
+  public StoreInitializer(MongoIndexes indexes, BlobStore blobs, MailboxSettingsUpgrade upgrade) {
     this.indexes = indexes;
     this.blobs = blobs;
+    this.upgrade = upgrade;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -31,7 +35,18 @@ public class StoreInitializer implements AutoCloseable {
     running =
         Mono.when(
                 retried("MongoDB indexes", indexes.ensure()),
-                retried("S3 bucket", blobs.ensureBucket()))
+                retried("S3 bucket", blobs.ensureBucket()),
+                retried(
+                    "Mailbox settings upgrade",
+                    upgrade
+                        .run()
+                        .doOnNext(
+                            n -> {
+                              if (n > 0) {
+                                log.info("Upgraded the stored settings of {} mailboxes", n);
+                              }
+                            })
+                        .then()))
             .subscribe(ignored -> {}, e -> log.error("Store initialization failed", e));
   }
 
