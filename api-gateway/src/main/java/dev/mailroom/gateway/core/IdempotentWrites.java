@@ -1,7 +1,7 @@
 package dev.mailroom.gateway.core;
 
 import dev.mailroom.gateway.auth.Caller;
-import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.gateway.mail.MailException;
 import dev.mailroom.gateway.mail.WriteProgress;
 import dev.mailroom.store.idempotency.IdempotencyRecord;
 import dev.mailroom.store.idempotency.IdempotencyRepository;
@@ -18,7 +18,6 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -151,7 +150,7 @@ public class IdempotentWrites {
       return action.get().map(this::serialized);
     }
     if (key.isBlank() || key.length() > 255) {
-      return Mono.error(ApiException.badRequest(HEADER, "must be 1 to 255 characters"));
+      return Mono.error(MailException.InvalidInput.of(HEADER, "must be 1 to 255 characters"));
     }
     String hash =
         sha256(
@@ -235,8 +234,7 @@ public class IdempotentWrites {
             record -> {
               if (!record.requestHash().equals(hash)) {
                 return Mono.error(
-                    new ApiException(
-                        HttpStatus.CONFLICT,
+                    new MailException.Conflict(
                         "IDEMPOTENCY_KEY_REUSED",
                         "This Idempotency-Key was used with a different request"));
               }
@@ -256,8 +254,7 @@ public class IdempotentWrites {
                 .filter(KeyInFlight.class::isInstance)
                 .onRetryExhaustedThrow(
                     (spec, signal) ->
-                        new ApiException(
-                            HttpStatus.CONFLICT,
+                        new MailException.Conflict(
                             "IDEMPOTENCY_KEY_IN_USE",
                             "A request with this Idempotency-Key is still being processed")));
   }
