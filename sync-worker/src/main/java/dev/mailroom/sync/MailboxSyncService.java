@@ -19,6 +19,7 @@ import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
 import dev.mailroom.store.mailbox.SyncState;
+import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.worker.MailboxAccessFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -47,6 +48,7 @@ public class MailboxSyncService {
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
 
   private final MailboxRepository mailboxes;
+  private final MessageRepository messages;
   private final MailProviders providers;
   private final MailboxAccessFactory access;
   private final SyncEvents events;
@@ -59,6 +61,7 @@ public class MailboxSyncService {
 
   public MailboxSyncService(
       MailboxRepository mailboxes,
+      MessageRepository messages,
       MailProviders providers,
       MailboxAccessFactory access,
       SyncEvents events,
@@ -70,6 +73,7 @@ public class MailboxSyncService {
     this.clock = clock;
     this.meters = meters;
     this.mailboxes = mailboxes;
+    this.messages = messages;
     this.providers = providers;
     this.access = access;
     this.events = events;
@@ -102,6 +106,18 @@ public class MailboxSyncService {
     try (MailboxSession session =
         providers.forKind(mailbox.provider()).open(access.accessFor(mailbox))) {
       SyncCursor cursor = SyncCursor.of(previous.cursor());
+      if (cursor.isBeginning() && !previous.folders().isEmpty()) {
+        // Synced before, without a cursor (by an older version, or it was lost): resume from what
+        // is stored, so that what went meanwhile is removed and what came is announced.
+        cursor =
+            session.cursorFor(
+                messages
+                    .providerRefsOf(mailbox.tenantId(), mailbox.id())
+                    .filter(ref -> !ref.isEmpty())
+                    .map(ProviderRef::new)
+                    .collectList()
+                    .block(STORE_TIMEOUT));
+      }
       AtomicLong budget = new AtomicLong(properties.maxMessagesPerRun());
       List<ChangePage.Added> retries = retries(skipped, budget.get());
       long added = 0;

@@ -342,6 +342,56 @@ class ImapSyncTest {
   }
 
   @Test
+  void aMailboxSyncedWithoutACursorResumesFromWhatIsStored() throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    fixture.deliver(mailbox, mail("kept-1@x", "Kept", "a@example.com", null));
+    fixture.deliver(mailbox, mail("gone-1@x", "Gone", "a@example.com", null));
+    fixture.sync(mailbox);
+    // As a version that kept no cursor left it: synced, with folders shown, but no cursor.
+    SyncState synced = fixture.reload(mailbox).sync();
+    fixture
+        .bean(MailboxRepository.class)
+        .updateSync(
+            mailbox.tenantId(),
+            mailbox.id(),
+            new SyncState(
+                synced.state(),
+                synced.backfilled(),
+                synced.folders(),
+                synced.messagesDone(),
+                synced.messagesTotal(),
+                synced.lastSuccessAt(),
+                synced.lastErrorAt(),
+                synced.lastError(),
+                synced.failures(),
+                synced.nextRetryAt(),
+                synced.skipped(),
+                null))
+        .block();
+    fixture.atServer(
+        mailbox,
+        "INBOX",
+        (store, inbox) -> {
+          inbox.open(Folder.READ_WRITE);
+          inbox.getMessages()[1].setFlag(Flags.Flag.DELETED, true);
+          inbox.close(true);
+        });
+    fixture.deliver(mailbox, mail("new-1@x", "Came meanwhile", "a@example.com", null));
+
+    MailboxSyncCompleted result = fixture.sync(mailbox);
+
+    assertThat(result.messagesAdded()).isEqualTo(1);
+    assertThat(result.messagesDeleted()).isEqualTo(1);
+    assertThat(stored(mailbox))
+        .extracting(StoredMessage::subject)
+        .containsExactlyInAnyOrder("Kept", "Came meanwhile");
+    assertThat(of(fixture.eventsOf(mailbox), MessageReceived.class))
+        .extracting(r -> r.message().subject())
+        .containsExactly("Came meanwhile");
+    assertThat(fixture.reload(mailbox).sync().cursor()).isNotNull();
+  }
+
+  @Test
   void aFailingSyncShowsInTheStatusAndIsAnnouncedOncePerStreak() throws Exception {
     Mailbox mailbox = fixture.mailbox();
     fixture.deliver(mailbox, mail("streak@x", "Streak", "a@example.com", null));

@@ -325,6 +325,16 @@ public class MessageRepository {
    * What sync compares against: the stored messages under a scope a provider handed out. The store
    * knows no provider's reference scheme, only that every reference under a scope starts with it.
    */
+  /** The provider reference of every stored message of a mailbox, whatever its provider. */
+  public Flux<String> providerRefsOf(String tenantId, String mailboxId) {
+    Query query =
+        Query.query(TenantScope.mailbox(tenantId, mailboxId).and("providerMessageId").ne(null));
+    query.fields().include("providerMessageId");
+    return mongo
+        .find(query, org.bson.Document.class, COLLECTION)
+        .map(doc -> doc.getString("providerMessageId"));
+  }
+
   public Flux<MessageRef> findRefsInScope(String tenantId, String mailboxId, String scope) {
     Query query =
         Query.query(

@@ -1,12 +1,17 @@
 package dev.mailroom.provider.imap;
 
+import dev.mailroom.provider.spi.ProviderRef;
 import dev.mailroom.provider.spi.SyncCursor;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The IMAP change feed's position: per folder, what the last pass saw. Without QRESYNC a server
@@ -52,6 +57,43 @@ record ImapCursor(Map<String, FolderMark> folders) {
           && uidNext == now.uidNext()
           && messages == now.messages();
     }
+  }
+
+  /**
+   * As if a pass had handed out exactly these messages. A folder stored under two numberings (a
+   * renumbering not yet listed through) resumes from the one with more messages; the other is then
+   * re-matched by Message-ID as after any renumbering.
+   */
+  static ImapCursor seenFrom(Collection<ProviderRef> stored) {
+    Map<String, Map<Long, SortedSet<Long>>> byFolder = new TreeMap<>();
+    for (ProviderRef ref : stored) {
+      ImapRef imap = ImapRef.of(ref);
+      if (imap != null) {
+        byFolder
+            .computeIfAbsent(imap.folder(), f -> new TreeMap<>())
+            .computeIfAbsent(imap.uidValidity(), v -> new TreeSet<>())
+            .add(imap.uid());
+      }
+    }
+    Map<String, FolderMark> folders = new LinkedHashMap<>();
+    byFolder.forEach(
+        (folder, byValidity) -> {
+          Map.Entry<Long, SortedSet<Long>> most =
+              byValidity.entrySet().stream()
+                  .max(Comparator.comparingInt(e -> e.getValue().size()))
+                  .orElseThrow();
+          SortedSet<Long> uids = most.getValue();
+          folders.put(
+              folder,
+              new FolderMark(
+                  most.getKey(),
+                  uids.last() + 1,
+                  0,
+                  FolderMark.INCOMPLETE,
+                  0,
+                  UidSet.format(uids)));
+        });
+    return new ImapCursor(folders);
   }
 
   static ImapCursor read(SyncCursor cursor) {

@@ -125,6 +125,11 @@ final class ImapSession implements MailboxSession {
    * far; the folders after it are left as they were.
    */
   @Override
+  public SyncCursor cursorFor(java.util.Collection<ProviderRef> stored) {
+    return ImapCursor.seenFrom(stored).write();
+  }
+
+  @Override
   public ChangePage changes(SyncCursor from, int budget) throws ProviderException {
     ImapCursor before = ImapCursor.read(from);
     Map<String, ImapCursor.FolderMark> after = new LinkedHashMap<>();

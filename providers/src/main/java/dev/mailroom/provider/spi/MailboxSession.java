@@ -1,5 +1,6 @@
 package dev.mailroom.provider.spi;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +19,17 @@ public interface MailboxSession extends AutoCloseable {
    * follow, every message is listed as added and none as arrived.
    */
   ChangePage changes(SyncCursor cursor, int budget) throws ProviderException;
+
+  /**
+   * A cursor that counts these stored messages as already handed out, for a mailbox whose own
+   * cursor is missing (kept by a version that had none, or lost): changes from it report stored
+   * messages gone from the provider as removed, and only mail newer than them as arrived.
+   * References that are not this provider's are ignored. The beginning where a provider cannot
+   * tell, which costs a full listing and announces nothing that arrived meanwhile.
+   */
+  default SyncCursor cursorFor(Collection<ProviderRef> stored) {
+    return SyncCursor.BEGINNING;
+  }
 
   /** Raw messages, without marking them read; messages that no longer exist are left out. */
   List<FetchedMessage> fetch(List<ProviderRef> refs) throws ProviderException;

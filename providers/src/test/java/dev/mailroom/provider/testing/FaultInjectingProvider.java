@@ -116,6 +116,11 @@ public final class FaultInjectingProvider implements MailProvider {
   private static MailboxSession faulty(MailboxSession session) {
     return new MailboxSession() {
       @Override
+      public SyncCursor cursorFor(java.util.Collection<ProviderRef> stored) {
+        return session.cursorFor(stored);
+      }
+
+      @Override
       public ChangePage changes(SyncCursor cursor, int budget) throws ProviderException {
         if (LISTINGS_TO_FAIL.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           throw new ProviderException.Transient("connection refused (injected)", null);
