@@ -320,25 +320,7 @@ class ImapSyncTest {
             skipped.lastFailedAt(),
             Instant.now().minusSeconds(1),
             skipped.announce());
-    fixture
-        .bean(MailboxRepository.class)
-        .updateSync(
-            mailbox.tenantId(),
-            mailbox.id(),
-            new SyncState(
-                waiting.state(),
-                waiting.backfilled(),
-                waiting.folders(),
-                waiting.messagesDone(),
-                waiting.messagesTotal(),
-                waiting.lastSuccessAt(),
-                waiting.lastErrorAt(),
-                waiting.lastError(),
-                waiting.failures(),
-                waiting.nextRetryAt(),
-                List.of(due),
-                waiting.cursor()))
-        .block();
+    replaceSync(mailbox, List.of(due), waiting.cursor());
   }
 
   @Test
@@ -348,26 +330,7 @@ class ImapSyncTest {
     fixture.deliver(mailbox, mail("gone-1@x", "Gone", "a@example.com", null));
     fixture.sync(mailbox);
     // As a version that kept no cursor left it: synced, with folders shown, but no cursor.
-    SyncState synced = fixture.reload(mailbox).sync();
-    fixture
-        .bean(MailboxRepository.class)
-        .updateSync(
-            mailbox.tenantId(),
-            mailbox.id(),
-            new SyncState(
-                synced.state(),
-                synced.backfilled(),
-                synced.folders(),
-                synced.messagesDone(),
-                synced.messagesTotal(),
-                synced.lastSuccessAt(),
-                synced.lastErrorAt(),
-                synced.lastError(),
-                synced.failures(),
-                synced.nextRetryAt(),
-                synced.skipped(),
-                null))
-        .block();
+    replaceSync(mailbox, fixture.reload(mailbox).sync().skipped(), null);
     fixture.atServer(
         mailbox,
         "INBOX",
@@ -389,6 +352,30 @@ class ImapSyncTest {
         .extracting(r -> r.message().subject())
         .containsExactly("Came meanwhile");
     assertThat(fixture.reload(mailbox).sync().cursor()).isNotNull();
+  }
+
+  /** Stores the mailbox's sync state as it is now, but for its set-aside messages and cursor. */
+  private void replaceSync(Mailbox mailbox, List<SkippedMessage> skipped, String cursor) {
+    SyncState now = fixture.reload(mailbox).sync();
+    fixture
+        .bean(MailboxRepository.class)
+        .updateSync(
+            mailbox.tenantId(),
+            mailbox.id(),
+            new SyncState(
+                now.state(),
+                now.backfilled(),
+                now.folders(),
+                now.messagesDone(),
+                now.messagesTotal(),
+                now.lastSuccessAt(),
+                now.lastErrorAt(),
+                now.lastError(),
+                now.failures(),
+                now.nextRetryAt(),
+                skipped,
+                cursor))
+        .block();
   }
 
   @Test
