@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -72,41 +72,64 @@ public class RateLimitFilter implements WebFilter {
                     .matches(exchange)
                     .filter(ServerWebExchangeMatcher.MatchResult::isMatch)
                     .map(match -> new Matched(limited.policy(), match.getVariables())))
-        .next()
-        // Decided on a value, not on completion: the chain itself completes empty.
-        .map(Optional::of)
-        .defaultIfEmpty(Optional.empty())
+        .collectList()
         .flatMap(
             matched ->
-                matched.isPresent()
-                    ? limited(exchange, chain, caller, matched.get())
-                    : chain.filter(exchange));
+                matched.isEmpty()
+                    ? chain.filter(exchange)
+                    : limited(exchange, chain, caller, matched));
   }
 
   private record Matched(RateLimitPolicy policy, Map<String, Object> variables) {}
 
+  /**
+   * Every policy that matches is counted, in the order declared (per token, then per organization,
+   * say), up to the first refusal. The headers tell the refusing window, or else the first policy's
+   * first window.
+   */
   private Mono<Void> limited(
-      ServerWebExchange exchange, WebFilterChain chain, Caller caller, Matched matched) {
+      ServerWebExchange exchange, WebFilterChain chain, Caller caller, List<Matched> matched) {
     Instant now = clock.instant();
-    String subject = subject(matched, caller);
-    if (subject == null) {
-      // A matched path without the subject (no mailbox in it) is not counted.
-      return chain.filter(exchange);
-    }
-    return decide(subject, matched.policy().windows(), now)
-        .flatMap(
-            decisions -> {
-              RateLimitDecision binding =
-                  decisions.stream().filter(d -> !d.allowed()).findFirst().orElse(decisions.get(0));
-              HttpHeaders headers = exchange.getResponse().getHeaders();
-              headers.set("X-RateLimit-Limit", Integer.toString(binding.limit()));
-              headers.set("X-RateLimit-Remaining", Integer.toString(binding.remaining()));
-              headers.set("X-RateLimit-Reset", Long.toString(binding.resetAt().getEpochSecond()));
-              if (binding.allowed()) {
-                return chain.filter(exchange);
+    List<RateLimitDecision> decisions = new ArrayList<>();
+    AtomicReference<RateLimitPolicy> refusing = new AtomicReference<>();
+    return Flux.fromIterable(matched)
+        .concatMap(
+            m -> {
+              String subject = subject(m, caller);
+              if (refusing.get() != null || subject == null) {
+                // A matched path without the subject (no mailbox in it) is not counted.
+                return Mono.<List<RateLimitDecision>>empty();
               }
-              return tooMany(exchange, matched.policy(), binding, now);
-            });
+              return decide(subject, m.policy().windows(), now)
+                  .doOnNext(
+                      decided -> {
+                        decisions.addAll(decided);
+                        if (decided.stream().anyMatch(d -> !d.allowed())) {
+                          refusing.set(m.policy());
+                        }
+                      });
+            })
+        .then(
+            Mono.defer(
+                () -> {
+                  if (decisions.isEmpty()) {
+                    return chain.filter(exchange);
+                  }
+                  RateLimitDecision binding =
+                      decisions.stream()
+                          .filter(d -> !d.allowed())
+                          .findFirst()
+                          .orElse(decisions.get(0));
+                  HttpHeaders headers = exchange.getResponse().getHeaders();
+                  headers.set("X-RateLimit-Limit", Integer.toString(binding.limit()));
+                  headers.set("X-RateLimit-Remaining", Integer.toString(binding.remaining()));
+                  headers.set(
+                      "X-RateLimit-Reset", Long.toString(binding.resetAt().getEpochSecond()));
+                  if (binding.allowed()) {
+                    return chain.filter(exchange);
+                  }
+                  return tooMany(exchange, refusing.get(), binding, now);
+                }));
   }
 
   /**

@@ -83,6 +83,45 @@ class RateLimitFilterTest {
   }
 
   @Test
+  void everyMatchingPolicyCountsAndAnyOfThemRefuses() {
+    when(limiter.tryAcquire(anyString(), anyInt(), any(), any()))
+        .thenAnswer(
+            call -> {
+              String key = call.getArgument(0);
+              keys.add(key);
+              boolean organization = key.startsWith("org:");
+              return Mono.just(
+                  new RateLimitDecision(
+                      !organization, call.getArgument(1), organization ? 0 : 99, NOW));
+            });
+    RateLimitPolicy perToken =
+        new RateLimitPolicy(
+            List.of("/v1/**"),
+            Per.TOKEN,
+            null,
+            List.of(new Window("1m", 100, Duration.ofMinutes(1))),
+            message -> Map.of("error", "token: " + message));
+    RateLimitPolicy perOrganization =
+        new RateLimitPolicy(
+            List.of("/v1/**"),
+            Per.ORGANIZATION,
+            null,
+            List.of(new Window("1m", 2, Duration.ofMinutes(1))),
+            message -> Map.of("error", "organization: " + message));
+    RateLimitFilter filter =
+        new RateLimitFilter(
+            List.of(perToken, perOrganization), limiter, JsonMapper.builder().build(), CLOCK);
+
+    MockServerWebExchange exchange = exchange("/v1/threads");
+    filter.filter(exchange, e -> Mono.error(new AssertionError("must not run"))).block();
+
+    assertThat(keys).containsExactly("tok_1:1m", "org:ten_1:1m");
+    assertThat(exchange.getResponse().getStatusCode().value()).isEqualTo(429);
+    assertThat(exchange.getResponse().getHeaders().getFirst("X-RateLimit-Limit")).isEqualTo("2");
+    assertThat(exchange.getResponse().getBodyAsString().block()).contains("organization: ");
+  }
+
+  @Test
   void otherPathsAndPoliciesWithoutLimitsAreNotCounted() {
     allowUpTo(5);
     RateLimitFilter filter =
