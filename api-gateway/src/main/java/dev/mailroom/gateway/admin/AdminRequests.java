@@ -64,7 +64,11 @@ public final class AdminRequests {
    * @param username the login; the address when omitted
    */
   public record CreateImapMailbox(
-      String provider,
+      @Schema(
+              requiredMode = Schema.RequiredMode.REQUIRED,
+              allowableValues = "imap",
+              description = "The provider kind, which decides the shape of the rest")
+          String provider,
       @NotBlank @Email String address,
       @Size(max = 200) String displayName,
       Boolean readEnabled,
