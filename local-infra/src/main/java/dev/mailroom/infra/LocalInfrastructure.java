@@ -46,32 +46,6 @@ public final class LocalInfrastructure implements AutoCloseable {
           null, Ports.LOOPBACK, 0, 0, 0, 0, 0, 0, "mailroom", "mailroom-secret", kafka);
     }
 
-    /** Everything on disk under {@code dataDir}, on the given ports. */
-    public static Options persistent(
-        Path dataDir,
-        String host,
-        int kafkaPort,
-        int kafkaControllerPort,
-        int mongoPort,
-        int s3Port,
-        int smtpPort,
-        int imapPort,
-        String s3AccessKey,
-        String s3SecretKey) {
-      return new Options(
-          dataDir,
-          host,
-          kafkaPort,
-          kafkaControllerPort,
-          mongoPort,
-          s3Port,
-          smtpPort,
-          imapPort,
-          s3AccessKey,
-          s3SecretKey,
-          null);
-    }
-
     public boolean persistent() {
       return dataDir != null;
     }

@@ -67,7 +67,7 @@ public final class LocalStackMain {
     saveState(dataDir.resolve("quickstart.properties"), state);
 
     LocalInfrastructure.Options infrastructure =
-        LocalInfrastructure.Options.persistent(
+        new LocalInfrastructure.Options(
             dataDir,
             Ports.LOOPBACK,
             port(options, "kafka-port"),
@@ -77,7 +77,8 @@ public final class LocalStackMain {
             port(options, "smtp-port"),
             port(options, "imap-port"),
             "mailroom",
-            s3Secret);
+            s3Secret,
+            null); // with a data directory, Kafka runs in a child JVM logging to it
     Map<Service, Integer> ports = new EnumMap<>(Service.class);
     ports.put(Service.API_GATEWAY, port(options, "gateway-port"));
     ports.put(Service.SYNC_WORKER, port(options, "sync-worker-port"));

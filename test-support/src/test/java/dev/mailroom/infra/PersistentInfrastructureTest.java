@@ -14,7 +14,7 @@ class PersistentInfrastructureTest {
   @Test
   void dataSurvivesARestartOnTheSamePorts(@TempDir Path dataDir) throws Exception {
     LocalInfrastructure.Options options =
-        LocalInfrastructure.Options.persistent(
+        new LocalInfrastructure.Options(
             dataDir,
             Ports.LOOPBACK,
             Ports.freePort(),
@@ -24,7 +24,8 @@ class PersistentInfrastructureTest {
             Ports.freePort(),
             Ports.freePort(),
             "mailroom",
-            "mailroom-secret");
+            "mailroom-secret",
+            null);
 
     try (LocalInfrastructure first = LocalInfrastructure.start(options)) {
       InfrastructureEndpoints endpoints = first.endpoints();
