@@ -354,6 +354,18 @@ class ImapSyncTest {
     assertThat(fixture.reload(mailbox).sync().cursor()).isNotNull();
   }
 
+  /**
+   * Queues a change of read state ({@code read} null leaves it) and added labels, as the gateway
+   * does for the Access API's modify; returns the command's id.
+   */
+  private String modify(Mailbox mailbox, List<String> ids, Boolean read, List<String> add) {
+    String commandId = dev.mailroom.model.envelope.Ids.newId("cmd");
+    fixture.command(
+        new dev.mailroom.model.command.ModifyMessages(
+            commandId, mailbox.tenantId(), mailbox.id(), ids, read, add, List.of(), Instant.now()));
+    return commandId;
+  }
+
   /** Stores the mailbox's sync state as it is now, but for its set-aside messages and cursor. */
   private void replaceSync(Mailbox mailbox, List<SkippedMessage> skipped, String cursor) {
     SyncState now = fixture.reload(mailbox).sync();
@@ -474,17 +486,7 @@ class ImapSyncTest {
             .collect(
                 java.util.stream.Collectors.toMap(StoredMessage::rfcMessageId, StoredMessage::id));
 
-    String modifyId = dev.mailroom.model.envelope.Ids.newId("cmd");
-    fixture.command(
-        new dev.mailroom.model.command.ModifyMessages(
-            modifyId,
-            mailbox.tenantId(),
-            mailbox.id(),
-            List.of(byId.get("c-1@x")),
-            true,
-            List.of("customer"),
-            List.of(),
-            java.time.Instant.now()));
+    String modifyId = modify(mailbox, List.of(byId.get("c-1@x")), true, List.of("customer"));
     fixture.command(
         new dev.mailroom.model.command.DeleteMessage(
             dev.mailroom.model.envelope.Ids.newId("cmd"),
@@ -537,16 +539,7 @@ class ImapSyncTest {
           inbox.close(true);
         });
 
-    fixture.command(
-        new dev.mailroom.model.command.ModifyMessages(
-            dev.mailroom.model.envelope.Ids.newId("cmd"),
-            mailbox.tenantId(),
-            mailbox.id(),
-            List.of(byId.get("g-1@x"), byId.get("g-2@x")),
-            true,
-            List.of(),
-            List.of(),
-            java.time.Instant.now()));
+    modify(mailbox, List.of(byId.get("g-1@x"), byId.get("g-2@x")), true, List.of());
     fixture.awaitEvent(mailbox, MessageUpdated.class);
 
     fixture.atServer(
@@ -610,16 +603,7 @@ class ImapSyncTest {
     fixture.deliver(mailbox, mail("sf-1@x", "Not deleted by a label", "a@example.com", null));
     fixture.sync(mailbox);
     StoredMessage message = stored(mailbox).get(0);
-    fixture.command(
-        new dev.mailroom.model.command.ModifyMessages(
-            dev.mailroom.model.envelope.Ids.newId("cmd"),
-            mailbox.tenantId(),
-            mailbox.id(),
-            List.of(message.id()),
-            null,
-            List.of("\\Deleted", "\\Seen", "kept"),
-            List.of(),
-            java.time.Instant.now()));
+    modify(mailbox, List.of(message.id()), null, List.of("\\Deleted", "\\Seen", "kept"));
     fixture.awaitEvent(mailbox, MessageUpdated.class);
 
     fixture.atServer(
