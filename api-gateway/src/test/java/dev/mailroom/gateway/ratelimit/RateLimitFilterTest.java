@@ -94,23 +94,10 @@ class RateLimitFilterTest {
                   new RateLimitDecision(
                       !organization, call.getArgument(1), organization ? 0 : 99, NOW));
             });
-    RateLimitPolicy perToken =
-        new RateLimitPolicy(
-            List.of("/v1/**"),
-            Per.TOKEN,
-            null,
-            List.of(new Window("1m", 100, Duration.ofMinutes(1))),
-            message -> Map.of("error", "token: " + message));
-    RateLimitPolicy perOrganization =
-        new RateLimitPolicy(
-            List.of("/v1/**"),
-            Per.ORGANIZATION,
-            null,
-            List.of(new Window("1m", 2, Duration.ofMinutes(1))),
-            message -> Map.of("error", "organization: " + message));
     RateLimitFilter filter =
-        new RateLimitFilter(
-            List.of(perToken, perOrganization), limiter, JsonMapper.builder().build(), CLOCK);
+        filter(
+            perMinuteOnV1(Per.TOKEN, 100, "token: "),
+            perMinuteOnV1(Per.ORGANIZATION, 2, "organization: "));
 
     MockServerWebExchange exchange = exchange("/v1/threads");
     filter.filter(exchange, e -> Mono.error(new AssertionError("must not run"))).block();
@@ -140,8 +127,18 @@ class RateLimitFilterTest {
     assertThat(runs).hasValue(1);
   }
 
-  private RateLimitFilter filter(RateLimitPolicy policy) {
-    return new RateLimitFilter(List.of(policy), limiter, JsonMapper.builder().build(), CLOCK);
+  private RateLimitFilter filter(RateLimitPolicy... policies) {
+    return new RateLimitFilter(List.of(policies), limiter, JsonMapper.builder().build(), CLOCK);
+  }
+
+  /** One window of a minute on every /v1 path; the refusal names the policy by {@code prefix}. */
+  private static RateLimitPolicy perMinuteOnV1(Per per, int limit, String prefix) {
+    return new RateLimitPolicy(
+        List.of("/v1/**"),
+        per,
+        null,
+        List.of(new Window("1m", limit, Duration.ofMinutes(1))),
+        message -> Map.of("error", prefix + message));
   }
 
   private void allowUpTo(int limit) {
