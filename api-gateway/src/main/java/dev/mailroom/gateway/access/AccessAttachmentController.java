@@ -30,18 +30,7 @@ import reactor.core.publisher.Mono;
 @RestController
 @RequestMapping("/api/access/email")
 @Tag(name = "Email Access API", description = "Seeds 001 and 002")
-@ApiResponse(
-    responseCode = "401",
-    description = "Missing or invalid token",
-    content = @Content(schema = @Schema(implementation = ApiError.class)))
-@ApiResponse(
-    responseCode = "422",
-    description = "EMAIL_NOT_ENABLED or NO_EMAIL_PROVIDER",
-    content = @Content(schema = @Schema(implementation = ApiError.class)))
-@ApiResponse(
-    responseCode = "429",
-    description = "60 requests a minute or 300 an hour per token",
-    content = @Content(schema = @Schema(implementation = ApiError.class)))
+@AccessErrorResponses
 class AccessAttachmentController {
   private final AccessMailboxes scopes;
   private final MailReads reads;
