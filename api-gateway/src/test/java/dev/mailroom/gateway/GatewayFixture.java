@@ -103,19 +103,7 @@ public final class GatewayFixture {
   /** A tenant with one IMAP mailbox per address; ids in creation order. */
   public Tenant tenant(String... addresses) {
     String tenantId =
-        (String)
-            client()
-                .post()
-                .uri("/admin/tenants")
-                .header("Authorization", "Bearer " + ADMIN_KEY)
-                .bodyValue(Map.of("name", "t-" + UUID.randomUUID()))
-                .exchange()
-                .expectStatus()
-                .isCreated()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody()
-                .get("id");
+        created(adminPost("/admin/tenants", Map.of("name", "t-" + UUID.randomUUID())), "id");
     List<String> mailboxIds = new ArrayList<>();
     for (int i = 0; i < addresses.length; i++) {
       mailboxIds.add(mailbox(tenantId, addresses[i], i == 0, true, true));
@@ -126,55 +114,58 @@ public final class GatewayFixture {
   public String mailbox(
       String tenantId, String address, boolean isDefault, boolean read, boolean send) {
     var endpoint = infrastructure.endpoints().mail();
-    return (String)
-        client()
-            .post()
-            .uri("/admin/tenants/" + tenantId + "/mailboxes")
-            .header("Authorization", "Bearer " + ADMIN_KEY)
-            .bodyValue(
-                Map.of(
-                    "provider",
-                    "imap",
-                    "address",
-                    address,
-                    "defaultMailbox",
-                    isDefault,
-                    "readEnabled",
-                    read,
-                    "sendEnabled",
-                    send,
-                    "imap",
-                    Map.of(
-                        "host", endpoint.host(), "port", endpoint.imapPort(), "security", "none"),
-                    "smtp",
-                    Map.of(
-                        "host", endpoint.host(), "port", endpoint.smtpPort(), "security", "none"),
-                    "password",
-                    "unused"))
-            .exchange()
-            .expectStatus()
-            .isCreated()
-            .expectBody(Map.class)
-            .returnResult()
-            .getResponseBody()
-            .get("id");
+    return created(
+        adminPost(
+            "/admin/tenants/" + tenantId + "/mailboxes",
+            Map.of(
+                "provider",
+                "imap",
+                "address",
+                address,
+                "defaultMailbox",
+                isDefault,
+                "readEnabled",
+                read,
+                "sendEnabled",
+                send,
+                "imap",
+                Map.of("host", endpoint.host(), "port", endpoint.imapPort(), "security", "none"),
+                "smtp",
+                Map.of("host", endpoint.host(), "port", endpoint.smtpPort(), "security", "none"),
+                "password",
+                "unused")),
+        "id");
   }
 
   /** A token of the tenant with these permissions (see the admin API). */
   public String token(String tenantId, Map<String, Object> permissions) {
+    return created(
+        adminPost(
+            "/admin/tenants/" + tenantId + "/tokens",
+            Map.of("name", "test", "permissions", permissions)),
+        "token");
+  }
+
+  /** A POST to the admin API with the admin key, as an operator sends it. */
+  public WebTestClient.ResponseSpec adminPost(String path, Object body) {
+    return client()
+        .post()
+        .uri(path)
+        .header("Authorization", "Bearer " + ADMIN_KEY)
+        .bodyValue(body)
+        .exchange();
+  }
+
+  /** The field {@code field} of what a 201 answer created, failing on any other status. */
+  public static String created(WebTestClient.ResponseSpec response, String field) {
     return (String)
-        client()
-            .post()
-            .uri("/admin/tenants/" + tenantId + "/tokens")
-            .header("Authorization", "Bearer " + ADMIN_KEY)
-            .bodyValue(Map.of("name", "test", "permissions", permissions))
-            .exchange()
+        response
             .expectStatus()
             .isCreated()
             .expectBody(Map.class)
             .returnResult()
             .getResponseBody()
-            .get("token");
+            .get(field);
   }
 
   public String fullToken(String tenantId) {

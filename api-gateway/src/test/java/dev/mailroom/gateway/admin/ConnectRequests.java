@@ -10,24 +10,11 @@ record ConnectRequests(GatewayFixture gateway, String tenantId) {
   static final String PUBLIC = "93.184.215.14";
 
   WebTestClient.ResponseSpec create(Map<String, Object> body) {
-    return gateway
-        .client()
-        .post()
-        .uri("/admin/tenants/{t}/mailboxes", tenantId)
-        .header("Authorization", "Bearer " + GatewayFixture.ADMIN_KEY)
-        .bodyValue(body)
-        .exchange();
+    return gateway.adminPost("/admin/tenants/" + tenantId + "/mailboxes", body);
   }
 
   /** The id of the mailbox this request connects. */
   String created(Map<String, Object> body) {
-    return (String)
-        create(body)
-            .expectStatus()
-            .isCreated()
-            .expectBody(Map.class)
-            .returnResult()
-            .getResponseBody()
-            .get("id");
+    return GatewayFixture.created(create(body), "id");
   }
 }
