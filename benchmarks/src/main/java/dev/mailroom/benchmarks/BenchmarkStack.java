@@ -5,9 +5,6 @@ import dev.mailroom.localstack.AdminClient;
 import dev.mailroom.localstack.DemoTenant;
 import dev.mailroom.localstack.LocalStack;
 import dev.mailroom.localstack.LocalStack.Service;
-import dev.mailroom.localstack.ReadinessProbe;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 
 /** The whole suite in this JVM on throwaway embedded infrastructure, as every benchmark runs it. */
@@ -18,16 +15,7 @@ final class BenchmarkStack {
 
   /** Started and ready; {@code properties} tune the services for the run. */
   static LocalStack start(Map<String, String> properties) {
-    LocalStack stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                TestInfrastructure.ephemeralOptions(),
-                Map.of(),
-                ADMIN_KEY,
-                Base64.getEncoder().encodeToString(new byte[32]),
-                properties));
-    ReadinessProbe.awaitReady(stack, Duration.ofSeconds(60));
-    return stack;
+    return LocalStack.startReady(TestInfrastructure.ephemeralOptions(), ADMIN_KEY, properties);
   }
 
   /** The demo tenant with Alice's and Bob's mailboxes on the embedded mail server. */

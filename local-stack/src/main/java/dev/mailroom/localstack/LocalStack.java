@@ -8,7 +8,9 @@ import dev.mailroom.runtime.config.MailroomServices;
 import dev.mailroom.send.SendWorkerApplication;
 import dev.mailroom.sync.SyncWorkerApplication;
 import dev.mailroom.webhook.WebhookDispatcherApplication;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,6 +73,24 @@ public final class LocalStack implements AutoCloseable {
 
   public static LocalStack start(Options options) {
     return new LocalStack(options);
+  }
+
+  /**
+   * A throwaway suite, as system tests and benchmarks run one: services on free ports, a credential
+   * key of zeros, {@code properties} tuning the services; returns once every service is ready.
+   */
+  public static LocalStack startReady(
+      LocalInfrastructure.Options infrastructure, String adminKey, Map<String, String> properties) {
+    LocalStack stack =
+        start(
+            new Options(
+                infrastructure,
+                Map.of(),
+                adminKey,
+                Base64.getEncoder().encodeToString(new byte[32]),
+                properties));
+    ReadinessProbe.awaitReady(stack, Duration.ofSeconds(60));
+    return stack;
   }
 
   private ConfigurableApplicationContext startService(Service service, Options options) {

@@ -21,7 +21,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -52,17 +51,13 @@ class ConversationJourneyTest {
   @BeforeAll
   static void start() {
     stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                TestInfrastructure.ephemeralOptions(),
-                Map.of(),
-                ADMIN_KEY,
-                Base64.getEncoder().encodeToString(new byte[32]),
-                Map.of(
-                    "mailroom.kafka.retry-initial-interval", "100ms",
-                    // The journey asks for every sync itself, so the counts are its own.
-                    "mailroom.sync.poll-interval", "0s")));
-    ReadinessProbe.awaitReady(stack, Duration.ofSeconds(60));
+        LocalStack.startReady(
+            TestInfrastructure.ephemeralOptions(),
+            ADMIN_KEY,
+            Map.of(
+                "mailroom.kafka.retry-initial-interval", "100ms",
+                // The journey asks for every sync itself, so the counts are its own.
+                "mailroom.sync.poll-interval", "0s"));
     http = new AdminClient(stack.url(Service.API_GATEWAY));
   }
 

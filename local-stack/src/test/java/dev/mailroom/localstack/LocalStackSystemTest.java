@@ -19,7 +19,6 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -49,16 +48,12 @@ class LocalStackSystemTest {
   @BeforeAll
   static void start() {
     stack =
-        LocalStack.start(
-            new LocalStack.Options(
-                TestInfrastructure.ephemeralOptions(),
-                Map.of(),
-                ADMIN_KEY,
-                Base64.getEncoder().encodeToString(new byte[32]),
-                Map.of(
-                    "mailroom.kafka.retry-attempts", "1",
-                    "mailroom.kafka.retry-initial-interval", "100ms")));
-    ReadinessProbe.awaitReady(stack, Duration.ofSeconds(60));
+        LocalStack.startReady(
+            TestInfrastructure.ephemeralOptions(),
+            ADMIN_KEY,
+            Map.of(
+                "mailroom.kafka.retry-attempts", "1",
+                "mailroom.kafka.retry-initial-interval", "100ms"));
     http = new AdminClient(stack.url(Service.API_GATEWAY));
     stack.mailServer().addUser(DemoTenant.ALICE, "alice-pw");
     stack.mailServer().addUser(DemoTenant.BOB, "bob-pw");
