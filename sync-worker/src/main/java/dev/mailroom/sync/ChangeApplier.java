@@ -129,6 +129,8 @@ class ChangeApplier {
     int batchSize = properties.batchSize();
     int start = 0;
     Stored pending = null;
+    Set<String> retried = new HashSet<>();
+    retries.forEach(r -> retried.add(r.ref().value()));
     while (start < missing.size() && budget.get() > 0) {
       int size = (int) Math.min(Math.min(batchSize, budget.get()), missing.size() - start);
       Map<String, ChangePage.Added> batch = new LinkedHashMap<>();
@@ -151,8 +153,6 @@ class ChangeApplier {
       List<FetchedMessage> fetched = fetchIsolating(session, batch, skip);
       Set<String> returned = new HashSet<>();
       fetched.forEach(f -> returned.add(f.ref().value()));
-      Set<String> retried = new HashSet<>();
-      retries.forEach(r -> retried.add(r.ref().value()));
       for (String ref : batch.keySet()) {
         if (returned.contains(ref) || skipped.isWaiting(ref, now)) {
           continue;
