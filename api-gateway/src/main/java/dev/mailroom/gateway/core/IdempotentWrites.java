@@ -102,43 +102,14 @@ public class IdempotentWrites {
         route.storedForm());
   }
 
-  public Mono<ResponseEntity<String>> execute(
-      ServerWebExchange exchange,
-      Caller caller,
-      Object request,
-      Supplier<Mono<ResponseEntity<?>>> action) {
-    return execute(exchange, caller, request, Mono.empty(), action, UnaryOperator.identity());
-  }
-
   /**
-   * As above, for a route whose permissions can be checked apart from its action: a replay passes
-   * {@code authorization} first, so an answer is never handed out again to a caller that may no
-   * longer make the request (a mailbox no longer usable, an operation no longer allowed).
+   * A write under the request's key: the first run's answer is stored and handed out again to a
+   * retry, which passes {@code authorization} first, so an answer is never handed out again to a
+   * caller that may no longer make the request (a mailbox no longer usable, an operation no longer
+   * allowed). A replay answers {@code storedForm} of the first body: a body that carries a secret
+   * shown once is stored without it, since stored answers are not encrypted.
    */
-  public Mono<ResponseEntity<String>> execute(
-      ServerWebExchange exchange,
-      Caller caller,
-      Object request,
-      Mono<?> authorization,
-      Supplier<Mono<ResponseEntity<?>>> action) {
-    return execute(exchange, caller, request, authorization, action, UnaryOperator.identity());
-  }
-
-  /**
-   * As above, but a replay answers {@code storedForm} of the first answer's body: a body that
-   * carries a secret shown once is stored without it, since stored answers are not encrypted.
-   */
-  public Mono<ResponseEntity<String>> execute(
-      ServerWebExchange exchange,
-      Caller caller,
-      Object request,
-      Supplier<Mono<ResponseEntity<?>>> action,
-      UnaryOperator<Object> storedForm) {
-    return execute(exchange, caller, request, Mono.empty(), action, storedForm);
-  }
-
-  /** Both of the above: a replay is authorized again and answers the stored form. */
-  public Mono<ResponseEntity<String>> execute(
+  Mono<ResponseEntity<String>> execute(
       ServerWebExchange exchange,
       Caller caller,
       Object request,

@@ -103,8 +103,8 @@ class IdempotencyKeyTest {
     String key = "durable-" + UUID.randomUUID();
     var stored = ResponseEntity.status(201).body(Map.of("id", "msg_1"));
     ResponseEntity<String> first =
-        writes
-            .execute(
+        execute(
+                writes,
                 exchange(key),
                 caller,
                 "body",
@@ -118,8 +118,8 @@ class IdempotencyKeyTest {
     assertThat(first.getBody()).contains("msg_1");
 
     ResponseEntity<String> retry =
-        writes
-            .execute(
+        execute(
+                writes,
                 exchange(key),
                 caller,
                 "body",
@@ -140,8 +140,8 @@ class IdempotencyKeyTest {
     String key = "released-" + UUID.randomUUID();
     assertThatThrownBy(
             () ->
-                writes
-                    .execute(
+                execute(
+                        writes,
                         exchange(key),
                         caller,
                         "body",
@@ -149,9 +149,12 @@ class IdempotencyKeyTest {
                     .block())
         .hasMessageContaining("failed before the write");
     ResponseEntity<String> retry =
-        writes
-            .execute(
-                exchange(key), caller, "body", () -> Mono.just(ResponseEntity.status(202).build()))
+        execute(
+                writes,
+                exchange(key),
+                caller,
+                "body",
+                () -> Mono.just(ResponseEntity.status(202).build()))
             .block();
     assertThat(retry.getStatusCode().value()).isEqualTo(202);
   }
@@ -185,6 +188,22 @@ class IdempotencyKeyTest {
         .expectBody()
         .jsonPath("$.code")
         .isEqualTo("NO_EMAIL_PROVIDER");
+  }
+
+  /** A write with no authorization of its own, answering its body as it was. */
+  private static Mono<ResponseEntity<String>> execute(
+      IdempotentWrites writes,
+      MockServerWebExchange exchange,
+      Caller caller,
+      Object request,
+      java.util.function.Supplier<Mono<ResponseEntity<?>>> action) {
+    return writes.execute(
+        exchange,
+        caller,
+        request,
+        Mono.empty(),
+        action,
+        java.util.function.UnaryOperator.identity());
   }
 
   private Caller caller() {
