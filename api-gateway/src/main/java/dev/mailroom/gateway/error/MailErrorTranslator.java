@@ -8,13 +8,11 @@ import dev.mailroom.gateway.mail.MailException.NotEnabled;
 import dev.mailroom.gateway.mail.MailException.NotFound;
 import dev.mailroom.gateway.mail.MailException.NotPermitted;
 import dev.mailroom.gateway.mail.MailException.RateLimited;
-import dev.mailroom.store.ratelimit.RateLimitDecision;
+import dev.mailroom.gateway.ratelimit.RateLimitHeaders;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -46,7 +44,7 @@ public class MailErrorTranslator {
     }
     if (e instanceof RateLimited limited) {
       return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-          .headers(rateLimitHeaders(limited.decision(), clock))
+          .headers(headers -> RateLimitHeaders.refuse(headers, limited.decision(), clock.instant()))
           .body(error(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", e.getMessage()));
     }
     if (e instanceof Conflict conflict) {
@@ -65,20 +63,6 @@ public class MailErrorTranslator {
       return answer(HttpStatus.FORBIDDEN, "FORBIDDEN", e);
     }
     throw new IllegalStateException("Untranslated " + e.getClass().getName(), e);
-  }
-
-  /** {@code Retry-After} and {@code X-RateLimit-*} for a refusal by {@code decision}. */
-  public static HttpHeaders rateLimitHeaders(RateLimitDecision decision, Clock clock) {
-    HttpHeaders headers = new HttpHeaders();
-    headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(decision, clock)));
-    headers.set("X-RateLimit-Limit", Integer.toString(decision.limit()));
-    headers.set("X-RateLimit-Remaining", Integer.toString(decision.remaining()));
-    headers.set("X-RateLimit-Reset", Long.toString(decision.resetAt().getEpochSecond()));
-    return headers;
-  }
-
-  public static long retryAfterSeconds(RateLimitDecision decision, Clock clock) {
-    return Math.max(1, Duration.between(clock.instant(), decision.resetAt()).toSeconds() + 1);
   }
 
   private static ResponseEntity<ApiError> invalid(InvalidInput invalid) {

@@ -5,13 +5,11 @@ import dev.mailroom.gateway.ratelimit.RateLimitPolicy.Window;
 import dev.mailroom.store.ratelimit.RateLimitDecision;
 import dev.mailroom.store.ratelimit.SlidingWindowRateLimiter;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
@@ -120,11 +118,7 @@ public class RateLimitFilter implements WebFilter {
                           .filter(d -> !d.allowed())
                           .findFirst()
                           .orElse(decisions.get(0));
-                  HttpHeaders headers = exchange.getResponse().getHeaders();
-                  headers.set("X-RateLimit-Limit", Integer.toString(binding.limit()));
-                  headers.set("X-RateLimit-Remaining", Integer.toString(binding.remaining()));
-                  headers.set(
-                      "X-RateLimit-Reset", Long.toString(binding.resetAt().getEpochSecond()));
+                  RateLimitHeaders.describe(exchange.getResponse().getHeaders(), binding);
                   if (binding.allowed()) {
                     return chain.filter(exchange);
                   }
@@ -163,10 +157,10 @@ public class RateLimitFilter implements WebFilter {
 
   private Mono<Void> tooMany(
       ServerWebExchange exchange, RateLimitPolicy policy, RateLimitDecision decision, Instant now) {
-    long retryAfter = Math.max(1, Duration.between(now, decision.resetAt()).toSeconds() + 1);
+    long retryAfter = RateLimitHeaders.retryAfterSeconds(decision, now);
     var response = exchange.getResponse();
     response.setStatusCode(HttpStatus.TOO_MANY_REQUESTS);
-    response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+    RateLimitHeaders.refuse(response.getHeaders(), decision, now);
     response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
     byte[] body =
         json.writeValueAsBytes(
