@@ -116,8 +116,6 @@ public final class LocalStack implements AutoCloseable {
     properties.put("mailroom.gateway.mail-server-allowed-hosts", endpoints.mail().host());
     // Boot would name the launcher, not the service, in its start-up lines.
     properties.put("spring.main.log-startup-info", "false");
-    // Local use: show what each dependency reported, not just UP/DOWN.
-    properties.put("management.endpoint.health.show-details", "always");
     if (service != Service.API_GATEWAY) {
       // The gateway brings Spring Security onto this one JVM's class path; deployed alone a
       // worker has none, and here it must not get Boot's default login on its actuator either.

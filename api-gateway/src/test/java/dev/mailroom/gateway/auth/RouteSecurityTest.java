@@ -242,7 +242,15 @@ class RouteSecurityTest {
   @Test
   void probesAreOpenAndTheRestOfTheActuatorTakesTheAdminKey() {
     assertThat(http.call("GET", "/actuator/health/liveness", null, null).status()).isEqualTo(200);
-    assertThat(http.call("GET", "/actuator/health/readiness", null, null).status()).isEqualTo(200);
+    var anonymous = http.call("GET", "/actuator/health/readiness", null, null);
+    assertThat(anonymous.status()).isEqualTo(200);
+    // States are public; what a dependency reported (cluster ids, paths, errors) is not.
+    assertThat(json.readTree(anonymous.body()).path("components").path("mongo").has("status"))
+        .as(anonymous.body())
+        .isTrue();
+    assertThat(anonymous.body()).doesNotContain("\"details\"");
+    var admin = http.call("GET", "/actuator/health/readiness", GatewayFixture.ADMIN_KEY, null);
+    assertThat(admin.body()).contains("\"details\"");
     for (String path : List.of("/actuator/prometheus", "/actuator/health", "/actuator")) {
       assertThat(http.call("GET", path, null, null).status()).as(path).isEqualTo(401);
       assertThat(http.call("GET", path, tokenA, null).status()).as(path).isEqualTo(401);
