@@ -494,6 +494,122 @@ class LocalStackSystemTest {
     }
   }
 
+  /**
+   * The README's "connect your own mailbox" guide, step by step, with the Java receiver of
+   * examples/webhook-receivers run as its own process: a newcomer's tenant, token and mailbox, and
+   * a message.received the receiver verifies with the secret it was given.
+   */
+  @Test
+  void aNewcomerFollowingTheReadmeConnectsAMailboxAndGetsAVerifiedWebhook() throws Exception {
+    String address = "dana@" + DemoTenant.ALICE.substring(DemoTenant.ALICE.indexOf('@') + 1);
+    stack.mailServer().addUser(address, "dana-pw");
+    String tenant =
+        http.expect(201, "POST", "/admin/tenants", ADMIN_KEY, Map.of("name", "Acme"))
+            .get("id")
+            .asString();
+    String token =
+        http.expect(
+                201,
+                "POST",
+                "/admin/tenants/" + tenant + "/tokens",
+                ADMIN_KEY,
+                Map.of(
+                    "name",
+                    "backend",
+                    "permissions",
+                    Map.of(
+                        "emailAccessEnabled",
+                        true,
+                        "allowedEmailOperations",
+                        List.of("search_emails", "view_email", "view_thread", "send_email"))))
+            .get("token")
+            .asString();
+    var mail = stack.endpoints().mail();
+    String mailbox =
+        http.expect(
+                201,
+                "POST",
+                "/admin/tenants/" + tenant + "/mailboxes",
+                ADMIN_KEY,
+                Map.of(
+                    "provider",
+                    "imap",
+                    "address",
+                    address,
+                    "displayName",
+                    "Dana",
+                    "imap",
+                    Map.of("host", mail.host(), "port", mail.imapPort(), "security", "none"),
+                    "smtp",
+                    Map.of("host", mail.host(), "port", mail.smtpPort(), "security", "none"),
+                    "password",
+                    "dana-pw"))
+            .get("id")
+            .asString();
+    // The backfill raises no message.received: subscribe once it is done, as the guide does.
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!"idle"
+        .equals(
+            http.expect(200, "GET", "/v1/mailboxes/" + mailbox, token, null)
+                .at("/sync/state")
+                .asString())) {
+      assertThat(System.nanoTime()).as("first sync within " + WAIT).isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    JsonNode subscription =
+        http.expect(
+            201,
+            "POST",
+            "/v1/webhooks",
+            token,
+            Map.of(
+                "url",
+                "http://localhost:" + port + "/hooks",
+                "eventTypes",
+                List.of("message.received")));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                java.nio.file.Path.of("..", "examples", "webhook-receivers", "java")
+                    .resolve("WebhookReceiver.java")
+                    .toString())
+            .redirectErrorStream(true);
+    builder.environment().put("MAILROOM_WEBHOOK_SECRET", subscription.get("secret").asString());
+    builder.environment().put("PORT", Integer.toString(port));
+    Process receiver = builder.start();
+    java.util.concurrent.BlockingQueue<String> lines =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (var out =
+                  new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          receiver.getInputStream(), StandardCharsets.UTF_8))) {
+                out.lines().forEach(lines::add);
+              } catch (java.io.IOException e) {
+                lines.add("read failed: " + e);
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      assertThat(lines.poll(60, java.util.concurrent.TimeUnit.SECONDS))
+          .isEqualTo("ready on port " + port);
+      deliver("erin@example.com", address, "Welcome aboard, Dana");
+      http.expect(202, "POST", "/v1/mailboxes/" + mailbox + "/sync", token, null);
+      String line = lines.poll(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(line).startsWith("verified ").contains("\"type\":\"message.received\"");
+      assertThat(line).contains("Welcome aboard, Dana");
+    } finally {
+      receiver.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   private static String traceId(org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record) {
     var header = record.headers().lastHeader("traceparent");
     return header == null
