@@ -24,6 +24,7 @@ import dev.mailroom.store.token.ApiToken;
 import dev.mailroom.store.token.ApiTokenRepository;
 import dev.mailroom.store.token.TokenPermissions;
 import dev.mailroom.store.token.TokenSecrets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -47,7 +48,7 @@ class RepositoryTest {
     new MongoIndexes(mongo, true).ensure().block();
     mailboxes = new MailboxRepository(mongo);
     tokens = new ApiTokenRepository(mongo);
-    outbox = new OutboxRepository(mongo);
+    outbox = new OutboxRepository(mongo, Duration.ofDays(7));
   }
 
   private static Mailbox mailbox(String tenant, String id, String address) {
@@ -264,6 +265,7 @@ class RepositoryTest {
         OutboxStatus.PENDING,
         0,
         createdAt,
+        null,
         null,
         null);
   }
