@@ -37,9 +37,15 @@ public record GatewayProperties(
    * @param accessPerMinute per token, Email Access API (seed 002)
    * @param accessPerHour per token, Email Access API (seed 002)
    * @param sendsPerMailboxPerHour per mailbox, every route family (seed 003)
+   * @param v1PerMinute per token, {@code /v1} routes (mailboxes, sync requests, webhooks): enough
+   *     for a client polling a sync's progress several times a second, not for one token to flood
+   *     the command partitions other tenants share
+   * @param v1PerHour per token, {@code /v1} routes
    */
   public record RateLimits(
       @DefaultValue("60") @Min(0) int accessPerMinute,
       @DefaultValue("300") @Min(0) int accessPerHour,
-      @DefaultValue("600") @Min(0) int sendsPerMailboxPerHour) {}
+      @DefaultValue("600") @Min(0) int sendsPerMailboxPerHour,
+      @DefaultValue("600") @Min(0) int v1PerMinute,
+      @DefaultValue("20000") @Min(0) int v1PerHour) {}
 }

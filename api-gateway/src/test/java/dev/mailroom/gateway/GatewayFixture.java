@@ -35,6 +35,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 public final class GatewayFixture {
   public static final String ADMIN_KEY = "gateway-test-admin-key-0123456789";
+
+  /** Low enough for a test to reach, high enough for tests that poll a mailbox's progress. */
+  public static final int V1_PER_MINUTE = 150;
+
   private static GatewayFixture shared;
 
   private final ConfigurableApplicationContext context;
@@ -58,6 +62,7 @@ public final class GatewayFixture {
     args.add("--mailroom.kafka.partitions=2");
     // Low enough that a test can reach it.
     args.add("--mailroom.gateway.rate-limits.sends-per-mailbox-per-hour=25");
+    args.add("--mailroom.gateway.rate-limits.v1-per-minute=" + V1_PER_MINUTE);
     this.context =
         MailroomServices.builder(GatewayApplication.class, GatewayApplication.SERVICE_NAME)
             .run(args.toArray(String[]::new));

@@ -101,7 +101,7 @@ class MessageRepositoryTest {
     assertThat(ids(query().after(T.plusSeconds(30)).build())).containsExactly("c", "b");
     assertThat(ids(query().before(T.plusSeconds(90)).build())).containsExactly("b", "a");
     assertThat(ids(query().hasAttachment(true).build())).containsExactly("b");
-    assertThat(messages.count(query().text("invoice").build()).block()).isEqualTo(1);
+    assertThat(messages.countUpTo(query().text("invoice").build(), 100).block()).isEqualTo(1);
   }
 
   @Test
@@ -212,7 +212,7 @@ class MessageRepositoryTest {
         .block();
     assertThat(ids(query().to("ann@example.com").limit(10).build()))
         .containsExactlyInAnyOrder("to", "cc", "bcc", "self");
-    assertThat(messages.count(query().to("Ann@example.com").build()).block()).isEqualTo(4);
+    assertThat(messages.countUpTo(query().to("Ann@example.com").build(), 100).block()).isEqualTo(4);
   }
 
   @Test
@@ -230,7 +230,16 @@ class MessageRepositoryTest {
     assertThat(ids(query().limit(10).build())).containsExactly("kept");
     assertThat(ids(query().label("x").limit(10).build())).isEmpty();
     assertThat(ids(query().label("TRASH").limit(10).build())).containsExactly("binned");
-    assertThat(messages.count(query().build()).block()).isEqualTo(1);
+    assertThat(messages.countUpTo(query().build(), 100).block()).isEqualTo(1);
     assertThat(messages.findById("t1", "binned").block()).isNotNull();
+  }
+
+  @Test
+  void aCountStopsAtItsCapSoThatAPageCostsTheSameInAnyMailbox() {
+    for (int i = 0; i < 25; i++) {
+      messages.insert(message("m" + i).receivedAt(T.plusSeconds(i)).build()).block();
+    }
+    assertThat(messages.countUpTo(query().build(), 10).block()).isEqualTo(10);
+    assertThat(messages.countUpTo(query().build(), 100).block()).isEqualTo(25);
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.mongodb.reactivestreams.client.MongoClients;
 import dev.mailroom.infra.InfrastructureEndpoints;
 import dev.mailroom.infra.junit.WithMailroomInfrastructure;
+import dev.mailroom.model.command.SyncMode;
 import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.store.config.MongoIndexes;
 import dev.mailroom.store.mailbox.ImapSmtpSettings;
@@ -24,6 +25,7 @@ import dev.mailroom.store.token.ApiToken;
 import dev.mailroom.store.token.ApiTokenRepository;
 import dev.mailroom.store.token.TokenPermissions;
 import dev.mailroom.store.token.TokenSecrets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -47,7 +49,7 @@ class RepositoryTest {
     new MongoIndexes(mongo, true).ensure().block();
     mailboxes = new MailboxRepository(mongo);
     tokens = new ApiTokenRepository(mongo);
-    outbox = new OutboxRepository(mongo);
+    outbox = new OutboxRepository(mongo, Duration.ofDays(7));
   }
 
   private static Mailbox mailbox(String tenant, String id, String address) {
@@ -265,7 +267,42 @@ class RepositoryTest {
         0,
         createdAt,
         null,
+        null,
         null);
+  }
+
+  @Test
+  void aMailboxHasAtMostOnePendingSyncAndRequestsWhileItWaitsJoinIt() {
+    mailboxes.insert(mailbox("tA", "m1", "a@x.test")).block();
+    Instant t = Instant.parse("2026-12-01T10:00:00Z");
+    var first = new MailboxRepository.PendingSync("cmd_1", SyncMode.INCREMENTAL, t);
+
+    assertThat(mailboxes.queueSync("tA", "m1", first).block()).isEqualTo(first);
+    // Waiting: an incremental request joins it, whoever asks.
+    var again = new MailboxRepository.PendingSync("cmd_2", SyncMode.INCREMENTAL, t.plusSeconds(1));
+    assertThat(mailboxes.queueSync("tA", "m1", again).block()).isEqualTo(first);
+    // A full sync is not covered by an incremental one: it replaces it, and then covers both.
+    var full = new MailboxRepository.PendingSync("cmd_3", SyncMode.FULL, t.plusSeconds(2));
+    assertThat(mailboxes.queueSync("tA", "m1", full).block()).isEqualTo(full);
+    assertThat(mailboxes.queueSync("tA", "m1", again).block()).isEqualTo(full);
+    // Another tenant cannot queue on this mailbox, nor learn of its pending sync.
+    assertThat(mailboxes.queueSync("tB", "m1", again).block()).isNull();
+
+    // The worker starts it: the next request queues a new one.
+    mailboxes.clearPendingSync("tA", "m1", "cmd_1").block();
+    assertThat(mailboxes.queueSync("tA", "m1", again).block())
+        .as("cmd_1 was replaced")
+        .isEqualTo(full);
+    mailboxes.clearPendingSync("tA", "m1", "cmd_3").block();
+    assertThat(mailboxes.queueSync("tA", "m1", again).block()).isEqualTo(again);
+
+    // One never started (its command lost) lapses instead of blocking the mailbox for good.
+    var later =
+        new MailboxRepository.PendingSync(
+            "cmd_4",
+            SyncMode.INCREMENTAL,
+            again.requestedAt().plus(MailboxRepository.PENDING_SYNC_LAPSES_AFTER).plusSeconds(1));
+    assertThat(mailboxes.queueSync("tA", "m1", later).block()).isEqualTo(later);
   }
 
   @Test

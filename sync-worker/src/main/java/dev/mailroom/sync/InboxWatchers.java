@@ -13,6 +13,7 @@ import dev.mailroom.provider.spi.ProviderException;
 import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.mailbox.MailboxRepository.PendingSync;
 import dev.mailroom.worker.MailboxAccessFactory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,6 +41,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /**
  * Watches the INBOX of every synced mailbox whose provider can push (IMAP IDLE), and queues a
@@ -235,18 +237,29 @@ public class InboxWatchers {
     debouncer.schedule(
         () -> {
           syncQueued.set(false);
-          String commandId = Ids.newId("cmd");
-          publisher
-              .publish(
-                  new SyncMailbox(
-                      commandId,
-                      mailbox.tenantId(),
-                      mailbox.id(),
-                      SyncMode.INCREMENTAL,
-                      SyncTrigger.PUSH,
-                      clock.instant()),
-                  SyncEvents.SOURCE,
-                  commandId)
+          PendingSync wanted =
+              new PendingSync(Ids.newId("cmd"), SyncMode.INCREMENTAL, clock.instant());
+          mailboxes
+              .queueSync(mailbox.tenantId(), mailbox.id(), wanted)
+              // A sync of this mailbox waiting already will see this change too.
+              .filter(wanted::equals)
+              .flatMap(
+                  pending ->
+                      publisher.publish(
+                          new SyncMailbox(
+                              wanted.commandId(),
+                              mailbox.tenantId(),
+                              mailbox.id(),
+                              SyncMode.INCREMENTAL,
+                              SyncTrigger.PUSH,
+                              wanted.requestedAt()),
+                          SyncEvents.SOURCE,
+                          wanted.commandId()))
+              .onErrorResume(
+                  e ->
+                      mailboxes
+                          .clearPendingSync(mailbox.tenantId(), mailbox.id(), wanted.commandId())
+                          .then(Mono.error(e)))
               .subscribe(
                   null,
                   error ->

@@ -83,6 +83,12 @@ public class MailboxSyncService {
   }
 
   public void sync(SyncMailbox command, String correlationId) {
+    if (command.continues() == null) {
+      // Started: a request from now on queues the next sync instead of joining this one.
+      mailboxes
+          .clearPendingSync(command.tenantId(), command.mailboxId(), command.commandId())
+          .block(STORE_TIMEOUT);
+    }
     Mailbox mailbox =
         mailboxes.findById(command.tenantId(), command.mailboxId()).block(STORE_TIMEOUT);
     if (mailbox == null) {

@@ -7,6 +7,7 @@ import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.mailbox.MailboxRepository.PendingSync;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /**
  * Polls every active mailbox every {@code mailroom.sync.poll-interval}: due mailboxes are claimed
@@ -56,7 +58,13 @@ class SyncScheduler {
         if (due == null) {
           return;
         }
-        String commandId = Ids.newId("cmd");
+        PendingSync wanted = new PendingSync(Ids.newId("cmd"), SyncMode.INCREMENTAL, now);
+        PendingSync pending =
+            mailboxes.queueSync(due.tenantId(), due.id(), wanted).block(Duration.ofSeconds(10));
+        if (!wanted.equals(pending)) {
+          continue; // a sync of this mailbox is waiting already, or it is gone
+        }
+        String commandId = wanted.commandId();
         publisher
             .publish(
                 new SyncMailbox(
@@ -68,6 +76,12 @@ class SyncScheduler {
                     now),
                 SyncEvents.SOURCE,
                 commandId)
+            // Not queued: nothing will start it, so it must not hold the mailbox.
+            .onErrorResume(
+                e ->
+                    mailboxes
+                        .clearPendingSync(due.tenantId(), due.id(), commandId)
+                        .then(Mono.error(e)))
             .block(Duration.ofSeconds(10));
       }
     } catch (RuntimeException e) {

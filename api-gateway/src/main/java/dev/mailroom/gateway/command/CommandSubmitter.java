@@ -61,6 +61,7 @@ public class CommandSubmitter {
             0,
             envelope.time(),
             null,
+            null,
             null);
     return outbox
         .insert(record)

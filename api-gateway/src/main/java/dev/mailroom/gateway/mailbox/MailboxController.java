@@ -12,6 +12,7 @@ import dev.mailroom.model.command.SyncTrigger;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.mailbox.MailboxRepository.PendingSync;
 import java.time.Clock;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
@@ -59,7 +60,10 @@ public class MailboxController {
     return visibleMailbox(Caller.of(exchange), mailboxId).map(AdminViews::forTenant);
   }
 
-  /** Queues a sync and answers 202 at once; progress shows in the mailbox's {@code sync}. */
+  /**
+   * Queues a sync and answers 202 at once; progress shows in the mailbox's {@code sync}. While one
+   * is waiting to start, further requests join it and answer its command id.
+   */
   @PostMapping("/{mailboxId}/sync")
   @ResponseStatus(HttpStatus.ACCEPTED)
   Mono<SyncAccepted> sync(
@@ -73,22 +77,38 @@ public class MailboxController {
       return Mono.error(ApiException.badRequest("mode", "must be incremental or full"));
     }
     Caller caller = Caller.of(exchange);
+    PendingSync wanted = new PendingSync(Ids.newId("cmd"), syncMode, clock.instant());
     return visibleMailbox(caller, mailboxId)
+        .flatMap(mailbox -> mailboxes.queueSync(caller.tenantId(), mailbox.id(), wanted))
         .flatMap(
-            mailbox ->
-                commands.submit(
-                    new SyncMailbox(
-                        Ids.newId("cmd"),
-                        caller.tenantId(),
-                        mailbox.id(),
-                        syncMode,
-                        SyncTrigger.ON_DEMAND,
-                        clock.instant()),
-                    exchange.getRequest().getId()))
+            pending ->
+                !pending.equals(wanted)
+                    ? Mono.just(pending)
+                    : commands
+                        .submit(
+                            new SyncMailbox(
+                                wanted.commandId(),
+                                caller.tenantId(),
+                                mailboxId,
+                                syncMode,
+                                SyncTrigger.ON_DEMAND,
+                                wanted.requestedAt()),
+                            exchange.getRequest().getId())
+                        .thenReturn(pending)
+                        // Not stored: nothing will start it, so it must not hold the mailbox.
+                        .onErrorResume(
+                            e ->
+                                mailboxes
+                                    .clearPendingSync(
+                                        caller.tenantId(), mailboxId, wanted.commandId())
+                                    .then(Mono.error(e))))
         .map(
-            envelope ->
+            pending ->
                 new SyncAccepted(
-                    envelope.id(), mailboxId, syncMode.name().toLowerCase(Locale.ROOT), "queued"));
+                    pending.commandId(),
+                    mailboxId,
+                    pending.mode().name().toLowerCase(Locale.ROOT),
+                    "queued"));
   }
 
   private Mono<Mailbox> visibleMailbox(Caller caller, String mailboxId) {

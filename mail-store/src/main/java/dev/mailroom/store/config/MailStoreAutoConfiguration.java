@@ -10,6 +10,7 @@ import dev.mailroom.store.mailbox.MailboxSettingsUpgrade;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.outbox.OutboxRepository;
 import dev.mailroom.store.ratelimit.SlidingWindowRateLimiter;
+import dev.mailroom.store.retention.RetentionSweeper;
 import dev.mailroom.store.tenant.TenantRepository;
 import dev.mailroom.store.token.ApiTokenRepository;
 import dev.mailroom.store.webhook.WebhookDeliveryRepository;
@@ -54,8 +55,8 @@ public class MailStoreAutoConfiguration {
   }
 
   @Bean
-  OutboxRepository outboxRepository(ReactiveMongoTemplate mongo) {
-    return new OutboxRepository(mongo);
+  OutboxRepository outboxRepository(ReactiveMongoTemplate mongo, StoreProperties store) {
+    return new OutboxRepository(mongo, store.retention().publishedCommands());
   }
 
   @Bean
@@ -79,8 +80,16 @@ public class MailStoreAutoConfiguration {
   }
 
   @Bean
-  WebhookDeliveryRepository webhookDeliveryRepository(ReactiveMongoTemplate mongo) {
-    return new WebhookDeliveryRepository(mongo);
+  WebhookDeliveryRepository webhookDeliveryRepository(
+      ReactiveMongoTemplate mongo, StoreProperties store) {
+    return new WebhookDeliveryRepository(mongo, store.retention().finishedDeliveries());
+  }
+
+  /** The Clock is the one service-runtime provides every service. */
+  @Bean(initMethod = "start", destroyMethod = "close")
+  RetentionSweeper retentionSweeper(
+      ReactiveMongoTemplate mongo, java.time.Clock clock, StoreProperties store) {
+    return new RetentionSweeper(mongo, clock, store.retention().sweepInterval());
   }
 
   @Bean

@@ -4,6 +4,7 @@ import dev.mailroom.store.idempotency.IdempotencyRecord;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.outbox.OutboxRecord;
+import dev.mailroom.store.ratelimit.SlidingWindowRateLimiter;
 import dev.mailroom.store.tenant.Tenant;
 import dev.mailroom.store.token.ApiToken;
 import dev.mailroom.store.webhook.WebhookDelivery;
@@ -106,9 +107,10 @@ public class MongoIndexes {
                 .on("mailboxId", Sort.Direction.ASC)
                 .on("providerMessageId", Sort.Direction.ASC)
                 .unique()),
-        index(
-            IdempotencyRecord.class,
-            new Index().on("expiresAt", Sort.Direction.ASC).expire(java.time.Duration.ZERO)),
+        // Records that are done carry expiresAt; MongoDB removes them when it passes.
+        Flux.just(IdempotencyRecord.class, OutboxRecord.class, WebhookDelivery.class)
+            .concatMap(type -> index(type, expiring())),
+        mongo.indexOps(SlidingWindowRateLimiter.COLLECTION).createIndex(expiring()),
         index(
             WebhookEndpoint.class,
             new Index().on("tenantId", Sort.Direction.ASC).on("eventTypes", Sort.Direction.ASC)),
@@ -127,6 +129,10 @@ public class MongoIndexes {
         index(
             OutboxRecord.class,
             new Index().on("status", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)));
+  }
+
+  private static Index expiring() {
+    return new Index().on("expiresAt", Sort.Direction.ASC).expire(java.time.Duration.ZERO);
   }
 
   private Mono<String> index(Class<?> type, Index index) {

@@ -1,6 +1,8 @@
 package dev.mailroom.store.config;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * @param exactMatchIndexes also create unique indexes shaped exactly like the hot lookups (tenant +
@@ -10,4 +12,21 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     them; the embedded set-ups turn this on.
  */
 @ConfigurationProperties("mailroom.store")
-public record StoreProperties(boolean exactMatchIndexes) {}
+public record StoreProperties(boolean exactMatchIndexes, @DefaultValue Retention retention) {
+
+  /**
+   * How long records that are done stay before they are removed. MongoDB removes them by their TTL
+   * index; {@code RetentionSweeper} removes them every {@code sweepInterval} too, for servers
+   * without TTL (the embedded one) and to bound the TTL monitor's lag.
+   *
+   * @param publishedCommands a command's outbox record (with its body) after Kafka acknowledged it:
+   *     kept for inspection, no longer needed by anything
+   * @param finishedDeliveries a webhook delivery (with its payload and attempts) after it succeeded
+   *     or ran out of retries: the delivery log and replays read it until then
+   * @param sweepInterval how often expired records are removed; {@code 0s} leaves it to TTL
+   */
+  public record Retention(
+      @DefaultValue("7d") Duration publishedCommands,
+      @DefaultValue("30d") Duration finishedDeliveries,
+      @DefaultValue("15m") Duration sweepInterval) {}
+}

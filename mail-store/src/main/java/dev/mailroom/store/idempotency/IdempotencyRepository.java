@@ -1,6 +1,5 @@
 package dev.mailroom.store.idempotency;
 
-import java.time.Instant;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -80,12 +79,5 @@ public class IdempotencyRepository {
                     .is(false)),
             IdempotencyRecord.class)
         .then();
-  }
-
-  /** Expired keys; MongoDB's TTL index removes them too, this is for servers without TTL. */
-  public Mono<Long> purgeExpired(Instant now) {
-    return mongo
-        .remove(Query.query(Criteria.where("expiresAt").lt(now)), IdempotencyRecord.class)
-        .map(result -> result.getDeletedCount());
   }
 }

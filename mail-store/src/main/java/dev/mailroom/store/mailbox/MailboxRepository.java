@@ -1,6 +1,13 @@
 package dev.mailroom.store.mailbox;
 
+import dev.mailroom.model.command.SyncMode;
 import dev.mailroom.store.TenantScope;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bson.Document;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -10,6 +17,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 public class MailboxRepository {
+  private static final String COLLECTION = "mailboxes";
   private final ReactiveMongoTemplate mongo;
 
   public MailboxRepository(ReactiveMongoTemplate mongo) {
@@ -142,5 +150,96 @@ public class MailboxRepository {
     return mongo.find(
         Query.query(Criteria.where("status").is(MailboxStatus.ACTIVE).and("readEnabled").is(true)),
         Mailbox.class);
+  }
+
+  /**
+   * A sync request waiting in the command queue. A mailbox has at most one: requests arriving while
+   * it waits join it rather than queue more of the same work, so no caller can fill the command
+   * partitions other mailboxes share. Its worker clears it when it starts, so a request arriving
+   * during a sync queues the next one. A continuation of a running sync is not a request and does
+   * not count.
+   */
+  public record PendingSync(String commandId, SyncMode mode, Instant requestedAt) {}
+
+  /**
+   * A pending sync no worker has started this long after it was queued is taken as lost (its
+   * command dead-lettered, or never stored), so that it cannot block the mailbox's syncs forever.
+   */
+  public static final Duration PENDING_SYNC_LAPSES_AFTER = Duration.ofMinutes(15);
+
+  private static final String PENDING_SYNC = "pendingSync";
+
+  /**
+   * Makes {@code wanted} the mailbox's pending sync unless a fresh one that covers it is already
+   * waiting (a full sync covers an incremental one, not the reverse). Emits the sync that will run,
+   * {@code wanted} or the one already queued; the caller queues a command only in the first case.
+   * Empty when the mailbox does not exist.
+   */
+  public Mono<PendingSync> queueSync(String tenantId, String mailboxId, PendingSync wanted) {
+    return queueSync(tenantId, mailboxId, wanted, 3);
+  }
+
+  private Mono<PendingSync> queueSync(
+      String tenantId, String mailboxId, PendingSync wanted, int attempts) {
+    List<Criteria> free = new ArrayList<>();
+    free.add(Criteria.where(PENDING_SYNC).exists(false));
+    free.add(
+        Criteria.where(PENDING_SYNC + ".requestedAt")
+            .lt(Date.from(wanted.requestedAt().minus(PENDING_SYNC_LAPSES_AFTER))));
+    if (wanted.mode() == SyncMode.FULL) {
+      free.add(Criteria.where(PENDING_SYNC + ".mode").ne(SyncMode.FULL.name()));
+    }
+    Document pending =
+        new Document("commandId", wanted.commandId())
+            .append("mode", wanted.mode().name())
+            .append("requestedAt", Date.from(wanted.requestedAt()));
+    return mongo
+        .findAndModify(
+            Query.query(TenantScope.of(tenantId).and("_id").is(mailboxId).orOperator(free)),
+            Update.update(PENDING_SYNC, pending),
+            Document.class,
+            COLLECTION)
+        .map(claimed -> wanted)
+        .switchIfEmpty(
+            Mono.defer(
+                () ->
+                    mongo
+                        .findOne(
+                            Query.query(TenantScope.of(tenantId).and("_id").is(mailboxId)),
+                            Document.class,
+                            COLLECTION)
+                        .flatMap(
+                            mailbox -> {
+                              Document queued = mailbox.get(PENDING_SYNC, Document.class);
+                              if (queued != null) {
+                                return Mono.just(
+                                    new PendingSync(
+                                        queued.getString("commandId"),
+                                        SyncMode.valueOf(queued.getString("mode")),
+                                        queued.getDate("requestedAt").toInstant()));
+                              }
+                              // Started between the two reads: the mailbox is free again.
+                              return attempts > 1
+                                  ? queueSync(tenantId, mailboxId, wanted, attempts - 1)
+                                  : Mono.just(wanted);
+                            })));
+  }
+
+  /**
+   * The worker started {@code commandId}, or the caller failed to queue it: the mailbox has no
+   * pending sync any more, unless another replaced it meanwhile.
+   */
+  public Mono<Void> clearPendingSync(String tenantId, String mailboxId, String commandId) {
+    return mongo
+        .updateFirst(
+            Query.query(
+                TenantScope.of(tenantId)
+                    .and("_id")
+                    .is(mailboxId)
+                    .and(PENDING_SYNC + ".commandId")
+                    .is(commandId)),
+            new Update().unset(PENDING_SYNC),
+            COLLECTION)
+        .then();
   }
 }

@@ -70,9 +70,12 @@ public class MessageRepository {
     return mongo.find(mongoQuery, StoredMessage.class);
   }
 
-  /** How many messages match the filters, whatever the page. */
-  public Mono<Long> count(MessageQuery query) {
-    return mongo.count(Query.query(criteria(query, false)), StoredMessage.class);
+  /**
+   * How many messages match the filters, whatever the page, counting no further than {@code cap}:
+   * an exact count reads every match, so the cost of a page would grow with the mailbox.
+   */
+  public Mono<Long> countUpTo(MessageQuery query, int cap) {
+    return mongo.count(Query.query(criteria(query, false)).limit(cap), StoredMessage.class);
   }
 
   /** Applies a read-state and label change; returns the message as it is afterwards. */

@@ -19,7 +19,9 @@ public record OutboxRecord(
     int attempts,
     Instant createdAt,
     Instant publishedAt,
-    String lastError) {
+    String lastError,
+    /** Set once published: from then on the record is kept for inspection only, and expires. */
+    Instant expiresAt) {
 
   public enum OutboxStatus {
     PENDING,

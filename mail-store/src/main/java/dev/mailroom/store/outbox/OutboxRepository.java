@@ -1,6 +1,7 @@
 package dev.mailroom.store.outbox;
 
 import dev.mailroom.store.outbox.OutboxRecord.OutboxStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import org.springframework.data.domain.Sort;
@@ -14,9 +15,11 @@ import reactor.core.publisher.Mono;
 /** Cross-tenant by design: the relay republishes every tenant's pending commands. */
 public class OutboxRepository {
   private final ReactiveMongoTemplate mongo;
+  private final Duration publishedRetention;
 
-  public OutboxRepository(ReactiveMongoTemplate mongo) {
+  public OutboxRepository(ReactiveMongoTemplate mongo, Duration publishedRetention) {
     this.mongo = mongo;
+    this.publishedRetention = publishedRetention;
   }
 
   public Mono<OutboxRecord> insert(OutboxRecord record) {
@@ -28,7 +31,9 @@ public class OutboxRepository {
     return mongo
         .updateMulti(
             Query.query(Criteria.where("_id").in(ids)),
-            Update.update("status", OutboxStatus.PUBLISHED).set("publishedAt", at),
+            Update.update("status", OutboxStatus.PUBLISHED)
+                .set("publishedAt", at)
+                .set("expiresAt", at.plus(publishedRetention)),
             OutboxRecord.class)
         .then();
   }

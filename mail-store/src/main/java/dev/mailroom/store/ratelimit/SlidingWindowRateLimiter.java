@@ -20,7 +20,7 @@ import reactor.core.publisher.Mono;
  * window edge (unlike fixed windows).
  */
 public class SlidingWindowRateLimiter {
-  static final String COLLECTION = "rate_limits";
+  public static final String COLLECTION = "rate_limits";
 
   private final ReactiveMongoTemplate mongo;
 

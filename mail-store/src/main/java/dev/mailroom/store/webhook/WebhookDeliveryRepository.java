@@ -1,6 +1,7 @@
 package dev.mailroom.store.webhook;
 
 import dev.mailroom.store.TenantScope;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -19,10 +20,18 @@ public class WebhookDeliveryRepository {
   /** The delivery log keeps the latest attempts; older ones are dropped, never the delivery. */
   public static final int ATTEMPTS_KEPT = 30;
 
-  private final ReactiveMongoTemplate mongo;
+  /**
+   * Set on a delivery that succeeded or ran out of retries, removed when it is replayed: until then
+   * the delivery log and replays need it; after it, its TTL index (or the sweeper) removes it.
+   */
+  static final String EXPIRES_AT = "expiresAt";
 
-  public WebhookDeliveryRepository(ReactiveMongoTemplate mongo) {
+  private final ReactiveMongoTemplate mongo;
+  private final Duration finishedRetention;
+
+  public WebhookDeliveryRepository(ReactiveMongoTemplate mongo, Duration finishedRetention) {
     this.mongo = mongo;
+    this.finishedRetention = finishedRetention;
   }
 
   /** False when the delivery already exists (a redelivered event). */
@@ -125,6 +134,11 @@ public class WebhookDeliveryRepository {
             .set("leaseUntil", WebhookDelivery.NO_LEASE)
             .set("updatedAt", attempt.attemptedAt())
             .inc("attemptCount", 1);
+    if (status == DeliveryStatus.PENDING) {
+      update.unset(EXPIRES_AT);
+    } else {
+      update.set(EXPIRES_AT, attempt.attemptedAt().plus(finishedRetention));
+    }
     update.push("attempts").slice(-ATTEMPTS_KEPT).each(attempt);
     return mongo
         .updateFirst(leased(claimed), update, WebhookDelivery.class)
@@ -228,7 +242,8 @@ public class WebhookDeliveryRepository {
         .set("scheduleIndex", 0)
         .set("nextAttemptAt", now)
         .set("leaseUntil", WebhookDelivery.NO_LEASE)
-        .set("updatedAt", now);
+        .set("updatedAt", now)
+        .unset(EXPIRES_AT);
   }
 
   private static Query leased(WebhookDelivery claimed) {

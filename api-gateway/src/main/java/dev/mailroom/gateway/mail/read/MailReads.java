@@ -105,8 +105,8 @@ public class MailReads {
     return messages.search(query);
   }
 
-  public Mono<Long> count(MessageQuery query) {
-    return messages.count(query);
+  public Mono<Long> countUpTo(MessageQuery query, int cap) {
+    return messages.countUpTo(query, cap);
   }
 
   public Mono<MessageBody> body(StoredMessage message) {

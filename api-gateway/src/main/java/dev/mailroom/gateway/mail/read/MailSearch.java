@@ -22,6 +22,12 @@ import reactor.core.publisher.Mono;
 /** Search within a scope, newest first, one keyset page at a time. */
 @Component
 public class MailSearch {
+  /**
+   * A result's total is exact up to this many matches and this number beyond them ("at least"), so
+   * that a page costs the same in a mailbox of a thousand messages and of a million.
+   */
+  public static final int TOTAL_COUNT_CAP = 10_000;
+
   private final MailReads reads;
 
   public MailSearch(MailReads reads) {
@@ -114,7 +120,7 @@ public class MailSearch {
           Mono<Page<StoredMessage>> rows =
               Page.of(
                   page.limit(), limit -> reads.search(query.position(start).limit(limit).build()));
-          return Mono.zip(rows, reads.count(unpaged))
+          return Mono.zip(rows, reads.countUpTo(unpaged, TOTAL_COUNT_CAP))
               .flatMap(
                   result -> {
                     Page<StoredMessage> shown = result.getT1();
