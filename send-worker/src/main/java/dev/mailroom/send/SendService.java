@@ -19,11 +19,13 @@ import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.SendProgress;
 import dev.mailroom.store.message.Snapshots;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.mime.MimeParser;
 import dev.mailroom.store.mime.ParsedMessage;
 import dev.mailroom.worker.MailboxAccessFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.time.Clock;
@@ -38,11 +40,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Sends one queued message, at most once however often its command is delivered: the message is
- * marked {@code sending} before the provider is called; a delivery that finds it already {@code
- * sending} (a worker died mid-send) first looks for our Message-ID in the Sent folder and only
- * sends if it is not there. The provider accepting the message and the Sent copy come first, the
- * database write after, so the Sent folder is the record a redelivery trusts.
+ * Sends one queued message, at most once however often its command is delivered. The message is
+ * marked {@code sending} when claimed and marked again just before the provider is called; the
+ * provider's acceptance is recorded ({@code sent}) at once, and only then is the Sent folder's copy
+ * made, retried on its own if it fails, so a failing copy never sends the message again. A delivery
+ * that finds a message sending past the second mark cannot know whether the provider took it: it
+ * asks the provider when the provider keeps the Sent copy itself, and otherwise follows {@link
+ * SendProperties#unconfirmedSubmission()}.
  */
 @Service
 public class SendService {
@@ -57,6 +61,8 @@ public class SendService {
   private final MailboxAccessFactory access;
   private final EnvelopePublisher publisher;
   private final Clock clock;
+  private final SendProperties properties;
+  private final MeterRegistry meters;
 
   public SendService(
       MessageRepository messages,
@@ -65,8 +71,12 @@ public class SendService {
       MailProviders providers,
       MailboxAccessFactory access,
       EnvelopePublisher publisher,
-      Clock clock) {
+      Clock clock,
+      SendProperties properties,
+      MeterRegistry meters) {
     this.clock = clock;
+    this.properties = properties;
+    this.meters = meters;
     this.messages = messages;
     this.mailboxes = mailboxes;
     this.blobs = blobs;
@@ -99,7 +109,9 @@ public class SendService {
         return;
       }
       if (message.status() == MessageStatus.SENT) {
-        // Redelivered after it was sent and recorded: say so again (events are at-least-once).
+        // Redelivered after the provider took it: at most the Sent copy is left to make.
+        saveSentCopyIfPending(mailbox, credentials, message);
+        // Events are at-least-once: the delivery before may have stopped before publishing.
         publish(
             new MessageSent(
                 message.tenantId(),
@@ -110,37 +122,30 @@ public class SendService {
         return;
       }
       if (message.status() != MessageStatus.SENDING) {
-        return; // failed, or moved on by another delivery meanwhile
+        return; // failed, unknown, or moved on by another delivery meanwhile
       }
     }
     try {
       MailProvider provider = providers.forKind(mailbox.provider());
-      if (resumed) {
-        // A delivery before this one got as far as sending: did the provider take it?
-        if (alreadySent(provider, credentials, message)) {
-          log.info(
-              "Message {} was sent before this worker could record it; not sending again",
-              message.id());
-          // The raw MIME was stored before that earlier submission, under the same key.
-          recordSent(command, message, null, correlationId);
-          return;
-        }
-        if (messages
-                .confirmSending(message.tenantId(), message.id(), clock.instant())
-                .block(STORE_TIMEOUT)
-            == null) {
-          return; // another delivery moved it on meanwhile
-        }
+      if (resumed && !resumeSending(provider, credentials, command, message, correlationId)) {
+        return;
       }
       byte[] raw = compose(command, message, mailbox);
       blobs.put(rawKeyOf(message), raw, "message/rfc822").block(STORE_TIMEOUT);
-      provider.submit(credentials, raw, envelopeRecipients(command));
-      if (!provider.capabilities().contains(Capability.SERVER_SIDE_SENT_COPY)) {
-        try (MailboxSession session = provider.openPooled(credentials)) {
-          session.appendToSent(raw);
-        }
+      if (messages
+              .markSubmitting(message.tenantId(), message.id(), clock.instant())
+              .block(STORE_TIMEOUT)
+          == null) {
+        return; // another delivery moved it on meanwhile
       }
-      recordSent(command, message, clock.instant(), correlationId);
+      submit(provider, credentials, command, message, raw);
+      // Recorded the moment the provider took it: the window a crash leaves unknown is this write.
+      boolean copyPending = !provider.capabilities().contains(Capability.SERVER_SIDE_SENT_COPY);
+      StoredMessage sent =
+          recordSent(command, message, clock.instant(), copyPending, correlationId);
+      if (copyPending) {
+        saveSentCopy(provider, credentials, sent, raw);
+      }
     } catch (ProviderException.Transient | ProviderException.RateLimited e) {
       throw new RetryableSendException("Send of " + message.id() + " failed: " + e.getMessage(), e);
     } catch (ProviderException e) {
@@ -153,6 +158,163 @@ public class SendService {
           "The message could not be built: " + e.getMessage(),
           correlationId);
     }
+  }
+
+  /**
+   * Hands the message to the provider. A refusal the provider says may pass (a 4xx reply, a server
+   * that cannot be reached) takes the submission mark back and retries the command: nothing was
+   * sent. A permanent refusal is thrown to be recorded as a failure.
+   */
+  private void submit(
+      MailProvider provider,
+      MailboxAccess credentials,
+      SendMessage command,
+      StoredMessage message,
+      byte[] raw)
+      throws ProviderException {
+    try {
+      provider.submit(credentials, raw, envelopeRecipients(command));
+    } catch (ProviderException.Transient | ProviderException.RateLimited e) {
+      messages
+          .clearSubmitting(message.tenantId(), message.id(), clock.instant())
+          .block(STORE_TIMEOUT);
+      throw new RetryableSendException("Send of " + message.id() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Decides what a delivery that finds the message already sending does: true to send it, false
+   * when its outcome is settled here. An earlier delivery that never reached the submission left
+   * nothing to doubt. One that did may have been accepted: a provider that keeps the Sent copy
+   * itself is asked; otherwise the configured policy decides.
+   */
+  private boolean resumeSending(
+      MailProvider provider,
+      MailboxAccess credentials,
+      SendMessage command,
+      StoredMessage message,
+      String correlationId)
+      throws ProviderException {
+    SendProgress progress =
+        messages.sendProgress(message.tenantId(), message.id()).block(STORE_TIMEOUT);
+    boolean submitted = progress != null && progress.submitStartedAt() != null;
+    if (submitted && alreadySent(provider, credentials, message)) {
+      log.info(
+          "Message {} was sent before this worker could record it; not sending again",
+          message.id());
+      // The raw MIME was stored before that earlier submission, under the same key.
+      recordSent(command, message, null, false, correlationId);
+      return false;
+    }
+    if (submitted && !provider.capabilities().contains(Capability.SERVER_SIDE_SENT_COPY)) {
+      if (properties.unconfirmedSubmission() == SendProperties.UnconfirmedSubmission.AT_MOST_ONCE) {
+        markUnknown(command, message, correlationId);
+        return false;
+      }
+      log.warn(
+          "Message {} may have been sent by a worker that stopped; sending it again", message.id());
+      meters.counter("mailroom.send.resubmitted").increment();
+    }
+    return messages
+            .confirmSending(message.tenantId(), message.id(), clock.instant())
+            .block(STORE_TIMEOUT)
+        != null; // null: another delivery moved it on meanwhile
+  }
+
+  private void markUnknown(SendMessage command, StoredMessage message, String correlationId) {
+    String detail =
+        "The mail server may have accepted this message before the worker handling it stopped;"
+            + " it was not sent again";
+    log.warn("Send of message {}: outcome unknown, not sent again", message.id());
+    if (messages
+            .markUnknown(message.tenantId(), message.id(), detail, clock.instant())
+            .block(STORE_TIMEOUT)
+        == null) {
+      return;
+    }
+    meters.counter("mailroom.send.unknown").increment();
+    publish(
+        new MessageFailed(
+            message.tenantId(),
+            message.mailboxId(),
+            command.commandId(),
+            message.id(),
+            "outcome_unknown",
+            detail,
+            clock.instant()),
+        correlationId);
+  }
+
+  /** A redelivery's share of a sent message: the Sent copy, if one is still owed. */
+  private void saveSentCopyIfPending(
+      Mailbox mailbox, MailboxAccess credentials, StoredMessage message) {
+    SendProgress progress =
+        messages.sendProgress(message.tenantId(), message.id()).block(STORE_TIMEOUT);
+    if (progress == null || progress.sentCopy() != SendProgress.SentCopy.PENDING) {
+      return;
+    }
+    MailProvider provider;
+    try {
+      provider = providers.forKind(mailbox.provider());
+    } catch (ProviderException e) {
+      throw new IllegalStateException("No provider for " + mailbox.provider(), e);
+    }
+    try {
+      // An earlier try may have made the copy and stopped before recording it.
+      if (alreadySent(provider, credentials, message)) {
+        messages
+            .recordSentCopy(
+                message.tenantId(),
+                message.id(),
+                SendProgress.SentCopy.SAVED,
+                null,
+                clock.instant())
+            .block(STORE_TIMEOUT);
+        return;
+      }
+    } catch (ProviderException.Transient | ProviderException.RateLimited e) {
+      throw new RetryableSendException(
+          "Sent copy of " + message.id() + " failed: " + e.getMessage(), e);
+    } catch (ProviderException e) {
+      // Cannot look: try to make the copy all the same.
+    }
+    byte[] raw = blobs.get(rawKeyOf(message)).block(STORE_TIMEOUT);
+    if (raw == null) {
+      messages
+          .recordSentCopy(
+              message.tenantId(),
+              message.id(),
+              SendProgress.SentCopy.FAILED,
+              "The sent message is missing from storage",
+              clock.instant())
+          .block(STORE_TIMEOUT);
+      return;
+    }
+    saveSentCopy(provider, credentials, message, raw);
+  }
+
+  /**
+   * Makes the Sent folder's copy of a message the provider already accepted. A failure that may
+   * pass retries the command, which then only makes the copy; one that will not (a full mailbox) is
+   * recorded on the message, which stays sent.
+   */
+  private void saveSentCopy(
+      MailProvider provider, MailboxAccess credentials, StoredMessage message, byte[] raw) {
+    SendProgress.SentCopy outcome = SendProgress.SentCopy.SAVED;
+    String error = null;
+    try (MailboxSession session = provider.openPooled(credentials)) {
+      session.appendToSent(raw);
+    } catch (ProviderException.Transient | ProviderException.RateLimited e) {
+      throw new RetryableSendException(
+          "Sent copy of " + message.id() + " failed: " + e.getMessage(), e);
+    } catch (ProviderException e) {
+      log.warn("Sent copy of message {} refused: {}", message.id(), e.getMessage());
+      outcome = SendProgress.SentCopy.FAILED;
+      error = e.getMessage();
+    }
+    messages
+        .recordSentCopy(message.tenantId(), message.id(), outcome, error, clock.instant())
+        .block(STORE_TIMEOUT);
   }
 
   private boolean alreadySent(
@@ -173,20 +335,29 @@ public class SendService {
    * write finds it no longer sending, another delivery recorded it: the event describes the message
    * as stored.
    */
-  private void recordSent(
-      SendMessage command, StoredMessage message, Instant sentAt, String correlationId) {
+  private StoredMessage recordSent(
+      SendMessage command,
+      StoredMessage message,
+      Instant sentAt,
+      boolean sentCopyPending,
+      String correlationId) {
     StoredMessage sent =
         messages
-            .markSent(message.tenantId(), message.id(), rawKeyOf(message), sentAt, clock.instant())
+            .markSent(
+                message.tenantId(),
+                message.id(),
+                rawKeyOf(message),
+                sentAt,
+                sentCopyPending,
+                clock.instant())
             .switchIfEmpty(messages.findByIdIncludingDeleted(message.tenantId(), message.id()))
             .block(STORE_TIMEOUT);
+    StoredMessage recorded = sent == null ? message : sent;
     publish(
         new MessageSent(
-            message.tenantId(),
-            message.mailboxId(),
-            command.commandId(),
-            Snapshots.of(sent == null ? message : sent)),
+            message.tenantId(), message.mailboxId(), command.commandId(), Snapshots.of(recorded)),
         correlationId);
+    return recorded;
   }
 
   private void fail(

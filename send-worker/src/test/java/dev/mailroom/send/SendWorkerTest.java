@@ -35,6 +35,7 @@ import dev.mailroom.store.mailbox.ServerEndpoint;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.PendingBody;
+import dev.mailroom.store.message.SendProgress;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.message.SubjectKey;
 import dev.mailroom.store.mime.MimeParser;
@@ -314,6 +315,8 @@ class SendWorkerTest {
     FaultInjectingProvider.SENDS_BEFORE_CRASH.set(0);
     publish(command);
     awaitSent(command);
+    // The redelivery finds the copy the dying worker made, and records it instead of a second.
+    awaitSentCopy(command, SendProgress.SentCopy.SAVED);
     assertThat(FaultInjectingProvider.SENDS_BEFORE_CRASH.get())
         .as("the crash happened")
         .isLessThan(0);
@@ -321,6 +324,78 @@ class SendWorkerTest {
     assertThat(folder(from.address(), "Sent")).hasSize(1);
     // The worker that found it sent recorded the raw MIME the first one stored before sending.
     assertThat(recordedAsSent(command)).contains("exactly one");
+  }
+
+  @Test
+  void aSentCopyThatFailsIsMadeOnItsOwnWithoutSendingTheMessageAgain() throws Exception {
+    Mailbox from = mailbox(null);
+    String to = recipient();
+    SendMessage command = queue(from, to, "Copy later", "sent once", null, List.of(), null);
+    FaultInjectingProvider.SENT_COPIES_TO_FAIL.set(1);
+    publish(command);
+    awaitSent(command);
+    awaitSentCopy(command, SendProgress.SentCopy.SAVED);
+    assertThat(FaultInjectingProvider.SENT_COPIES_TO_FAIL.get()).as("the copy failed").isZero();
+    assertThat(folder(to, "INBOX")).hasSize(1);
+    assertThat(folder(from.address(), "Sent")).hasSize(1);
+    assertThat(recordedAsSent(command)).contains("sent once");
+  }
+
+  @Test
+  void aSentCopyRefusedForGoodLeavesTheMessageSentAndSaysWhy() throws Exception {
+    Mailbox from = mailbox(null);
+    String to = recipient();
+    SendMessage command =
+        queue(from, to, "Full Sent", "delivered all the same", null, List.of(), null);
+    FaultInjectingProvider.SENT_COPIES_REFUSED.set(true);
+    publish(command);
+    awaitSent(command);
+    SendProgress progress = awaitSentCopy(command, SendProgress.SentCopy.FAILED);
+    assertThat(progress.sentCopyError()).contains("OVERQUOTA");
+    assertThat(recordedAsSent(command)).contains("delivered all the same");
+    assertThat(folder(to, "INBOX")).hasSize(1);
+    assertThat(folder(from.address(), "Sent")).isEmpty();
+  }
+
+  @Test
+  void aWorkerThatStopsRightAfterTheServerAcceptedLeavesTheSendUnknownNotSentTwice()
+      throws Exception {
+    Mailbox from = mailbox(null);
+    String to = recipient();
+    SendMessage command = queue(from, to, "In the window", "at most once", null, List.of(), null);
+    FaultInjectingProvider.CRASHES_AFTER_SUBMIT.set(1);
+    publish(command);
+    var record =
+        events.await(
+            r ->
+                CODEC.decode(r.value()).data() instanceof MessageFailed f
+                    && f.messageId().equals(command.messageId()),
+            Duration.ofSeconds(60));
+    MessageFailed failed = (MessageFailed) CODEC.decode(record.value()).data();
+    assertThat(failed.reason()).isEqualTo("outcome_unknown");
+    StoredMessage stored =
+        worker
+            .getBean(MessageRepository.class)
+            .findByIdIncludingDeleted(command.tenantId(), command.messageId())
+            .block();
+    assertThat(stored.status()).isEqualTo(MessageStatus.UNKNOWN);
+    assertThat(stored.statusReason()).contains("not sent again");
+    assertThat(folder(to, "INBOX")).hasSize(1);
+  }
+
+  private SendProgress awaitSentCopy(SendMessage command, SendProgress.SentCopy expected)
+      throws InterruptedException {
+    MessageRepository messages = worker.getBean(MessageRepository.class);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    SendProgress progress = null;
+    while (System.nanoTime() < deadline) {
+      progress = messages.sendProgress(command.tenantId(), command.messageId()).block();
+      if (progress != null && progress.sentCopy() == expected) {
+        return progress;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("Sent copy never became " + expected + ": " + progress);
   }
 
   /**

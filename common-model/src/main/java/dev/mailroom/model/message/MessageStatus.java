@@ -12,5 +12,10 @@ public enum MessageStatus {
   COMPLAINED,
   REJECTED,
   FAILED,
-  RECEIVED
+  RECEIVED,
+  /**
+   * Handed to the provider by a worker that stopped before it could record the answer, by a
+   * provider that keeps no copy to ask: it may or may not have been sent, and is not sent again.
+   */
+  UNKNOWN
 }

@@ -412,11 +412,100 @@ public class MessageRepository {
    */
   public Mono<StoredMessage> markSent(
       String tenantId, String id, String rawKey, Instant sentAt, Instant at) {
-    Update update = new Update().set("rawKey", rawKey).unset("pendingBody");
+    return markSent(tenantId, id, rawKey, sentAt, false, at);
+  }
+
+  /**
+   * As {@link #markSent(String, String, String, Instant, Instant)}, and with {@code
+   * sentCopyPending} records that the copy for the Sent folder is still to be made: the provider
+   * accepted the message, so from here on only the copy is retried, never the submission.
+   */
+  public Mono<StoredMessage> markSent(
+      String tenantId,
+      String id,
+      String rawKey,
+      Instant sentAt,
+      boolean sentCopyPending,
+      Instant at) {
+    Update update =
+        new Update().set("rawKey", rawKey).unset("pendingBody").unset(SendProgress.SUBMITTING);
     if (sentAt != null) {
       update.set("sentAt", sentAt);
     }
+    if (sentCopyPending) {
+      update.set(SendProgress.SENT_COPY, SendProgress.SentCopy.PENDING);
+    }
     return transition(tenantId, id, MessageStatus.SENDING, MessageStatus.SENT, update, at);
+  }
+
+  /**
+   * Marks a sending message as about to be handed to the provider, the last write before the
+   * submission: a delivery that later finds the mark on a message still sending knows the provider
+   * may have taken it. Empty if the message was no longer sending.
+   */
+  public Mono<StoredMessage> markSubmitting(String tenantId, String id, Instant at) {
+    return transition(
+        tenantId,
+        id,
+        MessageStatus.SENDING,
+        MessageStatus.SENDING,
+        new Update().set(SendProgress.SUBMITTING, at),
+        at);
+  }
+
+  /** Takes the mark back after the provider refused the submission: nothing was sent. */
+  public Mono<StoredMessage> clearSubmitting(String tenantId, String id, Instant at) {
+    return transition(
+        tenantId,
+        id,
+        MessageStatus.SENDING,
+        MessageStatus.SENDING,
+        new Update().unset(SendProgress.SUBMITTING),
+        at);
+  }
+
+  /** Where a send stands beyond its status; empty if the message does not exist. */
+  public Mono<SendProgress> sendProgress(String tenantId, String id) {
+    Query query = Query.query(TenantScope.of(tenantId).and("_id").is(id));
+    query
+        .fields()
+        .include(SendProgress.SUBMITTING, SendProgress.SENT_COPY, SendProgress.SENT_COPY_ERROR);
+    return mongo.findOne(query, SendProgress.class, COLLECTION);
+  }
+
+  /** Records what became of a sent message's copy for the Sent folder. */
+  public Mono<Boolean> recordSentCopy(
+      String tenantId, String id, SendProgress.SentCopy outcome, String error, Instant at) {
+    Update update =
+        new Update()
+            .set(SendProgress.SENT_COPY, outcome)
+            .set("updatedAt", at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    if (error == null) {
+      update.unset(SendProgress.SENT_COPY_ERROR);
+    } else {
+      update.set(SendProgress.SENT_COPY_ERROR, error);
+    }
+    return mongo
+        .updateFirst(
+            Query.query(
+                TenantScope.of(tenantId).and("_id").is(id).and("status").is(MessageStatus.SENT)),
+            update,
+            StoredMessage.class)
+        .map(r -> r.getModifiedCount() > 0);
+  }
+
+  /**
+   * Records that a sending message may or may not have reached the provider: a delivery handed it
+   * over and stopped before it could record the answer, and the provider keeps no copy to ask.
+   */
+  public Mono<StoredMessage> markUnknown(String tenantId, String id, String reason, Instant at) {
+    return transition(
+        tenantId,
+        id,
+        MessageStatus.SENDING,
+        MessageStatus.UNKNOWN,
+        new Update().set("statusReason", reason).unset(SendProgress.SUBMITTING),
+        at);
   }
 
   /**
@@ -429,7 +518,11 @@ public class MessageRepository {
         id,
         MessageStatus.SENDING,
         MessageStatus.FAILED,
-        new Update().set("statusReason", reason).unset("sentAt").pull("labels", "SENT"),
+        new Update()
+            .set("statusReason", reason)
+            .unset("sentAt")
+            .unset(SendProgress.SUBMITTING)
+            .pull("labels", "SENT"),
         at);
   }
 

@@ -57,6 +57,19 @@ public final class FaultInjectingProvider implements MailProvider {
   public static final java.util.concurrent.atomic.AtomicBoolean SUBMISSIONS_REFUSED =
       new java.util.concurrent.atomic.AtomicBoolean();
 
+  /** Sent copies left that fail as if the connection dropped, before anything is appended. */
+  public static final AtomicInteger SENT_COPIES_TO_FAIL = new AtomicInteger(0);
+
+  /** While set, the server refuses every Sent copy for good, as a full mailbox does. */
+  public static final java.util.concurrent.atomic.AtomicBoolean SENT_COPIES_REFUSED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Submissions left after which the worker "dies" the moment the server accepted one, before it
+   * can record anything: the window no protocol reply can close.
+   */
+  public static final AtomicInteger CRASHES_AFTER_SUBMIT = new AtomicInteger(0);
+
   private final MailProvider delegate;
 
   public FaultInjectingProvider(MailProvider delegate) {
@@ -71,6 +84,9 @@ public final class FaultInjectingProvider implements MailProvider {
     POISON_ARMED.set(false);
     OMISSIONS_ARMED.set(false);
     SUBMISSIONS_REFUSED.set(false);
+    SENT_COPIES_TO_FAIL.set(0);
+    SENT_COPIES_REFUSED.set(false);
+    CRASHES_AFTER_SUBMIT.set(0);
   }
 
   @Override
@@ -101,6 +117,9 @@ public final class FaultInjectingProvider implements MailProvider {
       throw new ProviderException.Permanent("550 5.7.1 Submission refused", null);
     }
     delegate.submit(access, raw, recipients);
+    if (CRASHES_AFTER_SUBMIT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new IllegalStateException("worker died after the server accepted (injected)");
+    }
   }
 
   @Override
@@ -181,6 +200,12 @@ public final class FaultInjectingProvider implements MailProvider {
 
       @Override
       public void appendToSent(byte[] raw) throws ProviderException {
+        if (SENT_COPIES_TO_FAIL.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          throw new ProviderException.Transient("connection dropped (injected)", null);
+        }
+        if (SENT_COPIES_REFUSED.get()) {
+          throw new ProviderException.Permanent("NO [OVERQUOTA] Quota exceeded (injected)", null);
+        }
         session.appendToSent(raw);
         if (SENDS_BEFORE_CRASH.getAndDecrement() == 0) {
           throw new ProviderException.Transient(
