@@ -161,6 +161,53 @@ public class SendService {
   }
 
   /**
+   * Settles a send whose command ran out of retries, so it does not stay queued or sending for
+   * ever: one never handed over becomes {@code failed} (reason {@code retries_exhausted}), one that
+   * may have been handed over {@code unknown}, and a sent one whose Sent copy kept failing records
+   * that copy as failed.
+   */
+  public void giveUp(SendMessage command, String correlationId, Throwable cause) {
+    String detail = "Gave up after repeated failures: " + innermostMessage(cause);
+    StoredMessage message =
+        messages
+            .claimForSending(command.tenantId(), command.messageId(), clock.instant())
+            .switchIfEmpty(
+                messages.findByIdIncludingDeleted(command.tenantId(), command.messageId()))
+            .block(STORE_TIMEOUT);
+    if (message == null) {
+      return;
+    }
+    SendProgress progress =
+        messages.sendProgress(message.tenantId(), message.id()).block(STORE_TIMEOUT);
+    if (message.status() == MessageStatus.SENDING) {
+      if (progress != null && progress.submitStartedAt() != null) {
+        markUnknown(command, message, correlationId);
+      } else {
+        fail(command, message, "retries_exhausted", detail, correlationId);
+      }
+    } else if (message.status() == MessageStatus.SENT
+        && progress != null
+        && progress.sentCopy() == SendProgress.SentCopy.PENDING) {
+      messages
+          .recordSentCopy(
+              message.tenantId(),
+              message.id(),
+              SendProgress.SentCopy.FAILED,
+              detail,
+              clock.instant())
+          .block(STORE_TIMEOUT);
+    }
+  }
+
+  private static String innermostMessage(Throwable cause) {
+    Throwable innermost = cause;
+    while (innermost.getCause() != null && innermost.getCause() != innermost) {
+      innermost = innermost.getCause();
+    }
+    return String.valueOf(innermost.getMessage());
+  }
+
+  /**
    * Hands the message to the provider. A refusal the provider says may pass (a 4xx reply, a server
    * that cannot be reached) takes the submission mark back and retries the command: nothing was
    * sent. A permanent refusal is thrown to be recorded as a failure.

@@ -383,6 +383,31 @@ class SendWorkerTest {
     assertThat(folder(to, "INBOX")).hasSize(1);
   }
 
+  @Test
+  void aSendWhoseRetriesRunOutEndsFailedWithAnEventInsteadOfWaitingForever() throws Exception {
+    Mailbox from = mailbox(null);
+    String to = recipient();
+    SendMessage command = queue(from, to, "Unreachable", "never", null, List.of(), null);
+    FaultInjectingProvider.SUBMISSIONS_UNREACHABLE.set(true);
+    publish(command);
+    var record =
+        events.await(
+            r ->
+                CODEC.decode(r.value()).data() instanceof MessageFailed f
+                    && f.messageId().equals(command.messageId()),
+            Duration.ofSeconds(60));
+    MessageFailed failed = (MessageFailed) CODEC.decode(record.value()).data();
+    assertThat(failed.reason()).isEqualTo("retries_exhausted");
+    assertThat(failed.errorMessage()).contains("connect timed out");
+    StoredMessage stored =
+        worker
+            .getBean(MessageRepository.class)
+            .findByIdIncludingDeleted(command.tenantId(), command.messageId())
+            .block();
+    assertThat(stored.status()).isEqualTo(MessageStatus.FAILED);
+    assertThat(folder(to, "INBOX")).isEmpty();
+  }
+
   private SendProgress awaitSentCopy(SendMessage command, SendProgress.SentCopy expected)
       throws InterruptedException {
     MessageRepository messages = worker.getBean(MessageRepository.class);

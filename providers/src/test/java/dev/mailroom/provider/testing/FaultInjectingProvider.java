@@ -57,6 +57,10 @@ public final class FaultInjectingProvider implements MailProvider {
   public static final java.util.concurrent.atomic.AtomicBoolean SUBMISSIONS_REFUSED =
       new java.util.concurrent.atomic.AtomicBoolean();
 
+  /** While set, every submission fails as if the server could not be reached. */
+  public static final java.util.concurrent.atomic.AtomicBoolean SUBMISSIONS_UNREACHABLE =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   /** Sent copies left that fail as if the connection dropped, before anything is appended. */
   public static final AtomicInteger SENT_COPIES_TO_FAIL = new AtomicInteger(0);
 
@@ -87,6 +91,7 @@ public final class FaultInjectingProvider implements MailProvider {
     SENT_COPIES_TO_FAIL.set(0);
     SENT_COPIES_REFUSED.set(false);
     CRASHES_AFTER_SUBMIT.set(0);
+    SUBMISSIONS_UNREACHABLE.set(false);
   }
 
   @Override
@@ -115,6 +120,9 @@ public final class FaultInjectingProvider implements MailProvider {
       throws ProviderException {
     if (SUBMISSIONS_REFUSED.get()) {
       throw new ProviderException.Permanent("550 5.7.1 Submission refused", null);
+    }
+    if (SUBMISSIONS_UNREACHABLE.get()) {
+      throw new ProviderException.Transient("connect timed out (injected)", null);
     }
     delegate.submit(access, raw, recipients);
     if (CRASHES_AFTER_SUBMIT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -72,7 +73,8 @@ public class RuntimeKafkaAutoConfiguration {
   DefaultErrorHandler kafkaErrorHandler(
       KafkaTemplate<String, byte[]> kafka,
       MailroomKafkaProperties properties,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      ObjectProvider<RecordsGivenUp> givenUp) {
     DeadLetterPublishingRecoverer recoverer =
         new DeadLetterPublishingRecoverer(
             kafka,
@@ -98,6 +100,9 @@ public class RuntimeKafkaAutoConfiguration {
                       "group",
                       String.valueOf(KafkaUtils.getConsumerGroupId()))
                   .increment();
+              // The service settles what the record was for (a send becomes failed) before the
+              // record goes where only an operator looks.
+              givenUp.orderedStream().forEach(settler -> settler.settle(record, exception));
               recoverer.accept(record, exception);
             },
             backOff);
