@@ -5,6 +5,7 @@ import dev.mailroom.model.event.MessageReceived;
 import dev.mailroom.model.event.MessageUpdated;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.provider.spi.ChangePage;
+import dev.mailroom.provider.spi.FetchedBatch;
 import dev.mailroom.provider.spi.FetchedMessage;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.MessageFlags;
@@ -21,7 +22,9 @@ import dev.mailroom.store.mime.ParsedMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -127,16 +130,17 @@ class ChangeApplier {
     Pass pass = new Pass(mailbox, stored, queuedByMessageId, announce, skipped, now);
     long added = 0;
     int batchSize = properties.batchSize();
-    int start = 0;
+    Deque<ChangePage.Added> queue = new ArrayDeque<>(missing);
     Stored pending = null;
     Set<String> retried = new HashSet<>();
     retries.forEach(r -> retried.add(r.ref().value()));
-    while (start < missing.size() && budget.get() > 0) {
-      int size = (int) Math.min(Math.min(batchSize, budget.get()), missing.size() - start);
+    while (!queue.isEmpty() && budget.get() > 0) {
+      int size = (int) Math.min(Math.min(batchSize, budget.get()), queue.size());
       Map<String, ChangePage.Added> batch = new LinkedHashMap<>();
-      missing.subList(start, start + size).forEach(a -> batch.put(a.ref().value(), a));
-      start += size;
-      budget.addAndGet(-size);
+      for (int i = 0; i < size; i++) {
+        ChangePage.Added next = queue.poll();
+        batch.put(next.ref().value(), next);
+      }
       // Set aside rather than failing the batch: the rest of the mailbox keeps syncing.
       BiConsumer<String, String> skip =
           (ref, error) -> {
@@ -149,61 +153,76 @@ class ChangeApplier {
                 error);
             skipped.failed(ref, a.place().name(), error, announce && a.arrived(), now);
           };
-      // Fetched while the previous batch's raw bytes are still going to S3.
-      List<FetchedMessage> fetched = fetchIsolating(session, batch, skip);
-      Set<String> returned = new HashSet<>();
-      fetched.forEach(f -> returned.add(f.ref().value()));
-      for (String ref : batch.keySet()) {
-        if (returned.contains(ref) || skipped.isWaiting(ref, now)) {
-          continue;
-        }
-        if (retried.contains(ref)) {
-          // A retried message the provider no longer has is gone; it is not set aside again.
-          skipped.stored(ref);
-        } else {
-          // The cursor already counts it as seen: unless set aside, it would never be fetched
-          // again. Retried later; if it is gone by then, it is dropped as above.
-          skip.accept(ref, "not returned by the provider");
-        }
+      // Fetched while the previous batch's raw bytes are still going to S3. Bounded by bytes as
+      // well as by count: what does not fit goes first into the next batch.
+      FetchedBatch got = fetchIsolating(session, batch, properties.batchBytes().toBytes(), skip);
+      List<FetchedMessage> fetched = got.messages();
+      for (int i = got.deferred().size() - 1; i >= 0; i--) {
+        queue.addFirst(batch.remove(got.deferred().get(i).value()));
       }
-      // Never throws: what cannot be parsed is kept with what could be read.
-      List<ParsedMessage> parsedBatch = fetched.stream().map(MessageIngester::parse).toList();
-      if (pending != null) {
-        // Threading and news checks below read what the previous batch stored.
-        added += commit(pending, correlationId);
-        progress.accept(added);
-        pending = null;
-      }
-      ThreadResolver.Batch threading = threads.batch(mailbox.tenantId(), mailbox.id(), parsedBatch);
-      NewRecords fresh =
-          new NewRecords(
-              new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-      for (int i = 0; i < fetched.size(); i++) {
-        FetchedMessage message = fetched.get(i);
-        ChangePage.Added listed = batch.get(message.ref().value());
-        if (listed == null) {
-          continue; // not asked for: an adapter's fault, never stored under a guessed place
+      budget.addAndGet(-batch.size());
+      try {
+        Set<String> returned = new HashSet<>();
+        fetched.forEach(f -> returned.add(f.ref().value()));
+        for (String ref : batch.keySet()) {
+          if (returned.contains(ref) || skipped.isWaiting(ref, now)) {
+            continue;
+          }
+          if (retried.contains(ref)) {
+            // A retried message the provider no longer has is gone; it is not set aside again.
+            skipped.stored(ref);
+          } else {
+            // The cursor already counts it as seen: unless set aside, it would never be fetched
+            // again. Retried later; if it is gone by then, it is dropped as above.
+            skip.accept(ref, "not returned by the provider");
+          }
         }
-        try {
-          ingestOne(pass, threading, listed, message, parsedBatch.get(i), fresh);
-          skipped.stored(listed.ref().value());
-        } catch (RuntimeException e) {
-          skip.accept(
-              listed.ref().value(), "could not be stored (" + e.getClass().getSimpleName() + ")");
+        // Never throws: what cannot be parsed is kept with what could be read.
+        List<ParsedMessage> parsedBatch = fetched.stream().map(MessageIngester::parse).toList();
+        if (pending != null) {
+          // Threading and news checks below read what the previous batch stored.
+          added += commit(pending, correlationId);
+          progress.accept(added);
+          pending = null;
         }
+        ThreadResolver.Batch threading =
+            threads.batch(mailbox.tenantId(), mailbox.id(), parsedBatch);
+        NewRecords fresh =
+            new NewRecords(
+                new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int i = 0; i < fetched.size(); i++) {
+          FetchedMessage message = fetched.get(i);
+          ChangePage.Added listed = batch.get(message.ref().value());
+          if (listed == null) {
+            continue; // not asked for: an adapter's fault, never stored under a guessed place
+          }
+          try {
+            ingestOne(pass, threading, listed, message, parsedBatch.get(i), fresh);
+            skipped.stored(listed.ref().value());
+          } catch (RuntimeException e) {
+            skip.accept(
+                listed.ref().value(), "could not be stored (" + e.getClass().getSimpleName() + ")");
+          }
+        }
+        pending =
+            new Stored(
+                ingester
+                    .storeRawInBackground(fresh.records(), fresh.raw(), fresh.parsed())
+                    // Spool files of large messages are deleted once stored, or not needed.
+                    .whenComplete((done, failed) -> fetched.forEach(FetchedMessage::close)),
+                fresh.records(),
+                fresh.announced(),
+                skip);
+      } catch (RuntimeException e) {
+        fetched.forEach(FetchedMessage::close);
+        throw e;
       }
-      pending =
-          new Stored(
-              ingester.storeRawInBackground(fresh.records(), fresh.raw(), fresh.parsed()),
-              fresh.records(),
-              fresh.announced(),
-              skip);
     }
     if (pending != null) {
       added += commit(pending, correlationId);
       progress.accept(added);
     }
-    boolean complete = start >= missing.size();
+    boolean complete = queue.isEmpty();
     if (complete) {
       // Renumbered away and not found again under the new numbering: gone at the provider.
       for (String scope : page.retired()) {
@@ -338,26 +357,37 @@ class ChangeApplier {
    * message is fetched alone, so that one the provider cannot serve is set aside instead of failing
    * its neighbours; a dropped connection or a refused login still fails the whole pass.
    */
-  private static List<FetchedMessage> fetchIsolating(
-      MailboxSession session, Map<String, ChangePage.Added> batch, BiConsumer<String, String> skip)
+  private static FetchedBatch fetchIsolating(
+      MailboxSession session,
+      Map<String, ChangePage.Added> batch,
+      long maxBytes,
+      BiConsumer<String, String> skip)
       throws ProviderException {
     List<ProviderRef> refs = batch.values().stream().map(ChangePage.Added::ref).toList();
     try {
-      return session.fetch(refs);
+      return session.fetch(refs, maxBytes);
     } catch (ProviderException.Permanent | ProviderException.NotFound | RuntimeException e) {
       if (refs.size() > 1) {
         log.warn(
             "Fetching {} messages failed ({}); fetching one by one", refs.size(), e.toString());
       }
       List<FetchedMessage> fetched = new ArrayList<>();
-      for (ProviderRef ref : refs) {
+      long spent = 0;
+      for (int i = 0; i < refs.size(); i++) {
+        if (spent >= maxBytes) {
+          return new FetchedBatch(fetched, refs.subList(i, refs.size()));
+        }
+        ProviderRef ref = refs.get(i);
         try {
-          fetched.addAll(session.fetch(List.of(ref)));
+          for (FetchedMessage one : session.fetch(List.of(ref), Long.MAX_VALUE).messages()) {
+            fetched.add(one);
+            spent += one.raw().size();
+          }
         } catch (ProviderException.Permanent | ProviderException.NotFound | RuntimeException one) {
           skip.accept(ref.value(), describe(one));
         }
       }
-      return fetched;
+      return new FetchedBatch(fetched, List.of());
     }
   }
 

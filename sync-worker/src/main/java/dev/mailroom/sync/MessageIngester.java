@@ -4,6 +4,7 @@ import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.provider.spi.FetchedMessage;
+import dev.mailroom.provider.spi.RawMime;
 import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
@@ -15,6 +16,7 @@ import dev.mailroom.store.message.SubjectKey;
 import dev.mailroom.store.mime.HtmlText;
 import dev.mailroom.store.mime.MimeParser;
 import dev.mailroom.store.mime.ParsedMessage;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -81,8 +83,10 @@ class MessageIngester {
 
   static ParsedMessage parse(FetchedMessage fetched) {
     try {
-      return MimeParser.parse(fetched.raw());
-    } catch (RuntimeException e) {
+      return fetched.raw() instanceof RawMime.Spooled large
+          ? MimeParser.parse(large.file())
+          : MimeParser.parse(fetched.raw().bytes());
+    } catch (IOException | RuntimeException e) {
       // The parser keeps what it can itself; this is the last guard. Unparseable mail is still
       // mail: keep it, with what little is known.
       log.warn("Message {} could not be parsed at all ({}); kept raw", fetched.ref(), e.toString());
@@ -222,11 +226,19 @@ class MessageIngester {
     }
     return Flux.fromIterable(blobs)
         .flatMap(
-            blob -> this.blobs.put(blob.key(), blob.bytes(), blob.contentType()), PARALLEL_PUTS)
+            blob ->
+                blob.content() instanceof RawMime.Spooled large
+                    ? this.blobs.put(blob.key(), large.file(), blob.contentType())
+                    : this.blobs.put(blob.key(), blob.content().bytes(), blob.contentType()),
+            PARALLEL_PUTS)
         .then()
         .timeout(Duration.ofMinutes(2))
         .toFuture();
   }
 
-  private record Blob(String key, byte[] bytes, String contentType) {}
+  private record Blob(String key, RawMime content, String contentType) {
+    Blob(String key, byte[] bytes, String contentType) {
+      this(key, RawMime.of(bytes), contentType);
+    }
+  }
 }

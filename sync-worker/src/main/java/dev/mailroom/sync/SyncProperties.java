@@ -6,11 +6,15 @@ import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * @param concurrency listener threads; useful up to the partitions this replica is assigned
  * @param batchSize messages fetched, stored and committed together; bounds memory per mailbox
+ * @param batchBytes the most raw bytes one batch fetches (at least one message whatever its size):
+ *     with {@code batchSize}, what a mailbox's sync holds at once; messages over 1 MB are spooled
+ *     to a temporary file rather than held, but their decoded attachments are in memory
  * @param pollInterval how often every active mailbox is synced without being asked; 0 disables
  * @param maxMessagesPerRun messages one command may fetch before it queues a continuation, so no
  *     listener call outlasts Kafka's poll interval or holds up the partition's other mailboxes
@@ -24,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
 public record SyncProperties(
     @DefaultValue("2") int concurrency,
     @DefaultValue("100") @Min(1) @Max(1000) int batchSize,
+    @DefaultValue("32MB") DataSize batchBytes,
     @DefaultValue("60s") Duration pollInterval,
     @DefaultValue("2000") @Min(1) int maxMessagesPerRun,
     @DefaultValue @Valid Idle idle,

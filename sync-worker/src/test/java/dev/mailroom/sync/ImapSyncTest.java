@@ -13,6 +13,7 @@ import dev.mailroom.model.event.MessageReceived;
 import dev.mailroom.model.event.MessageUpdated;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.provider.testing.FaultInjectingProvider;
+import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.SkippedMessage;
@@ -24,8 +25,13 @@ import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -632,6 +638,72 @@ class ImapSyncTest {
     List<Event> events = fixture.eventsOf(mailbox);
     assertThat(of(events, MailboxSyncCompleted.class)).hasSize(1);
     assertThat(of(events, MessageReceived.class)).isEmpty();
+  }
+
+  @Test
+  void largeMessagesAreSpooledFetchedInByteBoundedBatchesAndStoredWhole() throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    Instant started = Instant.now();
+    Map<String, byte[]> attachments = new HashMap<>();
+    for (int i = 1; i <= 3; i++) {
+      // 3 MB each: spooled (over 1 MB), and no two fit the fixture's 4 MB batch bound.
+      byte[] content = new byte[3 * 1024 * 1024];
+      new java.util.Random(i).nextBytes(content);
+      attachments.put("scan-" + i + ".bin", content);
+      fixture.deliver(
+          mailbox,
+          withAttachment("large-" + i + "@x", "Large " + i, "scan-" + i + ".bin", content));
+    }
+
+    MailboxSyncCompleted completed = fixture.sync(mailbox);
+
+    assertThat(completed.messagesTotal()).isEqualTo(3);
+    BlobStore blobs = fixture.bean(BlobStore.class);
+    List<StoredMessage> large = stored(mailbox);
+    assertThat(large).hasSize(3);
+    for (StoredMessage m : large) {
+      byte[] raw = blobs.get(m.rawKey()).block();
+      assertThat(raw.length).as("raw of " + m.subject()).isGreaterThan(4_000_000);
+      assertThat(new String(raw, 0, 2000, StandardCharsets.US_ASCII))
+          .contains("Subject: " + m.subject());
+      assertThat(m.attachments()).hasSize(1);
+      var attachment = m.attachments().get(0);
+      assertThat(blobs.get(attachment.blobKey()).block())
+          .as(attachment.filename())
+          .isEqualTo(attachments.get(attachment.filename()));
+    }
+    try (var spool = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      assertThat(
+              spool
+                  .filter(f -> f.getFileName().toString().startsWith("mailroom-fetch-"))
+                  .filter(f -> f.toFile().lastModified() >= started.toEpochMilli() - 1000))
+          .as("spool files are deleted once stored")
+          .isEmpty();
+    }
+  }
+
+  private static String withAttachment(
+      String messageId, String subject, String filename, byte[] content) {
+    String base64 =
+        java.util.Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(content);
+    return "Message-ID: <"
+        + messageId
+        + ">\r\n"
+        + "From: scanner@example.com\r\nTo: me@example.com\r\nSubject: "
+        + subject
+        + "\r\n"
+        + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+        + "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe scan is attached.\r\n"
+        + "--b1\r\nContent-Type: application/octet-stream; name=\""
+        + filename
+        + "\"\r\n"
+        + "Content-Disposition: attachment; filename=\""
+        + filename
+        + "\"\r\n"
+        + "Content-Transfer-Encoding: base64\r\n\r\n"
+        + base64
+        + "\r\n--b1--\r\n";
   }
 
   @Test

@@ -55,6 +55,7 @@ final class SyncFixture {
     args.add(
         "--mailroom.security.credential-key=" + Base64.getEncoder().encodeToString(new byte[32]));
     args.add("--mailroom.sync.batch-size=20");
+    args.add("--mailroom.sync.batch-bytes=4MB");
     args.add("--mailroom.sync.max-messages-per-run=50");
     // Tests ask for each sync themselves; a scheduled one would add events at random moments.
     args.add("--mailroom.sync.poll-interval=0s");

@@ -1,5 +1,6 @@
 package dev.mailroom.store.blob;
 
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -42,6 +43,16 @@ public class BlobStore {
                 s3.putObject(
                     b -> b.bucket(bucket).key(key).contentType(contentType),
                     AsyncRequestBody.fromBytes(content)))
+        .then();
+  }
+
+  /** Streams a file to the object, so a large message never has to be in memory whole. */
+  public Mono<Void> put(String key, Path file, String contentType) {
+    return Mono.fromFuture(
+            () ->
+                s3.putObject(
+                    b -> b.bucket(bucket).key(key).contentType(contentType),
+                    AsyncRequestBody.fromFile(file)))
         .then();
   }
 

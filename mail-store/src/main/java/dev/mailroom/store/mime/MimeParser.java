@@ -17,6 +17,7 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.SharedFileInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,6 +57,9 @@ public final class MimeParser {
     lenientSystemProperties();
   }
 
+  /** Past this, a header block is malformed; what was read is used, as for a broken one. */
+  private static final int MAX_HEADER_BLOCK = 4 << 20;
+
   private static final Session SESSION = Session.getInstance(sessionProperties());
 
   private MimeParser() {}
@@ -69,6 +75,44 @@ public final class MimeParser {
       // Even the structure is unreadable: everything after the headers is kept as it came.
       bodies.undecodable(null, "message", e, Arrays.copyOfRange(raw, bodyStart(raw), raw.length));
     }
+    return parsed(headers, messageId, bodies);
+  }
+
+  /**
+   * As {@link #parse(byte[])}, for a message in a file: the parts are read from the file as they
+   * are walked, so only the decoded bodies and attachments are ever in memory, not the raw message.
+   */
+  public static ParsedMessage parse(Path file) throws IOException {
+    InternetHeaders headers = headers(headerBlock(file));
+    String messageId = stripped(header(headers, "Message-ID"));
+    Bodies bodies = new Bodies(messageId);
+    try (SharedFileInputStream in = new SharedFileInputStream(file.toFile())) {
+      walk(new MimeMessage(SESSION, in), bodies, null, 0);
+    } catch (MessagingException | RuntimeException e) {
+      byte[] raw = Files.readAllBytes(file);
+      bodies.undecodable(null, "message", e, Arrays.copyOfRange(raw, bodyStart(raw), raw.length));
+    }
+    return parsed(headers, messageId, bodies);
+  }
+
+  /** The file's bytes up to and including the blank line after the headers, read in chunks. */
+  private static byte[] headerBlock(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] block = new byte[0];
+      while (block.length < MAX_HEADER_BLOCK) {
+        byte[] chunk = in.readNBytes(64 * 1024);
+        block = Arrays.copyOf(block, block.length + chunk.length);
+        System.arraycopy(chunk, 0, block, block.length - chunk.length, chunk.length);
+        int end = bodyStart(block);
+        if (end < block.length || chunk.length == 0) {
+          return Arrays.copyOf(block, end);
+        }
+      }
+      return block;
+    }
+  }
+
+  private static ParsedMessage parsed(InternetHeaders headers, String messageId, Bodies bodies) {
     return new ParsedMessage(
         messageId,
         firstId(header(headers, "In-Reply-To")),

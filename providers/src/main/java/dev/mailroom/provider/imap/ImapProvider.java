@@ -199,6 +199,9 @@ public final class ImapProvider implements MailProvider {
     Properties props = connectionProperties("imap", endpoint, !forIdle);
     // Fetching a message for sync must never mark it read at the provider.
     props.put("mail." + protocol + ".peek", "true");
+    // A large message is streamed in chunks of this size (partial fetch): large enough that a
+    // 50 MB message takes 50 round trips rather than 3,200 at the default of 16 KB.
+    props.put("mail." + protocol + ".fetchsize", String.valueOf(1 << 20));
     if (forIdle) {
       // IdleManager selects on the socket's channel; an idle connection has no read timeout.
       props.put("mail." + protocol + ".usesocketchannels", "true");

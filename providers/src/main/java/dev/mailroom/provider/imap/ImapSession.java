@@ -1,6 +1,7 @@
 package dev.mailroom.provider.imap;
 
 import dev.mailroom.provider.spi.ChangePage;
+import dev.mailroom.provider.spi.FetchedBatch;
 import dev.mailroom.provider.spi.FetchedMessage;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.MessageFlags;
@@ -8,6 +9,7 @@ import dev.mailroom.provider.spi.Place;
 import dev.mailroom.provider.spi.PlaceStatus;
 import dev.mailroom.provider.spi.ProviderException;
 import dev.mailroom.provider.spi.ProviderRef;
+import dev.mailroom.provider.spi.RawMime;
 import dev.mailroom.provider.spi.SyncCursor;
 import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
@@ -19,9 +21,13 @@ import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.search.HeaderTerm;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
@@ -49,6 +55,12 @@ import org.slf4j.LoggerFactory;
 
 final class ImapSession implements MailboxSession {
   private static final Logger log = LoggerFactory.getLogger(ImapSession.class);
+
+  /**
+   * Messages above this size are spooled to a file as they are fetched. Mail is mostly far smaller,
+   * so nearly every message is still fetched in one command with the others of its batch.
+   */
+  static final int SPOOL_ABOVE_BYTES = 1 << 20;
 
   /** Labels that stand for folders or system flags: not settable as keywords. */
   private static final Set<String> FOLDER_LABELS =
@@ -337,9 +349,13 @@ final class ImapSession implements MailboxSession {
     return Arrays.stream(messages).filter(m -> !m.isExpunged()).toList();
   }
 
-  /** Per folder, in the order the references first name each. */
+  /**
+   * Per folder, in the order the references first name each. Sizes are asked for first: small
+   * messages are then fetched together in one command, large ones streamed in chunks (IMAP partial
+   * fetch) to a spool file, so a message costs heap only while it is small.
+   */
   @Override
-  public List<FetchedMessage> fetch(List<ProviderRef> refs) throws ProviderException {
+  public FetchedBatch fetch(List<ProviderRef> refs, long maxBytes) throws ProviderException {
     Map<String, List<ImapRef>> byScope = new LinkedHashMap<>();
     for (ProviderRef ref : refs) {
       ImapRef location = location(ref);
@@ -349,46 +365,103 @@ final class ImapSession implements MailboxSession {
           .add(location);
     }
     List<FetchedMessage> result = new ArrayList<>(refs.size());
-    for (List<ImapRef> inFolder : byScope.values()) {
-      ImapRef first = inFolder.get(0);
-      result.addAll(
-          fetch(first.folder(), first.uidValidity(), inFolder.stream().map(ImapRef::uid).toList()));
+    List<ProviderRef> deferred = new ArrayList<>();
+    long[] spent = {0};
+    try {
+      for (List<ImapRef> inFolder : byScope.values()) {
+        ImapRef first = inFolder.get(0);
+        if (!result.isEmpty() && spent[0] >= maxBytes) {
+          inFolder.forEach(r -> deferred.add(r.ref()));
+          continue;
+        }
+        fetch(
+            first.folder(),
+            first.uidValidity(),
+            inFolder.stream().map(ImapRef::uid).toList(),
+            maxBytes,
+            spent,
+            result,
+            deferred);
+      }
+    } catch (ProviderException | RuntimeException e) {
+      result.forEach(FetchedMessage::close);
+      throw e;
     }
-    return result;
+    return new FetchedBatch(result, deferred);
   }
 
-  private List<FetchedMessage> fetch(String name, long uidValidity, List<Long> uids)
+  private void fetch(
+      String name,
+      long uidValidity,
+      List<Long> uids,
+      long maxBytes,
+      long[] spent,
+      List<FetchedMessage> result,
+      List<ProviderRef> deferred)
       throws ProviderException {
     try {
       IMAPFolder folder = open(name, uidValidity, Folder.READ_ONLY);
       try {
-        Message[] messages = byUid(folder, uids);
-        FetchProfile profile = new FetchProfile();
-        profile.add(UIDFolder.FetchProfileItem.UID);
-        profile.add(FetchProfile.Item.FLAGS);
-        profile.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
-        profile.add(IMAPFolder.FetchProfileItem.MESSAGE);
         Message[] present =
-            Arrays.stream(messages).filter(Objects::nonNull).toArray(Message[]::new);
-        folder.fetch(present, profile);
-        List<FetchedMessage> result = new ArrayList<>(present.length);
+            Arrays.stream(byUid(folder, uids)).filter(Objects::nonNull).toArray(Message[]::new);
+        FetchProfile described = new FetchProfile();
+        described.add(UIDFolder.FetchProfileItem.UID);
+        described.add(FetchProfile.Item.FLAGS);
+        described.add(FetchProfile.Item.SIZE);
+        described.add(IMAPFolder.FetchProfileItem.INTERNALDATE);
+        folder.fetch(present, described);
+        List<Message> taken = new ArrayList<>();
+        List<Message> small = new ArrayList<>();
         for (Message message : present) {
-          ByteArrayOutputStream raw = new ByteArrayOutputStream();
-          message.writeTo(raw);
+          long size = Math.max(0, message.getSize());
+          if ((!result.isEmpty() || !taken.isEmpty()) && spent[0] + size > maxBytes) {
+            deferred.add(new ImapRef(name, uidValidity, folder.getUID(message)).ref());
+            continue;
+          }
+          spent[0] += size;
+          taken.add(message);
+          if (size <= SPOOL_ABOVE_BYTES) {
+            small.add(message);
+          }
+        }
+        if (!small.isEmpty()) {
+          FetchProfile whole = new FetchProfile();
+          whole.add(IMAPFolder.FetchProfileItem.MESSAGE);
+          folder.fetch(small.toArray(Message[]::new), whole);
+        }
+        for (Message message : taken) {
           Date received = message.getReceivedDate();
           result.add(
               new FetchedMessage(
                   new ImapRef(name, uidValidity, folder.getUID(message)).ref(),
-                  raw.toByteArray(),
+                  message.getSize() <= SPOOL_ABOVE_BYTES ? inMemory(message) : spooled(message),
                   received == null ? null : received.toInstant(),
                   flags(message.getFlags())));
         }
-        return result;
       } finally {
         folder.close(false);
       }
     } catch (MessagingException | IOException e) {
       throw failed("IMAP fetch from " + name, e);
+    }
+  }
+
+  private static RawMime inMemory(Message message) throws IOException, MessagingException {
+    ByteArrayOutputStream raw = new ByteArrayOutputStream(Math.max(32, message.getSize()));
+    message.writeTo(raw);
+    return RawMime.of(raw.toByteArray());
+  }
+
+  /** Streamed from the server in chunks of the session's fetch size, never whole in memory. */
+  private static RawMime spooled(Message message) throws IOException, MessagingException {
+    Path file = Files.createTempFile("mailroom-fetch-", ".eml");
+    RawMime raw = RawMime.spooled(file);
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024)) {
+      message.writeTo(out);
+      return raw;
+    } catch (IOException | MessagingException | RuntimeException e) {
+      raw.close();
+      throw e;
     }
   }
 

@@ -32,7 +32,16 @@ public interface MailboxSession extends AutoCloseable {
   }
 
   /** Raw messages, without marking them read; messages that no longer exist are left out. */
-  List<FetchedMessage> fetch(List<ProviderRef> refs) throws ProviderException;
+  default List<FetchedMessage> fetch(List<ProviderRef> refs) throws ProviderException {
+    return fetch(refs, Long.MAX_VALUE).messages();
+  }
+
+  /**
+   * Raw messages, as {@link #fetch(List)}, in the order asked for until their sizes add up to
+   * {@code maxBytes}: at least one is fetched whatever its size, and the rest are handed back as
+   * deferred. This bounds what one batch of a sync holds, whatever the messages weigh.
+   */
+  FetchedBatch fetch(List<ProviderRef> refs, long maxBytes) throws ProviderException;
 
   void setSeen(ProviderRef ref, boolean seen) throws ProviderException;
 

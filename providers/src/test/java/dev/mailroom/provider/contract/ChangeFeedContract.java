@@ -58,7 +58,7 @@ public interface ChangeFeedContract extends ProviderFixture {
       assertThat(page.added().get(0).arrived()).isTrue();
       assertThat(page.added().get(0).place().role()).isEqualTo("inbox");
       List<FetchedMessage> fetched = session.fetch(List.of(page.added().get(0).ref()));
-      assertThat(new String(fetched.get(0).raw())).contains("Subject: new");
+      assertThat(new String(fetched.get(0).raw().bytes())).contains("Subject: new");
     }
   }
 

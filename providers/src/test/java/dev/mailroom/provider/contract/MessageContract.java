@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailroom.provider.spi.ChangePage;
+import dev.mailroom.provider.spi.FetchedBatch;
 import dev.mailroom.provider.spi.FetchedMessage;
 import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.ProviderException;
@@ -32,12 +33,56 @@ public interface MessageContract extends ProviderFixture {
 
       assertThat(fetched).hasSize(1);
       assertThat(fetched.get(0).ref()).isEqualTo(ref);
-      assertThat(new String(fetched.get(0).raw(), StandardCharsets.UTF_8))
+      assertThat(new String(fetched.get(0).raw().bytes(), StandardCharsets.UTF_8))
           .contains("Subject: fetched")
           .contains("body of fetched");
       assertThat(fetched.get(0).receivedAt()).isNotNull();
       assertThat(fetched.get(0).flags().seen()).isFalse();
       assertThat(session.fetch(List.of(ref)).get(0).flags().seen()).as("still unread").isFalse();
+    }
+  }
+
+  @Test
+  default void aLargeMessageIsFetchedWholeAndByteForByte() throws Exception {
+    try (MailboxSession session = provider().open(newMailbox())) {
+      // Above any in-memory threshold an adapter may have: the bytes must survive spooling.
+      String line = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\r\n";
+      String body = line.repeat(3 * 1024 * 1024 / line.length());
+      deliver(message("large@x", "large").replace("body of large", body));
+      ProviderRef ref = addedTo(allChanges(session, SyncCursor.BEGINNING), "inbox").get(0).ref();
+
+      try (FetchedMessage fetched = session.fetch(List.of(ref)).get(0)) {
+        byte[] raw = fetched.raw().bytes();
+        assertThat(fetched.raw().size()).isEqualTo(raw.length).isGreaterThan(3_000_000);
+        String text = new String(raw, StandardCharsets.US_ASCII);
+        assertThat(text).contains("Subject: large");
+        assertThat(text.indexOf(body)).as("the body arrives unbroken").isPositive();
+      }
+    }
+  }
+
+  @Test
+  default void aFetchBoundedByBytesDefersTheRestInOrder() throws Exception {
+    try (MailboxSession session = provider().open(newMailbox())) {
+      String kilobytes = "x".repeat(100) + "\r\n";
+      for (int i = 1; i <= 4; i++) {
+        deliver(message("b" + i + "@x", "bounded " + i).replace("body of", kilobytes.repeat(100)));
+      }
+      List<ProviderRef> refs =
+          addedTo(allChanges(session, SyncCursor.BEGINNING), "inbox").stream()
+              .map(ChangePage.Added::ref)
+              .toList();
+      assertThat(refs).hasSize(4);
+
+      FetchedBatch first = session.fetch(refs, 25_000);
+      FetchedBatch one = session.fetch(refs, 1);
+
+      assertThat(first.messages())
+          .extracting(FetchedMessage::ref)
+          .containsExactlyElementsOf(refs.subList(0, 2));
+      assertThat(first.deferred()).containsExactlyElementsOf(refs.subList(2, 4));
+      assertThat(one.messages()).as("at least one, whatever its size").hasSize(1);
+      assertThat(one.deferred()).containsExactlyElementsOf(refs.subList(1, 4));
     }
   }
 

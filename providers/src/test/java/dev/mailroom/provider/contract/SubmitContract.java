@@ -37,7 +37,7 @@ public interface SubmitContract extends ProviderFixture {
         Thread.sleep(inbox.isEmpty() ? 100 : 0);
       }
       assertThat(inbox).hasSize(1);
-      assertThat(new String(session.fetch(List.of(inbox.get(0).ref())).get(0).raw()))
+      assertThat(new String(session.fetch(List.of(inbox.get(0).ref())).get(0).raw().bytes()))
           .contains("Message-ID: <submitted@x>");
     }
   }

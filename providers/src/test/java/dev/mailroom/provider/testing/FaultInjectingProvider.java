@@ -4,6 +4,7 @@ import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.provider.spi.Capability;
 import dev.mailroom.provider.spi.ChangePage;
 import dev.mailroom.provider.spi.ChangeWatch;
+import dev.mailroom.provider.spi.FetchedBatch;
 import dev.mailroom.provider.spi.FetchedMessage;
 import dev.mailroom.provider.spi.MailProvider;
 import dev.mailroom.provider.spi.MailboxAccess;
@@ -159,17 +160,18 @@ public final class FaultInjectingProvider implements MailProvider {
       }
 
       @Override
-      public List<FetchedMessage> fetch(List<ProviderRef> refs) throws ProviderException {
+      public FetchedBatch fetch(List<ProviderRef> refs, long maxBytes) throws ProviderException {
         if (FETCHES_BEFORE_FAILURE.getAndDecrement() == 0) {
           throw new ProviderException.Transient("connection dropped (injected)", null);
         }
-        List<FetchedMessage> fetched = session.fetch(refs);
+        FetchedBatch batch = session.fetch(refs, maxBytes);
+        List<FetchedMessage> fetched = batch.messages();
         if (OMISSIONS_ARMED.get()) {
           fetched =
               fetched.stream()
                   .filter(
                       m ->
-                          !new String(m.raw(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                          !new String(m.raw().bytes(), java.nio.charset.StandardCharsets.ISO_8859_1)
                               .contains(OMITTED_HEADER + ":"))
                   .toList();
         }
@@ -177,12 +179,12 @@ public final class FaultInjectingProvider implements MailProvider {
             && fetched.stream()
                 .anyMatch(
                     m ->
-                        new String(m.raw(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                        new String(m.raw().bytes(), java.nio.charset.StandardCharsets.ISO_8859_1)
                             .contains(POISON_HEADER + ":"))) {
           throw new ProviderException.Permanent(
               "message data damaged on the server (injected)", null);
         }
-        return fetched;
+        return new FetchedBatch(fetched, batch.deferred());
       }
 
       @Override
