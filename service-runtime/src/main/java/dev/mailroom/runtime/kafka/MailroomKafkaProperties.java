@@ -12,6 +12,9 @@ import org.springframework.validation.annotation.Validated;
  * @param partitions partitions of each topic; the upper bound on useful worker replicas
  * @param replicationFactor 3 on a production cluster, 1 on a single local broker
  * @param retryAttempts redeliveries of a failing record before it goes to the dead-letter topic
+ * @param outageRetryWindow how long a record that failed because MongoDB, S3 or Kafka was away is
+ *     retried (with the same back-off, holding its partition) before it is dead-lettered: long
+ *     enough to ride out a server's restart, where a record's own fault is given up on sooner
  */
 @Validated
 @ConfigurationProperties("mailroom.kafka")
@@ -20,4 +23,5 @@ public record MailroomKafkaProperties(
     @DefaultValue("1") @Min(1) short replicationFactor,
     @DefaultValue("4") @Min(0) int retryAttempts,
     @DefaultValue("500ms") Duration retryInitialInterval,
-    @DefaultValue("10s") Duration retryMaxInterval) {}
+    @DefaultValue("10s") Duration retryMaxInterval,
+    @DefaultValue("5m") Duration outageRetryWindow) {}

@@ -118,6 +118,15 @@ public class RuntimeKafkaAutoConfiguration {
                 exception.getCause() != null
                     ? exception.getCause().toString()
                     : exception.toString()));
+    // A server away fails every record alike: waiting is the cure, and dead-lettering would turn
+    // a restart of MongoDB or S3 into failed sends.
+    ExponentialBackOff outageBackOff =
+        new ExponentialBackOff(properties.retryInitialInterval().toMillis(), 2.0);
+    outageBackOff.setMaxInterval(properties.retryMaxInterval().toMillis());
+    outageBackOff.setMaxElapsedTime(properties.outageRetryWindow().toMillis());
+    outageBackOff.setJitter(properties.retryInitialInterval().toMillis() / 2);
+    handler.setBackOffFunction(
+        (record, exception) -> InfrastructureOutages.isOutage(exception) ? outageBackOff : null);
     // These can never succeed, however often they are retried.
     handler.addNotRetryableExceptions(
         MalformedEnvelopeException.class,
