@@ -138,7 +138,12 @@ public class SendService {
           == null) {
         return; // another delivery moved it on meanwhile
       }
-      submit(provider, credentials, command, message, raw);
+      try {
+        submit(provider, credentials, command, message, raw);
+      } catch (UnconfirmedSubmission e) {
+        markUnknown(command, message, correlationId);
+        return;
+      }
       // Recorded the moment the provider took it: the window a crash leaves unknown is this write.
       boolean copyPending = !provider.capabilities().contains(Capability.SERVER_SIDE_SENT_COPY);
       StoredMessage sent =
@@ -221,6 +226,15 @@ public class SendService {
       throws ProviderException {
     try {
       provider.submit(credentials, raw, envelopeRecipients(command));
+    } catch (ProviderException.Unconfirmed e) {
+      // The submission mark stays: a redelivery finds the send may have happened, and the
+      // configured policy decides, as for a worker that stopped in the same window.
+      if (properties.unconfirmedSubmission() == SendProperties.UnconfirmedSubmission.AT_MOST_ONCE) {
+        log.warn("Send of message {}: {}", message.id(), e.getMessage());
+        throw new UnconfirmedSubmission(e);
+      }
+      throw new RetryableSendException(
+          "Send of " + message.id() + " unconfirmed: " + e.getMessage(), e);
     } catch (ProviderException.Transient | ProviderException.RateLimited e) {
       messages
           .clearSubmitting(message.tenantId(), message.id(), clock.instant())
@@ -268,10 +282,17 @@ public class SendService {
         != null; // null: another delivery moved it on meanwhile
   }
 
+  /** A submission whose answer was lost, in at-most-once mode: settled as unknown at once. */
+  private static final class UnconfirmedSubmission extends RuntimeException {
+    UnconfirmedSubmission(Throwable cause) {
+      super(cause);
+    }
+  }
+
   private void markUnknown(SendMessage command, StoredMessage message, String correlationId) {
     String detail =
-        "The mail server may have accepted this message before the worker handling it stopped;"
-            + " it was not sent again";
+        "The mail server may have accepted this message before its answer was lost (the"
+            + " connection failed, or the worker handling it stopped); it was not sent again";
     log.warn("Send of message {}: outcome unknown, not sent again", message.id());
     if (messages
             .markUnknown(message.tenantId(), message.id(), detail, clock.instant())

@@ -384,6 +384,31 @@ class SendWorkerTest {
   }
 
   @Test
+  void aSubmissionWhoseAnswerIsLostIsUnknownAndNotSentAgain() throws Exception {
+    Mailbox from = mailbox(null);
+    String to = recipient();
+    SendMessage command = queue(from, to, "Answer lost", "at most once", null, List.of(), null);
+    FaultInjectingProvider.SUBMISSIONS_UNCONFIRMED.set(1);
+    publish(command);
+    var record =
+        events.await(
+            r ->
+                CODEC.decode(r.value()).data() instanceof MessageFailed f
+                    && f.messageId().equals(command.messageId()),
+            Duration.ofSeconds(60));
+    MessageFailed failed = (MessageFailed) CODEC.decode(record.value()).data();
+    assertThat(failed.reason()).isEqualTo("outcome_unknown");
+    StoredMessage stored =
+        worker
+            .getBean(MessageRepository.class)
+            .findByIdIncludingDeleted(command.tenantId(), command.messageId())
+            .block();
+    assertThat(stored.status()).isEqualTo(MessageStatus.UNKNOWN);
+    assertThat(stored.statusReason()).contains("answer was lost");
+    assertThat(folder(to, "INBOX")).as("delivered once, not retried").hasSize(1);
+  }
+
+  @Test
   void aSendWhoseRetriesRunOutEndsFailedWithAnEventInsteadOfWaitingForever() throws Exception {
     Mailbox from = mailbox(null);
     String to = recipient();

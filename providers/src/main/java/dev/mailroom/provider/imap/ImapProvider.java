@@ -25,6 +25,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 
 /** Any IMAP server (with SMTP for sending), through Eclipse Angus Mail. */
 public final class ImapProvider implements MailProvider {
@@ -87,12 +88,13 @@ public final class ImapProvider implements MailProvider {
     MailboxAccess.Endpoint endpoint = access.outgoing();
     String key = IdleConnections.key("smtp", endpoint, access);
     Transport transport = connections.take(key, Transport.class);
+    Transmitted message = null;
     try {
       if (transport == null) {
         transport = newTransport(access);
         transport.connect(endpoint.host(), endpoint.port(), access.username(), access.secret());
       }
-      MimeMessage message = new MimeMessage(PARSING, new ByteArrayInputStream(raw));
+      message = new Transmitted(PARSING, new ByteArrayInputStream(raw));
       Address[] to = new Address[recipients.size()];
       for (int i = 0; i < to.length; i++) {
         to[i] = new InternetAddress(recipients.get(i));
@@ -100,10 +102,41 @@ public final class ImapProvider implements MailProvider {
       transport.sendMessage(message, to);
       connections.park(key, transport);
     } catch (MessagingException e) {
+      String what = "SMTP submission to " + endpoint.host() + ":" + endpoint.port();
+      // The whole message went out and the server's answer to it did not come back: a reply lost
+      // to a dropped connection or a timeout may have been 250. Retrying could deliver it twice.
+      // (A refusal of the data is an answer, and a failure while writing it leaves the server
+      // without the final dot, so it cannot have taken the message.)
+      boolean inData =
+          message != null && message.transmitted && !(e instanceof SMTPSendFailedException);
       if (transport != null) {
         IdleConnections.close(transport);
       }
-      throw ImapErrors.mapSmtp("SMTP submission to " + endpoint.host() + ":" + endpoint.port(), e);
+      if (inData) {
+        throw new ProviderException.Unconfirmed(
+            what
+                + ": the connection failed while the server was taking the message ("
+                + e.getMessage()
+                + ")",
+            e);
+      }
+      throw ImapErrors.mapSmtp(what, e);
+    }
+  }
+
+  /** A message that knows when it has been written out whole, data and all, to the server. */
+  private static final class Transmitted extends MimeMessage {
+    volatile boolean transmitted;
+
+    Transmitted(Session session, java.io.InputStream raw) throws MessagingException {
+      super(session, raw);
+    }
+
+    @Override
+    public void writeTo(java.io.OutputStream os, String[] ignoreList)
+        throws java.io.IOException, MessagingException {
+      super.writeTo(os, ignoreList);
+      transmitted = true;
     }
   }
 

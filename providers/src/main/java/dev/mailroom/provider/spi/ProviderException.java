@@ -3,16 +3,17 @@ package dev.mailroom.provider.spi;
 import java.time.Duration;
 
 /**
- * Every provider failure is one of five kinds, decided once by the adapter's error table, so
- * workers never inspect provider-specific codes. A transient network failure is never reported as
- * an auth failure.
+ * Every provider failure is one of six kinds, decided once by the adapter's error table, so workers
+ * never inspect provider-specific codes. A transient network failure is never reported as an auth
+ * failure.
  */
 public abstract sealed class ProviderException extends Exception
     permits ProviderException.Transient,
         ProviderException.RateLimited,
         ProviderException.AuthRevoked,
         ProviderException.NotFound,
-        ProviderException.Permanent {
+        ProviderException.Permanent,
+        ProviderException.Unconfirmed {
 
   private ProviderException(String message, Throwable cause) {
     super(message, cause);
@@ -56,6 +57,17 @@ public abstract sealed class ProviderException extends Exception
   /** Retrying cannot help (rejected recipient, message too large, unsupported operation). */
   public static final class Permanent extends ProviderException {
     public Permanent(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * The connection failed after the whole request was handed over and before the provider answered
+   * (SMTP: during or after the message data): it may have taken effect. Retrying may do it twice;
+   * the caller decides by its own policy.
+   */
+  public static final class Unconfirmed extends ProviderException {
+    public Unconfirmed(String message, Throwable cause) {
       super(message, cause);
     }
   }

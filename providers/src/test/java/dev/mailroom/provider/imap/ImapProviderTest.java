@@ -14,6 +14,8 @@ import dev.mailroom.provider.spi.ProviderException;
 import dev.mailroom.provider.spi.TokenSource;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.subethamail.smtp.helper.SimpleMessageListener;
+import org.subethamail.smtp.server.SMTPServer;
 
 @WithMailroomInfrastructure
 class ImapProviderTest {
@@ -61,6 +63,56 @@ class ImapProviderTest {
             new MailboxAccess.Endpoint(Ports.LOOPBACK, closed, "none"),
             new MailboxAccess.Endpoint(Ports.LOOPBACK, closed, "none"));
     assertThatThrownBy(() -> provider.open(access)).isInstanceOf(ProviderException.Transient.class);
+  }
+
+  @Test
+  void aSubmissionWhoseAnswerNeverComesIsUnconfirmedNotTransient() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger taken =
+        new java.util.concurrent.atomic.AtomicInteger();
+    SMTPServer slow =
+        SMTPServer.port(0)
+            .bindAddress(java.net.InetAddress.getByName(Ports.LOOPBACK))
+            .simpleMessageListener(
+                new SimpleMessageListener() {
+                  @Override
+                  public boolean accept(String from, String recipient) {
+                    return true;
+                  }
+
+                  @Override
+                  public void deliver(String from, String recipient, java.io.InputStream data)
+                      throws java.io.IOException {
+                    data.readAllBytes();
+                    taken.incrementAndGet();
+                    try {
+                      // Longer than the client's read timeout: its 250 is never seen.
+                      Thread.sleep(3_000);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                })
+            .build();
+    slow.start();
+    try {
+      PasswordAccess access =
+          new PasswordAccess(
+              "s@mailroom.local",
+              null,
+              null,
+              new MailboxAccess.Endpoint(Ports.LOOPBACK, slow.getPortAllocated(), "none"),
+              new MailboxAccess.Endpoint(Ports.LOOPBACK, slow.getPortAllocated(), "none"));
+      byte[] raw = "Subject: s\r\nFrom: s@mailroom.local\r\n\r\nbody\r\n".getBytes();
+      assertThatThrownBy(
+              () ->
+                  new ImapProvider(Duration.ofSeconds(1))
+                      .submit(access, raw, java.util.List.of("r@example.com")))
+          .isInstanceOf(ProviderException.Unconfirmed.class)
+          .hasMessageContaining("while the server was taking the message");
+      assertThat(taken).as("the server did take it").hasValue(1);
+    } finally {
+      slow.stop();
+    }
   }
 
   @Test

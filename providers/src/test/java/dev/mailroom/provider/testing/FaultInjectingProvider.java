@@ -75,6 +75,12 @@ public final class FaultInjectingProvider implements MailProvider {
    */
   public static final AtomicInteger CRASHES_AFTER_SUBMIT = new AtomicInteger(0);
 
+  /**
+   * Submissions left that the server takes, after which the connection drops before its answer
+   * reaches the worker, as a timeout waiting for the reply to the message data does.
+   */
+  public static final AtomicInteger SUBMISSIONS_UNCONFIRMED = new AtomicInteger(0);
+
   private final MailProvider delegate;
 
   public FaultInjectingProvider(MailProvider delegate) {
@@ -92,6 +98,7 @@ public final class FaultInjectingProvider implements MailProvider {
     SENT_COPIES_TO_FAIL.set(0);
     SENT_COPIES_REFUSED.set(false);
     CRASHES_AFTER_SUBMIT.set(0);
+    SUBMISSIONS_UNCONFIRMED.set(0);
     SUBMISSIONS_UNREACHABLE.set(false);
   }
 
@@ -128,6 +135,9 @@ public final class FaultInjectingProvider implements MailProvider {
     delegate.submit(access, raw, recipients);
     if (CRASHES_AFTER_SUBMIT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new IllegalStateException("worker died after the server accepted (injected)");
+    }
+    if (SUBMISSIONS_UNCONFIRMED.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new ProviderException.Unconfirmed("read timed out after the data (injected)", null);
     }
   }
 
