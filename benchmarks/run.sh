@@ -3,6 +3,7 @@
 # Usage: benchmarks/run.sh send [accepted-sends] [rate-per-second] [seconds]
 #        benchmarks/run.sh webhooks [events]
 #        benchmarks/run.sh sync [messages]   (needs Dovecot: apt-get install dovecot-imapd)
+#        benchmarks/run.sh faults [short|long] (needs Dovecot; each service a process of its own)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B install -DskipTests -Dspotless.check.skip=true -pl benchmarks -am

@@ -1,10 +1,11 @@
 package dev.mailroom.benchmarks;
 
+import dev.mailroom.benchmarks.faults.FaultCampaign;
 import java.util.Arrays;
 
 /**
- * Entry point: {@code send}, {@code webhooks} or {@code sync}; each benchmark prints a table to
- * standard output.
+ * Entry point: {@code send}, {@code webhooks}, {@code sync} or {@code faults}; each prints a table
+ * to standard output.
  */
 public final class Benchmarks {
   private Benchmarks() {}
@@ -16,9 +17,10 @@ public final class Benchmarks {
       case "send" -> SendBenchmark.run(rest);
       case "webhooks" -> WebhookBenchmark.run(rest);
       case "sync" -> SyncBenchmark.run(rest);
+      case "faults" -> FaultCampaign.run(rest);
       default ->
           throw new IllegalArgumentException(
-              "Unknown benchmark " + which + "; known: send, webhooks, sync");
+              "Unknown benchmark " + which + "; known: send, webhooks, sync, faults");
     }
     System.exit(0);
   }

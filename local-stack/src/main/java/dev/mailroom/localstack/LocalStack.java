@@ -37,6 +37,15 @@ public final class LocalStack implements AutoCloseable {
     final Class<?> application;
     final String serviceName;
 
+    /** The class whose {@code main} starts the service alone. */
+    public Class<?> application() {
+      return application;
+    }
+
+    public String serviceName() {
+      return serviceName;
+    }
+
     Service(Class<?> application, String serviceName) {
       this.application = application;
       this.serviceName = serviceName;
@@ -94,7 +103,38 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private ConfigurableApplicationContext startService(Service service, Options options) {
-    InfrastructureEndpoints endpoints = infrastructure.endpoints();
+    Map<String, String> properties =
+        serviceProperties(
+            service,
+            infrastructure.endpoints(),
+            options.adminKey(),
+            options.credentialKey(),
+            options.ports().getOrDefault(service, 0));
+    properties.putAll(options.properties());
+    // Command-line arguments outrank each service's own yaml, as an operator's would.
+    List<String> args = new ArrayList<>();
+    properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+    ConfigurableApplicationContext context =
+        MailroomServices.builder(service.application, service.serviceName)
+            .run(args.toArray(String[]::new));
+    log.info(
+        "Started {} on port {}",
+        service.serviceName,
+        ((WebServerApplicationContext) context).getWebServer().getPort());
+    return context;
+  }
+
+  /**
+   * What a service of a local suite is started with, in this JVM or as a process of its own (the
+   * fault campaign runs each service in its own): where the infrastructure is, the keys, and the
+   * settings for loopback servers.
+   */
+  public static Map<String, String> serviceProperties(
+      Service service,
+      InfrastructureEndpoints endpoints,
+      String adminKey,
+      String credentialKey,
+      int port) {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("spring.kafka.bootstrap-servers", endpoints.kafkaBootstrapServers());
     properties.put("spring.mongodb.uri", endpoints.mongoUri());
@@ -103,11 +143,11 @@ public final class LocalStack implements AutoCloseable {
     properties.put("mailroom.s3.region", endpoints.s3().region());
     properties.put("mailroom.s3.access-key", endpoints.s3().accessKey());
     properties.put("mailroom.s3.secret-key", endpoints.s3().secretKey());
-    properties.put("mailroom.security.credential-key", options.credentialKey());
-    properties.put("mailroom.gateway.admin-key", options.adminKey());
+    properties.put("mailroom.security.credential-key", credentialKey);
+    properties.put("mailroom.gateway.admin-key", adminKey);
     // One local broker: more partitions than the workers' threads only costs start-up time.
     properties.put("mailroom.kafka.partitions", "3");
-    properties.put("server.port", Integer.toString(options.ports().getOrDefault(service, 0)));
+    properties.put("server.port", Integer.toString(port));
     properties.put("server.address", endpoints.mail().host());
     properties.put("spring.main.banner-mode", "off");
     // Local development: webhooks may be delivered to a receiver on this machine, over http.
@@ -132,18 +172,7 @@ public final class LocalStack implements AutoCloseable {
               "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
               "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration"));
     }
-    properties.putAll(options.properties());
-    // Command-line arguments outrank each service's own yaml, as an operator's would.
-    List<String> args = new ArrayList<>();
-    properties.forEach((key, value) -> args.add("--" + key + "=" + value));
-    ConfigurableApplicationContext context =
-        MailroomServices.builder(service.application, service.serviceName)
-            .run(args.toArray(String[]::new));
-    log.info(
-        "Started {} on port {}",
-        service.serviceName,
-        ((WebServerApplicationContext) context).getWebServer().getPort());
-    return context;
+    return properties;
   }
 
   public InfrastructureEndpoints endpoints() {
