@@ -2,6 +2,7 @@ package dev.mailroom.gateway.core;
 
 import dev.mailroom.gateway.error.ApiError;
 import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.gateway.error.ErrorCode;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.springframework.http.HttpStatus;
 
 /**
  * What every route family checks of uploaded attachments before anything is stored or queued: a
@@ -71,8 +71,7 @@ public final class AttachmentPolicy {
       errors.add(new ApiError.FieldError(field, "attachments exceed 25 MB in total"));
     }
     if (!errors.isEmpty()) {
-      throw new ApiException(
-          HttpStatus.BAD_REQUEST, "INVALID_REQUEST", "Invalid attachments", errors);
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "Invalid attachments", errors);
     }
     return accepted;
   }
