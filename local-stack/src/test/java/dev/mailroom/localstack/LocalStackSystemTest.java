@@ -347,7 +347,8 @@ class LocalStackSystemTest {
         ("%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n"
                 + "2 0 obj <</Type/Pages/Count 0/Kids[]>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n")
             .getBytes(StandardCharsets.US_ASCII);
-    String longText = "Line of the quarterly report.\n".repeat(1_200_000 / 30);
+    // Over a Kafka record's 1 MB; no word another test of this shared stack searches for.
+    String longText = "Line of a long summary.\n".repeat(1_200_000 / 24);
     JsonNode sent =
         http.expect(
             200,
