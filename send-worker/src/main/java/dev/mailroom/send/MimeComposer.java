@@ -156,6 +156,10 @@ final class MimeComposer {
   private static MimeBodyPart filePart(Content file, String disposition) throws MessagingException {
     MimeBodyPart part = new MimeBodyPart();
     part.setDataHandler(new DataHandler(new ByteArrayDataSource(file.bytes(), file.contentType())));
+    // Always base64: left to choose, Jakarta Mail sends a file that happens to be ASCII as 7bit,
+    // and 7bit (like quoted-printable) turns its line ends into CRLF on the way: a PDF or a script
+    // would arrive changed.
+    part.setHeader("Content-Transfer-Encoding", "base64");
     try {
       part.setFileName(MimeUtility.encodeText(file.filename(), "UTF-8", null));
     } catch (UnsupportedEncodingException e) {

@@ -451,6 +451,50 @@ public class SendService {
         correlationId);
   }
 
+  /**
+   * The command with its bodies: a body too large for the message record is in S3 under the
+   * message's text or HTML key, and the command carries none (it must fit one Kafka record).
+   */
+  private SendMessage withBodies(SendMessage command, StoredMessage message)
+      throws MessagingException {
+    String text = command.textBody();
+    String html = command.htmlBody();
+    if (text == null && message.textKey() != null) {
+      text = body(message.textKey());
+    }
+    if (html == null && message.htmlKey() != null) {
+      html = body(message.htmlKey());
+    }
+    if (text == command.textBody() && html == command.htmlBody()) {
+      return command;
+    }
+    return new SendMessage(
+        command.commandId(),
+        command.tenantId(),
+        command.mailboxId(),
+        command.messageId(),
+        command.kind(),
+        command.originalMessageId(),
+        command.to(),
+        command.cc(),
+        command.bcc(),
+        command.subject(),
+        text,
+        html,
+        command.importance(),
+        command.labels(),
+        command.attachments(),
+        command.requestedAt());
+  }
+
+  private String body(String key) throws MessagingException {
+    byte[] bytes = blobs.get(key).block(STORE_TIMEOUT);
+    if (bytes == null) {
+      throw new MessagingException("The message body is missing from storage");
+    }
+    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   private byte[] compose(SendMessage command, StoredMessage message, Mailbox mailbox)
       throws MessagingException, IOException {
     List<MimeComposer.Content> attachments = new ArrayList<>();
@@ -494,7 +538,8 @@ public class SendService {
       }
     }
     Participant from = new Participant(mailbox.address(), mailbox.displayName());
-    return MimeComposer.compose(command, message, from, attachments, forwarded);
+    return MimeComposer.compose(
+        withBodies(command, message), message, from, attachments, forwarded);
   }
 
   private ParsedMessage originalOf(StoredMessage original) throws MessagingException, IOException {

@@ -7,6 +7,7 @@ import dev.mailroom.gateway.access.AccessRequests.Reply;
 import dev.mailroom.gateway.access.AccessRequests.Send;
 import dev.mailroom.gateway.access.AccessRequests.SendResult;
 import dev.mailroom.gateway.auth.Caller;
+import dev.mailroom.gateway.core.AttachmentPolicy;
 import dev.mailroom.gateway.core.IdempotentWrites;
 import dev.mailroom.gateway.core.IdempotentWrites.Route;
 import dev.mailroom.gateway.core.PageTokens;
@@ -246,7 +247,8 @@ class AccessEmailController {
             request.subject(),
             new OutgoingMail.Content(request.body(), request.bodyType()),
             request.importance(),
-            new SenderChoice(request.connectionId(), request.sendFrom()));
+            new SenderChoice(request.connectionId(), request.sendFrom()),
+            files(request.attachments()));
     return idempotent.run(
         exchange,
         Route.of(
@@ -268,7 +270,8 @@ class AccessEmailController {
     ReplyMail mail =
         new ReplyMail(
             new OutgoingMail.Content(request.body(), request.bodyType()),
-            Boolean.TRUE.equals(request.replyAll()));
+            Boolean.TRUE.equals(request.replyAll()),
+            files(request.attachments()));
     return answer(
         emailId,
         request,
@@ -276,6 +279,11 @@ class AccessEmailController {
         List.of(),
         exchange,
         (scope, correlationId) -> sending.reply(scope, emailId, mail, correlationId));
+  }
+
+  private static OutgoingMail.Files files(List<AccessRequests.AttachmentUpload> attachments) {
+    return new OutgoingMail.Files(
+        AccessRequests.AttachmentUpload.uploads(attachments), AttachmentPolicy.Naming.CAMEL_CASE);
   }
 
   @PostMapping("/messages/{emailId}/forward")

@@ -2,6 +2,7 @@ package dev.mailroom.gateway.access;
 
 import dev.mailroom.gateway.GatewayProperties;
 import dev.mailroom.gateway.error.ApiError;
+import dev.mailroom.gateway.error.ErrorCode;
 import dev.mailroom.gateway.ratelimit.RateLimitPolicy;
 import dev.mailroom.gateway.ratelimit.RateLimitPolicy.Per;
 import dev.mailroom.gateway.ratelimit.RateLimitPolicy.Window;
@@ -24,6 +25,6 @@ class AccessRateLimits {
         List.of(
             new Window("1m", limits.accessPerMinute(), Duration.ofMinutes(1)),
             new Window("1h", limits.accessPerHour(), Duration.ofHours(1))),
-        message -> new ApiError("RATE_LIMITED", message, 429, List.of()));
+        message -> ApiError.of(ErrorCode.RATE_LIMITED, message));
   }
 }

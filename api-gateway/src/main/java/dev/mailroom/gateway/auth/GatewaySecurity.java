@@ -1,6 +1,7 @@
 package dev.mailroom.gateway.auth;
 
 import dev.mailroom.gateway.GatewayProperties;
+import dev.mailroom.gateway.error.ErrorCode;
 import dev.mailroom.gateway.ratelimit.RateLimitFilter;
 import dev.mailroom.gateway.ratelimit.RateLimitPolicy;
 import dev.mailroom.runtime.config.LogContextKeys;
@@ -16,7 +17,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.authentication.ReactiveAuthenticationManagerResolver;
@@ -109,8 +109,7 @@ public class GatewaySecurity {
                     admin ->
                         ApiErrorWriter.write(
                             exchange,
-                            HttpStatus.UNAUTHORIZED,
-                            "UNAUTHORIZED",
+                            ErrorCode.UNAUTHORIZED,
                             e instanceof BadCredentialsException
                                 ? e.getMessage()
                                 : admin.isMatch()
@@ -119,7 +118,7 @@ public class GatewaySecurity {
     ServerAccessDeniedHandler denied =
         (exchange, e) ->
             ApiErrorWriter.write(
-                exchange, HttpStatus.FORBIDDEN, "FORBIDDEN", "Not allowed for these credentials");
+                exchange, ErrorCode.FORBIDDEN, "Not allowed for these credentials");
 
     AuthenticationWebFilter bearer = new AuthenticationWebFilter(managers);
     bearer.setRequiresAuthenticationMatcher(
@@ -207,7 +206,7 @@ public class GatewaySecurity {
           exchange.getRequest().getMethod(),
           String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", "?"));
       return ApiErrorWriter.write(
-          exchange, HttpStatus.BAD_REQUEST, "INVALID_REQUEST", "Request path is not allowed");
+          exchange, ErrorCode.INVALID_REQUEST, "Request path is not allowed");
     };
   }
 

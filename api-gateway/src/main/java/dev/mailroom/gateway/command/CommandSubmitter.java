@@ -1,6 +1,8 @@
 package dev.mailroom.gateway.command;
 
 import dev.mailroom.gateway.GatewayProperties;
+import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.gateway.error.ErrorCode;
 import dev.mailroom.model.envelope.Command;
 import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.EnvelopeCodec;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -31,6 +34,13 @@ public class CommandSubmitter {
   private final EnvelopeCodec codec;
   private final GatewayProperties properties;
   private final Clock clock;
+  private final int maxCommandBytes;
+
+  /**
+   * What a record needs beside its value, within the producer's max.request.size: key, headers
+   * (type, ids, trace context) and batch framing are well under this.
+   */
+  static final int RECORD_OVERHEAD = 16 * 1024;
 
   public CommandSubmitter(
       OutboxRepository outbox,
@@ -38,7 +48,9 @@ public class CommandSubmitter {
       EnvelopePublisher publisher,
       EnvelopeCodec codec,
       GatewayProperties properties,
-      Clock clock) {
+      Clock clock,
+      @Value("${spring.kafka.producer.properties.max.request.size:1048576}") int maxRequestSize) {
+    this.maxCommandBytes = maxRequestSize - RECORD_OVERHEAD;
     this.outbox = outbox;
     this.marks = marks;
     this.publisher = publisher;
@@ -47,9 +59,38 @@ public class CommandSubmitter {
     this.clock = clock;
   }
 
+  /**
+   * Refuses, before anything is stored, a command that Kafka would refuse: the write would be
+   * answered 2xx and then never published. A client can cause this only through what it sends (a
+   * send's recipients and headers; bodies and files travel through S3), so it is a 413.
+   */
+  public Mono<Void> ensureFits(Command command) {
+    return Mono.fromRunnable(
+        () -> {
+          int size =
+              codec.encode(Envelope.wrap(command, SOURCE, clock.instant(), "size-check")).length;
+          if (size > maxCommandBytes) {
+            throw new ApiException(
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                "The request makes a command of "
+                    + size
+                    + " bytes, more than the "
+                    + maxCommandBytes
+                    + " one command may hold; send fewer recipients or a shorter text");
+          }
+        });
+  }
+
   public <C extends Command> Mono<Envelope<C>> submit(C command, String correlationId) {
     Envelope<C> envelope = Envelope.wrap(command, SOURCE, clock.instant(), correlationId);
     byte[] json = codec.encode(envelope);
+    if (json.length > maxCommandBytes) {
+      // Every route checks first (ensureFits); this is the guard that nothing slips past.
+      return Mono.error(
+          new ApiException(
+              ErrorCode.PAYLOAD_TOO_LARGE,
+              "The request makes a command too large to queue (" + json.length + " bytes)"));
+    }
     OutboxRecord record =
         new OutboxRecord(
             envelope.id(),

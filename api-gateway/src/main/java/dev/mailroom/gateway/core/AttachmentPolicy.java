@@ -2,6 +2,7 @@ package dev.mailroom.gateway.core;
 
 import dev.mailroom.gateway.error.ApiError;
 import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.gateway.error.ErrorCode;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.springframework.http.HttpStatus;
 
 /**
  * What every route family checks of uploaded attachments before anything is stored or queued: a
@@ -36,8 +36,29 @@ public final class AttachmentPolicy {
   /** An accepted attachment, decoded. */
   public record Accepted(String filename, String contentType, byte[] content) {}
 
-  /** All accepted, or one 400 listing every problem under {@code field[i]}. */
+  /** How a route family spells an upload's fields on the wire. */
+  public enum Naming {
+    /** Seeds 003 and 004: {@code content_type}, {@code content_base64}. */
+    SNAKE_CASE("content_type", "content_base64"),
+    /** The Email Access API's extension: {@code contentType}, {@code contentBase64}. */
+    CAMEL_CASE("contentType", "contentBase64");
+
+    private final String contentType;
+    private final String contentBase64;
+
+    Naming(String contentType, String contentBase64) {
+      this.contentType = contentType;
+      this.contentBase64 = contentBase64;
+    }
+  }
+
+  /** All accepted, or one 400 listing every problem under {@code field[i]}, in snake case. */
   public static List<Accepted> check(String field, List<Upload> uploads) {
+    return check(field, uploads, Naming.SNAKE_CASE);
+  }
+
+  /** All accepted, or one 400 listing every problem under {@code field[i]}. */
+  public static List<Accepted> check(String field, List<Upload> uploads, Naming naming) {
     List<ApiError.FieldError> errors = new ArrayList<>();
     List<Accepted> accepted = new ArrayList<>();
     long total = 0;
@@ -50,14 +71,18 @@ public final class AttachmentPolicy {
         continue;
       }
       if (upload.contentType() != null && !CONTENT_TYPE.matcher(upload.contentType()).matches()) {
-        errors.add(new ApiError.FieldError(at + ".content_type", "not a MIME type"));
+        errors.add(new ApiError.FieldError(at + "." + naming.contentType, "not a MIME type"));
+        continue;
+      }
+      if (upload.contentBase64() == null || upload.contentBase64().isBlank()) {
+        errors.add(new ApiError.FieldError(at + "." + naming.contentBase64, "is required"));
         continue;
       }
       byte[] content;
       try {
         content = Base64.getDecoder().decode(stripWhitespace(upload.contentBase64()));
-      } catch (IllegalArgumentException | NullPointerException e) {
-        errors.add(new ApiError.FieldError(at + ".content_base64", "not valid base64"));
+      } catch (IllegalArgumentException e) {
+        errors.add(new ApiError.FieldError(at + "." + naming.contentBase64, "not valid base64"));
         continue;
       }
       total += content.length;
@@ -71,8 +96,7 @@ public final class AttachmentPolicy {
       errors.add(new ApiError.FieldError(field, "attachments exceed 25 MB in total"));
     }
     if (!errors.isEmpty()) {
-      throw new ApiException(
-          HttpStatus.BAD_REQUEST, "INVALID_REQUEST", "Invalid attachments", errors);
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "Invalid attachments", errors);
     }
     return accepted;
   }

@@ -9,17 +9,24 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.InvalidTypeIdException;
 
+/**
+ * Every failure of a request that reached the router, in {@link ApiError}: the gateway's own
+ * exceptions, validation, unreadable bodies and what the framework itself refuses. A client's
+ * mistake is answered with its 4xx and logged at debug, without a stack trace; only the gateway's
+ * own failures are 500s with an ERROR and their trace.
+ */
 @RestControllerAdvice
 public class ApiErrorHandler {
   private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
@@ -35,21 +42,26 @@ public class ApiErrorHandler {
         e.getFieldErrors().stream()
             .map(f -> new ApiError.FieldError(f.getField(), f.getDefaultMessage()))
             .toList();
-    return ResponseEntity.badRequest()
-        .body(new ApiError("INVALID_REQUEST", "Invalid request", 400, fields));
+    return answer(new ApiError(ErrorCode.INVALID_REQUEST, "Invalid request", fields));
   }
 
   @ExceptionHandler(ServerWebInputException.class)
   ResponseEntity<ApiError> input(ServerWebInputException e) {
     InvalidTypeIdException unknownKind = causeOf(e, InvalidTypeIdException.class);
     if (unknownKind != null) {
-      return ResponseEntity.badRequest()
-          .body(
-              new ApiError(
-                  "INVALID_REQUEST", "Invalid request", 400, List.of(kindError(unknownKind))));
+      return answer(
+          new ApiError(
+              ErrorCode.INVALID_REQUEST, "Invalid request", List.of(kindError(unknownKind))));
     }
-    return ResponseEntity.badRequest()
-        .body(new ApiError("INVALID_REQUEST", e.getReason(), 400, List.of()));
+    JacksonException json = causeOf(e, JacksonException.class);
+    if (json != null) {
+      log.debug("Unreadable body: {}", json.getOriginalMessage());
+      return answer(JsonProblems.describe(json));
+    }
+    log.debug("Client error 400: {}", e.getReason());
+    return answer(
+        ApiError.of(
+            ErrorCode.INVALID_REQUEST, e.getReason() == null ? "Bad request" : e.getReason()));
   }
 
   /**
@@ -78,7 +90,7 @@ public class ApiErrorHandler {
     return new ApiError.FieldError(field, problem + known);
   }
 
-  private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+  static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (type.isInstance(cause)) {
         return type.cast(cause);
@@ -87,39 +99,40 @@ public class ApiErrorHandler {
     return null;
   }
 
+  /** A body larger than the codec buffers: the body limits usually answer before this. */
+  @ExceptionHandler(DataBufferLimitException.class)
+  ResponseEntity<ApiError> tooLarge(DataBufferLimitException e) {
+    log.debug("Client error 413: {}", e.getMessage());
+    return answer(ApiError.of(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large"));
+  }
+
   /**
-   * What the framework itself refuses: no route (404), a wrong method (405), an unreadable or
-   * unsupported body (400, 415). A client error is logged in one line without a stack trace; a
-   * framework 5xx keeps its trace.
+   * What the framework itself refuses: no route (404), a wrong method (405, with {@code Allow}), an
+   * unsupported body type (415), a body over the limit (413).
    */
   @ExceptionHandler(ResponseStatusException.class)
-  ResponseEntity<ApiError> status(ResponseStatusException e) {
-    HttpStatusCode status = e.getStatusCode();
-    if (status.is5xxServerError()) {
-      log.error("Request failed with {}", status.value(), e);
-      return ResponseEntity.status(status)
-          .body(new ApiError("INTERNAL", "Internal error", status.value(), List.of()));
-    }
-    log.debug("Client error {}: {}", status.value(), e.getReason());
-    String code =
-        switch (status.value()) {
-          case 404 -> "NOT_FOUND";
-          case 405 -> "METHOD_NOT_ALLOWED";
-          case 406 -> "NOT_ACCEPTABLE";
-          case 413 -> "PAYLOAD_TOO_LARGE";
-          case 415 -> "UNSUPPORTED_MEDIA_TYPE";
-          default -> "INVALID_REQUEST";
-        };
-    String message = status.value() == 404 ? "No such route" : e.getReason();
-    return ResponseEntity.status(status)
-        .headers(e.getHeaders())
-        .body(new ApiError(code, message == null ? code : message, status.value(), List.of()));
+  ResponseEntity<ApiError> status(ResponseStatusException e, ServerWebExchange exchange) {
+    return FrameworkErrors.describe(e, exchange)
+        .map(error -> ResponseEntity.status(error.status()).headers(e.getHeaders()).body(error))
+        .orElseGet(
+            () -> {
+              log.error("Request failed with {}", e.getStatusCode().value(), e);
+              return internal(e.getStatusCode());
+            });
   }
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ApiError> unexpected(Exception e) {
     log.error("Unhandled error", e);
-    return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
-        .body(new ApiError("INTERNAL", "Internal error", 500, List.of()));
+    return internal(ErrorCode.INTERNAL.status());
+  }
+
+  private static ResponseEntity<ApiError> internal(HttpStatusCode status) {
+    return ResponseEntity.status(status)
+        .body(new ApiError(ErrorCode.INTERNAL.name(), "Internal error", status.value(), List.of()));
+  }
+
+  private static ResponseEntity<ApiError> answer(ApiError error) {
+    return ResponseEntity.status(error.status()).body(error);
   }
 }

@@ -45,44 +45,38 @@ public class MailErrorTranslator {
     if (e instanceof RateLimited limited) {
       return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
           .headers(headers -> RateLimitHeaders.refuse(headers, limited.decision(), clock.instant()))
-          .body(error(HttpStatus.TOO_MANY_REQUESTS, "RATE_LIMITED", e.getMessage()));
+          .body(ApiError.of(ErrorCode.RATE_LIMITED, e.getMessage()));
     }
     if (e instanceof Conflict conflict) {
-      return answer(HttpStatus.CONFLICT, conflict.reason(), e);
+      return answer(ErrorCode.of(conflict.reason()).orElse(ErrorCode.CONFLICT), e);
     }
     if (e instanceof NotFound) {
-      return answer(HttpStatus.NOT_FOUND, "NOT_FOUND", e);
+      return answer(ErrorCode.NOT_FOUND, e);
     }
     if (e instanceof NoUsableMailbox) {
-      return answer(HttpStatus.UNPROCESSABLE_ENTITY, "NO_EMAIL_PROVIDER", e);
+      return answer(ErrorCode.NO_EMAIL_PROVIDER, e);
     }
     if (e instanceof NotEnabled) {
-      return answer(HttpStatus.UNPROCESSABLE_ENTITY, "EMAIL_NOT_ENABLED", e);
+      return answer(ErrorCode.EMAIL_NOT_ENABLED, e);
     }
     if (e instanceof NotPermitted) {
-      return answer(HttpStatus.FORBIDDEN, "FORBIDDEN", e);
+      return answer(ErrorCode.FORBIDDEN, e);
     }
     throw new IllegalStateException("Untranslated " + e.getClass().getName(), e);
   }
 
   private static ResponseEntity<ApiError> invalid(InvalidInput invalid) {
     // Values taken from a stored message are no fault of the request: not a 400.
-    HttpStatus status =
-        invalid.fromOriginal() ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.BAD_REQUEST;
-    String code = invalid.fromOriginal() ? "UNSAFE_ORIGINAL" : "INVALID_REQUEST";
+    ErrorCode code = invalid.fromOriginal() ? ErrorCode.UNSAFE_ORIGINAL : ErrorCode.INVALID_REQUEST;
     List<ApiError.FieldError> fields =
         invalid.problems().stream()
             .map(p -> new ApiError.FieldError(p.field(), p.message()))
             .toList();
-    return ResponseEntity.status(status)
-        .body(new ApiError(code, invalid.getMessage(), status.value(), fields));
+    return ResponseEntity.status(code.status())
+        .body(new ApiError(code, invalid.getMessage(), fields));
   }
 
-  private static ResponseEntity<ApiError> answer(HttpStatus status, String code, Exception e) {
-    return ResponseEntity.status(status).body(error(status, code, e.getMessage()));
-  }
-
-  private static ApiError error(HttpStatus status, String code, String message) {
-    return new ApiError(code, message, status.value(), List.of());
+  private static ResponseEntity<ApiError> answer(ErrorCode code, Exception e) {
+    return ResponseEntity.status(code.status()).body(ApiError.of(code, e.getMessage()));
   }
 }

@@ -2,11 +2,13 @@ package dev.mailroom.gateway.mail;
 
 import dev.mailroom.gateway.GatewayProperties;
 import dev.mailroom.gateway.command.CommandSubmitter;
+import dev.mailroom.gateway.core.AttachmentPolicy;
 import dev.mailroom.model.command.DeleteMessage;
 import dev.mailroom.model.command.ModifyMessages;
 import dev.mailroom.model.command.SendKind;
 import dev.mailroom.model.command.SendMessage;
 import dev.mailroom.model.envelope.Ids;
+import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.model.message.Participant;
@@ -92,6 +94,26 @@ public class MessageWrites {
         pendingBody != null || draft.htmlBody() == null
             ? null
             : BlobKeys.htmlBody(mailbox.tenantId(), mailbox.id(), id);
+    // Files sent with the request get server-made ids and keys; they are sent after the ones the
+    // draft already holds in S3 (a forward's).
+    List<Attachment> uploaded = new ArrayList<>();
+    List<Mono<Void>> uploads = new ArrayList<>();
+    for (AttachmentPolicy.Accepted file : draft.uploads()) {
+      String attachmentId = Ids.newId("att");
+      String key = BlobKeys.attachment(mailbox.tenantId(), mailbox.id(), id, attachmentId);
+      uploaded.add(
+          new Attachment(
+              attachmentId,
+              file.filename(),
+              file.contentType(),
+              file.content().length,
+              false,
+              null,
+              key));
+      uploads.add(blobs.put(key, file.content(), file.contentType()));
+    }
+    List<Attachment> attachments = new ArrayList<>(draft.attachments());
+    attachments.addAll(uploaded);
     boolean answers = original != null && kind != SendKind.FORWARD;
     List<String> references = new ArrayList<>();
     if (answers) {
@@ -132,8 +154,8 @@ public class MessageWrites {
             true,
             draft.labels() == null ? List.of("SENT") : withSent(draft.labels()),
             draft.importance(),
-            !draft.attachments().isEmpty(),
-            draft.attachments(),
+            !attachments.isEmpty(),
+            attachments,
             Direction.OUTBOUND,
             MessageStatus.QUEUED,
             null,
@@ -154,7 +176,10 @@ public class MessageWrites {
                 : blobs.put(textKey, utf8(draft.textBody()), "text/plain; charset=utf-8"),
             htmlKey == null
                 ? Mono.empty()
-                : blobs.put(htmlKey, utf8(draft.htmlBody()), "text/html; charset=utf-8"));
+                : blobs.put(htmlKey, utf8(draft.htmlBody()), "text/html; charset=utf-8"),
+            Mono.when(uploads));
+    // A body too large for the message record travels to the worker through S3 as well, not in
+    // the command: a command must fit one Kafka record (ADR 16).
     SendMessage command =
         new SendMessage(
             Ids.newId("cmd"),
@@ -167,15 +192,22 @@ public class MessageWrites {
             draft.cc(),
             draft.bcc(),
             draft.subject(),
-            draft.textBody(),
-            draft.htmlBody(),
+            textKey == null ? draft.textBody() : null,
+            htmlKey == null ? draft.htmlBody() : null,
             draft.importance(),
             message.labels(),
-            draft.attachments(),
+            attachments,
             now);
-    return limiter
-        .tryAcquire(
-            "mbx:" + mailbox.id() + ":sends:1h", sendsPerHour, Duration.ofHours(1), clock.instant())
+    return commands
+        .ensureFits(command)
+        .then(
+            Mono.defer(
+                () ->
+                    limiter.tryAcquire(
+                        "mbx:" + mailbox.id() + ":sends:1h",
+                        sendsPerHour,
+                        Duration.ofHours(1),
+                        clock.instant())))
         .flatMap(
             decision ->
                 decision.allowed()

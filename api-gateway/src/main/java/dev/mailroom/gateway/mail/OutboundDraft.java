@@ -1,5 +1,6 @@
 package dev.mailroom.gateway.mail;
 
+import dev.mailroom.gateway.core.AttachmentPolicy;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Importance;
 import dev.mailroom.model.message.Participant;
@@ -8,8 +9,9 @@ import java.util.List;
 /**
  * A validated message to send, as the core hands it to {@link MessageWrites}.
  *
- * @param original the message answered or forwarded, or null for a new one
  * @param attachments content already in S3 (for a forward: the original's)
+ * @param uploads files the client sent with the request, checked and decoded; stored in S3 with the
+ *     message and sent after {@code attachments}
  */
 public record OutboundDraft(
     List<Participant> to,
@@ -20,4 +22,30 @@ public record OutboundDraft(
     String htmlBody,
     Importance importance,
     List<String> labels,
-    List<Attachment> attachments) {}
+    List<Attachment> attachments,
+    List<AttachmentPolicy.Accepted> uploads) {
+
+  public OutboundDraft {
+    attachments = attachments == null ? List.of() : List.copyOf(attachments);
+    uploads = uploads == null ? List.of() : List.copyOf(uploads);
+  }
+
+  /** A draft without uploaded files. */
+  public OutboundDraft(
+      List<Participant> to,
+      List<Participant> cc,
+      List<Participant> bcc,
+      String subject,
+      String textBody,
+      String htmlBody,
+      Importance importance,
+      List<String> labels,
+      List<Attachment> attachments) {
+    this(to, cc, bcc, subject, textBody, htmlBody, importance, labels, attachments, List.of());
+  }
+
+  public OutboundDraft withUploads(List<AttachmentPolicy.Accepted> files) {
+    return new OutboundDraft(
+        to, cc, bcc, subject, textBody, htmlBody, importance, labels, attachments, files);
+  }
+}

@@ -2,6 +2,7 @@ package dev.mailroom.gateway.ratelimit;
 
 import dev.mailroom.gateway.GatewayProperties;
 import dev.mailroom.gateway.error.ApiError;
+import dev.mailroom.gateway.error.ErrorCode;
 import dev.mailroom.gateway.ratelimit.RateLimitPolicy.Per;
 import dev.mailroom.gateway.ratelimit.RateLimitPolicy.Window;
 import java.time.Duration;
@@ -26,6 +27,6 @@ class V1RateLimits {
         List.of(
             new Window("v1:1m", limits.v1PerMinute(), Duration.ofMinutes(1)),
             new Window("v1:1h", limits.v1PerHour(), Duration.ofHours(1))),
-        message -> new ApiError("RATE_LIMITED", message, 429, List.of()));
+        message -> ApiError.of(ErrorCode.RATE_LIMITED, message));
   }
 }

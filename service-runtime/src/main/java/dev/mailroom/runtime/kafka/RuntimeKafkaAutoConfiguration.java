@@ -10,19 +10,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.KafkaUtils;
+import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.util.backoff.ExponentialBackOff;
 
@@ -33,8 +34,6 @@ import org.springframework.util.backoff.ExponentialBackOff;
 @AutoConfiguration(after = dev.mailroom.runtime.config.RuntimeClockAutoConfiguration.class)
 @EnableConfigurationProperties(MailroomKafkaProperties.class)
 public class RuntimeKafkaAutoConfiguration {
-  private static final Logger log = LoggerFactory.getLogger(RuntimeKafkaAutoConfiguration.class);
-
   @Bean
   EnvelopeCodec envelopeCodec() {
     return new EnvelopeCodec();
@@ -88,9 +87,20 @@ public class RuntimeKafkaAutoConfiguration {
     backOff.setMaxAttempts(properties.retryAttempts());
     // Jitter spreads the retries of many records that failed together (a provider outage).
     backOff.setJitter(properties.retryInitialInterval().toMillis() / 2);
+    // Deliveries in all: the first and its retries; "attempt n/N" in the log counts these.
+    int deliveries = properties.retryAttempts() + 1;
+    AtomicReference<DefaultErrorHandler> self = new AtomicReference<>();
     DefaultErrorHandler handler =
         new DefaultErrorHandler(
             (record, exception) -> {
+              // The tracker answers the attempt that would come next; this one failed.
+              int attempt =
+                  self.get()
+                          .deliveryAttempt(
+                              new TopicPartitionOffset(
+                                  record.topic(), record.partition(), record.offset()))
+                      - 1;
+              RecordFailureLog.givenUp(record, exception, Math.max(attempt, 1), deliveries);
               // What an operator alerts on: records given up on, per topic and group.
               meters
                   .counter(
@@ -106,18 +116,19 @@ public class RuntimeKafkaAutoConfiguration {
               recoverer.accept(record, exception);
             },
             backOff);
-    // Every failed attempt is worth a line: retries are otherwise silent until they run out.
+    self.set(handler);
+    // Every failed attempt is worth a line (retries are otherwise silent until they run out), but
+    // only one: the last attempt is reported, with its stack trace, by the recoverer above.
     handler.setRetryListeners(
-        (record, exception, attempt) ->
-            log.warn(
-                "Record {}-{}@{} failed (attempt {}): {}",
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                attempt,
-                exception.getCause() != null
-                    ? exception.getCause().toString()
-                    : exception.toString()));
+        (record, exception, attempt) -> {
+          if (InfrastructureOutages.isOutage(exception)) {
+            RecordFailureLog.retryingThroughOutage(record, exception, attempt);
+          } else if (attempt < deliveries) {
+            RecordFailureLog.retrying(record, exception, attempt, deliveries);
+          }
+        });
+    // The container would otherwise log each retry again, as an ERROR with a stack trace.
+    handler.setLogLevel(KafkaException.Level.DEBUG);
     // A server away fails every record alike: waiting is the cure, and dead-lettering would turn
     // a restart of MongoDB or S3 into failed sends.
     ExponentialBackOff outageBackOff =

@@ -4,6 +4,7 @@ import static dev.mailroom.gateway.mail.send.AnswerRules.BODY_TYPES;
 import static dev.mailroom.gateway.mail.send.AnswerRules.IMPORTANCE;
 
 import dev.mailroom.gateway.GatewayProperties;
+import dev.mailroom.gateway.core.AttachmentPolicy;
 import dev.mailroom.gateway.mail.InputCheck;
 import dev.mailroom.gateway.mail.MailboxScope;
 import dev.mailroom.gateway.mail.MessageWrites;
@@ -55,10 +56,12 @@ public class MailSending {
               .oneOf("bodyType", mail.content().bodyType(), BODY_TYPES)
               .oneOf("importance", mail.importance(), IMPORTANCE)
               .orThrow();
+          List<AttachmentPolicy.Accepted> files = mail.files().check();
           MailboxIdentity from = AnswerRules.chooseSender(sending.mailboxes(), mail.sender());
           OutboundDraft draft =
               AnswerRules.draft(
-                  recipients, mail.subject(), mail.content(), mail.importance(), List.of());
+                      recipients, mail.subject(), mail.content(), mail.importance(), List.of())
+                  .withUploads(files);
           return sendAndWait(from, draft, SendKind.NEW, null, correlationId);
         });
   }
@@ -79,6 +82,7 @@ public class MailSending {
         scope,
         emailId,
         check,
+        mail.files(),
         (original, mailbox) -> {
           List<Participant> to =
               AnswerRules.replyRecipients(original, mailbox, mail.replyAll(), true);
@@ -109,6 +113,7 @@ public class MailSending {
         scope,
         emailId,
         check,
+        OutgoingMail.Files.none(),
         (original, mailbox) ->
             new Answer(
                 AnswerRules.draft(
@@ -132,11 +137,13 @@ public class MailSending {
       AnswerScope scope,
       String emailId,
       InputCheck check,
+      OutgoingMail.Files files,
       BiFunction<StoredMessage, MailboxIdentity, Answer> answering,
       String correlationId) {
     return Mono.defer(
         () -> {
           check.orThrow();
+          List<AttachmentPolicy.Accepted> uploads = files.check();
           return reads
               .find(scope.reading(), emailId)
               .flatMap(
@@ -146,7 +153,11 @@ public class MailSending {
                     Answer answer = answering.apply(original, mailbox);
                     AnswerRules.checkTakenFromOriginal(answer.draft());
                     return sendAndWait(
-                        mailbox, answer.draft(), answer.kind(), original, correlationId);
+                        mailbox,
+                        answer.draft().withUploads(uploads),
+                        answer.kind(),
+                        original,
+                        correlationId);
                   });
         });
   }

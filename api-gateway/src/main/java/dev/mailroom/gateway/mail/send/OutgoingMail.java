@@ -1,5 +1,6 @@
 package dev.mailroom.gateway.mail.send;
 
+import dev.mailroom.gateway.core.AttachmentPolicy;
 import dev.mailroom.model.message.Participant;
 import java.util.List;
 
@@ -22,16 +23,33 @@ public final class OutgoingMail {
    */
   public record SenderChoice(Long connectionId, String sendFrom) {}
 
+  /**
+   * Files sent with the request, as the route family names their fields on the wire (for the field
+   * names of a 400); checked against {@link AttachmentPolicy} before anything is stored.
+   */
+  public record Files(List<AttachmentPolicy.Upload> uploads, AttachmentPolicy.Naming naming) {
+    public static Files none() {
+      return new Files(List.of(), AttachmentPolicy.Naming.CAMEL_CASE);
+    }
+
+    List<AttachmentPolicy.Accepted> check() {
+      return uploads == null || uploads.isEmpty()
+          ? List.of()
+          : AttachmentPolicy.check("attachments", uploads, naming);
+    }
+  }
+
   /** A new message; {@code importance} is {@code low}, {@code normal} or {@code high}. */
   public record NewMail(
       Recipients recipients,
       String subject,
       Content content,
       String importance,
-      SenderChoice sender) {}
+      SenderChoice sender,
+      Files files) {}
 
   /** A reply to the original's sender, or with {@code replyAll} to everyone it went to. */
-  public record ReplyMail(Content content, boolean replyAll) {}
+  public record ReplyMail(Content content, boolean replyAll, Files files) {}
 
   /** The original with its attachments, to new recipients, with an optional note. */
   public record ForwardMail(Recipients recipients, Content note) {}
