@@ -67,7 +67,13 @@ public class DeadLetterController {
       @Parameter(
               description = "Records to list",
               schema =
-                  @Schema(minimum = "1", maximum = "1000", defaultValue = "50", example = "50"))
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "1",
+                      maximum = "1000",
+                      defaultValue = "50",
+                      example = "50"))
           @RequestParam(defaultValue = "50")
           int limit) {
     checkTopic(topic);
@@ -93,7 +99,13 @@ public class DeadLetterController {
       @Parameter(
               description = "Records to re-drive at most",
               schema =
-                  @Schema(minimum = "1", maximum = "1000", defaultValue = "1000", example = "1000"))
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "1",
+                      maximum = "1000",
+                      defaultValue = "1000",
+                      example = "1000"))
           @RequestParam(defaultValue = "1000")
           int limit) {
     checkTopic(topic);
