@@ -446,9 +446,11 @@ class AccessEmailController {
       operationId = "deleteEmail",
       summary = "Move an email to Trash",
       description =
-          "A soft delete: the email can be found with label TRASH. Permission: `delete_email`.")
+          "A soft delete: the email can be found with label TRASH. Permission: `delete_email`.",
+      parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
   @ApiResponse(responseCode = "204", description = "Moved to Trash")
   @ErrorResponses.NotFound
+  @ErrorResponses.Conflict
   Mono<ResponseEntity<String>> delete(
       @Parameter(description = AccessSchemas.EMAIL_ID, example = AccessSchemas.EMAIL_ID_EXAMPLE)
           @PathVariable
@@ -470,13 +472,15 @@ class AccessEmailController {
       summary = "Mark an email read or unread, add or remove labels",
       description =
           "Permissions: `mark_as_read` for markAsRead, `apply_labels` for addLabels and"
-              + " removeLabels.")
+              + " removeLabels.",
+      parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
   @ApiResponse(
       responseCode = "200",
       description = "The email as changed",
       content = @Content(schema = @Schema(implementation = AccessSchemas.Email.class)))
   @ErrorResponses.BadRequest
   @ErrorResponses.NotFound
+  @ErrorResponses.Conflict
   Mono<ResponseEntity<String>> modify(
       @Parameter(description = AccessSchemas.EMAIL_ID, example = AccessSchemas.EMAIL_ID_EXAMPLE)
           @PathVariable

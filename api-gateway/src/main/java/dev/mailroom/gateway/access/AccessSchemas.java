@@ -24,8 +24,9 @@ final class AccessSchemas {
   static final String EMAIL_ID_EXAMPLE = "imap:msg_01JH3Z8Q4W2K7N5M6P9R0S1T2V";
 
   static final String PROVIDER =
-      "Source provider. Seed 002 names GOOGLE and M365; IMAP (any IMAP/SMTP server) is Mailroom's"
-          + " extension, and HOSTED is reserved for mailboxes Mailroom hosts itself.";
+      "Source provider: GOOGLE and M365 as the Email Access API names them; IMAP (any IMAP/SMTP"
+          + " server) is Mailroom's extension, and HOSTED is reserved for mailboxes Mailroom hosts"
+          + " itself.";
 
   @Schema(name = "EmailAttachment", description = "An attachment's metadata")
   record Attachment(

@@ -176,6 +176,7 @@ public class WebhookController {
       parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
   @ApiResponse(responseCode = "204", description = "Deleted")
   @ErrorResponses.NotFound
+  @ErrorResponses.Conflict
   @DeleteMapping("/{webhookId}")
   Mono<ResponseEntity<String>> delete(
       @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
@@ -204,6 +205,7 @@ public class WebhookController {
       content = @Content(schema = @Schema(implementation = RotatedSecret.class)))
   @ErrorResponses.BadRequest
   @ErrorResponses.NotFound
+  @ErrorResponses.Conflict
   @PostMapping("/{webhookId}/rotate-secret")
   Mono<ResponseEntity<String>> rotateSecret(
       @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
@@ -241,6 +243,7 @@ public class WebhookController {
       content = @Content(schema = @Schema(implementation = DeliveryView.class)))
   @ErrorResponses.BadRequest
   @ErrorResponses.NotFound
+  @ErrorResponses.Conflict
   @PostMapping("/{webhookId}/test")
   Mono<ResponseEntity<String>> sendTestEvent(
       @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
@@ -364,6 +367,7 @@ public class WebhookController {
       description = "Queued for delivery",
       content = @Content(schema = @Schema(implementation = DeliveryView.class)))
   @ErrorResponses.NotFound
+  @ErrorResponses.Conflict
   @PostMapping("/{webhookId}/deliveries/{deliveryId}/replay")
   Mono<ResponseEntity<String>> replay(
       @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
@@ -392,6 +396,7 @@ public class WebhookController {
       content = @Content(schema = @Schema(implementation = Replayed.class)))
   @ErrorResponses.BadRequest
   @ErrorResponses.NotFound
+  @ErrorResponses.Conflict
   @PostMapping("/{webhookId}/replay")
   Mono<ResponseEntity<String>> replayFailed(
       @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
