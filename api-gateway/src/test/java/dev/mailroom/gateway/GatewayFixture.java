@@ -1,5 +1,6 @@
 package dev.mailroom.gateway;
 
+import dev.mailroom.gateway.openapi.AnsweredStatuses;
 import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
@@ -65,6 +66,8 @@ public final class GatewayFixture {
     args.add("--mailroom.gateway.rate-limits.v1-per-minute=" + V1_PER_MINUTE);
     this.context =
         MailroomServices.builder(GatewayApplication.class, GatewayApplication.SERVICE_NAME)
+            // Records every answered status for StatusCoverageTest.
+            .sources(AnsweredStatuses.Recording.class)
             .run(args.toArray(String[]::new));
     this.url =
         "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();

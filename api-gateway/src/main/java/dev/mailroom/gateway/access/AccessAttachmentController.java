@@ -4,11 +4,14 @@ import dev.mailroom.gateway.access.AccessMailboxes.Use;
 import dev.mailroom.gateway.auth.Caller;
 import dev.mailroom.gateway.core.ContentDispositions;
 import dev.mailroom.gateway.error.ApiError;
+import dev.mailroom.gateway.error.DocumentedErrors;
 import dev.mailroom.gateway.mail.read.MailReads;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
@@ -29,7 +32,8 @@ import reactor.core.publisher.Mono;
  */
 @RestController
 @RequestMapping("/api/access/email")
-@Tag(name = "Email Access API", description = "Seeds 001 and 002")
+@Tag(name = AccessSchemas.TAG, description = AccessSchemas.TAG_DESCRIPTION)
+@SecurityRequirement(name = "apiToken")
 @AccessErrorResponses
 class AccessAttachmentController {
   private final AccessMailboxes scopes;
@@ -42,27 +46,38 @@ class AccessAttachmentController {
 
   @GetMapping("/messages/{emailId}/attachments/{attachmentId}")
   @Operation(
-      summary = "Download an attachment (view_email)",
+      operationId = "downloadAttachment",
+      summary = "Download an attachment",
       description =
           "The content as stored, with Content-Disposition: attachment and a file name made safe"
               + " to save (filename and RFC 8187 filename*); the original name is in the email's"
-              + " attachments.")
+              + " attachments. Mailroom's extension to the Email Access API. Permission:"
+              + " `view_email`, and the token must see the attachments field.")
   @ApiResponse(
       responseCode = "200",
+      description = "The attachment's bytes, with its own Content-Type",
       content =
           @Content(
               mediaType = "application/octet-stream",
               schema = @Schema(type = "string", format = "binary")))
   @ApiResponse(
       responseCode = "403",
-      description = "The token does not allow this operation, or hides attachments",
-      content = @Content(schema = @Schema(implementation = ApiError.class)))
-  @ApiResponse(
-      responseCode = "404",
-      description = "Email or attachment not found",
-      content = @Content(schema = @Schema(implementation = ApiError.class)))
+      description = "FORBIDDEN: the token does not allow view_email, or hides attachments",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = ApiError.class)))
+  @DocumentedErrors.NotFound
   Mono<ResponseEntity<byte[]>> download(
-      @PathVariable String emailId, @PathVariable String attachmentId, ServerWebExchange exchange) {
+      @Parameter(description = AccessSchemas.EMAIL_ID, example = AccessSchemas.EMAIL_ID_EXAMPLE)
+          @PathVariable
+          String emailId,
+      @Parameter(
+              description = "The attachment's id, as listed in the email's attachments",
+              example = "att_1")
+          @PathVariable
+          String attachmentId,
+      ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
     return scopes
         .resolve(caller, Use.READ, "view_email")

@@ -12,7 +12,7 @@ import dev.mailroom.gateway.core.IdempotentWrites;
 import dev.mailroom.gateway.core.IdempotentWrites.Route;
 import dev.mailroom.gateway.core.PageTokens;
 import dev.mailroom.gateway.core.QueryParams;
-import dev.mailroom.gateway.error.ApiError;
+import dev.mailroom.gateway.error.DocumentedErrors;
 import dev.mailroom.gateway.mail.MailboxScope;
 import dev.mailroom.gateway.mail.change.MailChanges;
 import dev.mailroom.gateway.mail.change.ReadChange;
@@ -37,6 +37,7 @@ import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,19 +60,17 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * The Email Access API (seeds 001 and 002) at {@code /api/access/email}: a thin route family over
+ * The Email Access API at {@code /api/access/email} (seeds 001 and 002): a thin route family over
  * the mail core. It resolves the token's scope ({@link AccessMailboxes}), reads requests into the
  * core's terms, and maps results with {@link AccessViews}; errors are translated by {@code
  * MailErrorTranslator}. Results span every mailbox the token may use, newest first.
  */
 @RestController
 @RequestMapping("/api/access/email")
-@Tag(name = "Email Access API", description = "Seeds 001 and 002")
+@Tag(name = AccessSchemas.TAG, description = AccessSchemas.TAG_DESCRIPTION)
+@SecurityRequirement(name = "apiToken")
 @AccessErrorResponses
-@ApiResponse(
-    responseCode = "403",
-    description = "The token does not allow this operation",
-    content = @Content(schema = @Schema(implementation = ApiError.class)))
+@DocumentedErrors.Forbidden
 class AccessEmailController {
   private final AccessMailboxes scopes;
   private final MailReads reads;
@@ -100,52 +99,91 @@ class AccessEmailController {
 
   @GetMapping("/messages")
   @Operation(
-      summary = "Search/list emails (search_emails)",
+      operationId = "searchEmails",
+      summary = "Search and list emails",
+      description =
+          "Every mailbox the token may read, merged newest first; without filters it lists all"
+              + " mail outside Trash. Permission: `search_emails`.",
       parameters = {
         @Parameter(
             name = "q",
             in = ParameterIn.QUERY,
-            description = "Free-text search: every word must occur"),
-        @Parameter(name = "from", in = ParameterIn.QUERY),
+            description =
+                "Free-text search over subject, addresses and body: every word must occur",
+            schema = @Schema(type = "string", example = "invoice march")),
+        @Parameter(
+            name = "from",
+            in = ParameterIn.QUERY,
+            description = "Sender address or part of it",
+            schema = @Schema(type = "string", example = "billing@example.com")),
         @Parameter(
             name = "to",
             in = ParameterIn.QUERY,
-            description = "Any recipient: To, Cc or Bcc"),
-        @Parameter(name = "subject", in = ParameterIn.QUERY, description = "Partial match"),
+            description = "Any recipient (To, Cc or Bcc), address or part of it",
+            schema = @Schema(type = "string", example = "alice@example.com")),
+        @Parameter(
+            name = "subject",
+            in = ParameterIn.QUERY,
+            description = "Part of the subject",
+            schema = @Schema(type = "string", example = "Quarterly report")),
         @Parameter(
             name = "label",
             in = ParameterIn.QUERY,
-            description = "TRASH lists deleted emails; every other search leaves Trash out"),
-        @Parameter(name = "unread", in = ParameterIn.QUERY, schema = @Schema(type = "boolean")),
+            description =
+                "Only emails with this label or folder; TRASH lists deleted emails, every other"
+                    + " search leaves Trash out",
+            schema = @Schema(type = "string", example = "INBOX")),
+        @Parameter(
+            name = "unread",
+            in = ParameterIn.QUERY,
+            description = "true: only unread emails; false: only read ones",
+            schema = @Schema(type = "boolean", example = "true")),
         @Parameter(
             name = "after",
             in = ParameterIn.QUERY,
-            schema = @Schema(type = "string", format = "date-time")),
+            description = "Only emails received at or after this instant (ISO 8601)",
+            schema =
+                @Schema(type = "string", format = "date-time", example = "2026-01-01T00:00:00Z")),
         @Parameter(
             name = "before",
             in = ParameterIn.QUERY,
-            schema = @Schema(type = "string", format = "date-time")),
+            description = "Only emails received before this instant (ISO 8601)",
+            schema =
+                @Schema(type = "string", format = "date-time", example = "2026-02-01T00:00:00Z")),
         @Parameter(
             name = "hasAttachment",
             in = ParameterIn.QUERY,
-            schema = @Schema(type = "boolean")),
+            description = "true: only emails with attachments; false: only those without",
+            schema = @Schema(type = "boolean", example = "true")),
         @Parameter(
             name = "limit",
             in = ParameterIn.QUERY,
-            schema = @Schema(type = "integer", minimum = "1", maximum = "50", defaultValue = "20")),
+            description = "Emails per page",
+            schema =
+                @Schema(
+                    type = "integer",
+                    minimum = "1",
+                    maximum = "50",
+                    defaultValue = "20",
+                    example = "20")),
         @Parameter(
             name = "includeBody",
             in = ParameterIn.QUERY,
-            schema = @Schema(type = "boolean", defaultValue = "false")),
-        @Parameter(name = "pageToken", in = ParameterIn.QUERY)
+            description = "Include each email's full body, not only its preview",
+            schema = @Schema(type = "boolean", defaultValue = "false", example = "false")),
+        @Parameter(
+            name = "pageToken",
+            in = ParameterIn.QUERY,
+            description =
+                "The nextPageToken of the previous page, with the same filters; omitted for the"
+                    + " first page",
+            schema = @Schema(type = "string", example = "eyJyIjoiMjAyNi0wMS0wMVQwMDowMDowMFoifQ"))
       })
   @ApiResponse(
       responseCode = "200",
+      description = "One page of emails",
       content = @Content(schema = @Schema(implementation = AccessSchemas.SearchResult.class)))
-  @ApiResponse(
-      responseCode = "400",
-      description = "Invalid parameter",
-      content = @Content(schema = @Schema(implementation = ApiError.class)))
+  @DocumentedErrors.BadRequest
   Mono<Map<String, Object>> search(
       @Parameter(hidden = true) @RequestParam MultiValueMap<String, String> params,
       ServerWebExchange exchange) {
@@ -181,21 +219,25 @@ class AccessEmailController {
 
   @GetMapping("/messages/{emailId}")
   @Operation(
-      summary = "Get an email (view_email)",
+      operationId = "getEmail",
+      summary = "Get an email",
+      description = "Permission: `view_email`.",
       parameters =
           @Parameter(
               name = "includeBody",
               in = ParameterIn.QUERY,
-              schema = @Schema(type = "boolean", defaultValue = "true")))
+              description = "Include the full body (false: only the preview)",
+              schema = @Schema(type = "boolean", defaultValue = "true", example = "true")))
   @ApiResponse(
       responseCode = "200",
+      description = "The email",
       content = @Content(schema = @Schema(implementation = AccessSchemas.Email.class)))
-  @ApiResponse(
-      responseCode = "404",
-      description = "Email not found",
-      content = @Content(schema = @Schema(implementation = ApiError.class)))
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
   Mono<Map<String, Object>> get(
-      @PathVariable String emailId,
+      @Parameter(description = AccessSchemas.EMAIL_ID, example = AccessSchemas.EMAIL_ID_EXAMPLE)
+          @PathVariable
+          String emailId,
       @Parameter(hidden = true) @RequestParam MultiValueMap<String, String> params,
       ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
@@ -212,15 +254,22 @@ class AccessEmailController {
   }
 
   @GetMapping("/threads/{threadId}")
-  @Operation(summary = "Get a thread, oldest first (view_thread)")
+  @Operation(
+      operationId = "getThread",
+      summary = "Get a thread, oldest message first",
+      description = "Permission: `view_thread`.")
   @ApiResponse(
       responseCode = "200",
+      description = "The thread with its messages",
       content = @Content(schema = @Schema(implementation = AccessSchemas.Thread.class)))
-  @ApiResponse(
-      responseCode = "404",
-      description = "Thread not found",
-      content = @Content(schema = @Schema(implementation = ApiError.class)))
-  Mono<Map<String, Object>> thread(@PathVariable String threadId, ServerWebExchange exchange) {
+  @DocumentedErrors.NotFound
+  Mono<Map<String, Object>> thread(
+      @Parameter(
+              description = "Provider-prefixed thread id, as an email's threadId gives it",
+              example = "imap:thr_01JH3Z8Q4W2K7N5M6P9R0S1T2V")
+          @PathVariable
+          String threadId,
+      ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
     return scopes
         .resolve(caller, Use.READ, "view_thread")
@@ -230,11 +279,18 @@ class AccessEmailController {
 
   @PostMapping("/messages/send")
   @Operation(
-      summary = "Send a new email (send_email)",
+      operationId = "sendEmail",
+      summary = "Send a new email",
+      description =
+          "From the mailbox named by connectionId or sendFrom, else the default one. Permission:"
+              + " `send_email`.",
       parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
   @ApiResponse(
       responseCode = "200",
+      description = "Accepted by the mail server, or failed (success false)",
       content = @Content(schema = @Schema(implementation = SendResult.class)))
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.Conflict
   Mono<ResponseEntity<String>> send(@RequestBody Send request, ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
     // connectionId, if given, wins over sendFrom (see AnswerRules.chooseSender).
@@ -260,13 +316,25 @@ class AccessEmailController {
 
   @PostMapping("/messages/{emailId}/reply")
   @Operation(
-      summary = "Reply or reply-all (reply_to_email)",
+      operationId = "replyToEmail",
+      summary = "Reply or reply to all",
+      description =
+          "In the original's thread, from the mailbox it arrived in. Permission:"
+              + " `reply_to_email`.",
       parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
   @ApiResponse(
       responseCode = "200",
+      description = "Accepted by the mail server, or failed (success false)",
       content = @Content(schema = @Schema(implementation = SendResult.class)))
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
+  @DocumentedErrors.Conflict
   Mono<ResponseEntity<String>> reply(
-      @PathVariable String emailId, @RequestBody Reply request, ServerWebExchange exchange) {
+      @Parameter(description = AccessSchemas.EMAIL_ID, example = AccessSchemas.EMAIL_ID_EXAMPLE)
+          @PathVariable
+          String emailId,
+      @RequestBody Reply request,
+      ServerWebExchange exchange) {
     ReplyMail mail =
         new ReplyMail(
             new OutgoingMail.Content(request.body(), request.bodyType()),
@@ -288,13 +356,23 @@ class AccessEmailController {
 
   @PostMapping("/messages/{emailId}/forward")
   @Operation(
-      summary = "Forward with the original's attachments (forward_email)",
+      operationId = "forwardEmail",
+      summary = "Forward an email with its attachments",
+      description = "Permissions: `forward_email` and `view_email`.",
       parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
   @ApiResponse(
       responseCode = "200",
+      description = "Accepted by the mail server, or failed (success false)",
       content = @Content(schema = @Schema(implementation = SendResult.class)))
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
+  @DocumentedErrors.Conflict
   Mono<ResponseEntity<String>> forward(
-      @PathVariable String emailId, @RequestBody Forward request, ServerWebExchange exchange) {
+      @Parameter(description = AccessSchemas.EMAIL_ID, example = AccessSchemas.EMAIL_ID_EXAMPLE)
+          @PathVariable
+          String emailId,
+      @RequestBody Forward request,
+      ServerWebExchange exchange) {
     ForwardMail mail =
         new ForwardMail(
             new Recipients(request.to(), request.cc(), null),
@@ -372,13 +450,20 @@ class AccessEmailController {
   }
 
   @DeleteMapping("/messages/{emailId}")
-  @Operation(summary = "Soft-delete: move to Trash (delete_email)")
-  @ApiResponse(responseCode = "204", description = "Deleted")
-  @ApiResponse(
-      responseCode = "404",
-      description = "Email not found",
-      content = @Content(schema = @Schema(implementation = ApiError.class)))
-  Mono<ResponseEntity<String>> delete(@PathVariable String emailId, ServerWebExchange exchange) {
+  @Operation(
+      operationId = "deleteEmail",
+      summary = "Move an email to Trash",
+      description =
+          "A soft delete: the email can be found with label TRASH. Permission: `delete_email`.",
+      parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
+  @ApiResponse(responseCode = "204", description = "Moved to Trash")
+  @DocumentedErrors.NotFound
+  @DocumentedErrors.Conflict
+  Mono<ResponseEntity<String>> delete(
+      @Parameter(description = AccessSchemas.EMAIL_ID, example = AccessSchemas.EMAIL_ID_EXAMPLE)
+          @PathVariable
+          String emailId,
+      ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
     return idempotent.run(
         exchange,
@@ -390,16 +475,26 @@ class AccessEmailController {
   }
 
   @PatchMapping("/messages/{emailId}")
-  @Operation(summary = "Mark read/unread (mark_as_read), add/remove labels (apply_labels)")
+  @Operation(
+      operationId = "modifyEmail",
+      summary = "Mark an email read or unread, add or remove labels",
+      description =
+          "Permissions: `mark_as_read` for markAsRead, `apply_labels` for addLabels and"
+              + " removeLabels.",
+      parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
   @ApiResponse(
       responseCode = "200",
+      description = "The email as changed",
       content = @Content(schema = @Schema(implementation = AccessSchemas.Email.class)))
-  @ApiResponse(
-      responseCode = "404",
-      description = "Email not found",
-      content = @Content(schema = @Schema(implementation = ApiError.class)))
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
+  @DocumentedErrors.Conflict
   Mono<ResponseEntity<String>> modify(
-      @PathVariable String emailId, @RequestBody Modify request, ServerWebExchange exchange) {
+      @Parameter(description = AccessSchemas.EMAIL_ID, example = AccessSchemas.EMAIL_ID_EXAMPLE)
+          @PathVariable
+          String emailId,
+      @RequestBody Modify request,
+      ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
     ReadChange change =
         ReadChange.of(request.markAsRead(), request.addLabels(), request.removeLabels());

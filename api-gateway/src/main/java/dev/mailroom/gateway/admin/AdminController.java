@@ -9,6 +9,7 @@ import dev.mailroom.gateway.admin.AdminViews.MailboxView;
 import dev.mailroom.gateway.admin.AdminViews.TokenView;
 import dev.mailroom.gateway.command.CommandSubmitter;
 import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.gateway.error.DocumentedErrors;
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.command.SyncMode;
 import dev.mailroom.model.command.SyncTrigger;
@@ -26,6 +27,14 @@ import dev.mailroom.store.token.ApiToken;
 import dev.mailroom.store.token.ApiTokenRepository;
 import dev.mailroom.store.token.TokenPermissions;
 import dev.mailroom.store.token.TokenSecrets;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -50,6 +59,13 @@ import reactor.core.scheduler.Schedulers;
 /** Operator API (admin key): tenants, their mailboxes and their API tokens. */
 @RestController
 @RequestMapping("/admin/tenants")
+@Tag(
+    name = "Admin: tenants",
+    description =
+        "`/admin/tenants/...`: the operator's API for tenants, their mailboxes and credentials,"
+            + " and their API tokens. Takes the admin key, never an API token.")
+@SecurityRequirement(name = "adminKey")
+@DocumentedErrors.Unauthorized
 public class AdminController {
   private final TenantRepository tenants;
   private final MailboxRepository mailboxes;
@@ -78,24 +94,49 @@ public class AdminController {
 
   @PostMapping
   @ResponseStatus(HttpStatus.CREATED)
+  @Operation(operationId = "createTenant", summary = "Create a tenant")
+  @ApiResponse(responseCode = "201", description = "Created")
+  @DocumentedErrors.BadRequest
   Mono<Tenant> createTenant(@Valid @RequestBody CreateTenant request) {
     return tenants.insert(new Tenant(Ids.newId("ten"), request.name(), now()));
   }
 
   @GetMapping
+  @Operation(operationId = "listTenants", summary = "List every tenant")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The tenants",
+      content = @Content(array = @ArraySchema(schema = @Schema(implementation = Tenant.class))))
   Flux<Tenant> listTenants() {
     return tenants.findAll();
   }
 
   @GetMapping("/{tenantId}")
-  Mono<Tenant> getTenant(@PathVariable String tenantId) {
+  @Operation(operationId = "getTenant", summary = "Get a tenant")
+  @ApiResponse(responseCode = "200", description = "The tenant")
+  @DocumentedErrors.NotFound
+  Mono<Tenant> getTenant(
+      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
+          String tenantId) {
     return existingTenant(tenantId);
   }
 
   @PostMapping("/{tenantId}/mailboxes")
   @ResponseStatus(HttpStatus.CREATED)
+  @Operation(
+      operationId = "createTenantMailbox",
+      summary = "Connect a mailbox to a tenant",
+      description =
+          "Stores the credentials encrypted and starts the first sync. Mail servers must have"
+              + " public addresses unless allowed by mailroom.gateway.mail-server-allowed-hosts.")
+  @ApiResponse(responseCode = "201", description = "Connected")
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
+  @DocumentedErrors.Conflict
   Mono<MailboxView> createMailbox(
-      @PathVariable String tenantId, @Valid @RequestBody CreateMailbox request) {
+      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
+          String tenantId,
+      @Valid @RequestBody CreateMailbox request) {
     String address = request.address().toLowerCase(Locale.ROOT);
     NewMailbox newMailbox = NewMailbox.of(request, address);
     return Mono.fromRunnable(() -> newMailbox.mailServers().forEach(this::checkMailServer))
@@ -157,7 +198,16 @@ public class AdminController {
   }
 
   @GetMapping("/{tenantId}/mailboxes")
-  Flux<MailboxView> listMailboxes(@PathVariable String tenantId) {
+  @Operation(operationId = "listTenantMailboxes", summary = "List a tenant's mailboxes")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The mailboxes",
+      content =
+          @Content(array = @ArraySchema(schema = @Schema(implementation = MailboxView.class))))
+  @DocumentedErrors.NotFound
+  Flux<MailboxView> listMailboxes(
+      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
+          String tenantId) {
     return existingTenant(tenantId)
         .flatMapMany(tenant -> mailboxes.findByTenant(tenantId))
         .map(MailboxView::of);
@@ -165,8 +215,17 @@ public class AdminController {
 
   @PostMapping("/{tenantId}/tokens")
   @ResponseStatus(HttpStatus.CREATED)
+  @Operation(
+      operationId = "createToken",
+      summary = "Create an API token for a tenant",
+      description = "The answer shows the token (mr_...) once; only its hash is stored.")
+  @ApiResponse(responseCode = "201", description = "Created")
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
   Mono<CreatedToken> createToken(
-      @PathVariable String tenantId, @Valid @RequestBody CreateToken request) {
+      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
+          String tenantId,
+      @Valid @RequestBody CreateToken request) {
     AdminRequests.Permissions requested = request.permissions();
     Set<String> operations =
         requested.allowedEmailOperations() == null
@@ -211,7 +270,17 @@ public class AdminController {
   }
 
   @GetMapping("/{tenantId}/tokens")
-  Flux<TokenView> listTokens(@PathVariable String tenantId) {
+  @Operation(
+      operationId = "listTokens",
+      summary = "List a tenant's API tokens, revoked ones included")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The tokens, without their secrets",
+      content = @Content(array = @ArraySchema(schema = @Schema(implementation = TokenView.class))))
+  @DocumentedErrors.NotFound
+  Flux<TokenView> listTokens(
+      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
+          String tenantId) {
     return existingTenant(tenantId)
         .flatMapMany(tenant -> tokens.findByTenant(tenantId))
         .map(TokenView::of);
@@ -222,7 +291,17 @@ public class AdminController {
    * tokens are looked up on every request. Revoking a revoked token changes nothing.
    */
   @PostMapping("/{tenantId}/tokens/{tokenId}/revoke")
-  Mono<TokenView> revokeToken(@PathVariable String tenantId, @PathVariable String tokenId) {
+  @Operation(
+      operationId = "revokeToken",
+      summary = "Revoke an API token",
+      description = "It answers 401 from the next request on; revoking it again changes nothing.")
+  @ApiResponse(responseCode = "200", description = "The token as revoked")
+  @DocumentedErrors.NotFound
+  Mono<TokenView> revokeToken(
+      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
+          String tenantId,
+      @Parameter(description = "The token's id", example = AdminViews.TOKEN_ID) @PathVariable
+          String tokenId) {
     return existingTenant(tenantId)
         .flatMap(tenant -> tokens.revoke(tenantId, tokenId, now()))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("Token " + tokenId)))

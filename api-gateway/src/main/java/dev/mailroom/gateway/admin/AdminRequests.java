@@ -2,6 +2,7 @@ package dev.mailroom.gateway.admin;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.DiscriminatorMapping;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
@@ -21,12 +22,24 @@ import java.util.Set;
 public final class AdminRequests {
   private AdminRequests() {}
 
-  public record CreateTenant(@NotBlank @Size(max = 200) String name) {}
+  @Schema(description = "A new tenant")
+  public record CreateTenant(
+      @Schema(description = "The tenant's name, for people", example = "Acme Inc.")
+          @NotBlank
+          @Size(max = 200)
+          String name) {}
 
+  @Schema(description = "A mail server to connect to")
   public record ServerEndpoint(
-      @NotBlank String host,
-      @Min(1) @Max(65535) int port,
-      @Pattern(regexp = "none|starttls|tls", message = "must be none, starttls or tls")
+      @Schema(description = "Host name (a public address)", example = "imap.example.com") @NotBlank
+          String host,
+      @Schema(description = "TCP port", example = "993") @Min(1) @Max(65535) int port,
+      @Schema(
+              description = "tls (the default), starttls, or none (plain text)",
+              allowableValues = {"tls", "starttls", "none"},
+              defaultValue = "tls",
+              example = "tls")
+          @Pattern(regexp = "none|starttls|tls", message = "must be none, starttls or tls")
           String security) {}
 
   /**
@@ -41,6 +54,8 @@ public final class AdminRequests {
       visible = true)
   @JsonSubTypes(@JsonSubTypes.Type(value = CreateImapMailbox.class, name = "imap"))
   @Schema(
+      description = "A mailbox to connect; provider decides the shape of the rest",
+      oneOf = CreateImapMailbox.class,
       discriminatorProperty = "provider",
       discriminatorMapping =
           @DiscriminatorMapping(value = "imap", schema = CreateImapMailbox.class))
@@ -63,21 +78,53 @@ public final class AdminRequests {
    *
    * @param username the login; the address when omitted
    */
+  @Schema(description = "A mailbox on any IMAP/SMTP server, with one login for both")
   public record CreateImapMailbox(
       @Schema(
               requiredMode = Schema.RequiredMode.REQUIRED,
               allowableValues = "imap",
-              description = "The provider kind, which decides the shape of the rest")
+              description = "The provider kind, which decides the shape of the rest",
+              example = "imap")
           String provider,
-      @NotBlank @Email String address,
-      @Size(max = 200) String displayName,
-      Boolean readEnabled,
-      Boolean sendEnabled,
-      Boolean defaultMailbox,
-      @NotNull @Valid ServerEndpoint imap,
-      @NotNull @Valid ServerEndpoint smtp,
-      String username,
-      @NotBlank String password)
+      @Schema(description = "The mailbox's email address", example = "alice@example.com")
+          @NotBlank
+          @Email
+          String address,
+      @Schema(description = "Display name for sent mail", example = "Alice Smith") @Size(max = 200)
+          String displayName,
+      @Schema(
+              description = "Sync and read its mail (default true)",
+              defaultValue = "true",
+              example = "true")
+          Boolean readEnabled,
+      @Schema(
+              description = "Allow sending from it (default true)",
+              defaultValue = "true",
+              example = "true")
+          Boolean sendEnabled,
+      @Schema(
+              description = "Send from it when a send names no mailbox (default false)",
+              defaultValue = "false",
+              example = "true")
+          Boolean defaultMailbox,
+      @Schema(description = "The IMAP server", requiredMode = Schema.RequiredMode.REQUIRED)
+          @NotNull
+          @Valid
+          ServerEndpoint imap,
+      @Schema(description = "The SMTP server", requiredMode = Schema.RequiredMode.REQUIRED)
+          @NotNull
+          @Valid
+          ServerEndpoint smtp,
+      @Schema(description = "The login; the address when omitted", example = "alice")
+          String username,
+      @Schema(
+              description =
+                  "The password (an app password for Gmail or Microsoft 365); stored"
+                      + " encrypted, never shown again",
+              example = "app-password-1234",
+              requiredMode = Schema.RequiredMode.REQUIRED)
+          @NotBlank
+          String password)
       implements CreateMailbox {
     @Override
     public String toString() {
@@ -85,17 +132,43 @@ public final class AdminRequests {
     }
   }
 
+  @Schema(description = "What a token may do")
   public record Permissions(
-      boolean emailAccessEnabled,
-      Set<String> allowedEmailOperations,
-      List<String> visibleEmailFields,
-      List<String> mailboxIds) {}
+      @Schema(description = "Email access is off unless true", example = "true")
+          boolean emailAccessEnabled,
+      @ArraySchema(
+              arraySchema = @Schema(description = "The Email Access API operations it may perform"),
+              schema = @Schema(ref = "#/components/schemas/Permission"),
+              uniqueItems = true)
+          Set<String> allowedEmailOperations,
+      @ArraySchema(
+              arraySchema =
+                  @Schema(
+                      description =
+                          "The email fields it sees (id always); empty or absent: every field"),
+              schema = @Schema(example = "subject"))
+          List<String> visibleEmailFields,
+      @ArraySchema(
+              arraySchema =
+                  @Schema(
+                      description =
+                          "The mailboxes it may use; empty or absent: every mailbox of the"
+                              + " tenant"),
+              schema = @Schema(example = AdminViews.MAILBOX_ID))
+          List<String> mailboxIds) {}
 
   /**
    * @param expiresAt when the token stops authenticating by itself; omitted, it lasts until revoked
    */
+  @Schema(description = "A new API token")
   public record CreateToken(
-      @NotBlank @Size(max = 200) String name,
-      @NotNull Permissions permissions,
-      @Future Instant expiresAt) {}
+      @Schema(description = "A name for people", example = "backend") @NotBlank @Size(max = 200)
+          String name,
+      @Schema(description = "What it may do", requiredMode = Schema.RequiredMode.REQUIRED) @NotNull
+          Permissions permissions,
+      @Schema(
+              description = "When it stops authenticating by itself; omitted: until revoked",
+              example = "2027-01-01T00:00:00Z")
+          @Future
+          Instant expiresAt) {}
 }

@@ -5,25 +5,51 @@ import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.token.ApiToken;
 import dev.mailroom.store.token.TokenPermissions;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
 /** What the admin API shows: never a secret, except a new token's value once. */
 public final class AdminViews {
   private AdminViews() {}
 
+  public static final String TENANT_ID = "ten_01JH3Z7R5T6Y7U8I9O0P1A2S3D";
+  public static final String MAILBOX_ID = "mbx_01JH3Z8Q4W2K7N5M6P9R0S1T2V";
+  public static final String TOKEN_ID = "tok_01JH3Z9X8C7V6B5N4M3L2K1J0H";
+  static final String TIME = "2026-03-02T09:14:05.120Z";
+
+  @Schema(description = "A connected mailbox; its credentials are never shown")
   public record MailboxView(
-      String id,
-      String tenantId,
-      long connectionId,
-      String provider,
-      String address,
-      String displayName,
-      boolean readEnabled,
-      boolean sendEnabled,
-      boolean defaultMailbox,
-      String status,
-      SyncState sync,
-      Instant createdAt) {
+      @Schema(description = "The mailbox's id", example = MAILBOX_ID) String id,
+      @Schema(description = "Its tenant's id", example = TENANT_ID) String tenantId,
+      @Schema(
+              description =
+                  "Number of the mailbox within its tenant: the Email Access API's connectionId",
+              example = "1")
+          long connectionId,
+      @Schema(
+              description = "How it is connected",
+              allowableValues = {"google", "m365", "imap", "hosted"},
+              example = "imap")
+          String provider,
+      @Schema(description = "Its email address, in lower case", example = "alice@example.com")
+          String address,
+      @Schema(nullable = true, description = "Display name for sent mail", example = "Alice Smith")
+          String displayName,
+      @Schema(description = "Whether its mail is synced and readable", example = "true")
+          boolean readEnabled,
+      @Schema(description = "Whether mail may be sent from it", example = "true")
+          boolean sendEnabled,
+      @Schema(description = "Whether it sends when a send names no mailbox", example = "true")
+          boolean defaultMailbox,
+      @Schema(
+              description =
+                  "active; reauth_required (the provider refused the credentials, a person must"
+                      + " act); disabled",
+              allowableValues = {"active", "reauth_required", "disabled"},
+              example = "active")
+          String status,
+      @Schema(description = "Where its sync stands") SyncState sync,
+      @Schema(description = "When it was connected", example = TIME) Instant createdAt) {
     public static MailboxView of(Mailbox m) {
       return new MailboxView(
           m.id(),
@@ -67,14 +93,20 @@ public final class AdminViews {
         view.createdAt());
   }
 
+  @Schema(description = "An API token, without its secret")
   public record TokenView(
-      String id,
-      String tenantId,
-      String name,
-      TokenPermissions permissions,
-      Instant createdAt,
-      Instant revokedAt,
-      Instant expiresAt) {
+      @Schema(description = "The token's id", example = TOKEN_ID) String id,
+      @Schema(description = "Its tenant's id", example = TENANT_ID) String tenantId,
+      @Schema(description = "A name for people", example = "backend") String name,
+      @Schema(description = "What it may do") TokenPermissions permissions,
+      @Schema(description = "When it was created", example = TIME) Instant createdAt,
+      @Schema(nullable = true, description = "When it was revoked", example = TIME)
+          Instant revokedAt,
+      @Schema(
+              nullable = true,
+              description = "When it stops authenticating by itself; null: until revoked",
+              example = "2027-01-01T00:00:00Z")
+          Instant expiresAt) {
     public static TokenView of(ApiToken t) {
       return new TokenView(
           t.id(),
@@ -88,5 +120,11 @@ public final class AdminViews {
   }
 
   /** Returned by token creation only: {@code token} is never shown again. */
-  public record CreatedToken(String token, TokenView details) {}
+  @Schema(description = "A new API token: the secret, shown only here, and its details")
+  public record CreatedToken(
+      @Schema(
+              description = "The token to send as Authorization: Bearer; shown only here",
+              example = "mr_8fJ2kQ9x7LmN3pR5tV1wY4zA6cE0gH2j")
+          String token,
+      @Schema(description = "The token's details") TokenView details) {}
 }

@@ -3,8 +3,12 @@ package dev.mailroom.gateway.deadletter;
 import dev.mailroom.gateway.deadletter.DeadLetters.DeadLetter;
 import dev.mailroom.gateway.deadletter.DeadLetters.DeadLetterTopic;
 import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.gateway.error.DocumentedErrors;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,7 +26,13 @@ import reactor.core.scheduler.Schedulers;
  */
 @RestController
 @RequestMapping("/admin/dead-letters")
-@Tag(name = "Admin: dead letters", description = "Records the workers gave up on, and re-drive")
+@Tag(
+    name = "Admin: dead letters",
+    description =
+        "`/admin/dead-letters/...`: records the workers gave up on after their retries, and their"
+            + " re-drive. Takes the admin key.")
+@SecurityRequirement(name = "adminKey")
+@DocumentedErrors.Unauthorized
 public class DeadLetterController {
   private static final int MAX_LIMIT = 1000;
 
@@ -35,7 +45,8 @@ public class DeadLetterController {
   @GetMapping
   @Operation(
       operationId = "listDeadLetterTopics",
-      summary = "Every dead-letter topic with the number of records waiting for a re-drive")
+      summary = "List the dead-letter topics with their waiting records")
+  @ApiResponse(responseCode = "200", description = "Every dead-letter topic")
   Mono<DeadLetterTopics> list() {
     return Mono.fromCallable(() -> new DeadLetterTopics(deadLetters.summaries()))
         .subscribeOn(Schedulers.boundedElastic());
@@ -44,9 +55,27 @@ public class DeadLetterController {
   @GetMapping("/{topic}")
   @Operation(
       operationId = "listDeadLetters",
-      summary = "Records of one dead-letter topic not yet re-driven, oldest first per partition")
+      summary = "List a dead-letter topic's records not yet re-driven",
+      description = "Oldest first per partition.")
+  @ApiResponse(responseCode = "200", description = "The records")
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
   Mono<DeadLetterRecords> records(
-      @PathVariable String topic, @RequestParam(defaultValue = "50") int limit) {
+      @Parameter(description = "The dead-letter topic", example = DeadLetters.TOPIC_EXAMPLE)
+          @PathVariable
+          String topic,
+      @Parameter(
+              description = "Records to list",
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "1",
+                      maximum = "1000",
+                      defaultValue = "50",
+                      example = "50"))
+          @RequestParam(defaultValue = "50")
+          int limit) {
     checkTopic(topic);
     int bounded = boundedLimit(limit);
     return Mono.fromCallable(() -> new DeadLetterRecords(deadLetters.pending(topic, bounded)))
@@ -56,10 +85,29 @@ public class DeadLetterController {
   @PostMapping("/{topic}/redrive")
   @Operation(
       operationId = "redriveDeadLetters",
-      summary =
-          "Publishes records not yet re-driven back to the topic they came from, in order per key")
+      summary = "Re-drive a dead-letter topic's records",
+      description =
+          "Publishes records not yet re-driven back to the topic they came from, in order per"
+              + " key.")
+  @ApiResponse(responseCode = "200", description = "How many were re-driven")
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
   Mono<Redriven> redrive(
-      @PathVariable String topic, @RequestParam(defaultValue = "1000") int limit) {
+      @Parameter(description = "The dead-letter topic", example = DeadLetters.TOPIC_EXAMPLE)
+          @PathVariable
+          String topic,
+      @Parameter(
+              description = "Records to re-drive at most",
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "1",
+                      maximum = "1000",
+                      defaultValue = "1000",
+                      example = "1000"))
+          @RequestParam(defaultValue = "1000")
+          int limit) {
     checkTopic(topic);
     int bounded = boundedLimit(limit);
     return Mono.fromCallable(() -> new Redriven(topic, deadLetters.redrive(topic, bounded)))

@@ -4,6 +4,7 @@ import dev.mailroom.model.envelope.ConsumerGroups;
 import dev.mailroom.model.envelope.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class DeadLetters {
+  /** A dead-letter topic's name, for the API document. */
+  static final String TOPIC_EXAMPLE = "mailroom.commands.send.mailroom-send-worker.dlt";
+
   /** The consumer group whose committed offsets mark what has been re-driven. */
   public static final String REDRIVE_GROUP = "mailroom-dead-letter-redrive";
 
@@ -216,17 +220,42 @@ public class DeadLetters {
   }
 
   /** One dead-letter topic and how many of its records wait for a re-drive. */
-  public record DeadLetterTopic(String topic, String originalTopic, long pending) {}
+  @Schema(description = "A dead-letter topic and what waits in it")
+  public record DeadLetterTopic(
+      @Schema(description = "The dead-letter topic", example = TOPIC_EXAMPLE) String topic,
+      @Schema(
+              description = "The topic its records came from and are re-driven to",
+              example = "mailroom.commands.send")
+          String originalTopic,
+      @Schema(description = "Records not yet re-driven", example = "3") long pending) {}
 
   /** One record as an operator needs it: where it is, what it was, why it was given up. */
+  @Schema(description = "A record the workers gave up on")
   public record DeadLetter(
-      int partition,
-      long offset,
-      String key,
-      String type,
-      String envelopeId,
-      String exception,
-      Instant deadLetteredAt) {
+      @Schema(description = "Partition of the dead-letter topic", example = "0") int partition,
+      @Schema(description = "Offset in that partition", example = "17") long offset,
+      @Schema(
+              nullable = true,
+              description = "The record's key (the mailbox or subscription it is ordered by)",
+              example = "mbx_01JH3Z8Q4W2K7N5M6P9R0S1T2V")
+          String key,
+      @Schema(
+              nullable = true,
+              description = "The envelope's type",
+              example = "mailroom.command.send-message.v1")
+          String type,
+      @Schema(
+              nullable = true,
+              description = "The envelope's id",
+              example = "cmd_01JH3ZA1B2C3D4E5F6G7H8J9K0")
+          String envelopeId,
+      @Schema(
+              nullable = true,
+              description = "Why the worker gave up, as its last exception said",
+              example = "Connection refused")
+          String exception,
+      @Schema(description = "When it was dead-lettered", example = "2026-03-02T09:14:05.120Z")
+          Instant deadLetteredAt) {
     static DeadLetter of(ConsumerRecord<String, byte[]> record) {
       String json = new String(record.value(), StandardCharsets.UTF_8);
       return new DeadLetter(

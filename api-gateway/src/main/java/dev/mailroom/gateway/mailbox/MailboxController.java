@@ -6,6 +6,7 @@ import dev.mailroom.gateway.auth.Caller;
 import dev.mailroom.gateway.command.CommandSubmitter;
 import dev.mailroom.gateway.core.UsableMailboxes;
 import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.gateway.error.DocumentedErrors;
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.command.SyncMode;
 import dev.mailroom.model.command.SyncTrigger;
@@ -13,6 +14,14 @@ import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxRepository.PendingSync;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
@@ -33,6 +42,14 @@ import reactor.core.publisher.Mono;
  */
 @RestController
 @RequestMapping("/v1/mailboxes")
+@Tag(
+    name = "Mailboxes",
+    description =
+        "`/v1/mailboxes`: the tenant's mailboxes a token may use, their sync state, and sync on"
+            + " demand. Any token of the tenant may call these.")
+@SecurityRequirement(name = "apiToken")
+@DocumentedErrors.Unauthorized
+@DocumentedErrors.RateLimited
 public class MailboxController {
   private final MailboxRepository mailboxes;
   private final CommandSubmitter commands;
@@ -44,9 +61,31 @@ public class MailboxController {
     this.commands = commands;
   }
 
-  public record SyncAccepted(String commandId, String mailboxId, String mode, String status) {}
+  @Schema(description = "A queued sync")
+  public record SyncAccepted(
+      @Schema(
+              description = "Id of the sync command; requests joining a waiting sync share it",
+              example = "cmd_01JH3ZA1B2C3D4E5F6G7H8J9K0")
+          String commandId,
+      @Schema(description = "The mailbox's id", example = AdminViews.MAILBOX_ID) String mailboxId,
+      @Schema(
+              description = "incremental (what changed) or full (everything again)",
+              allowableValues = {"incremental", "full"},
+              example = "incremental")
+          String mode,
+      @Schema(
+              description = "Always queued: progress shows in the mailbox's sync",
+              allowableValues = {"queued"},
+              example = "queued")
+          String status) {}
 
   @GetMapping
+  @Operation(operationId = "listMailboxes", summary = "List the mailboxes the token may use")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The mailboxes",
+      content =
+          @Content(array = @ArraySchema(schema = @Schema(implementation = MailboxView.class))))
   Flux<MailboxView> list(ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
     return mailboxes
@@ -56,7 +95,13 @@ public class MailboxController {
   }
 
   @GetMapping("/{mailboxId}")
-  Mono<MailboxView> get(@PathVariable String mailboxId, ServerWebExchange exchange) {
+  @Operation(operationId = "getMailbox", summary = "Get a mailbox with its sync state")
+  @ApiResponse(responseCode = "200", description = "The mailbox")
+  @DocumentedErrors.NotFound
+  Mono<MailboxView> get(
+      @Parameter(description = "The mailbox's id", example = AdminViews.MAILBOX_ID) @PathVariable
+          String mailboxId,
+      ServerWebExchange exchange) {
     return visibleMailbox(Caller.of(exchange), mailboxId).map(AdminViews::forTenant);
   }
 
@@ -66,9 +111,27 @@ public class MailboxController {
    */
   @PostMapping("/{mailboxId}/sync")
   @ResponseStatus(HttpStatus.ACCEPTED)
+  @Operation(
+      operationId = "syncMailbox",
+      summary = "Sync a mailbox now",
+      description =
+          "Queues a sync and answers at once; progress shows in the mailbox's sync. While one is"
+              + " waiting to start, further requests join it.")
+  @ApiResponse(responseCode = "202", description = "Queued")
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
   Mono<SyncAccepted> sync(
-      @PathVariable String mailboxId,
-      @RequestParam(defaultValue = "incremental") String mode,
+      @Parameter(description = "The mailbox's id", example = AdminViews.MAILBOX_ID) @PathVariable
+          String mailboxId,
+      @Parameter(
+              description = "incremental fetches what changed; full walks the whole mailbox again",
+              schema =
+                  @Schema(
+                      allowableValues = {"incremental", "full"},
+                      defaultValue = "incremental",
+                      example = "incremental"))
+          @RequestParam(defaultValue = "incremental")
+          String mode,
       ServerWebExchange exchange) {
     SyncMode syncMode;
     try {

@@ -5,6 +5,7 @@ import dev.mailroom.gateway.core.IdempotentWrites;
 import dev.mailroom.gateway.core.IdempotentWrites.Route;
 import dev.mailroom.gateway.core.PageTokens;
 import dev.mailroom.gateway.core.QueryParams;
+import dev.mailroom.gateway.error.DocumentedErrors;
 import dev.mailroom.gateway.webhook.WebhookRequests.CreateWebhook;
 import dev.mailroom.gateway.webhook.WebhookRequests.ReplayFailed;
 import dev.mailroom.gateway.webhook.WebhookRequests.RotateSecret;
@@ -26,6 +27,10 @@ import dev.mailroom.store.webhook.WebhookDelivery;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.Locale;
@@ -48,7 +53,16 @@ import reactor.core.publisher.Mono;
  */
 @RestController
 @RequestMapping("/v1/webhooks")
-@Tag(name = "Webhooks", description = "Subscriptions, delivery log, replay (Standard Webhooks)")
+@Tag(
+    name = "Webhooks",
+    description =
+        "`/v1/webhooks`: subscriptions, their delivery log and replay. Deliveries are signed as"
+            + " Standard Webhooks describes. A token with restricted visibleEmailFields cannot"
+            + " manage subscriptions.")
+@SecurityRequirement(name = "apiToken")
+@DocumentedErrors.Unauthorized
+@DocumentedErrors.Forbidden
+@DocumentedErrors.RateLimited
 public class WebhookController {
   private final WebhookSubscriptions subscriptions;
   private final IdempotentWrites idempotent;
@@ -62,8 +76,18 @@ public class WebhookController {
   }
 
   @Operation(
-      summary = "Create a subscription; the answer shows its whsec_ signing secret, once",
+      operationId = "createWebhook",
+      summary = "Create a subscription",
+      description =
+          "The answer shows the subscription's whsec_ signing secret, once. Message events need"
+              + " email access and `search_emails` or `view_email`.",
       parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
+  @ApiResponse(
+      responseCode = "201",
+      description = "Created",
+      content = @Content(schema = @Schema(implementation = CreatedWebhook.class)))
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.Conflict
   @PostMapping
   Mono<ResponseEntity<String>> create(
       @RequestBody CreateWebhook request, ServerWebExchange exchange) {
@@ -91,7 +115,8 @@ public class WebhookController {
                         : answer));
   }
 
-  @Operation(summary = "List the tenant's subscriptions")
+  @Operation(operationId = "listWebhooks", summary = "List the tenant's subscriptions")
+  @ApiResponse(responseCode = "200", description = "The subscriptions")
   @GetMapping
   Mono<WebhookList> list(ServerWebExchange exchange) {
     return subscriptions
@@ -101,18 +126,35 @@ public class WebhookController {
         .map(WebhookList::new);
   }
 
-  @Operation(summary = "Get a subscription")
+  @Operation(operationId = "getWebhook", summary = "Get a subscription")
+  @ApiResponse(responseCode = "200", description = "The subscription")
+  @DocumentedErrors.NotFound
   @GetMapping("/{webhookId}")
-  Mono<WebhookView> get(@PathVariable String webhookId, ServerWebExchange exchange) {
+  Mono<WebhookView> get(
+      @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
+          @PathVariable
+          String webhookId,
+      ServerWebExchange exchange) {
     return subscriptions.managed(manager(exchange), webhookId).map(WebhookView::of);
   }
 
   @Operation(
-      summary = "Change a subscription; enabled: true re-enables a disabled one",
+      operationId = "updateWebhook",
+      summary = "Change a subscription",
+      description = "Absent fields stay as they are; enabled: true re-enables a disabled one.",
       parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
+  @ApiResponse(
+      responseCode = "200",
+      description = "The subscription as changed",
+      content = @Content(schema = @Schema(implementation = WebhookView.class)))
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
+  @DocumentedErrors.Conflict
   @PatchMapping("/{webhookId}")
   Mono<ResponseEntity<String>> update(
-      @PathVariable String webhookId,
+      @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
+          @PathVariable
+          String webhookId,
       @RequestBody UpdateWebhook request,
       ServerWebExchange exchange) {
     Caller caller = manager(exchange);
@@ -129,10 +171,18 @@ public class WebhookController {
   }
 
   @Operation(
+      operationId = "deleteWebhook",
       summary = "Delete a subscription and its delivery log",
       parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
+  @ApiResponse(responseCode = "204", description = "Deleted")
+  @DocumentedErrors.NotFound
+  @DocumentedErrors.Conflict
   @DeleteMapping("/{webhookId}")
-  Mono<ResponseEntity<String>> delete(@PathVariable String webhookId, ServerWebExchange exchange) {
+  Mono<ResponseEntity<String>> delete(
+      @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
+          @PathVariable
+          String webhookId,
+      ServerWebExchange exchange) {
     return idempotent.run(
         exchange,
         Route.of(
@@ -143,11 +193,24 @@ public class WebhookController {
   }
 
   @Operation(
-      summary = "Rotate the signing secret; the old one keeps signing during the overlap",
+      operationId = "rotateWebhookSecret",
+      summary = "Rotate the signing secret",
+      description =
+          "The answer shows the new secret, once; the old one keeps signing beside it during the"
+              + " overlap.",
       parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
+  @ApiResponse(
+      responseCode = "200",
+      description = "The new secret",
+      content = @Content(schema = @Schema(implementation = RotatedSecret.class)))
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
+  @DocumentedErrors.Conflict
   @PostMapping("/{webhookId}/rotate-secret")
   Mono<ResponseEntity<String>> rotateSecret(
-      @PathVariable String webhookId,
+      @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
+          @PathVariable
+          String webhookId,
       @RequestBody(required = false) RotateSecret request,
       ServerWebExchange exchange) {
     Caller caller = manager(exchange);
@@ -170,11 +233,22 @@ public class WebhookController {
   }
 
   @Operation(
-      summary = "Send a test event of a type to this subscription",
+      operationId = "sendWebhookTestEvent",
+      summary = "Send a test event to a subscription",
+      description = "A made-up event of the type, delivered and logged like a real one.",
       parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
+  @ApiResponse(
+      responseCode = "202",
+      description = "Queued for delivery",
+      content = @Content(schema = @Schema(implementation = DeliveryView.class)))
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
+  @DocumentedErrors.Conflict
   @PostMapping("/{webhookId}/test")
   Mono<ResponseEntity<String>> sendTestEvent(
-      @PathVariable String webhookId,
+      @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
+          @PathVariable
+          String webhookId,
       @RequestBody(required = false) SendTestEvent request,
       ServerWebExchange exchange) {
     Caller caller = manager(exchange);
@@ -192,9 +266,47 @@ public class WebhookController {
             WebhookController::accepted));
   }
 
-  @Operation(summary = "The delivery log, newest first; status: pending, succeeded or failed")
+  @Operation(
+      operationId = "listWebhookDeliveries",
+      summary = "List a subscription's deliveries, newest first",
+      parameters = {
+        @Parameter(
+            name = "status",
+            in = ParameterIn.QUERY,
+            description = "Only deliveries in this state",
+            schema =
+                @Schema(
+                    type = "string",
+                    allowableValues = {"pending", "succeeded", "failed"},
+                    example = "failed")),
+        @Parameter(
+            name = "limit",
+            in = ParameterIn.QUERY,
+            description = "Deliveries per page",
+            schema =
+                @Schema(
+                    type = "integer",
+                    minimum = "1",
+                    maximum = "100",
+                    defaultValue = "20",
+                    example = "20")),
+        @Parameter(
+            name = "pageToken",
+            in = ParameterIn.QUERY,
+            description =
+                "The nextPageToken of the previous page, with the same status; omitted for the"
+                    + " first page",
+            schema = @Schema(type = "string", example = "eyJ0IjoiMjAyNi0wMy0wMlQwOToxNDowNVoifQ"))
+      })
+  @ApiResponse(responseCode = "200", description = "One page of deliveries")
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
   @GetMapping("/{webhookId}/deliveries")
-  Mono<DeliveryList> deliveries(@PathVariable String webhookId, ServerWebExchange exchange) {
+  Mono<DeliveryList> deliveries(
+      @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
+          @PathVariable
+          String webhookId,
+      ServerWebExchange exchange) {
     Caller caller = manager(exchange);
     QueryParams params = new QueryParams(exchange.getRequest().getQueryParams());
     DeliveryStatus status = null;
@@ -230,19 +342,41 @@ public class WebhookController {
             });
   }
 
-  @Operation(summary = "One delivery with its attempts")
+  @Operation(operationId = "getWebhookDelivery", summary = "Get a delivery with its attempts")
+  @ApiResponse(responseCode = "200", description = "The delivery")
+  @DocumentedErrors.NotFound
   @GetMapping("/{webhookId}/deliveries/{deliveryId}")
   Mono<DeliveryView> delivery(
-      @PathVariable String webhookId, @PathVariable String deliveryId, ServerWebExchange exchange) {
+      @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
+          @PathVariable
+          String webhookId,
+      @Parameter(description = "The delivery's id", example = WebhookViews.DELIVERY_ID)
+          @PathVariable
+          String deliveryId,
+      ServerWebExchange exchange) {
     return subscriptions.delivery(manager(exchange), webhookId, deliveryId).map(DeliveryView::of);
   }
 
   @Operation(
-      summary = "Deliver one event again (same webhook-id and body, a fresh retry schedule)",
+      operationId = "replayWebhookDelivery",
+      summary = "Deliver one event again",
+      description = "The same webhook-id and body, on a fresh retry schedule.",
       parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
+  @ApiResponse(
+      responseCode = "202",
+      description = "Queued for delivery",
+      content = @Content(schema = @Schema(implementation = DeliveryView.class)))
+  @DocumentedErrors.NotFound
+  @DocumentedErrors.Conflict
   @PostMapping("/{webhookId}/deliveries/{deliveryId}/replay")
   Mono<ResponseEntity<String>> replay(
-      @PathVariable String webhookId, @PathVariable String deliveryId, ServerWebExchange exchange) {
+      @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
+          @PathVariable
+          String webhookId,
+      @Parameter(description = "The delivery's id", example = WebhookViews.DELIVERY_ID)
+          @PathVariable
+          String deliveryId,
+      ServerWebExchange exchange) {
     return idempotent.run(
         exchange,
         Route.of(
@@ -253,11 +387,21 @@ public class WebhookController {
   }
 
   @Operation(
+      operationId = "replayFailedWebhookDeliveries",
       summary = "Deliver again every failed delivery created since a time",
       parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
+  @ApiResponse(
+      responseCode = "202",
+      description = "Queued for delivery; how many",
+      content = @Content(schema = @Schema(implementation = Replayed.class)))
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
+  @DocumentedErrors.Conflict
   @PostMapping("/{webhookId}/replay")
   Mono<ResponseEntity<String>> replayFailed(
-      @PathVariable String webhookId,
+      @Parameter(description = "The subscription's id", example = WebhookViews.WEBHOOK_ID)
+          @PathVariable
+          String webhookId,
       @RequestBody ReplayFailed request,
       ServerWebExchange exchange) {
     Caller caller = manager(exchange);
