@@ -4,6 +4,7 @@ import dev.mailroom.gateway.GatewayProperties;
 import dev.mailroom.gateway.admin.AdminRequests.CreateMailbox;
 import dev.mailroom.gateway.admin.AdminRequests.CreateTenant;
 import dev.mailroom.gateway.admin.AdminRequests.CreateToken;
+import dev.mailroom.gateway.admin.AdminRequests.UpdateMailbox;
 import dev.mailroom.gateway.admin.AdminViews.CreatedToken;
 import dev.mailroom.gateway.admin.AdminViews.MailboxView;
 import dev.mailroom.gateway.admin.AdminViews.TokenView;
@@ -16,16 +17,22 @@ import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.webhook.RefusedTargetException;
 import dev.mailroom.model.webhook.TargetAddressPolicy;
 import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.crypto.EncryptedSecret;
+import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxChange;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
+import dev.mailroom.store.mailbox.ProviderSettings;
 import dev.mailroom.store.mailbox.SyncState;
+import dev.mailroom.store.purge.DataPurge;
 import dev.mailroom.store.tenant.Tenant;
 import dev.mailroom.store.tenant.TenantRepository;
 import dev.mailroom.store.token.ApiToken;
 import dev.mailroom.store.token.ApiTokenRepository;
 import dev.mailroom.store.token.TokenPermissions;
 import dev.mailroom.store.token.TokenSecrets;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -36,7 +43,9 @@ import java.util.Locale;
 import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -51,12 +60,18 @@ import reactor.core.scheduler.Schedulers;
 @RestController
 @RequestMapping("/admin/tenants")
 public class AdminController {
+  public static final String OAUTH_RELINK_UNSUPPORTED = "OAUTH_RELINK_UNSUPPORTED";
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(AdminController.class);
+
   private final TenantRepository tenants;
   private final MailboxRepository mailboxes;
   private final ApiTokenRepository tokens;
   private final CredentialCipher cipher;
   private final CommandSubmitter commands;
   private final TargetAddressPolicy mailServers;
+  private final MailboxLogins logins;
+  private final DataPurge purge;
   private final Clock clock;
 
   public AdminController(
@@ -66,8 +81,12 @@ public class AdminController {
       CredentialCipher cipher,
       CommandSubmitter commands,
       GatewayProperties properties,
+      MailboxLogins logins,
+      DataPurge purge,
       Clock clock) {
     this.clock = clock;
+    this.logins = logins;
+    this.purge = purge;
     this.tenants = tenants;
     this.mailboxes = mailboxes;
     this.tokens = tokens;
@@ -102,7 +121,8 @@ public class AdminController {
         // DNS lookups block.
         .subscribeOn(Schedulers.boundedElastic())
         .then(existingTenant(tenantId))
-        .flatMap(tenant -> mailboxes.nextConnectionId(tenantId))
+        .flatMap(tenant -> verifyLogin(address, newMailbox.settings(), newMailbox.secret()))
+        .then(Mono.defer(() -> mailboxes.nextConnectionId(tenantId)))
         .flatMap(
             connectionId -> {
               String id = Ids.newId("mbx");
@@ -122,7 +142,9 @@ public class AdminController {
                       cipher.encrypt(newMailbox.secret(), tenantId, id),
                       SyncState.never(),
                       now());
-              return mailboxes.insert(mailbox).flatMap(this::startFirstSync);
+              return mailboxes
+                  .insert(mailbox)
+                  .flatMap(created -> startFirstSync(created, SyncTrigger.CONNECTED));
             })
         .onErrorMap(
             DuplicateKeyException.class,
@@ -138,7 +160,7 @@ public class AdminController {
    * A mailbox that can be read is synced as soon as it is connected, as a user expects, rather than
    * staying {@code never} until someone asks or the poll comes round.
    */
-  private Mono<Mailbox> startFirstSync(Mailbox mailbox) {
+  private Mono<Mailbox> startFirstSync(Mailbox mailbox, SyncTrigger trigger) {
     if (!mailbox.readEnabled()) {
       return Mono.just(mailbox);
     }
@@ -146,14 +168,116 @@ public class AdminController {
     return commands
         .submit(
             new SyncMailbox(
-                commandId,
-                mailbox.tenantId(),
-                mailbox.id(),
-                SyncMode.INCREMENTAL,
-                SyncTrigger.CONNECTED,
-                now()),
+                commandId, mailbox.tenantId(), mailbox.id(), SyncMode.INCREMENTAL, trigger, now()),
             commandId)
         .thenReturn(mailbox);
+  }
+
+  /**
+   * Logs in to the mailbox's servers with these credentials (ADR 15); completes empty when they
+   * work, else fails with 422 {@code MAILBOX_LOGIN_REFUSED} or 502/504 {@code
+   * MAIL_SERVER_UNREACHABLE}.
+   */
+  private Mono<Void> verifyLogin(String address, ProviderSettings settings, String secret) {
+    if (settings instanceof ImapSmtpSettings imap) {
+      return logins.verify(address, imap, secret);
+    }
+    return Mono.error(new IllegalStateException("No login check for " + settings));
+  }
+
+  @GetMapping("/{tenantId}/mailboxes/{mailboxId}")
+  @Operation(operationId = "adminGetMailbox", summary = "Get one mailbox of a tenant")
+  Mono<MailboxView> getMailbox(@PathVariable String tenantId, @PathVariable String mailboxId) {
+    return existingMailbox(tenantId, mailboxId).map(MailboxView::of);
+  }
+
+  /**
+   * Changes a mailbox. A new password is checked by logging in before it is stored; it makes a
+   * {@code reauth_required} mailbox active again and syncs it at once. An OAuth re-link is refused
+   * until a provider signs in with OAuth.
+   */
+  @PatchMapping("/{tenantId}/mailboxes/{mailboxId}")
+  @Operation(
+      operationId = "adminUpdateMailbox",
+      summary = "Change a mailbox's password, display name or flags")
+  Mono<MailboxView> updateMailbox(
+      @PathVariable String tenantId,
+      @PathVariable String mailboxId,
+      @Valid @RequestBody UpdateMailbox request) {
+    if (request.oauth() != null) {
+      return Mono.error(
+          new ApiException(
+              HttpStatus.UNPROCESSABLE_ENTITY,
+              OAUTH_RELINK_UNSUPPORTED,
+              "No provider signs in with OAuth yet: IMAP mailboxes change their password"));
+    }
+    return existingMailbox(tenantId, mailboxId)
+        .flatMap(
+            mailbox -> {
+              if (request.password() == null) {
+                return Mono.just(change(request, null));
+              }
+              return verifyLogin(mailbox.address(), mailbox.settings(), request.password())
+                  .then(
+                      Mono.fromSupplier(
+                          () ->
+                              change(
+                                  request,
+                                  cipher.encrypt(request.password(), tenantId, mailboxId))));
+            })
+        .flatMap(change -> mailboxes.change(tenantId, mailboxId, change, now()))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("Mailbox " + mailboxId)))
+        .flatMap(
+            mailbox ->
+                request.password() != null || Boolean.TRUE.equals(request.readEnabled())
+                    ? startFirstSync(mailbox, SyncTrigger.ON_DEMAND)
+                    : Mono.just(mailbox))
+        .map(MailboxView::of);
+  }
+
+  private static MailboxChange change(UpdateMailbox request, EncryptedSecret secret) {
+    return new MailboxChange(
+        request.displayName(),
+        request.readEnabled(),
+        request.sendEnabled(),
+        request.defaultMailbox(),
+        secret);
+  }
+
+  /**
+   * Deletes a mailbox and everything stored for it: messages and their threads, bodies, raw MIME
+   * and attachments in S3, sync state, credentials and its rate-limit windows. From the answer on,
+   * every route answers 404 for it and its messages.
+   */
+  @DeleteMapping("/{tenantId}/mailboxes/{mailboxId}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  @Operation(
+      operationId = "adminDeleteMailbox",
+      summary = "Delete a mailbox with its messages, blobs and credentials")
+  Mono<Void> deleteMailbox(@PathVariable String tenantId, @PathVariable String mailboxId) {
+    return existingTenant(tenantId)
+        .flatMap(tenant -> purge.purgeMailbox(tenantId, mailboxId))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("Mailbox " + mailboxId)))
+        .doOnNext(
+            purged -> log.info("Deleted mailbox {} of tenant {}: {}", mailboxId, tenantId, purged))
+        .then();
+  }
+
+  /**
+   * Deletes a tenant and everything it owns: its mailboxes as above, API tokens, webhook
+   * subscriptions and their delivery log, idempotency records and queued commands.
+   */
+  @DeleteMapping("/{tenantId}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  @Operation(
+      operationId = "adminDeleteTenant",
+      summary = "Delete a tenant with its mailboxes, tokens and webhooks")
+  Mono<Void> deleteTenant(@PathVariable String tenantId) {
+    return purge
+        .purgeTenant(tenantId)
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("Tenant " + tenantId)))
+        .doOnNext(purged -> log.info("Deleted tenant {}: {}", tenantId, purged))
+        .then();
   }
 
   @GetMapping("/{tenantId}/mailboxes")
@@ -227,6 +351,20 @@ public class AdminController {
         .flatMap(tenant -> tokens.revoke(tenantId, tokenId, now()))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("Token " + tokenId)))
         .map(TokenView::of);
+  }
+
+  /** As {@code POST .../revoke}, answered 204 as a DELETE is. */
+  @DeleteMapping("/{tenantId}/tokens/{tokenId}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  @Operation(operationId = "adminDeleteToken", summary = "Revoke a token")
+  Mono<Void> deleteToken(@PathVariable String tenantId, @PathVariable String tokenId) {
+    return revokeToken(tenantId, tokenId).then();
+  }
+
+  private Mono<Mailbox> existingMailbox(String tenantId, String mailboxId) {
+    return existingTenant(tenantId)
+        .flatMap(tenant -> mailboxes.findById(tenantId, mailboxId))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("Mailbox " + mailboxId)));
   }
 
   private Mono<Void> checkMailboxesBelong(String tenantId, List<String> mailboxIds) {
