@@ -44,6 +44,12 @@ final class AccessSchemas {
   record Email(
       @Schema(example = "imap:msg_0123") String id,
       String threadId,
+      @Schema(
+              description =
+                  "The mailbox that holds the email, as the admin API, /v1 and webhooks name it"
+                      + " (an extension of the published Email object)",
+              example = "mbx_0123")
+          String mailboxId,
       String subject,
       Participant from,
       List<Participant> to,

@@ -9,6 +9,8 @@ import dev.mailroom.gateway.admin.AdminViews.CreatedToken;
 import dev.mailroom.gateway.admin.AdminViews.MailboxView;
 import dev.mailroom.gateway.admin.AdminViews.TokenView;
 import dev.mailroom.gateway.command.CommandSubmitter;
+import dev.mailroom.gateway.core.ListPages;
+import dev.mailroom.gateway.core.Listing;
 import dev.mailroom.gateway.error.ApiException;
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.command.SyncMode;
@@ -16,6 +18,7 @@ import dev.mailroom.model.command.SyncTrigger;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.webhook.RefusedTargetException;
 import dev.mailroom.model.webhook.TargetAddressPolicy;
+import dev.mailroom.store.ListPosition;
 import dev.mailroom.store.crypto.CredentialCipher;
 import dev.mailroom.store.crypto.EncryptedSecret;
 import dev.mailroom.store.mailbox.ImapSmtpSettings;
@@ -33,6 +36,8 @@ import dev.mailroom.store.token.ApiTokenRepository;
 import dev.mailroom.store.token.TokenPermissions;
 import dev.mailroom.store.token.TokenSecrets;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -50,6 +55,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
@@ -72,6 +78,7 @@ public class AdminController {
   private final TargetAddressPolicy mailServers;
   private final MailboxLogins logins;
   private final DataPurge purge;
+  private final ListPages pages;
   private final Clock clock;
 
   public AdminController(
@@ -83,7 +90,9 @@ public class AdminController {
       GatewayProperties properties,
       MailboxLogins logins,
       DataPurge purge,
+      ListPages pages,
       Clock clock) {
+    this.pages = pages;
     this.clock = clock;
     this.logins = logins;
     this.purge = purge;
@@ -102,8 +111,19 @@ public class AdminController {
   }
 
   @GetMapping
-  Flux<Tenant> listTenants() {
-    return tenants.findAll();
+  @Operation(operationId = "adminListTenants", summary = "List tenants, oldest first")
+  Mono<Listing<Tenant>> listTenants(
+      @Parameter(
+              description = "How many items a page holds: 1 to 200",
+              schema = @Schema(defaultValue = "50", minimum = "1", maximum = "200"))
+          @RequestParam(required = false)
+          Integer limit,
+      @Parameter(description = "The nextPageToken of the page before; omitted for the first")
+          @RequestParam(required = false)
+          String pageToken) {
+    ListPages.Request page = pages.request("admin-tenants", limit, pageToken);
+    return pages.page(
+        page, tenants.findAll(page.after()), t -> new ListPosition(t.createdAt(), t.id()), t -> t);
   }
 
   @GetMapping("/{tenantId}")
@@ -281,10 +301,28 @@ public class AdminController {
   }
 
   @GetMapping("/{tenantId}/mailboxes")
-  Flux<MailboxView> listMailboxes(@PathVariable String tenantId) {
+  @Operation(
+      operationId = "adminListMailboxes",
+      summary = "List a tenant's mailboxes, oldest first")
+  Mono<Listing<MailboxView>> listMailboxes(
+      @PathVariable String tenantId,
+      @Parameter(
+              description = "How many items a page holds: 1 to 200",
+              schema = @Schema(defaultValue = "50", minimum = "1", maximum = "200"))
+          @RequestParam(required = false)
+          Integer limit,
+      @Parameter(description = "The nextPageToken of the page before; omitted for the first")
+          @RequestParam(required = false)
+          String pageToken) {
+    ListPages.Request page = pages.request("admin-mailboxes\n" + tenantId, limit, pageToken);
     return existingTenant(tenantId)
-        .flatMapMany(tenant -> mailboxes.findByTenant(tenantId))
-        .map(MailboxView::of);
+        .flatMap(
+            tenant ->
+                pages.page(
+                    page,
+                    mailboxes.findByTenant(tenantId, page.after()),
+                    m -> new ListPosition(m.createdAt(), m.id()),
+                    MailboxView::of));
   }
 
   @PostMapping("/{tenantId}/tokens")
@@ -335,10 +373,28 @@ public class AdminController {
   }
 
   @GetMapping("/{tenantId}/tokens")
-  Flux<TokenView> listTokens(@PathVariable String tenantId) {
+  @Operation(
+      operationId = "adminListTokens",
+      summary = "List a tenant's tokens, oldest first, never their values")
+  Mono<Listing<TokenView>> listTokens(
+      @PathVariable String tenantId,
+      @Parameter(
+              description = "How many items a page holds: 1 to 200",
+              schema = @Schema(defaultValue = "50", minimum = "1", maximum = "200"))
+          @RequestParam(required = false)
+          Integer limit,
+      @Parameter(description = "The nextPageToken of the page before; omitted for the first")
+          @RequestParam(required = false)
+          String pageToken) {
+    ListPages.Request page = pages.request("admin-tokens\n" + tenantId, limit, pageToken);
     return existingTenant(tenantId)
-        .flatMapMany(tenant -> tokens.findByTenant(tenantId))
-        .map(TokenView::of);
+        .flatMap(
+            tenant ->
+                pages.page(
+                    page,
+                    tokens.findByTenant(tenantId, page.after()),
+                    t -> new ListPosition(t.createdAt(), t.id()),
+                    TokenView::of));
   }
 
   /**

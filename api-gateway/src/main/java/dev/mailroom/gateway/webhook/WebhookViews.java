@@ -5,6 +5,7 @@ import dev.mailroom.store.webhook.DeliveryAttempt;
 import dev.mailroom.store.webhook.DeliveryStatus;
 import dev.mailroom.store.webhook.WebhookDelivery;
 import dev.mailroom.store.webhook.WebhookEndpoint;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -46,8 +47,6 @@ final class WebhookViews {
 
   record RotatedSecret(String secret, Instant previousSecretExpiresAt) {}
 
-  record WebhookList(List<WebhookView> data) {}
-
   record AttemptView(
       Instant attemptedAt, Integer statusCode, long latencyMs, String error, boolean succeeded) {
     static AttemptView of(DeliveryAttempt a) {
@@ -61,9 +60,23 @@ final class WebhookViews {
     }
   }
 
+  /**
+   * One delivery of one event to one subscription.
+   *
+   * @param webhookId the subscription ({@code /v1/webhooks/{webhookId}}) it was delivered to
+   * @param webhookMessageId the Standard Webhooks {@code webhook-id} header it was sent with: the
+   *     same for every attempt, so a receiver dedupes on it
+   */
   record DeliveryView(
-      String id,
-      String webhookId,
+      @Schema(description = "The delivery's id", example = "whd_0123") String id,
+      @Schema(description = "The subscription it was delivered to", example = "whe_0123")
+          String webhookId,
+      @Schema(
+              description =
+                  "The webhook-id header it was sent with, the same on every attempt: receivers"
+                      + " dedupe on it",
+              example = "msg_2Qd0cVf1")
+          String webhookMessageId,
       String eventType,
       String mailboxId,
       String status,
@@ -75,6 +88,7 @@ final class WebhookViews {
     static DeliveryView of(WebhookDelivery d) {
       return new DeliveryView(
           d.id(),
+          d.endpointId(),
           d.webhookId(),
           d.eventType(),
           d.mailboxId(),

@@ -113,7 +113,7 @@ class MailServerHostsTest {
         .header("Authorization", "Bearer " + GatewayFixture.ADMIN_KEY)
         .exchange()
         .expectBody()
-        .jsonPath("$[0].sync.lastError")
+        .jsonPath("$.data[0].sync.lastError")
         .isEqualTo("Connect to imap.corp.example/10.1.2.3:993 refused");
   }
 

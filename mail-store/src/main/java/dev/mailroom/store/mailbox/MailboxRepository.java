@@ -43,6 +43,12 @@ public class MailboxRepository {
         Query.query(TenantScope.of(tenantId)).with(Sort.by("createdAt", "_id")), Mailbox.class);
   }
 
+  /** The tenant's mailboxes in creation order, after {@code after} when given. */
+  public Flux<Mailbox> findByTenant(String tenantId, dev.mailroom.store.ListPosition after) {
+    return mongo.find(
+        dev.mailroom.store.ListPosition.after(TenantScope.of(tenantId), after), Mailbox.class);
+  }
+
   /** The tenant's mailboxes as {@link MailboxIdentity}: a fraction of the cost of whole records. */
   public Flux<MailboxIdentity> identitiesByTenant(String tenantId) {
     return mongo
