@@ -71,6 +71,16 @@ public class DataPurge {
                         .map(data -> data.plus(new Purged(1, 0, 0, 0))));
   }
 
+  /**
+   * What a sync stored for a mailbox deleted while it ran: its pages land after the purge, so the
+   * worker that finds its mailbox gone removes them. Only when the mailbox record is gone.
+   */
+  public Mono<Purged> purgeLeftovers(String tenantId, String mailboxId) {
+    return mongo
+        .exists(TenantScope.byId(tenantId, mailboxId), Mailbox.class)
+        .flatMap(exists -> exists ? Mono.empty() : mailboxData(tenantId, mailboxId));
+  }
+
   private Mono<Purged> mailboxData(String tenantId, String mailboxId) {
     Mono<Long> messages =
         mongo
