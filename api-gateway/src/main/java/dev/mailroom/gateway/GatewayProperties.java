@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  *     message; 0 answers at once
  * @param mailServerAllowedHosts IMAP/SMTP hosts (names or addresses) that may be internal; any
  *     other host given through the admin API must resolve to public addresses only
+ * @param mailLoginTimeout how long the admin API waits for a mailbox's IMAP and SMTP servers when
+ *     it checks the credentials of a new mailbox or a changed password
  */
 @Validated
 @ConfigurationProperties("mailroom.gateway")
@@ -28,7 +30,8 @@ public record GatewayProperties(
     @DefaultValue("2s") Duration publishTimeout,
     @DefaultValue("2s") Duration sendWait,
     @DefaultValue @Valid RateLimits rateLimits,
-    @DefaultValue List<String> mailServerAllowedHosts) {
+    @DefaultValue List<String> mailServerAllowedHosts,
+    @DefaultValue("10s") Duration mailLoginTimeout) {
 
   /**
    * Each limit is exact over a sliding window and stores up to that many timestamps per window; 0

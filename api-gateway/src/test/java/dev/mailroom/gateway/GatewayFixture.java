@@ -119,9 +119,16 @@ public final class GatewayFixture {
     return new Tenant(tenantId, mailboxIds, List.of(addresses));
   }
 
+  /**
+   * The password of every mailbox the fixture connects: the admin API logs in before it answers
+   * 201, so each address is a user of the test mail server with this password.
+   */
+  public static final String MAIL_PASSWORD = "fixture-mail-password";
+
   public String mailbox(
       String tenantId, String address, boolean isDefault, boolean read, boolean send) {
     var endpoint = infrastructure.endpoints().mail();
+    infrastructure.mailServer().addUser(address, MAIL_PASSWORD);
     return created(
         adminPost(
             "/admin/tenants/" + tenantId + "/mailboxes",
@@ -141,7 +148,7 @@ public final class GatewayFixture {
                 "smtp",
                 Map.of("host", endpoint.host(), "port", endpoint.smtpPort(), "security", "none"),
                 "password",
-                "unused")),
+                MAIL_PASSWORD)),
         "id");
   }
 

@@ -243,8 +243,8 @@ class LocalStackSystemTest {
   }
 
   @Test
-  void aRefusedPasswordMarksTheMailboxReauthRequiredWithoutRetrying() throws Exception {
-    stack.mailServer().addUser("dave@mailroom.local", "the-real-password");
+  void aRefusedPasswordMarksTheMailboxReauthRequiredUntilANewOneIsGiven() throws Exception {
+    stack.mailServer().addUser("dave@mailroom.local", "the-first-password");
     String dave =
         DemoTenant.createMailbox(
             http,
@@ -253,8 +253,10 @@ class LocalStackSystemTest {
             stack.endpoints().mail(),
             "dave@mailroom.local",
             "Dave",
-            "a-stale-password",
+            "the-first-password",
             false);
+    // The user changes the password at the provider: the stored one is now stale.
+    stack.mailServer().addUser("dave@mailroom.local", "the-real-password");
     TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS);
     http.expect(202, "POST", "/v1/mailboxes/" + dave + "/sync", demo.token(), null);
 
@@ -279,6 +281,29 @@ class LocalStackSystemTest {
     assertThat(reauthEvents).isEqualTo(1);
     assertThat(mailbox.at("/sync/state").asString()).isEqualTo("error");
     assertThat(mailbox.at("/sync/lastError").asString()).contains("authentication refused");
+
+    // The operator gives the new password: checked, stored, and the mailbox syncs again.
+    http.expect(
+        422,
+        "PATCH",
+        "/admin/tenants/" + demo.tenantId() + "/mailboxes/" + dave,
+        ADMIN_KEY,
+        Map.of("password", "still-stale"));
+    JsonNode changed =
+        http.expect(
+            200,
+            "PATCH",
+            "/admin/tenants/" + demo.tenantId() + "/mailboxes/" + dave,
+            ADMIN_KEY,
+            Map.of("password", "the-real-password"));
+    assertThat(changed.get("status").asString()).isEqualTo("active");
+    deadline = System.nanoTime() + WAIT.toNanos();
+    while (!"idle".equals(mailbox.at("/sync/state").asString()) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      mailbox = http.expect(200, "GET", "/v1/mailboxes/" + dave, demo.token(), null);
+    }
+    assertThat(mailbox.at("/sync/state").asString()).isEqualTo("idle");
+    assertThat(mailbox.get("status").asString()).isEqualTo("active");
   }
 
   @Test

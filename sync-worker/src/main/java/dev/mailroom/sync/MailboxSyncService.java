@@ -20,6 +20,7 @@ import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.purge.DataPurge;
 import dev.mailroom.worker.MailboxAccessFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -48,6 +49,7 @@ public class MailboxSyncService {
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
 
   private final MailboxRepository mailboxes;
+  private final DataPurge purge;
   private final MessageRepository messages;
   private final MailProviders providers;
   private final MailboxAccessFactory access;
@@ -69,8 +71,10 @@ public class MailboxSyncService {
       EnvelopePublisher commands,
       SyncProperties properties,
       MeterRegistry meters,
+      DataPurge purge,
       Clock clock) {
     this.clock = clock;
+    this.purge = purge;
     this.meters = meters;
     this.mailboxes = mailboxes;
     this.messages = messages;
@@ -80,6 +84,13 @@ public class MailboxSyncService {
     this.applier = applier;
     this.commands = commands;
     this.properties = properties;
+  }
+
+  /** The mailbox was deleted while its sync ran: stop, and remove what the sync stored since. */
+  private static final class MailboxGone extends RuntimeException {
+    MailboxGone() {
+      super(null, null, false, false);
+    }
   }
 
   public void sync(SyncMailbox command, String correlationId) {
@@ -197,24 +208,28 @@ public class MailboxSyncService {
             .register(meters)
             .record(Duration.between(previous.lastSuccessAt(), completed));
       }
-      mailboxes
-          .updateSync(
-              mailbox.tenantId(),
-              mailbox.id(),
-              new SyncState(
-                  "idle",
-                  true,
-                  folders,
-                  total,
-                  total,
-                  completed,
-                  previous.lastErrorAt(),
-                  previous.lastError(),
-                  0,
-                  null,
-                  skipped.list(),
-                  cursor.value()))
-          .block(STORE_TIMEOUT);
+      Boolean stillThere =
+          mailboxes
+              .updateSync(
+                  mailbox.tenantId(),
+                  mailbox.id(),
+                  new SyncState(
+                      "idle",
+                      true,
+                      folders,
+                      total,
+                      total,
+                      completed,
+                      previous.lastErrorAt(),
+                      previous.lastError(),
+                      0,
+                      null,
+                      skipped.list(),
+                      cursor.value()))
+              .block(STORE_TIMEOUT);
+      if (!Boolean.TRUE.equals(stillThere)) {
+        throw new MailboxGone();
+      }
       events.publish(
           new MailboxSyncCompleted(
               mailbox.tenantId(),
@@ -229,6 +244,12 @@ public class MailboxSyncService {
               started,
               completed),
           correlationId);
+    } catch (MailboxGone e) {
+      log.info(
+          "Mailbox {} was deleted during sync {}: stopped, removed what it stored: {}",
+          mailbox.id(),
+          command.commandId(),
+          purge.purgeLeftovers(mailbox.tenantId(), mailbox.id()).block(STORE_TIMEOUT));
     } catch (ProviderException.AuthRevoked e) {
       recordFailure(mailbox, current.get(), e.getMessage(), null, false, correlationId);
       // Once: a second worker (or a redelivery) finds the status already changed and stays quiet.
@@ -354,7 +375,10 @@ public class MailboxSyncService {
             before.nextRetryAt(),
             skipped.list(),
             cursor.value());
-    mailboxes.updateSync(mailbox.tenantId(), mailbox.id(), progress).block(STORE_TIMEOUT);
+    if (!Boolean.TRUE.equals(
+        mailboxes.updateSync(mailbox.tenantId(), mailbox.id(), progress).block(STORE_TIMEOUT))) {
+      throw new MailboxGone();
+    }
     current.set(progress);
   }
 

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.infra.junit.WithMailroomInfrastructure;
+import dev.mailroom.model.command.SyncMailbox;
+import dev.mailroom.model.command.SyncMode;
+import dev.mailroom.model.command.SyncTrigger;
+import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.event.Event;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MailboxSyncFailed;
@@ -13,6 +17,7 @@ import dev.mailroom.model.event.MessageReceived;
 import dev.mailroom.model.event.MessageUpdated;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.provider.testing.FaultInjectingProvider;
+import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
@@ -21,6 +26,7 @@ import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.message.MessageQuery;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.purge.DataPurge;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -28,6 +34,7 @@ import jakarta.mail.Session;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -98,6 +105,55 @@ class ImapSyncTest {
     assertThat(fresh.snippet()).isEqualTo("Hello, this is Fresh news.");
     assertThat(fresh.labels()).containsExactly("INBOX");
     assertThat(fresh.rawKey()).isNotNull();
+  }
+
+  /**
+   * The admin API deletes a mailbox while a worker syncs it: the pages the worker stores after the
+   * purge are removed by the worker itself once it finds the mailbox gone, and nothing is
+   * announced.
+   */
+  @Test
+  void aMailboxDeletedDuringItsSyncEndsWithNothingStored() throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    for (int i = 0; i < 45; i++) {
+      fixture.deliver(mailbox, mail("gone-" + i + "@x", "Gone " + i, "boss@example.com", null));
+    }
+    DataPurge purge = fixture.bean(DataPurge.class);
+    java.util.concurrent.CountDownLatch deleted = new java.util.concurrent.CountDownLatch(1);
+    FaultInjectingProvider.FETCH_HOOK.set(
+        () -> {
+          purge.purgeMailbox(mailbox.tenantId(), mailbox.id()).block();
+          deleted.countDown();
+        });
+    // After the first batch (20 of 45) is stored: the second is fetched from a deleted mailbox.
+    FaultInjectingProvider.FETCHES_BEFORE_HOOK.set(1);
+    fixture.command(
+        new SyncMailbox(
+            Ids.newId("cmd"),
+            mailbox.tenantId(),
+            mailbox.id(),
+            SyncMode.INCREMENTAL,
+            SyncTrigger.ON_DEMAND,
+            Instant.now()));
+    assertThat(deleted.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    // Long enough for the worker to store the batch it had fetched, and to notice.
+    Thread.sleep(3_000);
+    String prefix = BlobKeys.mailboxPrefix(mailbox.tenantId(), mailbox.id());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while ((!stored(mailbox).isEmpty()
+            || !fixture.bean(BlobStore.class).keys(prefix).block().isEmpty())
+        && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertThat(stored(mailbox)).isEmpty();
+    assertThat(fixture.bean(BlobStore.class).keys(prefix).block()).isEmpty();
+    assertThat(of(fixture.eventsOf(mailbox), MailboxSyncCompleted.class)).isEmpty();
+    assertThat(
+            fixture
+                .bean(MailboxRepository.class)
+                .findById(mailbox.tenantId(), mailbox.id())
+                .block())
+        .isNull();
   }
 
   @Test

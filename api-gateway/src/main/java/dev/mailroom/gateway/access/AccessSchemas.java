@@ -64,6 +64,12 @@ final class AccessSchemas {
               description = "Provider-prefixed id of its thread",
               example = "imap:thr_01JH3Z8Q4W2K7N5M6P9R0S1T2V")
           String threadId,
+      @Schema(
+              description =
+                  "The mailbox that holds the email, as the admin API, /v1 and webhooks name it"
+                      + " (an extension of the published Email object)",
+              example = "mbx_01JH3Z8Q4W2K7N5M6P9R0S1T2V")
+          String mailboxId,
       @Schema(description = "Subject line", example = "Quarterly report") String subject,
       @Schema(description = "Sender") Participant from,
       @ArraySchema(arraySchema = @Schema(description = "To recipients; absent when there are none"))

@@ -4,10 +4,13 @@ import dev.mailroom.gateway.GatewayProperties;
 import dev.mailroom.gateway.admin.AdminRequests.CreateMailbox;
 import dev.mailroom.gateway.admin.AdminRequests.CreateTenant;
 import dev.mailroom.gateway.admin.AdminRequests.CreateToken;
+import dev.mailroom.gateway.admin.AdminRequests.UpdateMailbox;
 import dev.mailroom.gateway.admin.AdminViews.CreatedToken;
 import dev.mailroom.gateway.admin.AdminViews.MailboxView;
 import dev.mailroom.gateway.admin.AdminViews.TokenView;
 import dev.mailroom.gateway.command.CommandSubmitter;
+import dev.mailroom.gateway.core.ListPages;
+import dev.mailroom.gateway.core.Listing;
 import dev.mailroom.gateway.error.ApiException;
 import dev.mailroom.gateway.error.DocumentedErrors;
 import dev.mailroom.model.command.SyncMailbox;
@@ -16,11 +19,17 @@ import dev.mailroom.model.command.SyncTrigger;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.webhook.RefusedTargetException;
 import dev.mailroom.model.webhook.TargetAddressPolicy;
+import dev.mailroom.store.ListPosition;
 import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.crypto.EncryptedSecret;
+import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxChange;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
+import dev.mailroom.store.mailbox.ProviderSettings;
 import dev.mailroom.store.mailbox.SyncState;
+import dev.mailroom.store.purge.DataPurge;
 import dev.mailroom.store.tenant.Tenant;
 import dev.mailroom.store.tenant.TenantRepository;
 import dev.mailroom.store.token.ApiToken;
@@ -45,11 +54,14 @@ import java.util.Locale;
 import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
@@ -67,12 +79,19 @@ import reactor.core.scheduler.Schedulers;
 @SecurityRequirement(name = "adminKey")
 @DocumentedErrors.Unauthorized
 public class AdminController {
+  public static final String OAUTH_RELINK_UNSUPPORTED = "OAUTH_RELINK_UNSUPPORTED";
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(AdminController.class);
+
   private final TenantRepository tenants;
   private final MailboxRepository mailboxes;
   private final ApiTokenRepository tokens;
   private final CredentialCipher cipher;
   private final CommandSubmitter commands;
   private final TargetAddressPolicy mailServers;
+  private final MailboxLogins logins;
+  private final DataPurge purge;
+  private final ListPages pages;
   private final Clock clock;
 
   public AdminController(
@@ -82,8 +101,14 @@ public class AdminController {
       CredentialCipher cipher,
       CommandSubmitter commands,
       GatewayProperties properties,
+      MailboxLogins logins,
+      DataPurge purge,
+      ListPages pages,
       Clock clock) {
+    this.pages = pages;
     this.clock = clock;
+    this.logins = logins;
+    this.purge = purge;
     this.tenants = tenants;
     this.mailboxes = mailboxes;
     this.tokens = tokens;
@@ -102,13 +127,19 @@ public class AdminController {
   }
 
   @GetMapping
-  @Operation(operationId = "listTenants", summary = "List every tenant")
-  @ApiResponse(
-      responseCode = "200",
-      description = "The tenants",
-      content = @Content(array = @ArraySchema(schema = @Schema(implementation = Tenant.class))))
-  Flux<Tenant> listTenants() {
-    return tenants.findAll();
+  @Operation(operationId = "listTenants", summary = "List tenants, oldest first")
+  Mono<Listing<Tenant>> listTenants(
+      @Parameter(
+              description = "How many items a page holds: 1 to 200",
+              schema = @Schema(defaultValue = "50", minimum = "1", maximum = "200"))
+          @RequestParam(required = false)
+          Integer limit,
+      @Parameter(description = "The nextPageToken of the page before; omitted for the first")
+          @RequestParam(required = false)
+          String pageToken) {
+    ListPages.Request page = pages.request("admin-tenants", limit, pageToken);
+    return pages.page(
+        page, tenants.findAll(page.after()), t -> new ListPosition(t.createdAt(), t.id()), t -> t);
   }
 
   @GetMapping("/{tenantId}")
@@ -143,7 +174,8 @@ public class AdminController {
         // DNS lookups block.
         .subscribeOn(Schedulers.boundedElastic())
         .then(existingTenant(tenantId))
-        .flatMap(tenant -> mailboxes.nextConnectionId(tenantId))
+        .flatMap(tenant -> verifyLogin(address, newMailbox.settings(), newMailbox.secret()))
+        .then(Mono.defer(() -> mailboxes.nextConnectionId(tenantId)))
         .flatMap(
             connectionId -> {
               String id = Ids.newId("mbx");
@@ -163,7 +195,9 @@ public class AdminController {
                       cipher.encrypt(newMailbox.secret(), tenantId, id),
                       SyncState.never(),
                       now());
-              return mailboxes.insert(mailbox).flatMap(this::startFirstSync);
+              return mailboxes
+                  .insert(mailbox)
+                  .flatMap(created -> startFirstSync(created, SyncTrigger.CONNECTED));
             })
         .onErrorMap(
             DuplicateKeyException.class,
@@ -179,7 +213,7 @@ public class AdminController {
    * A mailbox that can be read is synced as soon as it is connected, as a user expects, rather than
    * staying {@code never} until someone asks or the poll comes round.
    */
-  private Mono<Mailbox> startFirstSync(Mailbox mailbox) {
+  private Mono<Mailbox> startFirstSync(Mailbox mailbox, SyncTrigger trigger) {
     if (!mailbox.readEnabled()) {
       return Mono.just(mailbox);
     }
@@ -187,30 +221,141 @@ public class AdminController {
     return commands
         .submit(
             new SyncMailbox(
-                commandId,
-                mailbox.tenantId(),
-                mailbox.id(),
-                SyncMode.INCREMENTAL,
-                SyncTrigger.CONNECTED,
-                now()),
+                commandId, mailbox.tenantId(), mailbox.id(), SyncMode.INCREMENTAL, trigger, now()),
             commandId)
         .thenReturn(mailbox);
   }
 
-  @GetMapping("/{tenantId}/mailboxes")
-  @Operation(operationId = "listTenantMailboxes", summary = "List a tenant's mailboxes")
-  @ApiResponse(
-      responseCode = "200",
-      description = "The mailboxes",
-      content =
-          @Content(array = @ArraySchema(schema = @Schema(implementation = MailboxView.class))))
-  @DocumentedErrors.NotFound
-  Flux<MailboxView> listMailboxes(
-      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
-          String tenantId) {
-    return existingTenant(tenantId)
-        .flatMapMany(tenant -> mailboxes.findByTenant(tenantId))
+  /**
+   * Logs in to the mailbox's servers with these credentials (ADR 15); completes empty when they
+   * work, else fails with 422 {@code MAILBOX_LOGIN_REFUSED} or 502/504 {@code
+   * MAIL_SERVER_UNREACHABLE}.
+   */
+  private Mono<Void> verifyLogin(String address, ProviderSettings settings, String secret) {
+    if (settings instanceof ImapSmtpSettings imap) {
+      return logins.verify(address, imap, secret);
+    }
+    return Mono.error(new IllegalStateException("No login check for " + settings));
+  }
+
+  @GetMapping("/{tenantId}/mailboxes/{mailboxId}")
+  @Operation(operationId = "getTenantMailbox", summary = "Get one mailbox of a tenant")
+  Mono<MailboxView> getMailbox(@PathVariable String tenantId, @PathVariable String mailboxId) {
+    return existingMailbox(tenantId, mailboxId).map(MailboxView::of);
+  }
+
+  /**
+   * Changes a mailbox. A new password is checked by logging in before it is stored; it makes a
+   * {@code reauth_required} mailbox active again and syncs it at once. An OAuth re-link is refused
+   * until a provider signs in with OAuth.
+   */
+  @PatchMapping("/{tenantId}/mailboxes/{mailboxId}")
+  @Operation(
+      operationId = "updateTenantMailbox",
+      summary = "Change a mailbox's password, display name or flags")
+  Mono<MailboxView> updateMailbox(
+      @PathVariable String tenantId,
+      @PathVariable String mailboxId,
+      @Valid @RequestBody UpdateMailbox request) {
+    if (request.oauth() != null) {
+      return Mono.error(
+          new ApiException(
+              HttpStatus.UNPROCESSABLE_ENTITY,
+              OAUTH_RELINK_UNSUPPORTED,
+              "No provider signs in with OAuth yet: IMAP mailboxes change their password"));
+    }
+    return existingMailbox(tenantId, mailboxId)
+        .flatMap(
+            mailbox -> {
+              if (request.password() == null) {
+                return Mono.just(change(request, null));
+              }
+              return verifyLogin(mailbox.address(), mailbox.settings(), request.password())
+                  .then(
+                      Mono.fromSupplier(
+                          () ->
+                              change(
+                                  request,
+                                  cipher.encrypt(request.password(), tenantId, mailboxId))));
+            })
+        .flatMap(change -> mailboxes.change(tenantId, mailboxId, change, now()))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("Mailbox " + mailboxId)))
+        .flatMap(
+            mailbox ->
+                request.password() != null || Boolean.TRUE.equals(request.readEnabled())
+                    ? startFirstSync(mailbox, SyncTrigger.ON_DEMAND)
+                    : Mono.just(mailbox))
         .map(MailboxView::of);
+  }
+
+  private static MailboxChange change(UpdateMailbox request, EncryptedSecret secret) {
+    return new MailboxChange(
+        request.displayName(),
+        request.readEnabled(),
+        request.sendEnabled(),
+        request.defaultMailbox(),
+        secret);
+  }
+
+  /**
+   * Deletes a mailbox and everything stored for it: messages and their threads, bodies, raw MIME
+   * and attachments in S3, sync state, credentials and its rate-limit windows. From the answer on,
+   * every route answers 404 for it and its messages.
+   */
+  @DeleteMapping("/{tenantId}/mailboxes/{mailboxId}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  @Operation(
+      operationId = "deleteTenantMailbox",
+      summary = "Delete a mailbox with its messages, blobs and credentials")
+  Mono<Void> deleteMailbox(@PathVariable String tenantId, @PathVariable String mailboxId) {
+    return existingTenant(tenantId)
+        .flatMap(tenant -> purge.purgeMailbox(tenantId, mailboxId))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("Mailbox " + mailboxId)))
+        .doOnNext(
+            purged -> log.info("Deleted mailbox {} of tenant {}: {}", mailboxId, tenantId, purged))
+        .then();
+  }
+
+  /**
+   * Deletes a tenant and everything it owns: its mailboxes as above, API tokens, webhook
+   * subscriptions and their delivery log, idempotency records and queued commands.
+   */
+  @DeleteMapping("/{tenantId}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  @Operation(
+      operationId = "deleteTenant",
+      summary = "Delete a tenant with its mailboxes, tokens and webhooks")
+  Mono<Void> deleteTenant(@PathVariable String tenantId) {
+    return purge
+        .purgeTenant(tenantId)
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("Tenant " + tenantId)))
+        .doOnNext(purged -> log.info("Deleted tenant {}: {}", tenantId, purged))
+        .then();
+  }
+
+  @GetMapping("/{tenantId}/mailboxes")
+  @Operation(
+      operationId = "listTenantMailboxes",
+      summary = "List a tenant's mailboxes, oldest first")
+  Mono<Listing<MailboxView>> listMailboxes(
+      @PathVariable String tenantId,
+      @Parameter(
+              description = "How many items a page holds: 1 to 200",
+              schema = @Schema(defaultValue = "50", minimum = "1", maximum = "200"))
+          @RequestParam(required = false)
+          Integer limit,
+      @Parameter(description = "The nextPageToken of the page before; omitted for the first")
+          @RequestParam(required = false)
+          String pageToken) {
+    ListPages.Request page = pages.request("admin-mailboxes\n" + tenantId, limit, pageToken);
+    return existingTenant(tenantId)
+        .flatMap(
+            tenant ->
+                pages.page(
+                    page,
+                    mailboxes.findByTenant(tenantId, page.after()),
+                    m -> new ListPosition(m.createdAt(), m.id()),
+                    MailboxView::of));
   }
 
   @PostMapping("/{tenantId}/tokens")
@@ -272,18 +417,26 @@ public class AdminController {
   @GetMapping("/{tenantId}/tokens")
   @Operation(
       operationId = "listTokens",
-      summary = "List a tenant's API tokens, revoked ones included")
-  @ApiResponse(
-      responseCode = "200",
-      description = "The tokens, without their secrets",
-      content = @Content(array = @ArraySchema(schema = @Schema(implementation = TokenView.class))))
-  @DocumentedErrors.NotFound
-  Flux<TokenView> listTokens(
-      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
-          String tenantId) {
+      summary = "List a tenant's tokens, oldest first, never their values")
+  Mono<Listing<TokenView>> listTokens(
+      @PathVariable String tenantId,
+      @Parameter(
+              description = "How many items a page holds: 1 to 200",
+              schema = @Schema(defaultValue = "50", minimum = "1", maximum = "200"))
+          @RequestParam(required = false)
+          Integer limit,
+      @Parameter(description = "The nextPageToken of the page before; omitted for the first")
+          @RequestParam(required = false)
+          String pageToken) {
+    ListPages.Request page = pages.request("admin-tokens\n" + tenantId, limit, pageToken);
     return existingTenant(tenantId)
-        .flatMapMany(tenant -> tokens.findByTenant(tenantId))
-        .map(TokenView::of);
+        .flatMap(
+            tenant ->
+                pages.page(
+                    page,
+                    tokens.findByTenant(tenantId, page.after()),
+                    t -> new ListPosition(t.createdAt(), t.id()),
+                    TokenView::of));
   }
 
   /**
@@ -306,6 +459,20 @@ public class AdminController {
         .flatMap(tenant -> tokens.revoke(tenantId, tokenId, now()))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("Token " + tokenId)))
         .map(TokenView::of);
+  }
+
+  /** As {@code POST .../revoke}, answered 204 as a DELETE is. */
+  @DeleteMapping("/{tenantId}/tokens/{tokenId}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  @Operation(operationId = "deleteToken", summary = "Revoke a token")
+  Mono<Void> deleteToken(@PathVariable String tenantId, @PathVariable String tokenId) {
+    return revokeToken(tenantId, tokenId).then();
+  }
+
+  private Mono<Mailbox> existingMailbox(String tenantId, String mailboxId) {
+    return existingTenant(tenantId)
+        .flatMap(tenant -> mailboxes.findById(tenantId, mailboxId))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("Mailbox " + mailboxId)));
   }
 
   private Mono<Void> checkMailboxesBelong(String tenantId, List<String> mailboxIds) {

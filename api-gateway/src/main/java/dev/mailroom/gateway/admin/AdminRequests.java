@@ -132,6 +132,44 @@ public final class AdminRequests {
     }
   }
 
+  /**
+   * A change to a mailbox; every field is optional and an omitted one stays as it is.
+   *
+   * @param oauth a new OAuth grant; refused with 422 {@code OAUTH_RELINK_UNSUPPORTED} until a
+   *     provider signs in with OAuth
+   */
+  @Schema(description = "A change to a mailbox; omitted fields stay as they are")
+  public record UpdateMailbox(
+      @Schema(
+              description =
+                  "A new password. Checked by logging in to IMAP and SMTP before it is stored;"
+                      + " a mailbox in reauth_required becomes active and syncs again",
+              example = "app-password-2",
+              format = "password")
+          @Size(min = 1, max = 1000)
+          String password,
+      @Schema(description = "The name shown with the address", example = "Support team")
+          @Size(max = 200)
+          String displayName,
+      @Schema(description = "Whether the mailbox is synced", example = "true") Boolean readEnabled,
+      @Schema(description = "Whether mail may be sent from the mailbox", example = "true")
+          Boolean sendEnabled,
+      @Schema(
+              description =
+                  "Makes this the tenant's default mailbox (the one before it stops being so)",
+              example = "false")
+          Boolean defaultMailbox,
+      @Schema(
+              description =
+                  "An OAuth re-link. Not supported yet: answered 422 OAUTH_RELINK_UNSUPPORTED",
+              example = "null")
+          java.util.Map<String, Object> oauth) {
+    @Override
+    public String toString() {
+      return "UpdateMailbox[" + displayName + "]";
+    }
+  }
+
   @Schema(description = "What a token may do")
   public record Permissions(
       @Schema(description = "Email access is off unless true", example = "true")

@@ -4,6 +4,8 @@ import dev.mailroom.gateway.admin.AdminViews;
 import dev.mailroom.gateway.admin.AdminViews.MailboxView;
 import dev.mailroom.gateway.auth.Caller;
 import dev.mailroom.gateway.command.CommandSubmitter;
+import dev.mailroom.gateway.core.ListPages;
+import dev.mailroom.gateway.core.Listing;
 import dev.mailroom.gateway.core.UsableMailboxes;
 import dev.mailroom.gateway.error.ApiException;
 import dev.mailroom.gateway.error.DocumentedErrors;
@@ -11,6 +13,7 @@ import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.command.SyncMode;
 import dev.mailroom.model.command.SyncTrigger;
 import dev.mailroom.model.envelope.Ids;
+import dev.mailroom.store.ListPosition;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxRepository.PendingSync;
@@ -33,7 +36,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -53,10 +55,13 @@ import reactor.core.publisher.Mono;
 public class MailboxController {
   private final MailboxRepository mailboxes;
   private final CommandSubmitter commands;
+  private final ListPages pages;
   private final Clock clock;
 
-  public MailboxController(MailboxRepository mailboxes, CommandSubmitter commands, Clock clock) {
+  public MailboxController(
+      MailboxRepository mailboxes, CommandSubmitter commands, ListPages pages, Clock clock) {
     this.clock = clock;
+    this.pages = pages;
     this.mailboxes = mailboxes;
     this.commands = commands;
   }
@@ -80,18 +85,29 @@ public class MailboxController {
           String status) {}
 
   @GetMapping
-  @Operation(operationId = "listMailboxes", summary = "List the mailboxes the token may use")
-  @ApiResponse(
-      responseCode = "200",
-      description = "The mailboxes",
-      content =
-          @Content(array = @ArraySchema(schema = @Schema(implementation = MailboxView.class))))
-  Flux<MailboxView> list(ServerWebExchange exchange) {
+  @Operation(
+      operationId = "listMailboxes",
+      summary = "List the mailboxes this token may use, oldest first")
+  Mono<Listing<MailboxView>> list(
+      @Parameter(
+              description = "How many items a page holds: 1 to 200",
+              schema = @Schema(defaultValue = "50", minimum = "1", maximum = "200"))
+          @RequestParam(required = false)
+          Integer limit,
+      @Parameter(description = "The nextPageToken of the page before; omitted for the first")
+          @RequestParam(required = false)
+          String pageToken,
+      ServerWebExchange exchange) {
     Caller caller = Caller.of(exchange);
-    return mailboxes
-        .findByTenant(caller.tenantId())
-        .filter(mailbox -> UsableMailboxes.inScope(caller, mailbox.id()))
-        .map(AdminViews::forTenant);
+    ListPages.Request page =
+        pages.request("v1-mailboxes\n" + caller.token().id(), limit, pageToken);
+    return pages.page(
+        page,
+        mailboxes
+            .findByTenant(caller.tenantId(), page.after())
+            .filter(mailbox -> UsableMailboxes.inScope(caller, mailbox.id())),
+        m -> new ListPosition(m.createdAt(), m.id()),
+        AdminViews::forTenant);
   }
 
   @GetMapping("/{mailboxId}")

@@ -3,6 +3,8 @@ package dev.mailroom.gateway.webhook;
 import dev.mailroom.gateway.auth.Caller;
 import dev.mailroom.gateway.core.IdempotentWrites;
 import dev.mailroom.gateway.core.IdempotentWrites.Route;
+import dev.mailroom.gateway.core.ListPages;
+import dev.mailroom.gateway.core.Listing;
 import dev.mailroom.gateway.core.PageTokens;
 import dev.mailroom.gateway.core.QueryParams;
 import dev.mailroom.gateway.error.DocumentedErrors;
@@ -18,9 +20,9 @@ import dev.mailroom.gateway.webhook.WebhookViews.DeliveryList;
 import dev.mailroom.gateway.webhook.WebhookViews.DeliveryView;
 import dev.mailroom.gateway.webhook.WebhookViews.Replayed;
 import dev.mailroom.gateway.webhook.WebhookViews.RotatedSecret;
-import dev.mailroom.gateway.webhook.WebhookViews.WebhookList;
 import dev.mailroom.gateway.webhook.WebhookViews.WebhookView;
 import dev.mailroom.model.webhook.WebhookEventType;
+import dev.mailroom.store.ListPosition;
 import dev.mailroom.store.message.MessageQuery.Position;
 import dev.mailroom.store.webhook.DeliveryStatus;
 import dev.mailroom.store.webhook.WebhookDelivery;
@@ -43,6 +45,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -67,9 +70,14 @@ public class WebhookController {
   private final WebhookSubscriptions subscriptions;
   private final IdempotentWrites idempotent;
   private final PageTokens pageTokens;
+  private final ListPages pages;
 
   public WebhookController(
-      WebhookSubscriptions subscriptions, IdempotentWrites idempotent, PageTokens pageTokens) {
+      WebhookSubscriptions subscriptions,
+      IdempotentWrites idempotent,
+      PageTokens pageTokens,
+      ListPages pages) {
+    this.pages = pages;
     this.subscriptions = subscriptions;
     this.idempotent = idempotent;
     this.pageTokens = pageTokens;
@@ -118,12 +126,23 @@ public class WebhookController {
   @Operation(operationId = "listWebhooks", summary = "List the tenant's subscriptions")
   @ApiResponse(responseCode = "200", description = "The subscriptions")
   @GetMapping
-  Mono<WebhookList> list(ServerWebExchange exchange) {
-    return subscriptions
-        .list(manager(exchange))
-        .map(WebhookView::of)
-        .collectList()
-        .map(WebhookList::new);
+  Mono<Listing<WebhookView>> list(
+      @Parameter(
+              description = "How many items a page holds: 1 to 200",
+              schema = @Schema(defaultValue = "50", minimum = "1", maximum = "200"))
+          @RequestParam(required = false)
+          Integer limit,
+      @Parameter(description = "The nextPageToken of the page before; omitted for the first")
+          @RequestParam(required = false)
+          String pageToken,
+      ServerWebExchange exchange) {
+    Caller caller = manager(exchange);
+    ListPages.Request page = pages.request("v1-webhooks\n" + caller.token().id(), limit, pageToken);
+    return pages.page(
+        page,
+        subscriptions.list(caller, page.after()),
+        e -> new ListPosition(e.createdAt(), e.id()),
+        WebhookView::of);
   }
 
   @Operation(operationId = "getWebhook", summary = "Get a subscription")

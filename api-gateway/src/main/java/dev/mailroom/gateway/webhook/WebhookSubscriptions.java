@@ -168,8 +168,11 @@ public class WebhookSubscriptions {
                 }));
   }
 
-  public Flux<WebhookEndpoint> list(Caller caller) {
-    return endpoints.findByTenant(caller.tenantId()).filter(endpoint -> manages(caller, endpoint));
+  /** The subscriptions the caller manages, in creation order after {@code after} when given. */
+  public Flux<WebhookEndpoint> list(Caller caller, dev.mailroom.store.ListPosition after) {
+    return endpoints
+        .findByTenant(caller.tenantId(), after)
+        .filter(endpoint -> manages(caller, endpoint));
   }
 
   /** The subscription, if the caller manages it; else not found. */

@@ -99,11 +99,6 @@ final class WebhookViews {
               example = TIME)
           Instant previousSecretExpiresAt) {}
 
-  @Schema(description = "The tenant's subscriptions the token may see")
-  record WebhookList(
-      @ArraySchema(arraySchema = @Schema(description = "The subscriptions"))
-          List<WebhookView> data) {}
-
   @Schema(description = "One try to deliver")
   record AttemptView(
       @Schema(description = "When it was made", example = TIME) Instant attemptedAt,
@@ -131,10 +126,24 @@ final class WebhookViews {
     }
   }
 
+  /**
+   * One delivery of one event to one subscription.
+   *
+   * @param webhookId the subscription ({@code /v1/webhooks/{webhookId}}) it was delivered to
+   * @param webhookMessageId the Standard Webhooks {@code webhook-id} header it was sent with: the
+   *     same for every attempt, so a receiver dedupes on it
+   */
   @Schema(description = "One event's delivery to a subscription")
   record DeliveryView(
       @Schema(description = "The delivery's id", example = DELIVERY_ID) String id,
-      @Schema(description = "The subscription's id", example = WEBHOOK_ID) String webhookId,
+      @Schema(description = "The subscription it was delivered to", example = WEBHOOK_ID)
+          String webhookId,
+      @Schema(
+              description =
+                  "The webhook-id header it was sent with, the same on every attempt: receivers"
+                      + " dedupe on it",
+              example = "msg_2Qd0cVf1xq8b3T")
+          String webhookMessageId,
       @Schema(ref = EVENT_TYPE_REF, description = "The event's type") String eventType,
       @Schema(nullable = true, description = "The mailbox the event is about", example = MAILBOX_ID)
           String mailboxId,
@@ -158,6 +167,7 @@ final class WebhookViews {
     static DeliveryView of(WebhookDelivery d) {
       return new DeliveryView(
           d.id(),
+          d.endpointId(),
           d.webhookId(),
           d.eventType(),
           d.mailboxId(),

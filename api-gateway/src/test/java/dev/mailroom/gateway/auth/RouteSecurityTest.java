@@ -118,6 +118,7 @@ class RouteSecurityTest {
                         GatewayFixture.ADMIN_KEY,
                         null)
                     .body())
+            .get("data")
             .get(0)
             .get("id")
             .asString();

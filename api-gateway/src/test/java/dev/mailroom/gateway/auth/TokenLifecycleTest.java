@@ -57,7 +57,7 @@ class TokenLifecycleTest {
         .uri("/admin/tenants/{t}/tokens", tenant.id())
         .exchange()
         .expectBody()
-        .jsonPath("$[?(@.id == '" + id + "')].revokedAt")
+        .jsonPath("$.data[?(@.id == '" + id + "')].revokedAt")
         .isNotEmpty();
   }
 

@@ -62,15 +62,17 @@ class IdempotencyKeyTest {
   void aClaimWhoseRequestNeverFinishedLapsesWithinAMinute() {
     String token = gateway.fullToken(tenant.id());
     List<Map> tokens =
-        gateway
-            .client()
-            .get()
-            .uri("/admin/tenants/{t}/tokens", tenant.id())
-            .header("Authorization", "Bearer " + GatewayFixture.ADMIN_KEY)
-            .exchange()
-            .expectBodyList(Map.class)
-            .returnResult()
-            .getResponseBody();
+        (List<Map>)
+            gateway
+                .client()
+                .get()
+                .uri("/admin/tenants/{t}/tokens?limit=200", tenant.id())
+                .header("Authorization", "Bearer " + GatewayFixture.ADMIN_KEY)
+                .exchange()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("data");
     String tokenId = tokens.get(tokens.size() - 1).get("id").toString();
     // What a request leaves behind when its client disconnects mid-way: a claim, never finished.
     Instant claimed = Instant.now().minus(IdempotentWrites.CLAIM).minusSeconds(1);

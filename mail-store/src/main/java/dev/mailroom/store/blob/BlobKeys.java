@@ -11,6 +11,16 @@ public final class BlobKeys {
 
   private BlobKeys() {}
 
+  /** Everything stored for a tenant; ends with a slash, so no other tenant's keys match. */
+  public static String tenantPrefix(String tenantId) {
+    return "tenants/" + safe(tenantId) + "/";
+  }
+
+  /** Everything stored for one mailbox of a tenant. */
+  public static String mailboxPrefix(String tenantId, String mailboxId) {
+    return tenantPrefix(tenantId) + "mailboxes/" + safe(mailboxId) + "/";
+  }
+
   public static String message(String tenantId, String mailboxId, String messageId) {
     return "tenants/"
         + safe(tenantId)

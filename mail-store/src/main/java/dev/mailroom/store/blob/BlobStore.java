@@ -1,6 +1,7 @@
 package dev.mailroom.store.blob;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -9,6 +10,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Bodies, raw MIME and attachments in one S3 bucket, under keys from {@link BlobKeys}. */
@@ -66,6 +68,60 @@ public class BlobStore {
 
   public Mono<Void> delete(String key) {
     return Mono.fromFuture(() -> s3.deleteObject(b -> b.bucket(bucket).key(key))).then();
+  }
+
+  /**
+   * Deletes every object whose key starts with {@code prefix}, a page of up to 1,000 keys at a time
+   * (the most one S3 request lists or deletes). Emits how many were deleted.
+   */
+  public Mono<Long> deletePrefix(String prefix) {
+    if (prefix == null || prefix.isEmpty() || !prefix.endsWith("/")) {
+      // An empty or partial segment would reach other tenants' or mailboxes' keys.
+      return Mono.error(new IllegalArgumentException("Not a key prefix: " + prefix));
+    }
+    return deletePage(prefix, 0L);
+  }
+
+  private Mono<Long> deletePage(String prefix, long deletedSoFar) {
+    // Always the first page: what it listed is deleted before the next listing.
+    return Mono.fromFuture(() -> s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)))
+        .flatMap(
+            listing -> {
+              if (listing.contents().isEmpty()) {
+                return Mono.just(deletedSoFar);
+              }
+              List<ObjectIdentifier> keys =
+                  listing.contents().stream()
+                      .map(o -> ObjectIdentifier.builder().key(o.key()).build())
+                      .toList();
+              return Mono.fromFuture(
+                      () ->
+                          s3.deleteObjects(
+                              b -> b.bucket(bucket).delete(d -> d.objects(keys).quiet(true))))
+                  .flatMap(
+                      response -> {
+                        if (!response.errors().isEmpty()) {
+                          return Mono.error(
+                              new IllegalStateException(
+                                  "S3 refused to delete "
+                                      + response.errors().size()
+                                      + " objects under "
+                                      + prefix
+                                      + ", first: "
+                                      + response.errors().get(0).message()));
+                        }
+                        long total = deletedSoFar + keys.size();
+                        return Boolean.TRUE.equals(listing.isTruncated())
+                            ? deletePage(prefix, total)
+                            : Mono.just(total);
+                      });
+            });
+  }
+
+  /** The keys under {@code prefix}, up to 1,000: for checks that something is gone. */
+  public Mono<List<String>> keys(String prefix) {
+    return Mono.fromFuture(() -> s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)))
+        .map(listing -> listing.contents().stream().map(o -> o.key()).toList());
   }
 
   /** Cheap reachability check for health: the bucket exists and answers. */

@@ -140,6 +140,11 @@ public class MailStoreAutoConfiguration {
     return new BlobStore(s3, properties.bucket());
   }
 
+  @Bean
+  dev.mailroom.store.purge.DataPurge dataPurge(ReactiveMongoTemplate mongo, BlobStore blobs) {
+    return new dev.mailroom.store.purge.DataPurge(mongo, blobs);
+  }
+
   /** Replaces Boot's indicator (disabled in the shared defaults) under the same name. */
   @Bean("mongoHealthIndicator")
   MongoPingHealthIndicator mongoHealthIndicator(ReactiveMongoTemplate mongo) {

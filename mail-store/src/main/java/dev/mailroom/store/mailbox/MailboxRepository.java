@@ -43,6 +43,12 @@ public class MailboxRepository {
         Query.query(TenantScope.of(tenantId)).with(Sort.by("createdAt", "_id")), Mailbox.class);
   }
 
+  /** The tenant's mailboxes in creation order, after {@code after} when given. */
+  public Flux<Mailbox> findByTenant(String tenantId, dev.mailroom.store.ListPosition after) {
+    return mongo.find(
+        dev.mailroom.store.ListPosition.after(TenantScope.of(tenantId), after), Mailbox.class);
+  }
+
   /** The tenant's mailboxes as {@link MailboxIdentity}: a fraction of the cost of whole records. */
   public Flux<MailboxIdentity> identitiesByTenant(String tenantId) {
     return mongo
@@ -111,6 +117,81 @@ public class MailboxRepository {
             Update.update("status", to),
             Mailbox.class)
         .map(result -> result.getModifiedCount() == 1);
+  }
+
+  /**
+   * Applies an operator's change and emits the mailbox as it is now; empty when the tenant has no
+   * such mailbox. A new secret makes a {@code reauth_required} mailbox active again, clears the
+   * error its sync state showed and makes it due for the scheduler at once.
+   */
+  public Mono<Mailbox> change(String tenantId, String id, MailboxChange change, Instant now) {
+    Update update = new Update();
+    if (change.displayName() != null) {
+      update.set("displayName", change.displayName());
+    }
+    if (change.readEnabled() != null) {
+      update.set("readEnabled", change.readEnabled());
+    }
+    if (change.sendEnabled() != null) {
+      update.set("sendEnabled", change.sendEnabled());
+    }
+    if (change.defaultMailbox() != null) {
+      update.set("defaultMailbox", change.defaultMailbox());
+    }
+    Mono<Void> reactivate = Mono.empty();
+    if (change.secret() != null) {
+      update.set("secret", change.secret()).set("nextSyncAt", now);
+      reactivate =
+          mongo
+              .updateFirst(
+                  Query.query(
+                      TenantScope.of(tenantId)
+                          .and("_id")
+                          .is(id)
+                          .and("status")
+                          .is(MailboxStatus.REAUTH_REQUIRED)),
+                  Update.update("status", MailboxStatus.ACTIVE),
+                  Mailbox.class)
+              .then();
+    }
+    Mono<Void> otherDefaults =
+        Boolean.TRUE.equals(change.defaultMailbox())
+            // One default per tenant: the one named now replaces the one before.
+            ? mongo
+                .updateMulti(
+                    Query.query(TenantScope.of(tenantId).and("_id").ne(id)),
+                    Update.update("defaultMailbox", false),
+                    Mailbox.class)
+                .then()
+            : Mono.empty();
+    Mono<Mailbox> changed =
+        update.getUpdateObject().isEmpty()
+            ? findById(tenantId, id)
+            : mongo.findAndModify(
+                TenantScope.byId(tenantId, id),
+                update,
+                org.springframework.data.mongodb.core.FindAndModifyOptions.options()
+                    .returnNew(true),
+                Mailbox.class);
+    Mono<Void> before = reactivate;
+    return findById(tenantId, id)
+        .flatMap(
+            exists ->
+                before
+                    .then(changed)
+                    .flatMap(
+                        mailbox ->
+                            change.secret() == null ? Mono.just(mailbox) : clearSyncError(mailbox))
+                    .flatMap(mailbox -> otherDefaults.thenReturn(mailbox)));
+  }
+
+  private Mono<Mailbox> clearSyncError(Mailbox mailbox) {
+    SyncState sync = mailbox.sync();
+    if (sync == null || sync.withoutError() == sync) {
+      return Mono.just(mailbox);
+    }
+    return updateSync(mailbox.tenantId(), mailbox.id(), sync.withoutError())
+        .then(findById(mailbox.tenantId(), mailbox.id()));
   }
 
   /** The next connection number of a tenant: 1, 2, 3, ... */

@@ -74,6 +74,30 @@ public record SyncState(
         cursor);
   }
 
+  /**
+   * This state after the cause of its failures was fixed (a new password): no longer in error nor
+   * waiting for a retry, so the next sync runs at once; the last error stays as history. This same
+   * state when nothing failed.
+   */
+  public SyncState withoutError() {
+    if (!"error".equals(state) && failures == 0 && nextRetryAt == null) {
+      return this;
+    }
+    return new SyncState(
+        "error".equals(state) ? (lastSuccessAt == null ? "never" : "idle") : state,
+        backfilled,
+        folders,
+        messagesDone,
+        messagesTotal,
+        lastSuccessAt,
+        lastErrorAt,
+        lastError,
+        0,
+        null,
+        skipped,
+        cursor);
+  }
+
   /** This state, with a new failure recorded and the retry planned. */
   public SyncState failed(String error, Instant at, Instant retryAt) {
     return new SyncState(

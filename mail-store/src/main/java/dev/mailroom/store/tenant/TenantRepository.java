@@ -25,4 +25,12 @@ public class TenantRepository {
   public Flux<Tenant> findAll() {
     return mongo.find(new Query().with(Sort.by("createdAt", "_id")), Tenant.class);
   }
+
+  /** Every tenant in creation order, after {@code after} when given; read as far as needed. */
+  public Flux<Tenant> findAll(dev.mailroom.store.ListPosition after) {
+    return mongo.find(
+        dev.mailroom.store.ListPosition.after(
+            new org.springframework.data.mongodb.core.query.Criteria(), after),
+        Tenant.class);
+  }
 }

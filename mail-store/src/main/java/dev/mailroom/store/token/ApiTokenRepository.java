@@ -47,6 +47,12 @@ public class ApiTokenRepository {
         .then(mongo.findOne(mine, ApiToken.class));
   }
 
+  /** The tenant's tokens in creation order, after {@code after} when given. */
+  public Flux<ApiToken> findByTenant(String tenantId, dev.mailroom.store.ListPosition after) {
+    return mongo.find(
+        dev.mailroom.store.ListPosition.after(TenantScope.of(tenantId), after), ApiToken.class);
+  }
+
   public Flux<ApiToken> findByTenant(String tenantId) {
     return mongo.find(
         Query.query(TenantScope.of(tenantId)).with(Sort.by("createdAt", "_id")), ApiToken.class);

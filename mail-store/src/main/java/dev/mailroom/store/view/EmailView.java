@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The Email and Thread objects of seed 002 (camelCase), field for field, and its {@code
- * accessInfo}. A token with {@code visibleEmailFields} sees only those fields (plus {@code id}):
- * the others are absent, not null.
+ * accessInfo}, with the email's {@code mailboxId} added. A token with {@code visibleEmailFields}
+ * sees only those fields (plus {@code id} and {@code mailboxId}): the others are absent, not null.
  */
 public final class EmailView {
   private EmailView() {}
@@ -29,6 +29,8 @@ public final class EmailView {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("id", PublicIds.of(m.provider(), m.id()));
     view.put("threadId", PublicIds.of(m.provider(), m.threadId()));
+    // Our extension of seed 002: which mailbox (as /admin, /v1 and webhooks name it) holds it.
+    view.put("mailboxId", m.mailboxId());
     view.put("subject", m.subject());
     view.put("from", m.from());
     view.put("to", emptyAsNull(m.to()));
@@ -122,7 +124,10 @@ public final class EmailView {
     if (fields == null || fields.isEmpty()) {
       return view;
     }
-    view.keySet().removeIf(field -> !field.equals("id") && !fields.contains(field));
+    // Identifiers are always shown: without them nothing else could be asked about.
+    view.keySet()
+        .removeIf(
+            field -> !field.equals("id") && !field.equals("mailboxId") && !fields.contains(field));
     return view;
   }
 

@@ -3,6 +3,7 @@ package dev.mailroom.store.view;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.MessageSnapshot;
 import dev.mailroom.model.message.Participant;
+import dev.mailroom.model.text.Timestamps;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,8 +40,8 @@ public final class InboxMessageView {
     data.put("external_id", m.providerMessageId());
     data.put("direction", lower(m.direction()));
     data.put("status", lower(m.status()));
-    data.put("created_at", m.createdAt() == null ? null : m.createdAt().toString());
-    data.put("updated_at", m.updatedAt() == null ? null : m.updatedAt().toString());
+    data.put("created_at", m.createdAt() == null ? null : Timestamps.format(m.createdAt()));
+    data.put("updated_at", m.updatedAt() == null ? null : Timestamps.format(m.updatedAt()));
     return data;
   }
 

@@ -15,6 +15,7 @@ import dev.mailroom.model.message.MessageSnapshot;
 import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.model.message.Participant;
 import dev.mailroom.model.text.Redaction;
+import dev.mailroom.model.text.Timestamps;
 import dev.mailroom.model.webhook.WebhookEventType;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -38,7 +39,7 @@ public final class WebhookPayloads {
   public static String render(WebhookEventType type, Instant timestamp, Map<String, Object> data) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", type.wireName());
-    body.put("timestamp", timestamp.toString());
+    body.put("timestamp", Timestamps.format(timestamp));
     body.put("data", data);
     return JSON.writeValueAsString(body);
   }
@@ -70,7 +71,7 @@ public final class WebhookPayloads {
           messageOrReference(current, updated.tenantId(), updated.mailboxId(), updated.messageId());
       data.put("read", updated.read());
       data.put("labels", updated.labels());
-      data.put("updated_at", updated.changedAt().toString());
+      data.put("updated_at", Timestamps.format(updated.changedAt()));
       return data;
     }
 
@@ -80,7 +81,7 @@ public final class WebhookPayloads {
           messageOrReference(current, deleted.tenantId(), deleted.mailboxId(), deleted.messageId());
       data.put("deleted", true);
       data.put("soft", deleted.soft());
-      data.put("deleted_at", deleted.deletedAt().toString());
+      data.put("deleted_at", Timestamps.format(deleted.deletedAt()));
       return data;
     }
 
@@ -94,7 +95,7 @@ public final class WebhookPayloads {
       error.put("reason", failed.reason());
       error.put("message", Redaction.addresses(failed.errorMessage()));
       data.put("error", error);
-      data.put("failed_at", failed.failedAt().toString());
+      data.put("failed_at", Timestamps.format(failed.failedAt()));
       return data;
     }
 
@@ -108,8 +109,8 @@ public final class WebhookPayloads {
       data.put("messages_added", sync.messagesAdded());
       data.put("messages_updated", sync.messagesUpdated());
       data.put("messages_deleted", sync.messagesDeleted());
-      data.put("started_at", sync.startedAt().toString());
-      data.put("completed_at", sync.completedAt().toString());
+      data.put("started_at", Timestamps.format(sync.startedAt()));
+      data.put("completed_at", Timestamps.format(sync.completedAt()));
       return data;
     }
 
@@ -118,9 +119,8 @@ public final class WebhookPayloads {
       Map<String, Object> data = reference(failed.tenantId(), failed.mailboxId());
       data.put("sync_state", "error");
       data.put("reason", Redaction.addresses(failed.reason()));
-      data.put("failed_at", failed.failedAt().toString());
-      data.put(
-          "next_retry_at", failed.nextRetryAt() == null ? null : failed.nextRetryAt().toString());
+      data.put("failed_at", Timestamps.format(failed.failedAt()));
+      data.put("next_retry_at", Timestamps.format(failed.nextRetryAt()));
       return data;
     }
 
@@ -129,7 +129,7 @@ public final class WebhookPayloads {
       Map<String, Object> data = reference(reauth.tenantId(), reauth.mailboxId());
       data.put("status", "reauth_required");
       data.put("reason", Redaction.addresses(reauth.reason()));
-      data.put("detected_at", reauth.detectedAt().toString());
+      data.put("detected_at", Timestamps.format(reauth.detectedAt()));
       return data;
     }
 
@@ -140,10 +140,8 @@ public final class WebhookPayloads {
       data.put("organization_id", disabled.tenantId());
       // Other subscriptions hear of it: the endpoint's URL is its owner's business alone.
       data.put("reason", disabled.reason());
-      data.put(
-          "failing_since",
-          disabled.failingSince() == null ? null : disabled.failingSince().toString());
-      data.put("disabled_at", disabled.disabledAt().toString());
+      data.put("failing_since", Timestamps.format(disabled.failingSince()));
+      data.put("disabled_at", Timestamps.format(disabled.disabledAt()));
       return data;
     }
   }
@@ -156,8 +154,8 @@ public final class WebhookPayloads {
         data = reference(tenantId, "mbx_test");
         data.put("sync_state", "error");
         data.put("reason", "IMAP connect: connection timed out");
-        data.put("failed_at", now.toString());
-        data.put("next_retry_at", now.plusSeconds(60).toString());
+        data.put("failed_at", Timestamps.format(now));
+        data.put("next_retry_at", Timestamps.format(now.plusSeconds(60)));
       }
       case MAILBOX_SYNC_COMPLETED, MAILBOX_REAUTH_REQUIRED -> {
         data = reference(tenantId, "mbx_test");

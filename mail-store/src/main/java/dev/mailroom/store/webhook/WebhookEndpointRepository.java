@@ -26,6 +26,14 @@ public class WebhookEndpointRepository {
     return mongo.findOne(TenantScope.byId(tenantId, id), WebhookEndpoint.class);
   }
 
+  /** The tenant's subscriptions in creation order, after {@code after} when given. */
+  public Flux<WebhookEndpoint> findByTenant(
+      String tenantId, dev.mailroom.store.ListPosition after) {
+    return mongo.find(
+        dev.mailroom.store.ListPosition.after(TenantScope.of(tenantId), after),
+        WebhookEndpoint.class);
+  }
+
   public Flux<WebhookEndpoint> findByTenant(String tenantId) {
     return mongo.find(
         Query.query(TenantScope.of(tenantId)).with(Sort.by("createdAt", "_id")),

@@ -35,4 +35,19 @@ class WebhookPayloadsTest {
             null);
     assertThat(failed.toString()).contains("timeout at [address]").doesNotContain("192.168");
   }
+
+  @Test
+  void everyTimestampHasExactlyThreeDecimals() {
+    String body =
+        WebhookPayloads.render(
+            dev.mailroom.model.webhook.WebhookEventType.MAILBOX_SYNC_FAILED,
+            T,
+            WebhookPayloads.data(
+                new MailboxSyncFailed("ten_1", "mbx_1", "timeout", T, T.plusNanos(123_456_789)),
+                null));
+    assertThat(body)
+        .contains("\"timestamp\":\"2026-02-07T14:30:00.000Z\"")
+        .contains("\"failed_at\":\"2026-02-07T14:30:00.000Z\"")
+        .contains("\"next_retry_at\":\"2026-02-07T14:30:00.123Z\"");
+  }
 }

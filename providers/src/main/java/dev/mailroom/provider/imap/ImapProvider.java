@@ -140,6 +140,28 @@ public final class ImapProvider implements MailProvider {
     }
   }
 
+  /**
+   * Logs in over IMAP and then SMTP and logs out again, keeping no connection: whether a mailbox's
+   * credentials work, before it is stored. Failures come from the same error table as every other
+   * operation, so a network failure is never reported as a refused login.
+   */
+  public void checkLogin(MailboxAccess mailbox) throws ProviderException {
+    PasswordAccess access = passwordOf(mailbox);
+    IdleConnections.close(connect(access, false));
+    MailboxAccess.Endpoint endpoint = access.outgoing();
+    Transport transport = null;
+    try {
+      transport = newTransport(access);
+      transport.connect(endpoint.host(), endpoint.port(), access.username(), access.secret());
+    } catch (MessagingException e) {
+      throw ImapErrors.mapSmtp("SMTP login to " + endpoint.host() + ":" + endpoint.port(), e);
+    } finally {
+      if (transport != null) {
+        IdleConnections.close(transport);
+      }
+    }
+  }
+
   private Transport newTransport(PasswordAccess access) throws MessagingException {
     MailboxAccess.Endpoint endpoint = access.outgoing();
     Properties props = connectionProperties("smtp", endpoint, true);

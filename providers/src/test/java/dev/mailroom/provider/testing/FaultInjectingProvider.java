@@ -27,6 +27,13 @@ public final class FaultInjectingProvider implements MailProvider {
   /** Fetches left before one fails. */
   public static final AtomicInteger FETCHES_BEFORE_FAILURE = new AtomicInteger(-1);
 
+  /** Runs {@link #FETCH_HOOK} once, before the fetch this many fetches from now (-1: never). */
+  public static final AtomicInteger FETCHES_BEFORE_HOOK = new AtomicInteger(-1);
+
+  /** What a test does between two fetches of a sync, e.g. delete the mailbox. */
+  public static final java.util.concurrent.atomic.AtomicReference<Runnable> FETCH_HOOK =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   /** Sent copies left before the worker "dies" right after one is made. */
   public static final AtomicInteger SENDS_BEFORE_CRASH = new AtomicInteger(-1);
 
@@ -89,6 +96,8 @@ public final class FaultInjectingProvider implements MailProvider {
 
   public static void disarm() {
     FETCHES_BEFORE_FAILURE.set(-1);
+    FETCHES_BEFORE_HOOK.set(-1);
+    FETCH_HOOK.set(null);
     SENDS_BEFORE_CRASH.set(-1);
     LISTINGS_TO_FAIL.set(0);
     LISTINGS_TO_BREAK.set(0);
@@ -171,6 +180,12 @@ public final class FaultInjectingProvider implements MailProvider {
 
       @Override
       public FetchedBatch fetch(List<ProviderRef> refs, long maxBytes) throws ProviderException {
+        if (FETCHES_BEFORE_HOOK.getAndDecrement() == 0) {
+          Runnable hook = FETCH_HOOK.getAndSet(null);
+          if (hook != null) {
+            hook.run();
+          }
+        }
         if (FETCHES_BEFORE_FAILURE.getAndDecrement() == 0) {
           throw new ProviderException.Transient("connection dropped (injected)", null);
         }

@@ -78,7 +78,7 @@ public class MailReads {
                     .findById(tenantId, parsed.id())
                     .filter(
                         m ->
-                            m.provider() == parsed.provider()
+                            parsed.matches(m.provider())
                                 && readable.stream()
                                     .anyMatch(box -> box.id().equals(m.mailboxId()))))
         .orElse(Mono.empty())
@@ -94,7 +94,7 @@ public class MailReads {
                 messages
                     .findThread(
                         tenantId, readable.stream().map(MailboxIdentity::id).toList(), parsed.id())
-                    .filter(m -> m.provider() == parsed.provider())
+                    .filter(m -> parsed.matches(m.provider()))
                     .collectList())
         .orElse(Mono.just(List.of()))
         .filter(list -> !list.isEmpty())
