@@ -15,6 +15,7 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -120,6 +121,14 @@ public class CommandSubmitter {
                           e.toString());
                       return outbox.recordFailure(record.id(), e.toString()).onErrorComplete();
                     }))
+        .onErrorResume(
+            DuplicateKeyException.class,
+            stored -> {
+              // Stored by an earlier run of the same request (ids derived from its
+              // Idempotency-Key): the relay publishes it if that run could not.
+              log.info("Command {} was already stored; not stored again", record.id());
+              return Mono.empty();
+            })
         .thenReturn(envelope);
   }
 }

@@ -2,6 +2,7 @@ package dev.mailroom.gateway.core;
 
 import dev.mailroom.gateway.auth.Caller;
 import dev.mailroom.gateway.mail.MailException;
+import dev.mailroom.gateway.mail.WriteIds;
 import dev.mailroom.gateway.mail.WriteProgress;
 import dev.mailroom.store.idempotency.IdempotencyRecord;
 import dev.mailroom.store.idempotency.IdempotencyRepository;
@@ -153,7 +154,11 @@ public class IdempotentWrites {
               DurableAnswer durable = new DurableAnswer();
               return action
                   .get()
-                  .contextWrite(context -> context.put(DURABLE, durable))
+                  .contextWrite(
+                      context ->
+                          WriteIds.seeded(
+                              context.put(DURABLE, durable),
+                              IdempotencyRecord.idOf(tenant, scoped)))
                   .flatMap(response -> complete(tenant, scoped, response, storedForm))
                   .onErrorResume(
                       e -> {

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -80,7 +81,18 @@ public class MessageWrites {
       SendKind kind,
       StoredMessage original,
       String correlationId) {
-    String id = Ids.newId("msg");
+    return Mono.deferContextual(
+        context -> send(mailbox, draft, kind, original, correlationId, WriteIds.of(context)));
+  }
+
+  private Mono<StoredMessage> send(
+      MailboxIdentity mailbox,
+      OutboundDraft draft,
+      SendKind kind,
+      StoredMessage original,
+      String correlationId,
+      WriteIds ids) {
+    String id = ids.next("msg");
     Instant now = now();
     PendingBody pendingBody =
         PendingBody.fits(draft.textBody(), draft.htmlBody())
@@ -99,7 +111,7 @@ public class MessageWrites {
     List<Attachment> uploaded = new ArrayList<>();
     List<Mono<Void>> uploads = new ArrayList<>();
     for (AttachmentPolicy.Accepted file : draft.uploads()) {
-      String attachmentId = Ids.newId("att");
+      String attachmentId = ids.next("att");
       String key = BlobKeys.attachment(mailbox.tenantId(), mailbox.id(), id, attachmentId);
       uploaded.add(
           new Attachment(
@@ -132,7 +144,7 @@ public class MessageWrites {
             mailbox.id(),
             mailbox.provider(),
             StoredMessage.pendingProviderId(id),
-            original != null ? original.threadId() : Ids.newId("thr"),
+            original != null ? original.threadId() : ids.next("thr"),
             id + "@" + domain(mailbox.address()),
             answers ? original.rfcMessageId() : null,
             references,
@@ -182,7 +194,7 @@ public class MessageWrites {
     // the command: a command must fit one Kafka record (ADR 16).
     SendMessage command =
         new SendMessage(
-            Ids.newId("cmd"),
+            ids.next("cmd"),
             mailbox.tenantId(),
             mailbox.id(),
             id,
@@ -221,7 +233,16 @@ public class MessageWrites {
                                 + " messages in the last hour",
                             decision)))
         .then(bodies)
-        .then(messages.insert(message))
+        .then(
+            messages
+                .insert(message)
+                .onErrorResume(
+                    DuplicateKeyException.class,
+                    stored ->
+                        ids.stable()
+                            // An earlier run of this request stored it and died before answering.
+                            ? messages.findByIdIncludingDeleted(mailbox.tenantId(), id)
+                            : Mono.error(stored)))
         .flatMap(saved -> commands.submit(command, correlationId).thenReturn(saved));
   }
 

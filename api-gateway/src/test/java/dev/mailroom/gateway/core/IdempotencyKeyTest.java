@@ -61,19 +61,7 @@ class IdempotencyKeyTest {
   @Test
   void aClaimWhoseRequestNeverFinishedLapsesWithinAMinute() {
     String token = gateway.fullToken(tenant.id());
-    List<Map> tokens =
-        (List<Map>)
-            gateway
-                .client()
-                .get()
-                .uri("/admin/tenants/{t}/tokens?limit=200", tenant.id())
-                .header("Authorization", "Bearer " + GatewayFixture.ADMIN_KEY)
-                .exchange()
-                .expectBody(Map.class)
-                .returnResult()
-                .getResponseBody()
-                .get("data");
-    String tokenId = tokens.get(tokens.size() - 1).get("id").toString();
+    String tokenId = newestTokenId();
     // What a request leaves behind when its client disconnects mid-way: a claim, never finished.
     Instant claimed = Instant.now().minus(IdempotentWrites.CLAIM).minusSeconds(1);
     gateway
@@ -225,6 +213,67 @@ class IdempotencyKeyTest {
     return MockServerWebExchange.from(
         MockServerHttpRequest.post("/api/access/email/messages/send")
             .header(IdempotentWrites.HEADER, key));
+  }
+
+  @Test
+  void aRetryAfterTheGatewayDiedBetweenTheWriteAndTheAnswerFindsTheWriteInsteadOfSendingAgain() {
+    String token = gateway.fullToken(tenant.id());
+    String tokenId = newestTokenId();
+    Map first =
+        send(token, "died-after-write")
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    // What a gateway killed after storing the message and its command leaves: a claim that never
+    // recorded its answer, and lapses. Here it is simply gone.
+    gateway
+        .bean(org.springframework.data.mongodb.core.ReactiveMongoTemplate.class)
+        .remove(
+            org.springframework.data.mongodb.core.query.Query.query(
+                org.springframework.data.mongodb.core.query.Criteria.where("_id")
+                    .is(IdempotencyRecord.idOf(tenant.id(), tokenId + ":died-after-write"))),
+            IdempotencyRecord.class)
+        .block();
+
+    Map again =
+        send(token, "died-after-write")
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+
+    assertThat(again.get("emailId")).isEqualTo(first.get("emailId"));
+    assertThat(again.get("threadId")).isEqualTo(first.get("threadId"));
+    String id = first.get("emailId").toString().substring("imap:".length());
+    long commands =
+        gateway
+            .bean(org.springframework.data.mongodb.core.ReactiveMongoTemplate.class)
+            .count(
+                org.springframework.data.mongodb.core.query.Query.query(
+                    org.springframework.data.mongodb.core.query.Criteria.where("payload")
+                        .regex(id)),
+                "outbox")
+            .block();
+    assertThat(commands).as("one command for the message").isEqualTo(1);
+  }
+
+  private String newestTokenId() {
+    List<Map> tokens =
+        (List<Map>)
+            gateway
+                .client()
+                .get()
+                .uri("/admin/tenants/{t}/tokens?limit=200", tenant.id())
+                .header("Authorization", "Bearer " + GatewayFixture.ADMIN_KEY)
+                .exchange()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("data");
+    return tokens.get(tokens.size() - 1).get("id").toString();
   }
 
   private WebTestClient.ResponseSpec send(String token, String key) {
