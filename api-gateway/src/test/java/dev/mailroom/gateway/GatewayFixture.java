@@ -60,6 +60,8 @@ public final class GatewayFixture {
         "--mailroom.gateway.mail-server-allowed-hosts=" + infrastructure.endpoints().mail().host());
     // No send worker runs in these tests: answer sends at once with the queued message.
     args.add("--mailroom.gateway.send-wait=0s");
+    // A test's mail server that never answers is a 504 after this, not after the default 10 s.
+    args.add("--mailroom.gateway.mail-login-timeout=4s");
     args.add("--mailroom.kafka.partitions=2");
     // Low enough that a test can reach it.
     args.add("--mailroom.gateway.rate-limits.sends-per-mailbox-per-hour=25");

@@ -13,6 +13,7 @@ import dev.mailroom.gateway.core.ListPages;
 import dev.mailroom.gateway.core.Listing;
 import dev.mailroom.gateway.error.ApiException;
 import dev.mailroom.gateway.error.DocumentedErrors;
+import dev.mailroom.gateway.error.ErrorCode;
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.command.SyncMode;
 import dev.mailroom.model.command.SyncTrigger;
@@ -77,7 +78,7 @@ import reactor.core.scheduler.Schedulers;
 @SecurityRequirement(name = "adminKey")
 @DocumentedErrors.Unauthorized
 public class AdminController {
-  public static final String OAUTH_RELINK_UNSUPPORTED = "OAUTH_RELINK_UNSUPPORTED";
+  public static final String OAUTH_RELINK_UNSUPPORTED = ErrorCode.OAUTH_RELINK_UNSUPPORTED.name();
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(AdminController.class);
 
@@ -126,6 +127,8 @@ public class AdminController {
 
   @GetMapping
   @Operation(operationId = "listTenants", summary = "List tenants, oldest first")
+  @ApiResponse(responseCode = "200", description = "A page of tenants")
+  @DocumentedErrors.BadRequest
   Mono<Listing<Tenant>> listTenants(
       @Parameter(
               description = "How many items a page holds: 1 to 200",
@@ -162,6 +165,9 @@ public class AdminController {
   @DocumentedErrors.BadRequest
   @DocumentedErrors.NotFound
   @DocumentedErrors.Conflict
+  @DocumentedErrors.MailboxLoginRefused
+  @DocumentedErrors.MailServerUnreachable
+  @DocumentedErrors.MailServerTimeout
   Mono<MailboxView> createMailbox(
       @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
           String tenantId,
@@ -172,7 +178,11 @@ public class AdminController {
         // DNS lookups block.
         .subscribeOn(Schedulers.boundedElastic())
         .then(existingTenant(tenantId))
-        .flatMap(tenant -> verifyLogin(address, newMailbox.settings(), newMailbox.secret()))
+        // An address the tenant already holds is a 409 before its credentials are tried; the
+        // unique index still answers a race between two connects.
+        .flatMap(tenant -> mailboxes.findByAddress(tenantId, address))
+        .flatMap(existing -> Mono.<Void>error(alreadyExists(request.address())))
+        .then(Mono.defer(() -> verifyLogin(address, newMailbox.settings(), newMailbox.secret())))
         .then(Mono.defer(() -> mailboxes.nextConnectionId(tenantId)))
         .flatMap(
             connectionId -> {
@@ -197,14 +207,13 @@ public class AdminController {
                   .insert(mailbox)
                   .flatMap(created -> startFirstSync(created, SyncTrigger.CONNECTED));
             })
-        .onErrorMap(
-            DuplicateKeyException.class,
-            e ->
-                new ApiException(
-                    HttpStatus.CONFLICT,
-                    "CONFLICT",
-                    "Mailbox " + request.address() + " already exists in this tenant"))
+        .onErrorMap(DuplicateKeyException.class, e -> alreadyExists(request.address()))
         .map(MailboxView::of);
+  }
+
+  private static ApiException alreadyExists(String address) {
+    return new ApiException(
+        ErrorCode.CONFLICT, "Mailbox " + address + " already exists in this tenant");
   }
 
   /**
@@ -238,7 +247,13 @@ public class AdminController {
 
   @GetMapping("/{tenantId}/mailboxes/{mailboxId}")
   @Operation(operationId = "getTenantMailbox", summary = "Get one mailbox of a tenant")
-  Mono<MailboxView> getMailbox(@PathVariable String tenantId, @PathVariable String mailboxId) {
+  @ApiResponse(responseCode = "200", description = "The mailbox, without its credentials")
+  @DocumentedErrors.NotFound
+  Mono<MailboxView> getMailbox(
+      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
+          String tenantId,
+      @Parameter(description = "The mailbox's id", example = AdminViews.MAILBOX_ID) @PathVariable
+          String mailboxId) {
     return existingMailbox(tenantId, mailboxId).map(MailboxView::of);
   }
 
@@ -250,21 +265,32 @@ public class AdminController {
   @PatchMapping("/{tenantId}/mailboxes/{mailboxId}")
   @Operation(
       operationId = "updateTenantMailbox",
-      summary = "Change a mailbox's password, display name or flags")
+      summary = "Change a mailbox's password, display name or flags",
+      description =
+          "A new password is checked by logging in before it is stored; it makes a"
+              + " reauth_required mailbox active again and syncs it at once.")
+  @ApiResponse(responseCode = "200", description = "The mailbox as changed")
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
+  @DocumentedErrors.MailboxLoginRefused
+  @DocumentedErrors.MailServerUnreachable
+  @DocumentedErrors.MailServerTimeout
   Mono<MailboxView> updateMailbox(
-      @PathVariable String tenantId,
-      @PathVariable String mailboxId,
+      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
+          String tenantId,
+      @Parameter(description = "The mailbox's id", example = AdminViews.MAILBOX_ID) @PathVariable
+          String mailboxId,
       @Valid @RequestBody UpdateMailbox request) {
-    if (request.oauth() != null) {
-      return Mono.error(
-          new ApiException(
-              HttpStatus.UNPROCESSABLE_ENTITY,
-              OAUTH_RELINK_UNSUPPORTED,
-              "No provider signs in with OAuth yet: IMAP mailboxes change their password"));
-    }
     return existingMailbox(tenantId, mailboxId)
         .flatMap(
             mailbox -> {
+              if (request.oauth() != null) {
+                return Mono.error(
+                    new ApiException(
+                        ErrorCode.OAUTH_RELINK_UNSUPPORTED,
+                        "No provider signs in with OAuth yet: IMAP mailboxes change their"
+                            + " password"));
+              }
               if (request.password() == null) {
                 return Mono.just(change(request, null));
               }
@@ -305,7 +331,13 @@ public class AdminController {
   @Operation(
       operationId = "deleteTenantMailbox",
       summary = "Delete a mailbox with its messages, blobs and credentials")
-  Mono<Void> deleteMailbox(@PathVariable String tenantId, @PathVariable String mailboxId) {
+  @ApiResponse(responseCode = "204", description = "Deleted")
+  @DocumentedErrors.NotFound
+  Mono<Void> deleteMailbox(
+      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
+          String tenantId,
+      @Parameter(description = "The mailbox's id", example = AdminViews.MAILBOX_ID) @PathVariable
+          String mailboxId) {
     return existingTenant(tenantId)
         .flatMap(tenant -> purge.purgeMailbox(tenantId, mailboxId))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("Mailbox " + mailboxId)))
@@ -323,7 +355,11 @@ public class AdminController {
   @Operation(
       operationId = "deleteTenant",
       summary = "Delete a tenant with its mailboxes, tokens and webhooks")
-  Mono<Void> deleteTenant(@PathVariable String tenantId) {
+  @ApiResponse(responseCode = "204", description = "Deleted")
+  @DocumentedErrors.NotFound
+  Mono<Void> deleteTenant(
+      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
+          String tenantId) {
     return purge
         .purgeTenant(tenantId)
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("Tenant " + tenantId)))
@@ -335,8 +371,12 @@ public class AdminController {
   @Operation(
       operationId = "listTenantMailboxes",
       summary = "List a tenant's mailboxes, oldest first")
+  @ApiResponse(responseCode = "200", description = "A page of the tenant's mailboxes")
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
   Mono<Listing<MailboxView>> listMailboxes(
-      @PathVariable String tenantId,
+      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
+          String tenantId,
       @Parameter(
               description = "How many items a page holds: 1 to 200",
               schema = @Schema(defaultValue = "50", minimum = "1", maximum = "200"))
@@ -416,8 +456,12 @@ public class AdminController {
   @Operation(
       operationId = "listTokens",
       summary = "List a tenant's tokens, oldest first, never their values")
+  @ApiResponse(responseCode = "200", description = "A page of the tenant's tokens")
+  @DocumentedErrors.BadRequest
+  @DocumentedErrors.NotFound
   Mono<Listing<TokenView>> listTokens(
-      @PathVariable String tenantId,
+      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
+          String tenantId,
       @Parameter(
               description = "How many items a page holds: 1 to 200",
               schema = @Schema(defaultValue = "50", minimum = "1", maximum = "200"))
@@ -462,8 +506,17 @@ public class AdminController {
   /** As {@code POST .../revoke}, answered 204 as a DELETE is. */
   @DeleteMapping("/{tenantId}/tokens/{tokenId}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
-  @Operation(operationId = "deleteToken", summary = "Revoke a token")
-  Mono<Void> deleteToken(@PathVariable String tenantId, @PathVariable String tokenId) {
+  @Operation(
+      operationId = "deleteToken",
+      summary = "Revoke a token",
+      description = "As revokeToken: it answers 401 from the next request on.")
+  @ApiResponse(responseCode = "204", description = "Revoked")
+  @DocumentedErrors.NotFound
+  Mono<Void> deleteToken(
+      @Parameter(description = "The tenant's id", example = AdminViews.TENANT_ID) @PathVariable
+          String tenantId,
+      @Parameter(description = "The token's id", example = AdminViews.TOKEN_ID) @PathVariable
+          String tokenId) {
     return revokeToken(tenantId, tokenId).then();
   }
 

@@ -161,8 +161,7 @@ public final class AdminRequests {
           Boolean defaultMailbox,
       @Schema(
               description =
-                  "An OAuth re-link. Not supported yet: answered 422 OAUTH_RELINK_UNSUPPORTED",
-              example = "null")
+                  "An OAuth re-link. Not supported yet: answered 422 OAUTH_RELINK_UNSUPPORTED")
           java.util.Map<String, Object> oauth) {
     @Override
     public String toString() {

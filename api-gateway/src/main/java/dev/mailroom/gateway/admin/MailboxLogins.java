@@ -2,6 +2,7 @@ package dev.mailroom.gateway.admin;
 
 import dev.mailroom.gateway.GatewayProperties;
 import dev.mailroom.gateway.error.ApiException;
+import dev.mailroom.gateway.error.ErrorCode;
 import dev.mailroom.provider.login.LoginOutcome;
 import dev.mailroom.provider.login.MailLoginCheck;
 import dev.mailroom.provider.login.PasswordLogin;
@@ -22,8 +23,8 @@ import reactor.core.scheduler.Schedulers;
  */
 @Component
 public class MailboxLogins {
-  public static final String REFUSED = "MAILBOX_LOGIN_REFUSED";
-  public static final String UNREACHABLE = "MAIL_SERVER_UNREACHABLE";
+  public static final String REFUSED = ErrorCode.MAILBOX_LOGIN_REFUSED.name();
+  public static final String UNREACHABLE = ErrorCode.MAIL_SERVER_UNREACHABLE.name();
 
   private final MailLoginCheck check;
   private final Duration timeout;
@@ -60,8 +61,7 @@ public class MailboxLogins {
       case REFUSED ->
           Mono.error(
               new ApiException(
-                  HttpStatus.UNPROCESSABLE_ENTITY,
-                  REFUSED,
+                  ErrorCode.MAILBOX_LOGIN_REFUSED,
                   "The "
                       + outcome.protocol().toUpperCase(java.util.Locale.ROOT)
                       + " server refused the login: "
@@ -86,7 +86,8 @@ public class MailboxLogins {
   }
 
   private static ApiException unreachable(HttpStatus status, String message) {
-    return new ApiException(status, UNREACHABLE, message);
+    // The one code answered with two statuses: 502 unreachable, 504 no answer in time.
+    return new ApiException(status, ErrorCode.MAIL_SERVER_UNREACHABLE.name(), message);
   }
 
   private static PasswordLogin.Server server(ServerEndpoint endpoint) {

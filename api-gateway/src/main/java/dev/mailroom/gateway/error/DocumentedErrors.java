@@ -77,6 +77,37 @@ public final class DocumentedErrors {
   @Target({ElementType.TYPE, ElementType.METHOD})
   @Retention(RetentionPolicy.RUNTIME)
   @ApiResponse(
+      responseCode = "422",
+      description =
+          "MAILBOX_LOGIN_REFUSED: the mailbox's IMAP or SMTP server refused the login with these"
+              + " credentials; nothing was stored. A change carrying `oauth` is refused with"
+              + " OAUTH_RELINK_UNSUPPORTED",
+      content = @Content(mediaType = JSON, schema = @Schema(implementation = ApiError.class)))
+  public @interface MailboxLoginRefused {}
+
+  @Target({ElementType.TYPE, ElementType.METHOD})
+  @Retention(RetentionPolicy.RUNTIME)
+  @ApiResponse(
+      responseCode = "502",
+      description =
+          "MAIL_SERVER_UNREACHABLE: the mailbox's IMAP or SMTP server could not be reached, so the"
+              + " credentials were not checked; nothing was stored",
+      content = @Content(mediaType = JSON, schema = @Schema(implementation = ApiError.class)))
+  public @interface MailServerUnreachable {}
+
+  @Target({ElementType.TYPE, ElementType.METHOD})
+  @Retention(RetentionPolicy.RUNTIME)
+  @ApiResponse(
+      responseCode = "504",
+      description =
+          "MAIL_SERVER_UNREACHABLE: the mailbox's IMAP or SMTP server did not answer within"
+              + " mailroom.gateway.mail-login-timeout; nothing was stored",
+      content = @Content(mediaType = JSON, schema = @Schema(implementation = ApiError.class)))
+  public @interface MailServerTimeout {}
+
+  @Target({ElementType.TYPE, ElementType.METHOD})
+  @Retention(RetentionPolicy.RUNTIME)
+  @ApiResponse(
       responseCode = "429",
       description =
           "RATE_LIMITED: the token's request limit is used up; Retry-After says when to try again",

@@ -38,8 +38,22 @@ public enum ErrorCode {
       HttpStatus.UNPROCESSABLE_CONTENT, "Email access is not enabled for this token."),
   NO_EMAIL_PROVIDER(
       HttpStatus.UNPROCESSABLE_CONTENT, "No usable mailbox is connected for this operation."),
+  MAILBOX_LOGIN_REFUSED(
+      HttpStatus.UNPROCESSABLE_CONTENT,
+      "The mailbox's IMAP or SMTP server refused the login with these credentials."),
+  OAUTH_RELINK_UNSUPPORTED(
+      HttpStatus.UNPROCESSABLE_CONTENT,
+      "No provider signs in with OAuth yet; change the password."),
   RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests; retry after Retry-After."),
-  INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "The gateway failed; the request may be retried.");
+  INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "The gateway failed; the request may be retried."),
+  /**
+   * 502 when a mailbox's server could not be reached, 504 when it did not answer in time: the one
+   * code answered with two statuses, since either way the credentials went unchecked.
+   */
+  MAIL_SERVER_UNREACHABLE(
+      HttpStatus.BAD_GATEWAY,
+      "The mailbox's IMAP or SMTP server could not be reached (502) or did not answer in time"
+          + " (504).");
 
   /** Where {@code docs/errors.md} is served from; the anchor is appended. */
   public static final String DOCS = "docs/errors.md#";

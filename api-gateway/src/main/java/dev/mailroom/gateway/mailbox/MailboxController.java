@@ -86,6 +86,8 @@ public class MailboxController {
   @Operation(
       operationId = "listMailboxes",
       summary = "List the mailboxes this token may use, oldest first")
+  @ApiResponse(responseCode = "200", description = "A page of the mailboxes")
+  @DocumentedErrors.BadRequest
   Mono<Listing<MailboxView>> list(
       @Parameter(
               description = "How many items a page holds: 1 to 200",

@@ -125,6 +125,7 @@ public class WebhookController {
 
   @Operation(operationId = "listWebhooks", summary = "List the tenant's subscriptions")
   @ApiResponse(responseCode = "200", description = "The subscriptions")
+  @DocumentedErrors.BadRequest
   @GetMapping
   Mono<Listing<WebhookView>> list(
       @Parameter(

@@ -103,6 +103,79 @@ class AdminJourneyTest {
   }
 
   @Test
+  void aServerThatNeverAnswersIsA504() throws Exception {
+    String tenantId = newTenant();
+    String address = unique("silent");
+    infrastructure.mailServer().addUser(address, "pw");
+    // Connections complete in the backlog but nothing is ever read or written.
+    try (ServerSocket silent = new ServerSocket(0)) {
+      admin()
+          .post()
+          .uri("/admin/tenants/{t}/mailboxes", tenantId)
+          .bodyValue(connect(address, "pw", silent.getLocalPort(), mailPort("smtp")))
+          .exchange()
+          .expectStatus()
+          .isEqualTo(504)
+          .expectBody()
+          .jsonPath("$.code")
+          .isEqualTo(MailboxLogins.UNREACHABLE);
+    }
+    assertThat(gateway.bean(MailboxRepository.class).findByTenant(tenantId).collectList().block())
+        .isEmpty();
+  }
+
+  @Test
+  void aPasswordChangeTheServersCannotCheckChangesNothing() throws Exception {
+    String tenantId = newTenant();
+    String address = unique("moved");
+    String mailboxId = gateway.mailbox(tenantId, address, true, true, true);
+    MailboxRepository mailboxes = gateway.bean(MailboxRepository.class);
+    var before = mailboxes.findById(tenantId, mailboxId).block().secret();
+
+    patch(tenantId, mailboxId, Map.of("password", ""))
+        .expectStatus()
+        .isBadRequest()
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("INVALID_REQUEST");
+
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    pointImapAt(mailboxId, closed);
+    patch(tenantId, mailboxId, Map.of("password", "a-new-one"))
+        .expectStatus()
+        .isEqualTo(502)
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo(MailboxLogins.UNREACHABLE);
+
+    try (ServerSocket silent = new ServerSocket(0)) {
+      pointImapAt(mailboxId, silent.getLocalPort());
+      patch(tenantId, mailboxId, Map.of("password", "a-new-one"))
+          .expectStatus()
+          .isEqualTo(504)
+          .expectBody()
+          .jsonPath("$.code")
+          .isEqualTo(MailboxLogins.UNREACHABLE);
+    }
+    assertThat(mailboxes.findById(tenantId, mailboxId).block().secret()).isEqualTo(before);
+  }
+
+  /** Moves a stored mailbox's IMAP server, as no admin route can. */
+  private void pointImapAt(String mailboxId, int port) {
+    gateway
+        .bean(ReactiveMongoTemplate.class)
+        .updateFirst(
+            Query.query(Criteria.where("_id").is(mailboxId)),
+            new org.springframework.data.mongodb.core.query.Update()
+                .set("settings.imap.port", port),
+            "mailboxes")
+        .block();
+  }
+
+  @Test
   void aMailboxIsReadChangedAndItsNewPasswordEndsReauthRequired() {
     String tenantId = newTenant();
     String address = unique("patch");
