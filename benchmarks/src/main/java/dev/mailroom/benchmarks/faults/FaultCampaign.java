@@ -632,6 +632,9 @@ public final class FaultCampaign {
                   Filters.and(
                       Filters.eq("mailboxId", mailboxId),
                       Filters.ne("providerMessageId", null),
+                      // A send that never reached the server (failed, or unknown and not found
+                      // there) keeps its outbox reference: it is not a message of the mailbox.
+                      Filters.not(Filters.regex("providerMessageId", "^outbox:")),
                       Filters.eq("deletedAt", null)));
       if (stored == atServer) {
         break;
