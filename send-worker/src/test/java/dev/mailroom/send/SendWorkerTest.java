@@ -365,19 +365,9 @@ class SendWorkerTest {
     SendMessage command = queue(from, to, "In the window", "at most once", null, List.of(), null);
     FaultInjectingProvider.CRASHES_AFTER_SUBMIT.set(1);
     publish(command);
-    var record =
-        events.await(
-            r ->
-                CODEC.decode(r.value()).data() instanceof MessageFailed f
-                    && f.messageId().equals(command.messageId()),
-            Duration.ofSeconds(60));
-    MessageFailed failed = (MessageFailed) CODEC.decode(record.value()).data();
+    MessageFailed failed = awaitFailed(command);
     assertThat(failed.reason()).isEqualTo("outcome_unknown");
-    StoredMessage stored =
-        worker
-            .getBean(MessageRepository.class)
-            .findByIdIncludingDeleted(command.tenantId(), command.messageId())
-            .block();
+    StoredMessage stored = stored(command);
     assertThat(stored.status()).isEqualTo(MessageStatus.UNKNOWN);
     assertThat(stored.statusReason()).contains("not sent again");
     assertThat(folder(to, "INBOX")).hasSize(1);
@@ -390,19 +380,9 @@ class SendWorkerTest {
     SendMessage command = queue(from, to, "Answer lost", "at most once", null, List.of(), null);
     FaultInjectingProvider.SUBMISSIONS_UNCONFIRMED.set(1);
     publish(command);
-    var record =
-        events.await(
-            r ->
-                CODEC.decode(r.value()).data() instanceof MessageFailed f
-                    && f.messageId().equals(command.messageId()),
-            Duration.ofSeconds(60));
-    MessageFailed failed = (MessageFailed) CODEC.decode(record.value()).data();
+    MessageFailed failed = awaitFailed(command);
     assertThat(failed.reason()).isEqualTo("outcome_unknown");
-    StoredMessage stored =
-        worker
-            .getBean(MessageRepository.class)
-            .findByIdIncludingDeleted(command.tenantId(), command.messageId())
-            .block();
+    StoredMessage stored = stored(command);
     assertThat(stored.status()).isEqualTo(MessageStatus.UNKNOWN);
     assertThat(stored.statusReason()).contains("answer was lost");
     assertThat(folder(to, "INBOX")).as("delivered once, not retried").hasSize(1);
@@ -415,22 +395,30 @@ class SendWorkerTest {
     SendMessage command = queue(from, to, "Unreachable", "never", null, List.of(), null);
     FaultInjectingProvider.SUBMISSIONS_UNREACHABLE.set(true);
     publish(command);
+    MessageFailed failed = awaitFailed(command);
+    assertThat(failed.reason()).isEqualTo("retries_exhausted");
+    assertThat(failed.errorMessage()).contains("connect timed out");
+    StoredMessage stored = stored(command);
+    assertThat(stored.status()).isEqualTo(MessageStatus.FAILED);
+    assertThat(folder(to, "INBOX")).isEmpty();
+  }
+
+  /** The message.failed event of this command's message. */
+  private MessageFailed awaitFailed(SendMessage command) throws Exception {
     var record =
         events.await(
             r ->
                 CODEC.decode(r.value()).data() instanceof MessageFailed f
                     && f.messageId().equals(command.messageId()),
             Duration.ofSeconds(60));
-    MessageFailed failed = (MessageFailed) CODEC.decode(record.value()).data();
-    assertThat(failed.reason()).isEqualTo("retries_exhausted");
-    assertThat(failed.errorMessage()).contains("connect timed out");
-    StoredMessage stored =
-        worker
-            .getBean(MessageRepository.class)
-            .findByIdIncludingDeleted(command.tenantId(), command.messageId())
-            .block();
-    assertThat(stored.status()).isEqualTo(MessageStatus.FAILED);
-    assertThat(folder(to, "INBOX")).isEmpty();
+    return (MessageFailed) CODEC.decode(record.value()).data();
+  }
+
+  private StoredMessage stored(SendMessage command) {
+    return worker
+        .getBean(MessageRepository.class)
+        .findByIdIncludingDeleted(command.tenantId(), command.messageId())
+        .block();
   }
 
   private SendProgress awaitSentCopy(SendMessage command, SendProgress.SentCopy expected)
@@ -453,11 +441,7 @@ class SendWorkerTest {
    * left in the record; returns that MIME.
    */
   private String recordedAsSent(SendMessage command) {
-    StoredMessage stored =
-        worker
-            .getBean(MessageRepository.class)
-            .findByIdIncludingDeleted(command.tenantId(), command.messageId())
-            .block();
+    StoredMessage stored = stored(command);
     assertThat(stored.status()).isEqualTo(MessageStatus.SENT);
     assertThat(stored.pendingBody()).isNull();
     return new String(worker.getBean(BlobStore.class).get(stored.rawKey()).block(), UTF_8);
