@@ -44,13 +44,8 @@ public final class InfrastructureOutages {
   public static boolean isOutage(Throwable failure) {
     Set<Throwable> seen = new HashSet<>();
     for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-      if (blockTimedOut(t) || serverError(t)) {
+      if (blockTimedOut(t) || serverError(t) || isA(t, OUTAGES)) {
         return true;
-      }
-      for (Class<?> type = t.getClass(); type != null; type = type.getSuperclass()) {
-        if (OUTAGES.contains(type.getName())) {
-          return true;
-        }
       }
     }
     return false;
@@ -65,14 +60,22 @@ public final class InfrastructureOutages {
 
   /** S3 (or another AWS service) answering 5xx: up, but not serving right now. */
   private static boolean serverError(Throwable t) {
+    if (!isA(t, Set.of(S3_SERVICE_EXCEPTION))) {
+      return false;
+    }
+    try {
+      Object status = t.getClass().getMethod("statusCode").invoke(t);
+      return status instanceof Integer code && code >= 500;
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code t}'s class or one of its superclasses has one of these names. */
+  private static boolean isA(Throwable t, Set<String> names) {
     for (Class<?> type = t.getClass(); type != null; type = type.getSuperclass()) {
-      if (type.getName().equals(S3_SERVICE_EXCEPTION)) {
-        try {
-          Object status = t.getClass().getMethod("statusCode").invoke(t);
-          return status instanceof Integer code && code >= 500;
-        } catch (ReflectiveOperationException e) {
-          return false;
-        }
+      if (names.contains(type.getName())) {
+        return true;
       }
     }
     return false;
