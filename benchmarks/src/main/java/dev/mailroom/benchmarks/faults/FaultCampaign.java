@@ -413,16 +413,7 @@ public final class FaultCampaign {
     ChildJvm process = services.get(service);
     long down = System.nanoTime();
     process.kill();
-    long restart = System.nanoTime();
-    process.start(Duration.ofMinutes(5));
-    long ready = System.nanoTime();
-    faults.add(
-        new Fault(
-            what,
-            Duration.ofNanos(restart - down),
-            Duration.ofNanos(ready - restart),
-            probe(what, ready)));
-    sleep(plan.calm());
+    recover(what, down, () -> process.start(Duration.ofMinutes(5)));
   }
 
   /** Stops a server for the plan's outage, starts it again, and probes. */
@@ -431,6 +422,11 @@ public final class FaultCampaign {
     long down = System.nanoTime();
     stop.run();
     sleep(plan.outage());
+    recover(what, down, start);
+  }
+
+  /** Starts what a fault took away, probes, records the fault, and lets the load run calm. */
+  private void recover(String what, long down, Runnable start) {
     long restart = System.nanoTime();
     start.run();
     long ready = System.nanoTime();
