@@ -14,6 +14,7 @@ import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Store;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.angus.mail.imap.AppendUID;
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -28,6 +29,15 @@ class GreenMailProviderTest extends ImapServerFixture {
   @BeforeEach
   void setUp(EmbeddedMailServer mail) {
     this.mail = mail;
+  }
+
+  /**
+   * GreenMail answers IDLE's continuation before it listens to the folder, so mail delivered in
+   * that gap is announced only by the next command: here, the watch's renewal.
+   */
+  @Override
+  Duration idleKeepalive() {
+    return Duration.ofSeconds(2);
   }
 
   @Override

@@ -13,6 +13,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,13 @@ import org.junit.jupiter.api.AfterEach;
  * plain IMAP client, as another mail client of the user would.
  */
 abstract class ImapServerFixture implements ProviderContract {
-  private final ImapProvider provider = new ImapProvider(Duration.ofSeconds(10));
+  private ImapProvider provider;
   protected String user;
+
+  /** How often a watch renews IDLE; a renewal also picks up changes a push missed. */
+  Duration idleKeepalive() {
+    return ImapProvider.IDLE_KEEPALIVE;
+  }
 
   abstract String host();
 
@@ -39,11 +45,16 @@ abstract class ImapServerFixture implements ProviderContract {
 
   @AfterEach
   void closeProvider() {
-    provider.close();
+    if (provider != null) {
+      provider.close();
+    }
   }
 
   @Override
   public MailProvider provider() {
+    if (provider == null) {
+      provider = new ImapProvider(Duration.ofSeconds(10), idleKeepalive(), Clock.systemUTC());
+    }
     return provider;
   }
 
