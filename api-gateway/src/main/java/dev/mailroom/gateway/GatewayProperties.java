@@ -44,11 +44,15 @@ public record GatewayProperties(
    *     for a client polling a sync's progress several times a second, not for one token to flood
    *     the command partitions other tenants share
    * @param v1PerHour per token, {@code /v1} routes
+   * @param tenantWritesPerMinute per tenant, every write of both API families through all of its
+   *     tokens: the most commands one tenant can put ahead of another's in a minute. Keep it well
+   *     below what the workers drain in a minute (a send worker replica: several thousand)
    */
   public record RateLimits(
       @DefaultValue("60") @Min(0) int accessPerMinute,
       @DefaultValue("300") @Min(0) int accessPerHour,
       @DefaultValue("600") @Min(0) int sendsPerMailboxPerHour,
       @DefaultValue("600") @Min(0) int v1PerMinute,
-      @DefaultValue("20000") @Min(0) int v1PerHour) {}
+      @DefaultValue("20000") @Min(0) int v1PerHour,
+      @DefaultValue("1200") @Min(0) int tenantWritesPerMinute) {}
 }

@@ -40,6 +40,9 @@ public final class GatewayFixture {
   /** Low enough for a test to reach, high enough for tests that poll a mailbox's progress. */
   public static final int V1_PER_MINUTE = 150;
 
+  /** Above one token's {@link #V1_PER_MINUTE}, so a test shows that tokens share it. */
+  public static final int TENANT_WRITES_PER_MINUTE = 200;
+
   private static GatewayFixture shared;
 
   private final ConfigurableApplicationContext context;
@@ -66,6 +69,7 @@ public final class GatewayFixture {
     // Low enough that a test can reach it.
     args.add("--mailroom.gateway.rate-limits.sends-per-mailbox-per-hour=25");
     args.add("--mailroom.gateway.rate-limits.v1-per-minute=" + V1_PER_MINUTE);
+    args.add("--mailroom.gateway.rate-limits.tenant-writes-per-minute=" + TENANT_WRITES_PER_MINUTE);
     this.context =
         MailroomServices.builder(GatewayApplication.class, GatewayApplication.SERVICE_NAME)
             // Records every answered status for StatusCoverageTest.

@@ -75,6 +75,7 @@ final class SendBenchmark {
                 "mailroom.gateway.rate-limits.access-per-minute", "0",
                 "mailroom.gateway.rate-limits.access-per-hour", "0",
                 "mailroom.gateway.rate-limits.sends-per-mailbox-per-hour", "0",
+                "mailroom.gateway.rate-limits.tenant-writes-per-minute", "0",
                 "mailroom.gateway.send-wait", "0s",
                 "mailroom.sync.poll-interval", "0s",
                 "mailroom.send.concurrency", "12",

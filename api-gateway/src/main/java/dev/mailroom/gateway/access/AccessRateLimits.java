@@ -20,6 +20,7 @@ class AccessRateLimits {
     GatewayProperties.RateLimits limits = properties.rateLimits();
     return new RateLimitPolicy(
         List.of("/api/access/email", "/api/access/email/**"),
+        RateLimitPolicy.anyMethod(),
         Per.TOKEN,
         null,
         List.of(

@@ -63,6 +63,7 @@ public class RateLimitFilter implements WebFilter {
       return chain.filter(exchange);
     }
     return Flux.fromIterable(policies)
+        .filter(limited -> limited.policy().counts(exchange.getRequest().getMethod()))
         .concatMap(
             limited ->
                 limited

@@ -2,6 +2,8 @@ package dev.mailroom.gateway.ratelimit;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpMethod;
 
 /**
  * A route family's request limits, declared as data: which paths, counted per what, in which
@@ -9,6 +11,7 @@ import java.util.List;
  * declared as a bean; a family adds one and writes no limiter code.
  *
  * @param paths path patterns as the router matches them
+ * @param methods the request methods counted; empty counts every method
  * @param per what one count belongs to
  * @param mailboxVariable for {@link Per#MAILBOX}: the path variable naming the mailbox
  * @param windows checked in order; the first that refuses decides, else the first one is reported
@@ -17,6 +20,7 @@ import java.util.List;
  */
 public record RateLimitPolicy(
     List<String> paths,
+    Set<HttpMethod> methods,
     Per per,
     String mailboxVariable,
     List<Window> windows,
@@ -24,6 +28,7 @@ public record RateLimitPolicy(
 
   public RateLimitPolicy {
     paths = List.copyOf(paths);
+    methods = Set.copyOf(methods);
     windows = List.copyOf(windows);
     if (per == Per.MAILBOX && mailboxVariable == null) {
       throw new IllegalArgumentException("A per-mailbox limit needs the path variable to count by");
@@ -44,6 +49,16 @@ public record RateLimitPolicy(
 
   public interface RefusalBody {
     Object of(String message);
+  }
+
+  /** Every method: the common case. */
+  public static Set<HttpMethod> anyMethod() {
+    return Set.of();
+  }
+
+  /** Whether a request of this method is counted. */
+  public boolean counts(HttpMethod method) {
+    return methods.isEmpty() || methods.contains(method);
   }
 
   /** Whether any window limits at all. */

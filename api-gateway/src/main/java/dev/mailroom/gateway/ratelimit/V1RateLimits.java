@@ -22,6 +22,7 @@ class V1RateLimits {
     GatewayProperties.RateLimits limits = properties.rateLimits();
     return new RateLimitPolicy(
         List.of("/v1/**"),
+        RateLimitPolicy.anyMethod(),
         Per.TOKEN,
         null,
         List.of(

@@ -20,8 +20,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -42,6 +44,7 @@ class RateLimitFilterTest {
         filter(
             new RateLimitPolicy(
                 List.of("/v1/inboxes/{inbox_id}/**"),
+                RateLimitPolicy.anyMethod(),
                 Per.MAILBOX,
                 "inbox_id",
                 List.of(new Window("1m", 5, Duration.ofMinutes(1))),
@@ -63,6 +66,7 @@ class RateLimitFilterTest {
         filter(
             new RateLimitPolicy(
                 List.of("/v1/**"),
+                RateLimitPolicy.anyMethod(),
                 Per.ORGANIZATION,
                 null,
                 List.of(
@@ -115,6 +119,7 @@ class RateLimitFilterTest {
         filter(
             new RateLimitPolicy(
                 List.of("/v1/**"),
+                RateLimitPolicy.anyMethod(),
                 Per.TOKEN,
                 null,
                 List.of(new Window("1m", 0, Duration.ofMinutes(1))),
@@ -127,6 +132,36 @@ class RateLimitFilterTest {
     assertThat(runs).hasValue(1);
   }
 
+  @Test
+  void aPolicyOfSomeMethodsCountsOnlyThose() {
+    allowUpTo(5);
+    RateLimitFilter filter =
+        filter(
+            new RateLimitPolicy(
+                List.of("/v1/**"),
+                Set.of(HttpMethod.POST),
+                Per.ORGANIZATION,
+                null,
+                List.of(new Window("writes:1m", 5, Duration.ofMinutes(1))),
+                message -> message));
+
+    AtomicInteger runs = new AtomicInteger();
+    filter.filter(exchange("/v1/threads"), e -> Mono.fromRunnable(runs::incrementAndGet)).block();
+    filter
+        .filter(
+            MockServerWebExchange.from(MockServerHttpRequest.post("/v1/threads")),
+            e -> Mono.fromRunnable(runs::incrementAndGet))
+        .block();
+    filter
+        .filter(
+            withCaller(MockServerWebExchange.from(MockServerHttpRequest.post("/v1/threads"))),
+            e -> Mono.fromRunnable(runs::incrementAndGet))
+        .block();
+
+    assertThat(keys).as("only the authorized POST").containsExactly("org:ten_1:writes:1m");
+    assertThat(runs).hasValue(3);
+  }
+
   private RateLimitFilter filter(RateLimitPolicy... policies) {
     return new RateLimitFilter(List.of(policies), limiter, JsonMapper.builder().build(), CLOCK);
   }
@@ -135,6 +170,7 @@ class RateLimitFilterTest {
   private static RateLimitPolicy perMinuteOnV1(Per per, int limit, String prefix) {
     return new RateLimitPolicy(
         List.of("/v1/**"),
+        RateLimitPolicy.anyMethod(),
         per,
         null,
         List.of(new Window("1m", limit, Duration.ofMinutes(1))),
@@ -161,7 +197,10 @@ class RateLimitFilterTest {
   }
 
   private static MockServerWebExchange exchange(String path) {
-    MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get(path));
+    return withCaller(MockServerWebExchange.from(MockServerHttpRequest.get(path)));
+  }
+
+  private static MockServerWebExchange withCaller(MockServerWebExchange exchange) {
     exchange
         .getAttributes()
         .put(

@@ -287,6 +287,7 @@ public final class FaultCampaign {
       properties.put("mailroom.gateway.rate-limits.sends-per-mailbox-per-hour", "0");
       properties.put("mailroom.gateway.rate-limits.v1-per-minute", "0");
       properties.put("mailroom.gateway.rate-limits.v1-per-hour", "0");
+      properties.put("mailroom.gateway.rate-limits.tenant-writes-per-minute", "0");
       // Webhook retries on a compressed clock: the default waits 5 minutes after the second try,
       // which would outlast the run, not test it. The same schedule, scaled down.
       properties.put("mailroom.webhooks.delivery.retry-schedule", "0s,5s,15s,30s,60s,120s");
