@@ -31,6 +31,8 @@ public final class Messages {
   private List<Attachment> attachments = List.of();
   private String textKey;
   private String htmlKey;
+  private String inReplyTo;
+  private List<String> references = List.of();
 
   public static Messages message(String id) {
     Messages m = new Messages();
@@ -104,6 +106,13 @@ public final class Messages {
     return this;
   }
 
+  /** Replies to these Message-IDs: In-Reply-To the last, References all of them. */
+  public Messages replyTo(String... rfcMessageIds) {
+    this.inReplyTo = rfcMessageIds[rfcMessageIds.length - 1];
+    this.references = List.of(rfcMessageIds);
+    return this;
+  }
+
   public Messages bodies(String textKey, String htmlKey) {
     this.textKey = textKey;
     this.htmlKey = htmlKey;
@@ -122,8 +131,8 @@ public final class Messages {
         "INBOX:1:" + id,
         threadId,
         id + "@example.com",
-        null,
-        List.of(),
+        inReplyTo,
+        references,
         subject,
         dev.mailroom.store.message.SubjectKey.of(subject),
         from,

@@ -3,6 +3,7 @@ package dev.mailroom.sync;
 import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.SubjectKey;
+import dev.mailroom.store.message.ThreadKeys;
 import dev.mailroom.store.mime.ParsedMessage;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,10 +16,11 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
- * Threads in the manner of JWZ, simplified for one mailbox: a message joins the thread of any
- * message it references (In-Reply-To, References), or of a stored message that references it (the
- * reply arrived first); failing both, a reply ("Re:", "Fwd:") joins the newest thread with the same
- * subject from the last {@link #SUBJECT_WINDOW}; otherwise it starts a thread.
+ * Threads in the manner of JWZ, simplified for one mailbox: a copy of a stored message joins its
+ * thread; a message joins the thread of any message it references (In-Reply-To, References), or of
+ * a stored message that references it (the reply arrived first); failing both, a reply ("Re:",
+ * "Fwd:") joins the newest thread with the same subject from the last {@link #SUBJECT_WINDOW};
+ * otherwise it starts a thread.
  */
 @Component
 class ThreadResolver {
@@ -32,39 +34,47 @@ class ThreadResolver {
   }
 
   /**
-   * Threads one batch of messages that are not stored yet. What the batch refers to, and which
-   * stored messages reply to it, is looked up once for the whole batch: per message, those would be
-   * two queries each.
+   * Threads one batch of messages that are not stored yet. What the batch refers to, which stored
+   * messages reply to it, and the threads of its reply subjects are looked up once for the whole
+   * batch, by key, so a batch costs the same whatever the mailbox's size.
    */
   final class Batch {
-    private final String tenantId;
-    private final String mailboxId;
+    private final Map<String, String> stored = new HashMap<>();
     private final Map<String, String> byMessageId = new HashMap<>();
     private final Map<String, String> bySubject = new HashMap<>();
     private final Map<String, String> repliedTo;
+    private final Map<String, ThreadKeys.SubjectThread> storedSubjects;
 
     Batch(String tenantId, String mailboxId, List<ParsedMessage> messagesToThread) {
-      this.tenantId = tenantId;
-      this.mailboxId = mailboxId;
       Set<String> referenced = new HashSet<>();
       Set<String> own = new HashSet<>();
+      Set<String> replySubjects = new HashSet<>();
       for (ParsedMessage parsed : messagesToThread) {
         referenced.addAll(referencesOf(parsed));
         if (parsed.messageId() != null) {
           own.add(parsed.messageId());
         }
+        if (SubjectKey.isResponse(parsed.subject())) {
+          replySubjects.add(SubjectKey.of(parsed.subject()));
+        }
       }
-      byMessageId.putAll(
-          messages.threadsByMessageId(tenantId, mailboxId, referenced).block(STORE_TIMEOUT));
+      Set<String> known = new HashSet<>(referenced);
+      known.addAll(own);
+      stored.putAll(messages.threadsByMessageId(tenantId, mailboxId, known).block(STORE_TIMEOUT));
       repliedTo = messages.threadsOfRepliesTo(tenantId, mailboxId, own).block(STORE_TIMEOUT);
+      storedSubjects =
+          messages.newestThreadsBySubject(tenantId, mailboxId, replySubjects).block(STORE_TIMEOUT);
     }
 
     String threadOf(ParsedMessage parsed, Instant receivedAt) {
-      String thread = null;
-      for (String id : referencesOf(parsed)) {
-        thread = byMessageId.get(id);
-        if (thread != null) {
-          break;
+      // A copy of a message already stored (another folder, or a retried batch) joins its thread.
+      String thread = parsed.messageId() == null ? null : known(parsed.messageId());
+      if (thread == null) {
+        for (String id : referencesOf(parsed)) {
+          thread = known(id);
+          if (thread != null) {
+            break;
+          }
         }
       }
       if (thread == null && parsed.messageId() != null) {
@@ -73,24 +83,29 @@ class ThreadResolver {
       String subjectKey = SubjectKey.of(parsed.subject());
       if (thread == null && SubjectKey.isResponse(parsed.subject()) && !subjectKey.isEmpty()) {
         thread = bySubject.get(subjectKey);
-        if (thread == null) {
-          thread =
-              messages
-                  .threadOfSubject(
-                      tenantId, mailboxId, subjectKey, receivedAt.minus(SUBJECT_WINDOW))
-                  .block(STORE_TIMEOUT);
+        ThreadKeys.SubjectThread newest = storedSubjects.get(subjectKey);
+        if (thread == null
+            && newest != null
+            && !newest.receivedAt().isBefore(receivedAt.minus(SUBJECT_WINDOW))) {
+          thread = newest.threadId();
         }
       }
       if (thread == null) {
         thread = Ids.newId("thr");
       }
       if (parsed.messageId() != null) {
-        byMessageId.put(parsed.messageId(), thread);
+        byMessageId.putIfAbsent(parsed.messageId(), thread);
       }
       if (!subjectKey.isEmpty()) {
         bySubject.put(subjectKey, thread);
       }
       return thread;
+    }
+
+    /** Threaded earlier in this batch, or stored. */
+    private String known(String rfcMessageId) {
+      String thread = byMessageId.get(rfcMessageId);
+      return thread != null ? thread : stored.get(rfcMessageId);
     }
   }
 

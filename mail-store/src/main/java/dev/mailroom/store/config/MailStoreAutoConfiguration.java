@@ -8,6 +8,7 @@ import dev.mailroom.store.idempotency.IdempotencyRepository;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxSettingsUpgrade;
 import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.ThreadKeys;
 import dev.mailroom.store.outbox.OutboxRepository;
 import dev.mailroom.store.ratelimit.SlidingWindowRateLimiter;
 import dev.mailroom.store.retention.RetentionSweeper;
@@ -105,7 +106,8 @@ public class MailStoreAutoConfiguration {
   @Bean
   StoreInitializer storeInitializer(
       MongoIndexes indexes, BlobStore blobs, ReactiveMongoTemplate mongo) {
-    return new StoreInitializer(indexes, blobs, new MailboxSettingsUpgrade(mongo));
+    return new StoreInitializer(
+        indexes, blobs, new MailboxSettingsUpgrade(mongo), new ThreadKeys(mongo));
   }
 
   @Bean

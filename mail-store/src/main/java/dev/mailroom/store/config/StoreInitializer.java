@@ -2,6 +2,7 @@ package dev.mailroom.store.config;
 
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.MailboxSettingsUpgrade;
+import dev.mailroom.store.message.ThreadKeys;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,9 +13,9 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * Creates MongoDB indexes and the S3 bucket, and upgrades stored mailboxes, in the background,
- * retrying until both exist: a service must start (and report not-ready) while either is still
- * unreachable.
+ * Creates MongoDB indexes and the S3 bucket, and upgrades stored mailboxes and messages, in the
+ * background, retrying until both exist: a service must start (and report not-ready) while either
+ * is still unreachable.
  */
 public class StoreInitializer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StoreInitializer.class);
@@ -22,12 +23,18 @@ public class StoreInitializer implements AutoCloseable {
   private final MongoIndexes indexes;
   private final BlobStore blobs;
   private final MailboxSettingsUpgrade upgrade;
+  private final ThreadKeys threadKeys;
   private volatile Disposable running;
 
-  public StoreInitializer(MongoIndexes indexes, BlobStore blobs, MailboxSettingsUpgrade upgrade) {
+  public StoreInitializer(
+      MongoIndexes indexes,
+      BlobStore blobs,
+      MailboxSettingsUpgrade upgrade,
+      ThreadKeys threadKeys) {
     this.indexes = indexes;
     this.blobs = blobs;
     this.upgrade = upgrade;
+    this.threadKeys = threadKeys;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -44,6 +51,17 @@ public class StoreInitializer implements AutoCloseable {
                             n -> {
                               if (n > 0) {
                                 log.info("Upgraded the stored settings of {} mailboxes", n);
+                              }
+                            })
+                        .then()),
+                retried(
+                    "Thread keys of stored messages",
+                    threadKeys
+                        .keyStoredMessages()
+                        .doOnNext(
+                            n -> {
+                              if (n > 0) {
+                                log.info("Keyed {} stored messages for threading", n);
                               }
                             })
                         .then()))

@@ -6,11 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -32,16 +30,19 @@ public class MessageRepository {
   private static final Sort NEWEST_FIRST =
       Sort.by(Sort.Order.desc("receivedAt"), Sort.Order.desc("_id"));
 
-  private static final String COLLECTION = "messages";
+  static final String COLLECTION = "messages";
 
   private final ReactiveMongoTemplate mongo;
+  private final ThreadKeys threadKeys;
 
   public MessageRepository(ReactiveMongoTemplate mongo) {
     this.mongo = mongo;
+    this.threadKeys = new ThreadKeys(mongo);
   }
 
+  /** Keyed for threading first, so that a retried insert threads as the first attempt did. */
   public Mono<StoredMessage> insert(StoredMessage message) {
-    return mongo.insert(message);
+    return threadKeys.record(List.of(message)).then(mongo.insert(message));
   }
 
   public Mono<StoredMessage> findById(String tenantId, String id) {
@@ -203,6 +204,10 @@ public class MessageRepository {
 
   /** Inserts a batch; messages already stored (same mailbox and provider id) are skipped. */
   public Mono<Long> insertNew(List<StoredMessage> batch) {
+    return threadKeys.record(batch).then(insertEach(batch));
+  }
+
+  private Mono<Long> insertEach(List<StoredMessage> batch) {
     return Flux.fromIterable(batch)
         .flatMap(
             m ->
@@ -217,78 +222,26 @@ public class MessageRepository {
 
   /**
    * The threads of stored messages with these Message-IDs, by Message-ID: what a batch of incoming
-   * messages refers to (In-Reply-To, References), looked up in one query rather than one each.
+   * messages refers to (In-Reply-To, References), and their own ids (a copy already stored).
    */
   public Mono<Map<String, String>> threadsByMessageId(
       String tenantId, String mailboxId, Collection<String> rfcMessageIds) {
-    if (rfcMessageIds.isEmpty()) {
-      return Mono.just(Map.of());
-    }
-    Query query =
-        Query.query(TenantScope.mailbox(tenantId, mailboxId).and("rfcMessageId").in(rfcMessageIds));
-    query.fields().include("rfcMessageId", "threadId");
-    // A projection is read as a document, never as a StoredMessage: the record's other fields
-    // would be null, and its primitive ones cannot be.
-    return mongo
-        .find(query, org.bson.Document.class, COLLECTION)
-        .filter(doc -> doc.getString("rfcMessageId") != null && doc.getString("threadId") != null)
-        .collectMap(
-            doc -> doc.getString("rfcMessageId"), doc -> doc.getString("threadId"), HashMap::new);
+    return threadKeys.threadsByMessageId(tenantId, mailboxId, rfcMessageIds);
   }
 
   /**
    * For each of these Message-IDs that a stored message replies to (the reply arrived first), that
-   * reply's thread; one query for a whole batch.
+   * reply's thread.
    */
   public Mono<Map<String, String>> threadsOfRepliesTo(
       String tenantId, String mailboxId, Collection<String> rfcMessageIds) {
-    if (rfcMessageIds.isEmpty()) {
-      return Mono.just(Map.of());
-    }
-    Query query =
-        Query.query(
-            TenantScope.mailbox(tenantId, mailboxId)
-                .orOperator(
-                    Criteria.where("inReplyTo").in(rfcMessageIds),
-                    Criteria.where("references").in(rfcMessageIds)));
-    query.fields().include("inReplyTo", "references", "threadId");
-    Set<String> wanted = new HashSet<>(rfcMessageIds);
-    return mongo
-        .find(query, org.bson.Document.class, COLLECTION)
-        .collect(
-            HashMap::new,
-            (Map<String, String> byId, org.bson.Document reply) -> {
-              String threadId = reply.getString("threadId");
-              if (threadId == null) {
-                return;
-              }
-              List<String> referenced =
-                  new ArrayList<>(reply.getList("references", String.class, List.of()));
-              if (reply.getString("inReplyTo") != null) {
-                referenced.add(reply.getString("inReplyTo"));
-              }
-              referenced.stream()
-                  .filter(wanted::contains)
-                  .forEach(id -> byId.putIfAbsent(id, threadId));
-            });
+    return threadKeys.threadsOfRepliesTo(tenantId, mailboxId, rfcMessageIds);
   }
 
-  /** The newest message with this subject key received since {@code since}, if any. */
-  public Mono<String> threadOfSubject(
-      String tenantId, String mailboxId, String subjectKey, Instant since) {
-    Query query =
-        Query.query(
-                TenantScope.mailbox(tenantId, mailboxId)
-                    .and("subjectKey")
-                    .is(subjectKey)
-                    .and("receivedAt")
-                    .gte(since))
-            .with(NEWEST_FIRST)
-            .limit(1);
-    query.fields().include("threadId");
-    return mongo
-        .findOne(query, org.bson.Document.class, COLLECTION)
-        .mapNotNull(doc -> doc.getString("threadId"));
+  /** The newest stored message's thread of each subject key. */
+  public Mono<Map<String, ThreadKeys.SubjectThread>> newestThreadsBySubject(
+      String tenantId, String mailboxId, Collection<String> subjectKeys) {
+    return threadKeys.newestBySubject(tenantId, mailboxId, subjectKeys);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.idempotency.IdempotencyRecord;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.message.ThreadKeys;
 import dev.mailroom.store.outbox.OutboxRecord;
 import dev.mailroom.store.ratelimit.SlidingWindowRateLimiter;
 import dev.mailroom.store.tenant.Tenant;
@@ -86,13 +87,14 @@ public class DataPurge {
         mongo
             .remove(Query.query(TenantScope.mailbox(tenantId, mailboxId)), StoredMessage.class)
             .map(r -> r.getDeletedCount());
+    Mono<Long> keys = new ThreadKeys(mongo).purgeMailbox(tenantId, mailboxId);
     Mono<Long> stored = blobs.deletePrefix(BlobKeys.mailboxPrefix(tenantId, mailboxId));
     Mono<Long> windows = removeRateLimits(List.of("mbx:" + mailboxId + ":"));
     // Their payloads quote the mailbox's messages.
     Mono<Long> deliveries =
         remove(Query.query(TenantScope.mailbox(tenantId, mailboxId)), WebhookDelivery.class);
-    return Mono.zip(messages, stored, windows, deliveries)
-        .map(t -> new Purged(0, t.getT1(), t.getT2(), t.getT3() + t.getT4()));
+    return Mono.zip(messages, stored, windows, deliveries, keys)
+        .map(t -> new Purged(0, t.getT1(), t.getT2(), t.getT3() + t.getT4() + t.getT5()));
   }
 
   /**
@@ -134,6 +136,7 @@ public class DataPurge {
             remove(scope, IdempotencyRecord.class),
             remove(scope, OutboxRecord.class),
             remove(scope, ApiToken.class),
+            new ThreadKeys(mongo).purgeTenant(tenantId),
             removeRateLimits(keyPrefixes),
             mongo
                 .remove(
