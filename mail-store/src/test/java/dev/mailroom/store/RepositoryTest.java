@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DuplicateKeyException;
@@ -248,20 +249,54 @@ class RepositoryTest {
     outbox.insert(record("c3", NOW)).block();
     outbox.insert(record("c4", NOW.minusSeconds(40))).block();
     outbox.markPublished(List.of("c2", "c4"), NOW).block();
-    outbox.recordFailure("c1", "broker down").block();
+    outbox.recordFailure(record("c1", NOW.minusSeconds(60)), "broker down", NOW).block();
 
-    var due = outbox.findPendingBefore(NOW.minusSeconds(10), 10).collectList().block();
+    var due = outbox.findDue(NOW.minusSeconds(10), Set.of(), Set.of(), 10).collectList().block();
     assertThat(due).extracting(OutboxRecord::id).containsExactly("c1");
     assertThat(due.get(0).attempts()).isEqualTo(1);
     assertThat(due.get(0).lastError()).isEqualTo("broker down");
   }
 
+  @Test
+  void aHeldKeyIsDueWithItsYoungRecordsAndASkippedKeyNotAtAll() {
+    outbox.insert(record("held-young", "m1", NOW)).block();
+    outbox.insert(record("held-old", "m1", NOW.minusSeconds(60))).block();
+    outbox.insert(record("other-young", "m2", NOW)).block();
+    outbox.insert(record("skipped-old", "m3", NOW.minusSeconds(60))).block();
+
+    var due =
+        outbox.findDue(NOW.minusSeconds(10), Set.of("m1"), Set.of("m3"), 10).collectList().block();
+    assertThat(due).extracting(OutboxRecord::id).containsExactly("held-old", "held-young");
+  }
+
+  @Test
+  void aFailedPublishHoldsItsKeyUntilNothingOfTheKeyIsPending() {
+    OutboxRecord failed = record("c1", "m1", NOW);
+    outbox.insert(failed).block();
+    assertThat(outbox.deferIfHeld("m1").block()).isFalse();
+
+    outbox.recordFailure(failed, "broker down", NOW).block();
+    assertThat(outbox.findHeldKeys().collectList().block()).containsExactly("m1");
+    assertThat(outbox.deferIfHeld("m1").block()).isTrue();
+    assertThat(outbox.deferIfHeld("m2").block()).as("another key").isFalse();
+    assertThat(outbox.releaseIfCaughtUp("m1").block()).as("c1 still pending").isFalse();
+
+    outbox.markPublished(List.of("c1"), NOW).block();
+    assertThat(outbox.releaseIfCaughtUp("m1").block()).isTrue();
+    assertThat(outbox.deferIfHeld("m1").block()).isFalse();
+    assertThat(outbox.findHeldKeys().collectList().block()).isEmpty();
+  }
+
   private static OutboxRecord record(String id, Instant createdAt) {
+    return record(id, "m1", createdAt);
+  }
+
+  private static OutboxRecord record(String id, String key, Instant createdAt) {
     return new OutboxRecord(
         id,
         "tA",
         "mailroom.commands.mailbox",
-        "m1",
+        key,
         "{}",
         OutboxStatus.PENDING,
         0,

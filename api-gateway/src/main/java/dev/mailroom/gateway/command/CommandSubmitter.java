@@ -23,6 +23,22 @@ import reactor.core.publisher.Mono;
  * Turns an accepted write into a command that cannot be lost: the envelope is stored in the outbox
  * first (that is what makes a 2xx honest), then published. If Kafka does not acknowledge in time,
  * the request still succeeds and {@link OutboxRelay} publishes it later.
+ *
+ * <p>Workers apply a mailbox's commands in partition order, so a command must not overtake an
+ * earlier one of its mailbox that is still waiting for the relay. A failed publish therefore holds
+ * its key (in MongoDB, for every replica), and while a key is held its new commands are only
+ * stored: the relay publishes them after the failed one, in creation order, and lifts the hold once
+ * the key has caught up. What remains:
+ *
+ * <ul>
+ *   <li>A publish still in flight holds nothing yet: a later command of the mailbox checked in that
+ *       moment is published directly. Within one gateway the idempotent producer keeps the two in
+ *       send order in their partition, so this misorders only if the earlier one finally fails and
+ *       the later one gets through (or the two go through different replicas).
+ *   <li>A gateway that stops between storing and publishing, or cannot write the hold, leaves a
+ *       record pending without a hold: the relay publishes it after {@code outboxRelayDelay},
+ *       possibly behind newer commands, as before.
+ * </ul>
  */
 @Component
 public class CommandSubmitter {
@@ -108,19 +124,10 @@ public class CommandSubmitter {
     return outbox
         .insert(record)
         .doOnSuccess(stored -> log.debug("Command {} ({}) stored", record.id(), envelope.type()))
-        .then(
-            publisher
-                .publish(record.topic(), record.key(), json)
-                .timeout(properties.publishTimeout())
-                .doOnSuccess(acknowledged -> marks.published(record.id()))
-                .onErrorResume(
-                    e -> {
-                      log.warn(
-                          "Command {} stored but not yet published ({}); the relay will retry",
-                          record.id(),
-                          e.toString());
-                      return outbox.recordFailure(record.id(), e.toString()).onErrorComplete();
-                    }))
+        // Checked after the insert, never before: see OutboxRepository#releaseIfCaughtUp. A check
+        // that fails leaves the record to the relay: published late, but not lost.
+        .then(outbox.deferIfHeld(record.key()).onErrorReturn(true))
+        .flatMap(held -> held ? leaveToRelay(record) : publish(record, json))
         .onErrorResume(
             DuplicateKeyException.class,
             stored -> {
@@ -130,5 +137,29 @@ public class CommandSubmitter {
               return Mono.empty();
             })
         .thenReturn(envelope);
+  }
+
+  private Mono<Void> leaveToRelay(OutboxRecord record) {
+    log.debug(
+        "Command {} stored; an earlier command of {} is not published yet, so the relay publishes"
+            + " it after that one",
+        record.id(),
+        record.key());
+    return Mono.empty();
+  }
+
+  private Mono<Void> publish(OutboxRecord record, byte[] json) {
+    return publisher
+        .publish(record.topic(), record.key(), json)
+        .timeout(properties.publishTimeout())
+        .doOnSuccess(acknowledged -> marks.published(record.id()))
+        .onErrorResume(
+            e -> {
+              log.warn(
+                  "Command {} stored but not yet published ({}); the relay will retry",
+                  record.id(),
+                  e.toString());
+              return outbox.recordFailure(record, e.toString(), clock.instant()).onErrorComplete();
+            });
   }
 }

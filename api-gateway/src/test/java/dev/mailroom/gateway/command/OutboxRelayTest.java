@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -33,9 +34,10 @@ class OutboxRelayTest {
   private OutboxRelay relay(List<OutboxRecord> pending, List<String> failing) {
     GatewayProperties properties = mock(GatewayProperties.class);
     when(properties.outboxRelayDelay()).thenReturn(Duration.ofSeconds(5));
-    when(outbox.findPendingBefore(any(), anyInt())).thenReturn(Flux.fromIterable(pending));
+    when(outbox.findHeldKeys()).thenReturn(Flux.empty());
+    when(outbox.findDue(any(), any(), any(), anyInt())).thenReturn(Flux.fromIterable(pending));
     when(outbox.markPublished(any(), any())).thenReturn(Mono.empty());
-    when(outbox.recordFailure(anyString(), anyString())).thenReturn(Mono.empty());
+    when(outbox.recordFailure(any(), anyString(), any())).thenReturn(Mono.empty());
     when(publisher.publish(anyString(), anyString(), any(byte[].class)))
         .thenAnswer(
             call -> {
@@ -80,8 +82,9 @@ class OutboxRelayTest {
             List.of("a1"));
     relay.relay();
     assertThat(published).containsExactly("b1", "b2");
-    verify(outbox).recordFailure(org.mockito.ArgumentMatchers.eq("a1"), anyString());
-    verify(outbox, never()).recordFailure(org.mockito.ArgumentMatchers.eq("a2"), anyString());
+    verify(outbox).recordFailure(argThat(record -> record.id().equals("a1")), anyString(), any());
+    verify(outbox, never())
+        .recordFailure(argThat(record -> record.id().equals("a2")), anyString(), any());
   }
 
   @Test
@@ -93,6 +96,6 @@ class OutboxRelayTest {
     OutboxRelay relay = relay(pending, pending.stream().map(OutboxRecord::id).toList());
     relay.relay();
     assertThat(published).isEmpty();
-    verify(outbox, org.mockito.Mockito.times(3)).recordFailure(anyString(), anyString());
+    verify(outbox, org.mockito.Mockito.times(3)).recordFailure(any(), anyString(), any());
   }
 }
