@@ -1,10 +1,13 @@
 package dev.mailroom.benchmarks;
 
+import dev.mailroom.infra.LocalInfrastructure;
+import dev.mailroom.infra.Ports;
 import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.localstack.AdminClient;
 import dev.mailroom.localstack.DemoTenant;
 import dev.mailroom.localstack.LocalStack;
 import dev.mailroom.localstack.LocalStack.Service;
+import java.nio.file.Path;
 import java.util.Map;
 
 /** The whole suite in this JVM on throwaway embedded infrastructure, as every benchmark runs it. */
@@ -16,6 +19,27 @@ final class BenchmarkStack {
   /** Started and ready; {@code properties} tune the services for the run. */
   static LocalStack start(Map<String, String> properties) {
     return LocalStack.startReady(TestInfrastructure.ephemeralOptions(), ADMIN_KEY, properties);
+  }
+
+  /**
+   * As the quick start runs: MongoDB, S3 and Kafka keep their data on disk under {@code dataDir}
+   * (Kafka in a child process), on free ports.
+   */
+  static LocalStack startOnDisk(Path dataDir, Map<String, String> properties) {
+    LocalInfrastructure.Options onDisk =
+        new LocalInfrastructure.Options(
+            dataDir,
+            Ports.LOOPBACK,
+            Ports.freePort(),
+            Ports.freePort(),
+            Ports.freePort(),
+            Ports.freePort(),
+            Ports.freePort(),
+            Ports.freePort(),
+            "mailroom",
+            "mailroom-secret",
+            null);
+    return LocalStack.startReady(onDisk, ADMIN_KEY, properties);
   }
 
   /** The demo tenant with Alice's and Bob's mailboxes on the embedded mail server. */

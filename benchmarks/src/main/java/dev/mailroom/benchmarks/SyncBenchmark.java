@@ -17,6 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,8 +39,16 @@ final class SyncBenchmark {
 
   private SyncBenchmark() {}
 
+  /** The suite's stores: in memory (as tests run), or on disk as the quick start keeps them. */
+  enum Stores {
+    MEMORY,
+    QUICKSTART
+  }
+
   static void run(String[] args) throws Exception {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    Stores stores =
+        args.length > 1 ? Stores.valueOf(args[1].toUpperCase(Locale.ROOT)) : Stores.MEMORY;
     try (DovecotServer dovecot = DovecotServer.start()) {
       dovecot.addUser(DemoTenant.ALICE, "pw");
       dovecot.addUser(DemoTenant.BOB, "pw");
@@ -58,48 +70,150 @@ final class SyncBenchmark {
         }
       }
 
-      try (LocalStack stack = BenchmarkStack.start(Map.of("mailroom.sync.poll-interval", "0s"))) {
+      Path dataDir =
+          stores == Stores.QUICKSTART ? Files.createTempDirectory("mailroom-bench") : null;
+      Map<String, String> properties =
+          Map.of(
+              "mailroom.sync.poll-interval", "0s",
+              "mailroom.gateway.rate-limits.access-per-minute", "0",
+              "mailroom.gateway.rate-limits.access-per-hour", "0");
+      try (LocalStack stack =
+          dataDir == null
+              ? BenchmarkStack.start(properties)
+              : BenchmarkStack.startOnDisk(dataDir, properties)) {
         AdminClient http = new AdminClient(stack.url(Service.API_GATEWAY));
-        DemoTenant demo =
-            DemoTenant.create(
-                http,
-                BenchmarkStack.ADMIN_KEY,
-                new MailServerEndpoint(dovecot.host(), 1, dovecot.imapPort()),
-                "pw",
-                "pw");
+        MailServerEndpoint mail = new MailServerEndpoint(dovecot.host(), 1, dovecot.imapPort());
         MemorySampler memory = new MemorySampler();
-        long start = System.nanoTime();
-        http.expect(202, "POST", "/v1/mailboxes/" + demo.aliceId() + "/sync", demo.token(), null);
-        JsonNode sync = awaitBackfill(http, demo, count);
-        long syncNanos = System.nanoTime() - start;
+        SyncRun first = syncAsNewTenant(http, mail, count);
+        // The same mailbox for a second tenant: its sync must not slow with what is stored.
+        SyncRun second = syncAsNewTenant(http, mail, count);
         memory.close();
+        Latency list = latency(http, second.demo(), "/api/access/email/messages?limit=20");
+        Latency search =
+            latency(
+                http,
+                second.demo(),
+                "/api/access/email/messages?limit=20&subject=Benchmark%20message%207");
 
         System.out.println();
         System.out.printf(
-            "| sync benchmark (%d messages, %.1f MB, 2 cores, embedded infrastructure) | result |"
-                + " target |%n",
-            count, bytes / 1e6);
+            "| sync benchmark (%d messages, %.1f MB, 2 cores, %s stores) | result | target |%n",
+            count,
+            bytes / 1e6,
+            stores == Stores.MEMORY ? "in-memory" : "the quick start's on-disk");
         System.out.println("|---|---|---|");
         System.out.printf(
             "| floor: Dovecot streams every message to a bare client | %.2f s | |%n",
             floorNanos / 1e9);
+        for (SyncRun run : List.of(first, second)) {
+          System.out.printf(
+              "| %s: full sync, metadata in MongoDB and raw MIME in S3 | %.2f s (%.0f"
+                  + " messages/s), %.1fx the floor | |%n",
+              run == first ? "first tenant" : "second tenant (the first one's messages stored)",
+              run.nanos() / 1e9,
+              count / (run.nanos() / 1e9),
+              (double) run.nanos() / floorNanos);
+          System.out.printf(
+              "| %s: first / last 1,000 messages | %.0f / %.0f messages/s | last within 20%% of"
+                  + " first |%n",
+              run == first ? "first tenant" : "second tenant",
+              run.firstThousandRate(),
+              run.lastThousandRate());
+          System.out.printf(
+              "| %s: messages stored (done / total); done ever went down | %d / %d; %s | all;"
+                  + " never |%n",
+              run == first ? "first tenant" : "second tenant",
+              run.status().get("messagesDone").asLong(),
+              run.status().get("messagesTotal").asLong(),
+              run.wentBackwards() ? "yes" : "no");
+        }
         System.out.printf(
-            "| Mailroom: full sync, metadata in MongoDB and raw MIME in S3 | %.2f s (%.0f"
-                + " messages/s) | |%n",
-            syncNanos / 1e9, count / (syncNanos / 1e9));
+            "| list, newest 20, with %d messages stored: p50 / p99 | %.1f / %.1f ms | p99 <= 20 ms"
+                + " |%n",
+            2 * count, list.p50Millis(), list.p99Millis());
         System.out.printf(
-            "| ratio to the floor | %.1fx | <= 5x |%n", (double) syncNanos / floorNanos);
+            "| search by subject, with %d messages stored: p50 / p99 | %.1f / %.1f ms | p99 <= 20"
+                + " ms |%n",
+            2 * count, search.p50Millis(), search.p99Millis());
         System.out.printf(
-            "| messages stored (sync status done / total) | %d / %d | all |%n",
-            sync.get("messagesDone").asLong(), sync.get("messagesTotal").asLong());
-        System.out.printf(
-            "| peak heap used during the sync (-Xmx %d MB) | %d MB | bounded |%n",
+            "| peak heap used during the syncs (-Xmx %d MB) | %d MB | < 512 MB |%n",
             Runtime.getRuntime().maxMemory() >> 20, memory.peakHeap.get() >> 20);
         System.out.printf(
             "| peak RSS of the one JVM (all services and embedded infrastructure) | %d MB | |%n",
             peakRssKb() >> 10);
       }
     }
+  }
+
+  /** One tenant's full sync, with when each count of messages was first reported stored. */
+  private record SyncRun(
+      DemoTenant demo, long nanos, JsonNode status, List<long[]> timeline, boolean wentBackwards) {
+
+    double firstThousandRate() {
+      return rate(0, 1000);
+    }
+
+    double lastThousandRate() {
+      long last = timeline.get(timeline.size() - 1)[1];
+      return rate(last - 1000, last);
+    }
+
+    /** Messages per second between the first reports of {@code from} and of {@code to} done. */
+    private double rate(long from, long to) {
+      long fromNanos = from <= 0 ? 0 : firstAt(from);
+      long toNanos = firstAt(to);
+      return (to - Math.max(0, from)) / ((toNanos - fromNanos) / 1e9);
+    }
+
+    private long firstAt(long done) {
+      return timeline.stream().filter(point -> point[1] >= done).findFirst().orElseThrow()[0];
+    }
+  }
+
+  private static SyncRun syncAsNewTenant(AdminClient http, MailServerEndpoint mail, int count)
+      throws InterruptedException {
+    DemoTenant demo = DemoTenant.create(http, BenchmarkStack.ADMIN_KEY, mail, "pw", "pw");
+    long start = System.nanoTime();
+    http.expect(202, "POST", "/v1/mailboxes/" + demo.aliceId() + "/sync", demo.token(), null);
+    List<long[]> timeline = new ArrayList<>();
+    boolean backwards = false;
+    long deadline = start + Duration.ofMinutes(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode sync =
+          http.expect(200, "GET", "/v1/mailboxes/" + demo.aliceId(), demo.token(), null)
+              .get("sync");
+      long now = System.nanoTime() - start;
+      if (sync != null) {
+        long done = sync.get("messagesDone").asLong();
+        if (!timeline.isEmpty() && done < timeline.get(timeline.size() - 1)[1]) {
+          backwards = true;
+        }
+        timeline.add(new long[] {now, done});
+        if (sync.get("backfilled").asBoolean() && done >= count) {
+          return new SyncRun(demo, now, sync, timeline, backwards);
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("sync did not finish within 30 minutes");
+  }
+
+  private record Latency(double p50Millis, double p99Millis) {}
+
+  /** 50 warm-up requests, then 300 timed ones, one at a time, as one client reading. */
+  private static Latency latency(AdminClient http, DemoTenant demo, String path) {
+    for (int i = 0; i < 50; i++) {
+      http.expect(200, "GET", path, demo.token(), null);
+    }
+    long[] nanos = new long[300];
+    for (int i = 0; i < nanos.length; i++) {
+      long start = System.nanoTime();
+      http.expect(200, "GET", path, demo.token(), null);
+      nanos[i] = System.nanoTime() - start;
+    }
+    Arrays.sort(nanos);
+    return new Latency(
+        nanos[nanos.length / 2] / 1e6, nanos[(int) Math.ceil(nanos.length * 0.99) - 1] / 1e6);
   }
 
   /** A plausible message of a few kilobytes; every tenth carries a 16 KB attachment. */
@@ -190,23 +304,6 @@ final class SyncBenchmark {
       throw new IOException("connection closed");
     }
     return line.toString();
-  }
-
-  private static JsonNode awaitBackfill(AdminClient http, DemoTenant demo, int count)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode sync =
-          http.expect(200, "GET", "/v1/mailboxes/" + demo.aliceId(), demo.token(), null)
-              .get("sync");
-      if (sync != null
-          && sync.get("backfilled").asBoolean()
-          && sync.get("messagesDone").asLong() >= count) {
-        return sync;
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("sync did not finish within 20 minutes");
   }
 
   /** Samples heap in use every 50 ms. */
