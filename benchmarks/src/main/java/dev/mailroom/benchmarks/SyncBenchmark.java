@@ -2,6 +2,7 @@ package dev.mailroom.benchmarks;
 
 import dev.mailroom.infra.InfrastructureEndpoints.MailServerEndpoint;
 import dev.mailroom.infra.mail.DovecotServer;
+import dev.mailroom.infra.mail.DovecotSmtpFront;
 import dev.mailroom.localstack.AdminClient;
 import dev.mailroom.localstack.DemoTenant;
 import dev.mailroom.localstack.LocalStack;
@@ -49,7 +50,9 @@ final class SyncBenchmark {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     Stores stores =
         args.length > 1 ? Stores.valueOf(args[1].toUpperCase(Locale.ROOT)) : Stores.MEMORY;
-    try (DovecotServer dovecot = DovecotServer.start()) {
+    try (DovecotServer dovecot = DovecotServer.start();
+        // Connecting a mailbox checks its SMTP login too.
+        DovecotSmtpFront smtp = DovecotSmtpFront.start(dovecot)) {
       dovecot.addUser(DemoTenant.ALICE, "pw");
       dovecot.addUser(DemoTenant.BOB, "pw");
       long bytes = 0;
@@ -82,7 +85,8 @@ final class SyncBenchmark {
               ? BenchmarkStack.start(properties)
               : BenchmarkStack.startOnDisk(dataDir, properties)) {
         AdminClient http = new AdminClient(stack.url(Service.API_GATEWAY));
-        MailServerEndpoint mail = new MailServerEndpoint(dovecot.host(), 1, dovecot.imapPort());
+        MailServerEndpoint mail =
+            new MailServerEndpoint(dovecot.host(), smtp.port(), dovecot.imapPort());
         MemorySampler memory = new MemorySampler();
         SyncRun first = syncAsNewTenant(http, mail, count);
         // The same mailbox for a second tenant: its sync must not slow with what is stored.
