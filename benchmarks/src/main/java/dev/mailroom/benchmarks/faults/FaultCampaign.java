@@ -520,7 +520,8 @@ public final class FaultCampaign {
 
   /**
    * From the crash to the end of the first {@link #RATE_WINDOW} after the restart in which sends
-   * settled at {@link #RATE_BACK} of the normal rate or more; null if that never happened.
+   * settled at {@link #RATE_BACK} of the normal rate or more, while the backlog the crash left was
+   * still draining (until the probe went out); null if that never happened.
    */
   private Duration backAtRate(Fault f) {
     if (Double.isNaN(f.normalRate())) {
@@ -529,13 +530,44 @@ public final class FaultCampaign {
     long window = RATE_WINDOW.toNanos();
     double needed = RATE_BACK * f.normalRate() * (window / 1e9);
     long step = Duration.ofMillis(250).toNanos();
-    long until = f.restartedAt() + Duration.ofMinutes(5).toNanos();
-    for (long t = f.restartedAt(); t < until; t += step) {
+    long until = drained(f);
+    for (long t = f.restartedAt(); t + window <= until; t += step) {
       if (settledBetween(t, t + window) >= needed) {
         return Duration.ofNanos(t + window - f.crashedAt());
       }
     }
     return null;
+  }
+
+  /** When the probe after {@code f} was sent: the backlog in front of it had drained by then. */
+  private static long drained(Fault f) {
+    return f.firstSend() == null
+        ? f.restartedAt() + Duration.ofMinutes(5).toNanos()
+        : f.restartedAt() + f.restart().toNanos() + f.firstSend().toNanos();
+  }
+
+  /** The first send to settle after the restart, from the crash: when the worker was working. */
+  private Duration firstSettled(Fault f) {
+    long first =
+        settledAt.values().stream()
+            .mapToLong(Long::longValue)
+            .filter(t -> t >= f.restartedAt())
+            .min()
+            .orElse(Long.MAX_VALUE);
+    return first == Long.MAX_VALUE ? null : Duration.ofNanos(first - f.crashedAt());
+  }
+
+  /** Sends settled per second from the first after the restart until the backlog had drained. */
+  private double drainRate(Fault f) {
+    Duration first = firstSettled(f);
+    if (first == null) {
+      return Double.NaN;
+    }
+    long from = f.crashedAt() + first.toNanos();
+    long until = drained(f);
+    return until <= from
+        ? Double.NaN
+        : settledBetween(from + 1, until + 1) / ((until - from) / 1e9);
   }
 
   /**
@@ -691,18 +723,21 @@ public final class FaultCampaign {
     System.out.println();
     System.out.printf(
         "| fault | away | process ready after | a new send sent after | normal rate (a burst of"
-            + " %d before) | back at %.0f %% of it (%d s window) after the crash |%n",
+            + " %d before) | first send settled after the crash | rate while the backlog"
+            + " drained | back at %.0f %% of normal (%d s window) after the crash |%n",
         BURST, RATE_BACK * 100, RATE_WINDOW.toSeconds());
-    System.out.println("|---|---|---|---|---|---|");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     for (Fault f : faults) {
       boolean rated = !Double.isNaN(f.normalRate());
       System.out.printf(
-          "| %s | %s | %s | %s | %s | %s |%n",
+          "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
           f.what(),
           seconds(f.away()),
           seconds(f.restart()),
           seconds(f.firstSend()),
-          rated ? String.format(Locale.ROOT, "%.1f sends/s", f.normalRate()) : "",
+          rated ? rate(f.normalRate()) : "",
+          rated ? seconds(firstSettled(f)) : "",
+          rated ? rate(drainRate(f)) : "",
           rated ? seconds(backAtRate(f)) : "");
     }
     boolean storesMatch = mailboxes.values().stream().allMatch(c -> c[0] == c[1]);
@@ -721,6 +756,10 @@ public final class FaultCampaign {
 
   private static void row(String measure, Object result, String target) {
     System.out.printf("| %s | %s | %s |%n", measure, result, target);
+  }
+
+  private static String rate(double perSecond) {
+    return Double.isNaN(perSecond) ? "n/a" : String.format(Locale.ROOT, "%.1f sends/s", perSecond);
   }
 
   private static String seconds(Duration d) {
