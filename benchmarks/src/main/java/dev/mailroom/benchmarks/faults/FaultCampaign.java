@@ -531,7 +531,9 @@ public final class FaultCampaign {
     double needed = RATE_BACK * f.normalRate() * (window / 1e9);
     long step = Duration.ofMillis(250).toNanos();
     long until = drained(f);
-    for (long t = f.restartedAt(); t + window <= until; t += step) {
+    for (long t = f.restartedAt() + Duration.ofSeconds(1).toNanos();
+        t + window <= until;
+        t += step) {
       if (settledBetween(t, t + window) >= needed) {
         return Duration.ofNanos(t + window - f.crashedAt());
       }
@@ -548,10 +550,13 @@ public final class FaultCampaign {
 
   /** The first send to settle after the restart, from the crash: when the worker was working. */
   private Duration firstSettled(Fault f) {
+    // A send the killed process settled just before the kill is seen by the next poll, a moment
+    // after the restart began; no JVM starts and sends within a second.
+    long after = f.restartedAt() + Duration.ofSeconds(1).toNanos();
     long first =
         settledAt.values().stream()
             .mapToLong(Long::longValue)
-            .filter(t -> t >= f.restartedAt())
+            .filter(t -> t >= after)
             .min()
             .orElse(Long.MAX_VALUE);
     return first == Long.MAX_VALUE ? null : Duration.ofNanos(first - f.crashedAt());
