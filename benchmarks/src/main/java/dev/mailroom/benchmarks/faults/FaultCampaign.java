@@ -317,6 +317,9 @@ public final class FaultCampaign {
       // Webhook retries on a compressed clock: the default waits 5 minutes after the second try,
       // which would outlast the run, not test it. The same schedule, scaled down.
       properties.put("mailroom.webhooks.delivery.retry-schedule", "0s,5s,15s,30s,60s,120s");
+      // One process per service, restarted under the same name as a pod's container is: static
+      // Kafka group membership, as the Kubernetes manifests configure it.
+      properties.put("mailroom.kafka.instance-id", service.serviceName() + "-0");
       List<String> args = new ArrayList<>();
       properties.forEach((key, value) -> args.add("--" + key + "=" + value));
       String url = "http://" + endpoints.mail().host() + ":" + port;
