@@ -103,6 +103,22 @@ class KubernetesManifestsTest {
           assertThat(scaler.at("/spec/maxReplicaCount").asInt())
               .as(worker + ": replicas beyond the partition count would sit idle")
               .isLessThanOrEqualTo(partitions);
+          // The pod's name is stable across the kubelet's restarts of its container and unique
+          // among the replicas: what a Kafka static member's instance id must be.
+          JsonNode container =
+              deployments.stream()
+                  .filter(d -> d.at("/metadata/name").asString().equals(worker))
+                  .findFirst()
+                  .orElseThrow()
+                  .at("/spec/template/spec/containers/0");
+          assertThat(container.get("env"))
+              .as(worker + ": MAILROOM_KAFKA_INSTANCE_ID from the pod's name")
+              .anyMatch(
+                  e ->
+                      e.get("name").asString().equals("MAILROOM_KAFKA_INSTANCE_ID")
+                          && e.at("/valueFrom/fieldRef/fieldPath")
+                              .asString()
+                              .equals("metadata.name"));
         });
   }
 

@@ -86,9 +86,16 @@ public final class LocalStackMain {
     ports.put(Service.WEBHOOK_DISPATCHER, port(options, "webhook-dispatcher-port"));
 
     System.out.println("Starting Mailroom (data in " + dataDir + ") ...");
+    // One suite per broker, one of each service: after a crash (kill -9) the restarted services
+    // take their Kafka partitions back at once, as static members under this id (ADR 0018).
     LocalStack stack =
         LocalStack.start(
-            new LocalStack.Options(infrastructure, ports, adminKey, credentialKey, Map.of()));
+            new LocalStack.Options(
+                infrastructure,
+                ports,
+                adminKey,
+                credentialKey,
+                Map.of("mailroom.kafka.instance-id", "quickstart")));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

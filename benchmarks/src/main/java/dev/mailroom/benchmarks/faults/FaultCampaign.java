@@ -44,6 +44,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -99,8 +100,27 @@ public final class FaultCampaign {
     return Duration.ofMinutes(minutes);
   }
 
-  /** One fault: how long the thing was away and how long until a new send went through again. */
-  record Fault(String what, Duration away, Duration restart, Duration firstSend) {}
+  /**
+   * One fault: how long the thing was away and how long until a new send went through again; for a
+   * send worker's crash also its rate before ({@code normalRate}, sends settled per second) and
+   * when (System.nanoTime()) it crashed and was restarted, to find when that rate was back.
+   */
+  record Fault(
+      String what,
+      Duration away,
+      Duration restart,
+      Duration firstSend,
+      double normalRate,
+      long crashedAt,
+      long restartedAt) {}
+
+  /** Sends submitted at once around a send worker's crash, so that its rate can be measured. */
+  static final int BURST = 60;
+
+  /** The window the rate after a crash is measured over, and the share of normal it must reach. */
+  static final Duration RATE_WINDOW = Duration.ofSeconds(5);
+
+  static final double RATE_BACK = 0.8;
 
   private final Plan plan;
   private final Path dir;
@@ -110,6 +130,9 @@ public final class FaultCampaign {
           .connectTimeout(Duration.ofSeconds(3))
           .build();
   private final Map<String, String> accepted = new ConcurrentHashMap<>();
+  // Key -> System.nanoTime() when the send was first seen settled (sent, unknown or failed).
+  private final Map<String, Long> settledAt = new ConcurrentHashMap<>();
+  private final ExecutorService bursts = Executors.newFixedThreadPool(16);
   private final AtomicInteger submitted = new AtomicInteger();
   private final AtomicLong retriedRequests = new AtomicLong();
   private final List<Fault> faults = new ArrayList<>();
@@ -184,13 +207,16 @@ public final class FaultCampaign {
             Map.of("url", receiver.url(), "eventTypes", List.of("message.sent")));
 
         progress("suite up; load started");
+        Thread watch = new Thread(this::watchSettling, "settle-watch");
+        watch.setDaemon(true);
+        watch.start();
         Thread load = new Thread(this::load, "load");
         load.start();
         Thread.sleep(plan.calm().toMillis());
 
         fault("sync-worker killed mid-backfill", this::awaitBackfillUnderWay, Service.SYNC_WORKER);
         for (int i = 1; i <= plan.sendWorkerKills(); i++) {
-          fault("send-worker killed (" + i + ")", () -> {}, Service.SEND_WORKER);
+          sendWorkerCrash(i);
         }
         fault("webhook-dispatcher killed mid-delivery", () -> {}, Service.WEBHOOK_DISPATCHER);
         fault("api-gateway killed mid-request", () -> {}, Service.API_GATEWAY);
@@ -208,6 +234,7 @@ public final class FaultCampaign {
         load.join(plan.drain().toMillis());
         return report(dovecot, receiver);
       } finally {
+        bursts.shutdownNow();
         services.values().forEach(ChildJvm::close);
         if (mongo != null) {
           mongo.close();
@@ -291,6 +318,9 @@ public final class FaultCampaign {
       // Webhook retries on a compressed clock: the default waits 5 minutes after the second try,
       // which would outlast the run, not test it. The same schedule, scaled down.
       properties.put("mailroom.webhooks.delivery.retry-schedule", "0s,5s,15s,30s,60s,120s");
+      // One process per service, restarted under the same name as a pod's container is: static
+      // Kafka group membership, as the Kubernetes manifests configure it.
+      properties.put("mailroom.kafka.instance-id", service.serviceName() + "-0");
       List<String> args = new ArrayList<>();
       properties.forEach((key, value) -> args.add("--" + key + "=" + value));
       String url = "http://" + endpoints.mail().host() + ":" + port;
@@ -417,6 +447,170 @@ public final class FaultCampaign {
     recover(what, down, () -> process.start(Duration.ofMinutes(5)));
   }
 
+  /**
+   * Kills the send worker after measuring its normal rate: how fast it drains a burst of sends.
+   * Another burst, submitted while it is down, makes sure that it has a backlog to show its rate on
+   * once it is back.
+   */
+  private void sendWorkerCrash(int n) {
+    double normal = burstRate("burst-" + n + "-before");
+    String what = "send-worker killed (" + n + ")";
+    progress(what + String.format(Locale.ROOT, "; normal rate %.1f sends/s", normal));
+    ChildJvm process = services.get(Service.SEND_WORKER);
+    long down = System.nanoTime();
+    process.kill();
+    for (int i = 0; i < BURST; i++) {
+      String key = "burst-" + n + "-after-" + i;
+      bursts.submit(() -> sendUntilAccepted(key));
+    }
+    long restart = System.nanoTime();
+    process.start(Duration.ofMinutes(5));
+    long ready = System.nanoTime();
+    faults.add(
+        new Fault(
+            what,
+            Duration.ofNanos(restart - down),
+            Duration.ofNanos(ready - restart),
+            probe(what, ready),
+            normal,
+            down,
+            restart));
+    sleep(plan.calm());
+  }
+
+  /**
+   * Submits {@link #BURST} sends at once and returns the rate at which sends settled from the first
+   * of them to settle to the last: what the worker does with a queue in front of it.
+   */
+  private double burstRate(String name) {
+    List<String> keys = new ArrayList<>();
+    List<Future<String>> submitted = new ArrayList<>();
+    for (int i = 0; i < BURST; i++) {
+      String key = name + "-" + i;
+      keys.add(key);
+      submitted.add(bursts.submit(() -> sendUntilAccepted(key)));
+    }
+    for (Future<String> f : submitted) {
+      try {
+        f.get(2, TimeUnit.MINUTES);
+      } catch (Exception e) {
+        return Double.NaN;
+      }
+    }
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!settledAt.keySet().containsAll(keys) && System.nanoTime() < deadline) {
+      sleep(Duration.ofMillis(200));
+    }
+    long first =
+        keys.stream()
+            .mapToLong(k -> settledAt.getOrDefault(k, Long.MAX_VALUE))
+            .min()
+            .orElse(Long.MAX_VALUE);
+    long last =
+        keys.stream()
+            .mapToLong(k -> settledAt.getOrDefault(k, Long.MIN_VALUE))
+            .max()
+            .orElse(Long.MIN_VALUE);
+    if (first >= last) {
+      return Double.NaN;
+    }
+    // Load sends settled in between count as well: the worker did that work too.
+    return settledBetween(first + 1, last + 1) / ((last - first) / 1e9);
+  }
+
+  private long settledBetween(long fromNanos, long toNanos) {
+    return settledAt.values().stream().filter(t -> t >= fromNanos && t < toNanos).count();
+  }
+
+  /**
+   * From the crash to the end of the first {@link #RATE_WINDOW} after the restart in which sends
+   * settled at {@link #RATE_BACK} of the normal rate or more, while the backlog the crash left was
+   * still draining (until the probe went out); null if that never happened.
+   */
+  private Duration backAtRate(Fault f) {
+    if (Double.isNaN(f.normalRate())) {
+      return null;
+    }
+    long window = RATE_WINDOW.toNanos();
+    double needed = RATE_BACK * f.normalRate() * (window / 1e9);
+    long step = Duration.ofMillis(250).toNanos();
+    long until = drained(f);
+    for (long t = f.restartedAt() + Duration.ofSeconds(1).toNanos();
+        t + window <= until;
+        t += step) {
+      if (settledBetween(t, t + window) >= needed) {
+        return Duration.ofNanos(t + window - f.crashedAt());
+      }
+    }
+    return null;
+  }
+
+  /** When the probe after {@code f} was sent: the backlog in front of it had drained by then. */
+  private static long drained(Fault f) {
+    return f.firstSend() == null
+        ? f.restartedAt() + Duration.ofMinutes(5).toNanos()
+        : f.restartedAt() + f.restart().toNanos() + f.firstSend().toNanos();
+  }
+
+  /** The first send to settle after the restart, from the crash: when the worker was working. */
+  private Duration firstSettled(Fault f) {
+    // A send the killed process settled just before the kill is seen by the next poll, a moment
+    // after the restart began; no JVM starts and sends within a second.
+    long after = f.restartedAt() + Duration.ofSeconds(1).toNanos();
+    long first =
+        settledAt.values().stream()
+            .mapToLong(Long::longValue)
+            .filter(t -> t >= after)
+            .min()
+            .orElse(Long.MAX_VALUE);
+    return first == Long.MAX_VALUE ? null : Duration.ofNanos(first - f.crashedAt());
+  }
+
+  /** Sends settled per second from the first after the restart until the backlog had drained. */
+  private double drainRate(Fault f) {
+    Duration first = firstSettled(f);
+    if (first == null) {
+      return Double.NaN;
+    }
+    long from = f.crashedAt() + first.toNanos();
+    long until = drained(f);
+    return until <= from
+        ? Double.NaN
+        : settledBetween(from + 1, until + 1) / ((until - from) / 1e9);
+  }
+
+  /**
+   * Notes when each accepted send is first seen settled: a poll of the store every 250 ms, for the
+   * sends not settled yet (the backlog), so the rate after a crash is the store's, not the probe's.
+   */
+  private void watchSettling() {
+    while (!Thread.currentThread().isInterrupted()) {
+      Map<String, String> open = new HashMap<>();
+      accepted.forEach(
+          (key, id) -> {
+            if (!settledAt.containsKey(key)) {
+              open.put(id, key);
+            }
+          });
+      if (!open.isEmpty()) {
+        try {
+          for (Document message :
+              messages()
+                  .find(Filters.in("_id", open.keySet()))
+                  .projection(new Document("status", 1))) {
+            String status = String.valueOf(message.getString("status")).toUpperCase(Locale.ROOT);
+            if (!PENDING.contains(status)) {
+              settledAt.putIfAbsent(open.get(message.getString("_id")), System.nanoTime());
+            }
+          }
+        } catch (RuntimeException storeAway) {
+          // MongoDB stopped: the sends settle afterwards and are seen then.
+        }
+      }
+      sleep(Duration.ofMillis(250));
+    }
+  }
+
   /** Stops a server for the plan's outage, starts it again, and probes. */
   private void outage(String what, Runnable stop, Runnable start) {
     progress(what);
@@ -436,7 +630,10 @@ public final class FaultCampaign {
             what,
             Duration.ofNanos(restart - down),
             Duration.ofNanos(ready - restart),
-            probe(what, ready)));
+            probe(what, ready),
+            Double.NaN,
+            down,
+            restart));
     sleep(plan.calm());
   }
 
@@ -533,12 +730,24 @@ public final class FaultCampaign {
     row("webhook ids delivered more than once (subscribers dedupe by webhook-id)", redelivered, "");
     row("sent messages announced under two event ids", announcedTwice, "");
     System.out.println();
-    System.out.println("| fault | away | process ready after | a new send sent after |");
-    System.out.println("|---|---|---|---|");
+    System.out.printf(
+        "| fault | away | process ready after | a new send sent after | normal rate (a burst of"
+            + " %d before) | first send settled after the crash | rate while the backlog"
+            + " drained | back at %.0f %% of normal (%d s window) after the crash |%n",
+        BURST, RATE_BACK * 100, RATE_WINDOW.toSeconds());
+    System.out.println("|---|---|---|---|---|---|---|---|");
     for (Fault f : faults) {
+      boolean rated = !Double.isNaN(f.normalRate());
       System.out.printf(
-          "| %s | %s | %s | %s |%n",
-          f.what(), seconds(f.away()), seconds(f.restart()), seconds(f.firstSend()));
+          "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+          f.what(),
+          seconds(f.away()),
+          seconds(f.restart()),
+          seconds(f.firstSend()),
+          rated ? rate(f.normalRate()) : "",
+          rated ? seconds(firstSettled(f)) : "",
+          rated ? rate(drainRate(f)) : "",
+          rated ? seconds(backAtRate(f)) : "");
     }
     boolean storesMatch = mailboxes.values().stream().allMatch(c -> c[0] == c[1]);
     boolean passed = lost == 0 && twice == 0 && storesMatch && notAnnounced == 0;
@@ -556,6 +765,10 @@ public final class FaultCampaign {
 
   private static void row(String measure, Object result, String target) {
     System.out.printf("| %s | %s | %s |%n", measure, result, target);
+  }
+
+  private static String rate(double perSecond) {
+    return Double.isNaN(perSecond) ? "n/a" : String.format(Locale.ROOT, "%.1f sends/s", perSecond);
   }
 
   private static String seconds(Duration d) {

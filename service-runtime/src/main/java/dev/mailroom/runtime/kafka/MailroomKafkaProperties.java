@@ -15,6 +15,11 @@ import org.springframework.validation.annotation.Validated;
  * @param outageRetryWindow how long a record that failed because MongoDB, S3 or Kafka was away is
  *     retried (with the same back-off, holding its partition) before it is dead-lettered: long
  *     enough to ride out a server's restart, where a record's own fault is given up on sooner
+ * @param instanceId this replica's name, stable across its restarts and unique among the replicas
+ *     running at the same time (a Kubernetes pod's name, which survives the kubelet restarting its
+ *     container): its consumers join their groups as static members, so a replica that crashed and
+ *     came back takes its partitions back at once instead of waiting for the group to give up on
+ *     its old consumers. Unset, consumers are dynamic members (see {@link StaticMembership}).
  */
 @Validated
 @ConfigurationProperties("mailroom.kafka")
@@ -24,4 +29,5 @@ public record MailroomKafkaProperties(
     @DefaultValue("4") @Min(0) int retryAttempts,
     @DefaultValue("500ms") Duration retryInitialInterval,
     @DefaultValue("10s") Duration retryMaxInterval,
-    @DefaultValue("5m") Duration outageRetryWindow) {}
+    @DefaultValue("5m") Duration outageRetryWindow,
+    String instanceId) {}

@@ -15,9 +15,13 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.core.ConsumerPostProcessor;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -145,6 +149,24 @@ public class RuntimeKafkaAutoConfiguration {
         UnsupportedCommandException.class,
         DeserializationException.class);
     return handler;
+  }
+
+  /**
+   * Picked up by Boot's listener container factory: static group membership, when this replica has
+   * a name of its own (see {@link MailroomKafkaProperties#instanceId()}).
+   */
+  @Bean
+  @ConditionalOnExpression(StaticMembership.CONFIGURED)
+  StaticMembership kafkaStaticMembership(MailroomKafkaProperties properties) {
+    return new StaticMembership(properties.instanceId());
+  }
+
+  @Bean
+  @ConditionalOnExpression(StaticMembership.CONFIGURED)
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  DefaultKafkaConsumerFactoryCustomizer kafkaLeaveGroupOnClose() {
+    ConsumerPostProcessor<Object, Object> leave = StaticMembership.leaveGroupOnClose();
+    return factory -> ((DefaultKafkaConsumerFactory) factory).addPostProcessor(leave);
   }
 
   @Bean
