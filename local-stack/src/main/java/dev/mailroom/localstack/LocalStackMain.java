@@ -87,7 +87,7 @@ public final class LocalStackMain {
 
     System.out.println("Starting Mailroom (data in " + dataDir + ") ...");
     // One suite per broker, one of each service: after a crash (kill -9) the restarted services
-    // take their Kafka partitions back at once, as static members under this id (ADR 0018).
+    // take their Kafka partitions back at once, as static members under this id (ADR 20).
     LocalStack stack =
         LocalStack.start(
             new LocalStack.Options(
