@@ -79,7 +79,10 @@ final class SyncBenchmark {
           Map.of(
               "mailroom.sync.poll-interval", "0s",
               "mailroom.gateway.rate-limits.access-per-minute", "0",
-              "mailroom.gateway.rate-limits.access-per-hour", "0");
+              "mailroom.gateway.rate-limits.access-per-hour", "0",
+              // The progress is polled every 50 ms.
+              "mailroom.gateway.rate-limits.v1-per-minute", "0",
+              "mailroom.gateway.rate-limits.v1-per-hour", "0");
       try (LocalStack stack =
           dataDir == null
               ? BenchmarkStack.start(properties)
