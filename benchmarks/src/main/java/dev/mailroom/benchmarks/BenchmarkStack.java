@@ -1,7 +1,6 @@
 package dev.mailroom.benchmarks;
 
 import dev.mailroom.infra.LocalInfrastructure;
-import dev.mailroom.infra.Ports;
 import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.localstack.AdminClient;
 import dev.mailroom.localstack.DemoTenant;
@@ -26,20 +25,8 @@ final class BenchmarkStack {
    * (Kafka in a child process), on free ports.
    */
   static LocalStack startOnDisk(Path dataDir, Map<String, String> properties) {
-    LocalInfrastructure.Options onDisk =
-        new LocalInfrastructure.Options(
-            dataDir,
-            Ports.LOOPBACK,
-            Ports.freePort(),
-            Ports.freePort(),
-            Ports.freePort(),
-            Ports.freePort(),
-            Ports.freePort(),
-            Ports.freePort(),
-            "mailroom",
-            "mailroom-secret",
-            null);
-    return LocalStack.startReady(onDisk, ADMIN_KEY, properties);
+    return LocalStack.startReady(
+        LocalInfrastructure.Options.onDisk(dataDir), ADMIN_KEY, properties);
   }
 
   /** The demo tenant with Alice's and Bob's mailboxes on the embedded mail server. */

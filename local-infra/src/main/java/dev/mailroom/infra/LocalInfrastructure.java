@@ -46,6 +46,22 @@ public final class LocalInfrastructure implements AutoCloseable {
           null, Ports.LOOPBACK, 0, 0, 0, 0, 0, 0, "mailroom", "mailroom-secret", kafka);
     }
 
+    /** On disk under {@code dataDir}, as the quick start keeps its data, on free loopback ports. */
+    public static Options onDisk(Path dataDir) {
+      return new Options(
+          dataDir,
+          Ports.LOOPBACK,
+          Ports.freePort(),
+          Ports.freePort(),
+          Ports.freePort(),
+          Ports.freePort(),
+          Ports.freePort(),
+          Ports.freePort(),
+          "mailroom",
+          "mailroom-secret",
+          null);
+    }
+
     public boolean persistent() {
       return dataDir != null;
     }

@@ -13,19 +13,7 @@ class PersistentInfrastructureTest {
 
   @Test
   void dataSurvivesARestartOnTheSamePorts(@TempDir Path dataDir) throws Exception {
-    LocalInfrastructure.Options options =
-        new LocalInfrastructure.Options(
-            dataDir,
-            Ports.LOOPBACK,
-            Ports.freePort(),
-            Ports.freePort(),
-            Ports.freePort(),
-            Ports.freePort(),
-            Ports.freePort(),
-            Ports.freePort(),
-            "mailroom",
-            "mailroom-secret",
-            null);
+    LocalInfrastructure.Options options = LocalInfrastructure.Options.onDisk(dataDir);
 
     try (LocalInfrastructure first = LocalInfrastructure.start(options)) {
       InfrastructureEndpoints endpoints = first.endpoints();
