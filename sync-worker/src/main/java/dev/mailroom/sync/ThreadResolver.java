@@ -39,8 +39,9 @@ class ThreadResolver {
    * batch, by key, so a batch costs the same whatever the mailbox's size.
    */
   final class Batch {
-    private final Map<String, String> stored = new HashMap<>();
+    /** Stored threads by Message-ID, and those of this batch's messages as they are threaded. */
     private final Map<String, String> byMessageId = new HashMap<>();
+
     private final Map<String, String> bySubject = new HashMap<>();
     private final Map<String, String> repliedTo;
     private final Map<String, ThreadKeys.SubjectThread> storedSubjects;
@@ -60,7 +61,8 @@ class ThreadResolver {
       }
       Set<String> known = new HashSet<>(referenced);
       known.addAll(own);
-      stored.putAll(messages.threadsByMessageId(tenantId, mailboxId, known).block(STORE_TIMEOUT));
+      byMessageId.putAll(
+          messages.threadsByMessageId(tenantId, mailboxId, known).block(STORE_TIMEOUT));
       repliedTo = messages.threadsOfRepliesTo(tenantId, mailboxId, own).block(STORE_TIMEOUT);
       storedSubjects =
           messages.newestThreadsBySubject(tenantId, mailboxId, replySubjects).block(STORE_TIMEOUT);
@@ -68,10 +70,10 @@ class ThreadResolver {
 
     String threadOf(ParsedMessage parsed, Instant receivedAt) {
       // A copy of a message already stored (another folder, or a retried batch) joins its thread.
-      String thread = parsed.messageId() == null ? null : known(parsed.messageId());
+      String thread = parsed.messageId() == null ? null : byMessageId.get(parsed.messageId());
       if (thread == null) {
         for (String id : referencesOf(parsed)) {
-          thread = known(id);
+          thread = byMessageId.get(id);
           if (thread != null) {
             break;
           }
@@ -100,12 +102,6 @@ class ThreadResolver {
         bySubject.put(subjectKey, thread);
       }
       return thread;
-    }
-
-    /** Threaded earlier in this batch, or stored. */
-    private String known(String rfcMessageId) {
-      String thread = byMessageId.get(rfcMessageId);
-      return thread != null ? thread : stored.get(rfcMessageId);
     }
   }
 
