@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailroom.infra.InfrastructureEndpoints;
 import dev.mailroom.infra.junit.WithMailroomInfrastructure;
 import dev.mailroom.model.message.Attachment;
+import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.store.config.MongoIndexes;
 import dev.mailroom.store.message.MessageQuery;
 import dev.mailroom.store.message.MessageQuery.Position;
@@ -241,5 +242,70 @@ class MessageRepositoryTest {
     }
     assertThat(messages.countUpTo(query().build(), 10).block()).isEqualTo(10);
     assertThat(messages.countUpTo(query().build(), 100).block()).isEqualTo(25);
+  }
+
+  @Test
+  void aPageOfProviderReferencesFindsItsStoredMessagesOnly() {
+    for (int i = 0; i < 1_200; i++) {
+      messages.insert(message("m" + i).providerMessageId("INBOX:7:" + i).build()).block();
+    }
+    messages.insert(message("other").mailbox("m2").providerMessageId("INBOX:7:5").build()).block();
+    messages
+        .insert(
+            message("foreign").tenant("t2").mailbox("m9").providerMessageId("INBOX:7:6").build())
+        .block();
+    messages.markDeleted("t1", "m7", T).block();
+
+    List<String> refs = new ArrayList<>();
+    for (int i = 0; i < 1_000; i += 2) {
+      refs.add("INBOX:7:" + i);
+    }
+    refs.add("INBOX:7:7"); // deleted: still a stored reference, so not added again
+    refs.add("INBOX:7:99999");
+    refs.add("INBOX:7:4"); // twice
+    var found = messages.findRefs("t1", "m1", refs).collectList().block();
+
+    assertThat(found).hasSize(501);
+    assertThat(found)
+        .filteredOn(ref -> ref.providerMessageId().equals("INBOX:7:7"))
+        .singleElement()
+        .satisfies(ref -> assertThat(ref.deletedAt()).isEqualTo(T));
+    assertThat(found).extracting(ref -> ref.mailboxId()).containsOnly("m1");
+    assertThat(
+            messages.findRefs("t2", "m1", List.of("INBOX:7:6", "INBOX:7:8")).collectList().block())
+        .isEmpty();
+    assertThat(messages.findRefs("t2", "m9", List.of("INBOX:7:6")).collectList().block())
+        .extracting(ref -> ref.id())
+        .containsExactly("foreign");
+  }
+
+  @Test
+  void sentMailWaitingForItsProviderCopyIsFoundByItsMessageId() {
+    messages.insert(message("msg_a").outbound(MessageStatus.SENT).build()).block();
+    messages.insert(message("msg_b").outbound(MessageStatus.QUEUED).build()).block();
+    messages.insert(message("msg_c").outbound(MessageStatus.FAILED).build()).block();
+    messages.insert(message("msg_d").build()).block(); // received, not sent
+    messages.insert(message("msg_e").outbound(MessageStatus.SENT).build()).block();
+    messages.setProviderMessageId("t1", "msg_e", "Sent:1:5", List.of()).block(); // matched already
+
+    var pending =
+        messages
+            .findPendingOutbound(
+                "t1",
+                "m1",
+                List.of(
+                    "msg_a@example.com",
+                    "msg_b@example.com",
+                    "msg_c@example.com",
+                    "msg_d@example.com",
+                    "msg_e@example.com",
+                    "msg_a@elsewhere.example", // same id, another Message-ID
+                    "no-at-sign"))
+            .block();
+
+    assertThat(pending).containsOnlyKeys("msg_a@example.com", "msg_b@example.com");
+    assertThat(pending.get("msg_b@example.com").id()).isEqualTo("msg_b");
+    assertThat(messages.findPendingOutbound("t2", "m1", List.of("msg_a@example.com")).block())
+        .isEmpty();
   }
 }

@@ -33,6 +33,9 @@ public final class Messages {
   private String htmlKey;
   private String inReplyTo;
   private List<String> references = List.of();
+  private String providerMessageId;
+  private Direction direction = Direction.INBOUND;
+  private MessageStatus status = MessageStatus.RECEIVED;
 
   public static Messages message(String id) {
     Messages m = new Messages();
@@ -113,6 +116,19 @@ public final class Messages {
     return this;
   }
 
+  public Messages providerMessageId(String providerMessageId) {
+    this.providerMessageId = providerMessageId;
+    return this;
+  }
+
+  /** Sent through Mailroom: waiting for its provider copy, as the gateway stores it. */
+  public Messages outbound(MessageStatus status) {
+    this.direction = Direction.OUTBOUND;
+    this.status = status;
+    this.providerMessageId = StoredMessage.pendingProviderId(id);
+    return this;
+  }
+
   public Messages bodies(String textKey, String htmlKey) {
     this.textKey = textKey;
     this.htmlKey = htmlKey;
@@ -128,7 +144,7 @@ public final class Messages {
         tenantId,
         mailboxId,
         ProviderKind.IMAP,
-        "INBOX:1:" + id,
+        providerMessageId != null ? providerMessageId : "INBOX:1:" + id,
         threadId,
         id + "@example.com",
         inReplyTo,
@@ -153,8 +169,8 @@ public final class Messages {
         Importance.NORMAL,
         !attachments.isEmpty(),
         attachments,
-        Direction.INBOUND,
-        MessageStatus.RECEIVED,
+        direction,
+        status,
         null,
         SearchTokens.of(subject, from.email(), from.name(), snippet),
         receivedAt,

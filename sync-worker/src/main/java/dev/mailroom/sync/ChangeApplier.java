@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -99,18 +100,18 @@ class ChangeApplier {
       java.util.function.LongConsumer progress)
       throws ProviderException {
     Instant now = clock.instant();
-    StoredRefs stored = new StoredRefs(mailbox);
+    StoredRefs stored = new StoredRefs(mailbox, page, retries);
     long deleted = 0;
     long updated = 0;
     for (ChangePage.Removed gone : page.removed()) {
       skipped.stored(gone.ref().value());
-      MessageRef m = stored.under(gone.place().scope()).get(gone.ref().value());
+      MessageRef m = stored.get(gone.ref().value());
       if (m != null) {
         deleted += delete(m, correlationId, now);
       }
     }
     for (ChangePage.Changed change : page.changed()) {
-      MessageRef m = stored.under(change.place().scope()).get(change.ref().value());
+      MessageRef m = stored.get(change.ref().value());
       if (m != null && applyFlags(m, change.place(), change.flags(), correlationId, now)) {
         updated++;
       }
@@ -119,15 +120,11 @@ class ChangeApplier {
     List<ChangePage.Added> missing = new ArrayList<>(retries);
     for (ChangePage.Added a : page.added()) {
       String ref = a.ref().value();
-      if (!stored.under(a.place().scope()).containsKey(ref) && !skipped.isWaiting(ref, now)) {
+      if (stored.get(ref) == null && !skipped.isWaiting(ref, now)) {
         missing.add(a);
       }
     }
-    Map<String, StoredMessage> queuedByMessageId =
-        missing.isEmpty()
-            ? new HashMap<>()
-            : messages.findPendingOutbound(mailbox.tenantId(), mailbox.id()).block(STORE_TIMEOUT);
-    Pass pass = new Pass(mailbox, stored, queuedByMessageId, announce, skipped, now);
+    Pass pass = new Pass(mailbox, stored, new HashMap<>(), announce, skipped, now);
     long added = 0;
     int batchSize = properties.batchSize();
     Deque<ChangePage.Added> queue = new ArrayDeque<>(missing);
@@ -185,6 +182,16 @@ class ChangeApplier {
           progress.accept(added);
           pending = null;
         }
+        // Sent through Mailroom and not yet matched: such a record becomes the provider's copy.
+        List<String> messageIds =
+            parsedBatch.stream().map(ParsedMessage::messageId).filter(Objects::nonNull).toList();
+        if (!messageIds.isEmpty()) {
+          pass.queuedByMessageId()
+              .putAll(
+                  messages
+                      .findPendingOutbound(mailbox.tenantId(), mailbox.id(), messageIds)
+                      .block(STORE_TIMEOUT));
+        }
         ThreadResolver.Batch threading =
             threads.batch(mailbox.tenantId(), mailbox.id(), parsedBatch);
         NewRecords fresh =
@@ -238,17 +245,37 @@ class ChangeApplier {
   }
 
   /**
-   * The stored messages under each scope the page names, read once per page: what additions are
-   * checked against, and what changes and removals apply to.
+   * The stored messages the page names, read once per page by reference: what additions are checked
+   * against, and what changes and removals apply to. A whole scope is read only when the provider
+   * retires it (a new UIDVALIDITY), which is rare; a page of a large folder costs a page of reads.
    */
   private final class StoredRefs {
     private final Mailbox mailbox;
+    private final Map<String, MessageRef> byRef = new HashMap<>();
     private final Map<String, Map<String, MessageRef>> byScope = new HashMap<>();
     private final Map<String, Map<String, MessageRef>> byMessageId = new HashMap<>();
     private final Set<String> rematched = new java.util.HashSet<>();
 
-    StoredRefs(Mailbox mailbox) {
+    StoredRefs(Mailbox mailbox, ChangePage page, List<ChangePage.Added> retries) {
       this.mailbox = mailbox;
+      List<String> refs = new ArrayList<>();
+      page.removed().forEach(r -> refs.add(r.ref().value()));
+      page.changed().forEach(c -> refs.add(c.ref().value()));
+      page.added().forEach(a -> refs.add(a.ref().value()));
+      retries.forEach(a -> refs.add(a.ref().value()));
+      if (!refs.isEmpty()) {
+        messages
+            .findRefs(mailbox.tenantId(), mailbox.id(), refs)
+            .collectList()
+            .blockOptional(STORE_TIMEOUT)
+            .orElse(List.of())
+            .forEach(m -> byRef.put(m.providerMessageId(), m));
+      }
+    }
+
+    /** The stored message with this provider reference, if any. */
+    MessageRef get(String ref) {
+      return byRef.get(ref);
     }
 
     Map<String, MessageRef> under(String scope) {

@@ -6,9 +6,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -31,6 +34,7 @@ public class MessageRepository {
       Sort.by(Sort.Order.desc("receivedAt"), Sort.Order.desc("_id"));
 
   static final String COLLECTION = "messages";
+  private static final int LOOKUP_CHUNK = 500;
 
   private final ReactiveMongoTemplate mongo;
   private final ThreadKeys threadKeys;
@@ -246,20 +250,40 @@ public class MessageRepository {
 
   /**
    * Messages this mailbox sent (or is sending) through Mailroom whose provider copy has not been
-   * seen yet, by Message-ID: sync turns such a record into the provider's message instead of adding
-   * a second one. Failed sends never reach the provider and are left out, which keeps this small.
+   * seen yet, among these Message-IDs: sync turns such a record into the provider's message instead
+   * of adding a second one. Failed sends never reach the provider and are left out.
+   *
+   * <p>Found by id: a message sent through Mailroom carries the Message-ID {@code <its id>@<its
+   * mailbox's domain>} (see the gateway's MessageWrites), so a page of fetched messages costs one
+   * lookup by {@code _id}, not a scan of the mailbox's outbound mail.
    */
-  public Mono<Map<String, StoredMessage>> findPendingOutbound(String tenantId, String mailboxId) {
-    return mongo
-        .find(
-            Query.query(
-                TenantScope.mailbox(tenantId, mailboxId)
-                    .and("providerMessageId")
-                    .regex("^outbox:")
-                    .and("status")
-                    .nin(MessageStatus.FAILED, MessageStatus.REJECTED)),
-            StoredMessage.class)
-        .filter(m -> m.rfcMessageId() != null)
+  public Mono<Map<String, StoredMessage>> findPendingOutbound(
+      String tenantId, String mailboxId, Collection<String> rfcMessageIds) {
+    Set<String> wanted = new HashSet<>(rfcMessageIds);
+    wanted.remove(null);
+    List<String> candidates =
+        wanted.stream()
+            .filter(id -> id.lastIndexOf('@') > 0)
+            .map(id -> id.substring(0, id.lastIndexOf('@')))
+            .distinct()
+            .toList();
+    if (candidates.isEmpty()) {
+      return Mono.just(new HashMap<>());
+    }
+    return Flux.fromIterable(chunks(candidates))
+        .concatMap(
+            chunk ->
+                mongo.find(
+                    Query.query(
+                        TenantScope.mailbox(tenantId, mailboxId)
+                            .and("_id")
+                            .in(chunk)
+                            .and("providerMessageId")
+                            .regex("^outbox:")
+                            .and("status")
+                            .nin(MessageStatus.FAILED, MessageStatus.REJECTED)),
+                    StoredMessage.class))
+        .filter(m -> wanted.contains(m.rfcMessageId()))
         .collectMap(StoredMessage::rfcMessageId, m -> m, HashMap::new);
   }
 
@@ -292,11 +316,32 @@ public class MessageRepository {
   }
 
   public Flux<MessageRef> findRefsInScope(String tenantId, String mailboxId, String scope) {
-    Query query =
-        Query.query(
-            TenantScope.mailbox(tenantId, mailboxId)
-                .and("providerMessageId")
-                .regex("^" + java.util.regex.Pattern.quote(scope)));
+    return refs(
+        tenantId,
+        mailboxId,
+        TenantScope.mailbox(tenantId, mailboxId)
+            .and("providerMessageId")
+            .regex("^" + java.util.regex.Pattern.quote(scope)));
+  }
+
+  /**
+   * The stored messages (deleted ones too) with these provider references: what one page of
+   * provider changes is compared against, found by the mailbox's unique provider-reference index
+   * whatever the size of the folder.
+   */
+  public Flux<MessageRef> findRefs(
+      String tenantId, String mailboxId, Collection<String> providerRefs) {
+    return Flux.fromIterable(chunks(new ArrayList<>(new LinkedHashSet<>(providerRefs))))
+        .concatMap(
+            chunk ->
+                refs(
+                    tenantId,
+                    mailboxId,
+                    TenantScope.mailbox(tenantId, mailboxId).and("providerMessageId").in(chunk)));
+  }
+
+  private Flux<MessageRef> refs(String tenantId, String mailboxId, Criteria criteria) {
+    Query query = Query.query(criteria);
     query.fields().include("providerMessageId", "rfcMessageId", "read", "labels", "deletedAt");
     return mongo
         .find(query, org.bson.Document.class, COLLECTION)
@@ -313,6 +358,15 @@ public class MessageRepository {
                     doc.getDate("deletedAt") == null
                         ? null
                         : doc.getDate("deletedAt").toInstant()));
+  }
+
+  /** Lists of at most {@link #LOOKUP_CHUNK}, so that one query's {@code $in} stays small. */
+  private static <T> List<List<T>> chunks(List<T> values) {
+    List<List<T>> chunks = new ArrayList<>();
+    for (int i = 0; i < values.size(); i += LOOKUP_CHUNK) {
+      chunks.add(values.subList(i, Math.min(values.size(), i + LOOKUP_CHUNK)));
+    }
+    return chunks;
   }
 
   /** Read state and labels as the provider reports them; true if anything changed. */
