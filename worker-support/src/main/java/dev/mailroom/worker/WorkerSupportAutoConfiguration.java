@@ -1,9 +1,13 @@
 package dev.mailroom.worker;
 
+import dev.mailroom.provider.guard.ProviderGuard;
 import dev.mailroom.provider.imap.ImapProvider;
 import dev.mailroom.provider.spi.MailProvider;
 import dev.mailroom.provider.spi.MailProviders;
 import dev.mailroom.store.crypto.CredentialCipher;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,10 +25,23 @@ public class WorkerSupportAutoConfiguration {
     return new ImapProvider(properties.timeout(), clock);
   }
 
+  /**
+   * Circuit breakers per provider endpoint, bulkheads per mailbox and time limits on reads, with
+   * the settings of {@code resilience4j.*.configs.<kind>} (mailroom-defaults.yaml).
+   */
+  @Bean(destroyMethod = "close")
+  ProviderGuard providerGuard(
+      CircuitBreakerRegistry circuits,
+      BulkheadRegistry bulkheads,
+      TimeLimiterRegistry timeLimiters) {
+    return new ProviderGuard(circuits, bulkheads, timeLimiters);
+  }
+
+  /** Every adapter a worker reaches a provider through is guarded. */
   @Bean
   @ConditionalOnMissingBean
-  MailProviders mailProviders(List<MailProvider> providers) {
-    return new MailProviders(providers);
+  MailProviders mailProviders(List<MailProvider> providers, ProviderGuard guard) {
+    return new MailProviders(providers.stream().map(guard::guard).toList());
   }
 
   @Bean

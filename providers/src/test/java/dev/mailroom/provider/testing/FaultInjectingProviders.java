@@ -1,5 +1,6 @@
 package dev.mailroom.provider.testing;
 
+import dev.mailroom.provider.guard.ProviderGuard;
 import dev.mailroom.provider.imap.ImapProvider;
 import dev.mailroom.provider.spi.MailProviders;
 import java.util.List;
@@ -7,12 +8,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
-/** For worker tests: the worker's real IMAP adapter behind {@link FaultInjectingProvider}. */
+/**
+ * For worker tests: the worker's real IMAP adapter, behind the guard as in production, behind
+ * {@link FaultInjectingProvider}. Injected faults come from above the guard, so a test that injects
+ * many does not open the shared test server's circuit for every other test.
+ */
 @Configuration(proxyBeanMethods = false)
 public class FaultInjectingProviders {
   @Bean
   @Primary
-  MailProviders faultInjectingMailProviders(ImapProvider imap) {
-    return new MailProviders(List.of(new FaultInjectingProvider(imap)));
+  MailProviders faultInjectingMailProviders(ImapProvider imap, ProviderGuard guard) {
+    return new MailProviders(List.of(new FaultInjectingProvider(guard.guard(imap))));
   }
 }

@@ -1,0 +1,6 @@
+/**
+ * The guard around every provider adapter (resilience4j, without Spring): a circuit breaker per
+ * provider endpoint, a bulkhead per mailbox and a time limiter around reads. Workers get adapters
+ * through it; the adapters themselves know nothing of it.
+ */
+package dev.mailroom.provider.guard;
