@@ -13,6 +13,7 @@ import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.MDC;
 
 /**
  * Wraps provider adapters so that one failing server, one busy mailbox or one hung call cannot take
@@ -165,7 +167,20 @@ public final class ProviderGuard implements AutoCloseable {
                 .getConfiguration(configName(provider))
                 .orElse(timeLimiters.getDefaultConfig()));
     Duration limit = limiter.getTimeLimiterConfig().getTimeoutDuration();
-    Future<T> future = readers.submit(read);
+    // The caller's logging context (mailbox, correlation id) goes with the read to its thread.
+    Map<String, String> context = MDC.getCopyOfContextMap();
+    Future<T> future =
+        readers.submit(
+            () -> {
+              if (context != null) {
+                MDC.setContextMap(context);
+              }
+              try {
+                return read.call();
+              } finally {
+                MDC.clear();
+              }
+            });
     try {
       T result = future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
       limiter.onSuccess();
