@@ -130,8 +130,14 @@ public final class FaultCampaign {
           .connectTimeout(Duration.ofSeconds(3))
           .build();
   private final Map<String, String> accepted = new ConcurrentHashMap<>();
+  private static final int SETTLE_POLL = 300;
   // Key -> System.nanoTime() when the send was first seen settled (sent, unknown or failed).
   private final Map<String, Long> settledAt = new ConcurrentHashMap<>();
+
+  /** Accepted keys in the order they were accepted: the settle watch looks at the oldest first. */
+  private final java.util.Queue<String> acceptedInOrder =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   private final ExecutorService bursts = Executors.newFixedThreadPool(16);
   private final AtomicInteger submitted = new AtomicInteger();
   private final AtomicLong retriedRequests = new AtomicLong();
@@ -419,7 +425,9 @@ public final class FaultCampaign {
           String id = answer.path("emailId").asString("");
           if (answer.path("success").asBoolean(false) && !id.isEmpty()) {
             String stored = id.substring(id.indexOf(':') + 1);
-            accepted.put(key, stored);
+            if (accepted.put(key, stored) == null) {
+              acceptedInOrder.add(key);
+            }
             return stored;
           }
         }
@@ -580,27 +588,33 @@ public final class FaultCampaign {
   }
 
   /**
-   * Notes when each accepted send is first seen settled: a poll of the store every 250 ms, for the
-   * sends not settled yet (the backlog), so the rate after a crash is the store's, not the probe's.
+   * Notes when each accepted send is first seen settled: a poll of the store every 250 ms for the
+   * oldest sends not settled yet, at most {@link #SETTLE_POLL} of them. Sends settle about in the
+   * order they were accepted, and a poll of the whole backlog would itself load the store in
+   * proportion to the backlog, slowing the worker it measures; so the rate after a crash is the
+   * store's, not the probe's.
    */
   private void watchSettling() {
+    List<String> open = new ArrayList<>();
     while (!Thread.currentThread().isInterrupted()) {
-      Map<String, String> open = new HashMap<>();
-      accepted.forEach(
-          (key, id) -> {
-            if (!settledAt.containsKey(key)) {
-              open.put(id, key);
-            }
-          });
+      open.removeIf(settledAt::containsKey);
+      while (open.size() < SETTLE_POLL && !acceptedInOrder.isEmpty()) {
+        String key = acceptedInOrder.poll();
+        if (!settledAt.containsKey(key)) {
+          open.add(key);
+        }
+      }
       if (!open.isEmpty()) {
+        Map<String, String> keyById = new HashMap<>();
+        open.forEach(key -> keyById.put(accepted.get(key), key));
         try {
           for (Document message :
               messages()
-                  .find(Filters.in("_id", open.keySet()))
+                  .find(Filters.in("_id", keyById.keySet()))
                   .projection(new Document("status", 1))) {
             String status = String.valueOf(message.getString("status")).toUpperCase(Locale.ROOT);
             if (!PENDING.contains(status)) {
-              settledAt.putIfAbsent(open.get(message.getString("_id")), System.nanoTime());
+              settledAt.putIfAbsent(keyById.get(message.getString("_id")), System.nanoTime());
             }
           }
         } catch (RuntimeException storeAway) {
