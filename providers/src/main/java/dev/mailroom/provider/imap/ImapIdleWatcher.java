@@ -119,12 +119,19 @@ final class ImapIdleWatcher implements AutoCloseable {
       manager().watch(inbox);
     }
 
-    /** A notification stops the watch; it is resumed before the listener hears of it. */
+    /**
+     * A notification stops the watch; it is resumed before the listener hears of it. Resuming and
+     * the keepalive's renewal take turns on the connection: IDLE's start reads the server's answer
+     * blocking, and the other, having handed the channel to the IdleManager's selector, would leave
+     * it in non-blocking mode under that read (an IllegalBlockingModeException).
+     */
     private void notified() {
       if (over.get()) {
         return;
       }
-      idleAgain();
+      synchronized (this) {
+        idleAgain();
+      }
       listener.changed();
     }
 
@@ -137,7 +144,7 @@ final class ImapIdleWatcher implements AutoCloseable {
     }
 
     /** Any command ends IDLE; a NOOP also proves the connection is alive. */
-    void renew() {
+    synchronized void renew() {
       if (over.get()) {
         return;
       }
