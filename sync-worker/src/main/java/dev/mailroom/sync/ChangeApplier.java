@@ -100,7 +100,7 @@ class ChangeApplier {
       java.util.function.LongConsumer progress)
       throws ProviderException {
     Instant now = clock.instant();
-    StoredRefs stored = new StoredRefs(mailbox, page, retries);
+    StoredRefs stored = new StoredRefs(mailbox, page);
     long deleted = 0;
     long updated = 0;
     for (ChangePage.Removed gone : page.removed()) {
@@ -256,13 +256,13 @@ class ChangeApplier {
     private final Map<String, Map<String, MessageRef>> byMessageId = new HashMap<>();
     private final Set<String> rematched = new java.util.HashSet<>();
 
-    StoredRefs(Mailbox mailbox, ChangePage page, List<ChangePage.Added> retries) {
+    StoredRefs(Mailbox mailbox, ChangePage page) {
       this.mailbox = mailbox;
       List<String> refs = new ArrayList<>();
       page.removed().forEach(r -> refs.add(r.ref().value()));
       page.changed().forEach(c -> refs.add(c.ref().value()));
+      // Retries are fetched whatever is stored, so their references are not looked up.
       page.added().forEach(a -> refs.add(a.ref().value()));
-      retries.forEach(a -> refs.add(a.ref().value()));
       if (!refs.isEmpty()) {
         messages
             .findRefs(mailbox.tenantId(), mailbox.id(), refs)
