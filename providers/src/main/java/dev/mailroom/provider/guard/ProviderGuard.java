@@ -283,8 +283,11 @@ public final class ProviderGuard implements AutoCloseable {
       limiter.onError(e);
       future.cancel(true);
       onTimeout.run();
+      // Without the TimeoutException as its cause: it is only this guard's own wait running out,
+      // and the workers' Kafka error handler looks through causes for timeouts of Mailroom's own
+      // servers (MongoDB, S3, Kafka), which it retries as an outage with the partition held.
       throw new ProviderException.Transient(
-          what + " took longer than " + limit.toSeconds() + " s; retried later", e);
+          what + " took longer than " + limit.toSeconds() + " s; retried later", null);
     } catch (InterruptedException e) {
       future.cancel(true);
       onTimeout.run();
