@@ -23,8 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.cloud.stream.binding.BindingsLifecycleController;
 
 /**
  * Issue 4's send benchmark, on the whole suite in one JVM with embedded infrastructure:
@@ -53,7 +52,8 @@ final class SendBenchmark {
   private static final int WARM_UP = 2000;
 
   /** The send worker's listener, stopped while the gateway is measured alone. */
-  private static final String SEND_LISTENER = "send-worker-send-commands";
+  /** The send worker's consumer binding (send-worker.yaml). */
+  private static final String SEND_BINDING = "sendCommands-in-0";
 
   /**
    * A mailbox on the mail server that Mailroom does not sync. Were it Bob's, every send would also
@@ -103,12 +103,8 @@ final class SendBenchmark {
               .build();
 
       String bootstrap = stack.endpoints().kafkaBootstrapServers();
-      MessageListenerContainer worker =
-          stack
-              .services()
-              .get(Service.SEND_WORKER)
-              .getBean(KafkaListenerEndpointRegistry.class)
-              .getListenerContainer(SEND_LISTENER);
+      BindingsLifecycleController worker =
+          stack.services().get(Service.SEND_WORKER).getBean(BindingsLifecycleController.class);
       Rates rates;
       try (TopicTap events = new TopicTap(bootstrap, Topics.EVENTS)) {
         // Warm-up rounds first: the JVM holds four services and the embedded servers, and the
@@ -173,15 +169,15 @@ final class SendBenchmark {
       HttpClient http,
       String url,
       String token,
-      MessageListenerContainer worker,
+      BindingsLifecycleController worker,
       TopicTap events,
       String prefix,
       int count)
       throws InterruptedException {
-    worker.stop();
+    worker.stop(SEND_BINDING);
     double gatewayAlone = accepted(http, url, token, prefix + "alone ", count);
     long drainStart = System.nanoTime();
-    worker.start();
+    worker.start(SEND_BINDING);
     double workerAlone = awaitSent(events, prefix + "alone ", count, drainStart);
     long start = System.nanoTime();
     double gatewayTogether = accepted(http, url, token, prefix + "together ", count);

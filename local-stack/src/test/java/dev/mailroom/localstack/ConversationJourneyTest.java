@@ -55,7 +55,7 @@ class ConversationJourneyTest {
             TestInfrastructure.ephemeralOptions(),
             ADMIN_KEY,
             Map.of(
-                "mailroom.kafka.retry-initial-interval", "100ms",
+                "spring.cloud.stream.default.consumer.back-off-initial-interval", "100",
                 // The journey asks for every sync itself, so the counts are its own.
                 "mailroom.sync.poll-interval", "0s"));
     http = new AdminClient(stack.url(Service.API_GATEWAY));

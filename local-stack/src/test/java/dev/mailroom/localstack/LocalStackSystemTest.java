@@ -52,8 +52,8 @@ class LocalStackSystemTest {
             TestInfrastructure.ephemeralOptions(),
             ADMIN_KEY,
             Map.of(
-                "mailroom.kafka.retry-attempts", "1",
-                "mailroom.kafka.retry-initial-interval", "100ms"));
+                "spring.cloud.stream.default.consumer.max-attempts", "2",
+                "spring.cloud.stream.default.consumer.back-off-initial-interval", "100"));
     http = new AdminClient(stack.url(Service.API_GATEWAY));
     stack.mailServer().addUser(DemoTenant.ALICE, "alice-pw");
     stack.mailServer().addUser(DemoTenant.BOB, "bob-pw");

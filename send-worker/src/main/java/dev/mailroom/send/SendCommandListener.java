@@ -1,18 +1,21 @@
 package dev.mailroom.send;
 
 import dev.mailroom.model.command.SendMessage;
-import dev.mailroom.model.envelope.ConsumerGroups;
 import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.EnvelopeCodec;
-import dev.mailroom.model.envelope.Topics;
 import dev.mailroom.model.envelope.UnsupportedCommandException;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.springframework.kafka.annotation.KafkaListener;
+import java.util.function.Consumer;
+import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
 
-/** One record at a time, keyed by mailbox, so one mailbox's sends go out in order. */
-@Component
-class SendCommandListener {
+/**
+ * The {@code sendCommands} function, bound to the send command topic (send-worker.yaml): one record
+ * at a time, keyed by mailbox, so one mailbox's sends go out in order.
+ */
+@Component(SendCommandListener.FUNCTION)
+class SendCommandListener implements Consumer<Message<byte[]>> {
+  static final String FUNCTION = "sendCommands";
+
   private final EnvelopeCodec codec;
   private final SendService sends;
 
@@ -21,13 +24,9 @@ class SendCommandListener {
     this.sends = sends;
   }
 
-  @KafkaListener(
-      id = "send-worker-send-commands",
-      topics = Topics.COMMANDS_SEND,
-      groupId = ConsumerGroups.SEND_WORKER,
-      concurrency = "${mailroom.send.concurrency:2}")
-  void onCommand(ConsumerRecord<String, byte[]> record) {
-    Envelope<?> envelope = codec.decode(record.value());
+  @Override
+  public void accept(Message<byte[]> record) {
+    Envelope<?> envelope = codec.decode(record.getPayload());
     if (envelope.data() instanceof SendMessage command) {
       sends.send(command, envelope.correlationid());
       return;

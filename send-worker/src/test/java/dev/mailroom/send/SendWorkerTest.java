@@ -79,8 +79,8 @@ class SendWorkerTest {
     args.add(
         "--mailroom.security.credential-key=" + Base64.getEncoder().encodeToString(new byte[32]));
     args.add("--mailroom.kafka.partitions=2");
-    args.add("--mailroom.kafka.retry-attempts=3");
-    args.add("--mailroom.kafka.retry-initial-interval=100ms");
+    args.add("--spring.cloud.stream.default.consumer.max-attempts=4");
+    args.add("--spring.cloud.stream.default.consumer.back-off-initial-interval=100");
     worker =
         MailroomServices.builder(SendWorkerApplication.class, SendWorkerApplication.SERVICE_NAME)
             .sources(FaultInjectingProviders.class)

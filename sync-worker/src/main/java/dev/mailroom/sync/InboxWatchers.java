@@ -10,6 +10,7 @@ import dev.mailroom.provider.spi.ChangeWatch;
 import dev.mailroom.provider.spi.MailProvider;
 import dev.mailroom.provider.spi.MailProviders;
 import dev.mailroom.provider.spi.ProviderException;
+import dev.mailroom.runtime.kafka.ConsumerBindings;
 import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
@@ -32,13 +33,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -53,14 +51,13 @@ import reactor.core.publisher.Mono;
 @Component
 public class InboxWatchers {
   private static final Logger log = LoggerFactory.getLogger(InboxWatchers.class);
-  static final String LISTENER_ID = "sync-worker-mailbox-commands";
   private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
 
   private final MailboxRepository mailboxes;
   private final MailProviders providers;
   private final MailboxAccessFactory access;
   private final EnvelopePublisher publisher;
-  private final KafkaListenerEndpointRegistry listeners;
+  private final ConsumerBindings bindings;
   private final KafkaTemplate<String, byte[]> kafka;
   private final SyncProperties.Idle settings;
   private final Clock clock;
@@ -79,7 +76,7 @@ public class InboxWatchers {
       MailProviders providers,
       MailboxAccessFactory access,
       EnvelopePublisher publisher,
-      KafkaListenerEndpointRegistry listeners,
+      ConsumerBindings bindings,
       KafkaTemplate<String, byte[]> kafka,
       SyncProperties properties,
       MeterRegistry meters,
@@ -89,7 +86,7 @@ public class InboxWatchers {
     this.providers = providers;
     this.access = access;
     this.publisher = publisher;
-    this.listeners = listeners;
+    this.bindings = bindings;
     this.kafka = kafka;
     this.settings = properties.idle();
     Gauge.builder("mailroom.sync.idle.watches", watched, Map::size)
@@ -156,14 +153,7 @@ public class InboxWatchers {
   }
 
   private Set<Integer> ownedPartitions() {
-    MessageListenerContainer container = listeners.getListenerContainer(LISTENER_ID);
-    if (container == null || container.getAssignedPartitions() == null) {
-      return Set.of();
-    }
-    return container.getAssignedPartitions().stream()
-        .filter(p -> p.topic().equals(Topics.COMMANDS_MAILBOX))
-        .map(TopicPartition::partition)
-        .collect(Collectors.toSet());
+    return bindings.assignedPartitions(Topics.COMMANDS_MAILBOX);
   }
 
   /** Kafka's default partitioner for a keyed record, which is how commands are placed. */

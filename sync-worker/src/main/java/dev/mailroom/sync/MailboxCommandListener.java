@@ -3,18 +3,21 @@ package dev.mailroom.sync;
 import dev.mailroom.model.command.DeleteMessage;
 import dev.mailroom.model.command.ModifyMessages;
 import dev.mailroom.model.command.SyncMailbox;
-import dev.mailroom.model.envelope.ConsumerGroups;
 import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.EnvelopeCodec;
-import dev.mailroom.model.envelope.Topics;
 import dev.mailroom.model.envelope.UnsupportedCommandException;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.springframework.kafka.annotation.KafkaListener;
+import java.util.function.Consumer;
+import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
 
-/** One record at a time, so the shared error handler's retries and dead-letter topic apply. */
-@Component
-class MailboxCommandListener {
+/**
+ * The {@code mailboxCommands} function, bound to the mailbox command topic (sync-worker.yaml): one
+ * record at a time, so the binding's retries and dead-letter topic apply to each.
+ */
+@Component(MailboxCommandListener.FUNCTION)
+class MailboxCommandListener implements Consumer<Message<byte[]>> {
+  static final String FUNCTION = "mailboxCommands";
+
   private final EnvelopeCodec codec;
   private final MailboxSyncService sync;
   private final MessageCommandService changes;
@@ -26,13 +29,9 @@ class MailboxCommandListener {
     this.changes = changes;
   }
 
-  @KafkaListener(
-      id = InboxWatchers.LISTENER_ID,
-      topics = Topics.COMMANDS_MAILBOX,
-      groupId = ConsumerGroups.SYNC_WORKER,
-      concurrency = "${mailroom.sync.concurrency:2}")
-  void onCommand(ConsumerRecord<String, byte[]> record) {
-    Envelope<?> envelope = codec.decode(record.value());
+  @Override
+  public void accept(Message<byte[]> record) {
+    Envelope<?> envelope = codec.decode(record.getPayload());
     if (envelope.data() instanceof SyncMailbox command) {
       sync.sync(command, envelope.correlationid());
     } else if (envelope.data() instanceof ModifyMessages command) {

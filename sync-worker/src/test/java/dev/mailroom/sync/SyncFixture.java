@@ -62,7 +62,7 @@ final class SyncFixture {
     // Likewise pushed changes: the IDLE test reconciles the watches itself.
     args.add("--mailroom.sync.idle.reconcile-interval=1h");
     args.add("--mailroom.kafka.partitions=2");
-    args.add("--mailroom.kafka.retry-initial-interval=100ms");
+    args.add("--spring.cloud.stream.default.consumer.back-off-initial-interval=100");
     context =
         MailroomServices.builder(SyncWorkerApplication.class, SyncWorkerApplication.SERVICE_NAME)
             .sources(FaultInjectingProviders.class)

@@ -49,7 +49,7 @@ final class DispatcherFixture {
     properties.put(
         "mailroom.security.credential-key", Base64.getEncoder().encodeToString(new byte[32]));
     properties.put("mailroom.kafka.partitions", "2");
-    properties.put("mailroom.kafka.retry-initial-interval", "100ms");
+    properties.put("spring.cloud.stream.default.consumer.back-off-initial-interval", "100");
     properties.put("mailroom.webhooks.allowed-hosts", "127.0.0.1");
     properties.put("mailroom.webhooks.delivery.retry-schedule", SCHEDULE);
     properties.put("mailroom.webhooks.delivery.jitter", "0");

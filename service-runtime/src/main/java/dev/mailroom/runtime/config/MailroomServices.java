@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
 
@@ -22,6 +25,7 @@ public final class MailroomServices {
   static final String SHARED_DEFAULTS = "mailroom-defaults.yaml";
   private static final Map<String, Object> DEFAULTS = load();
   private static final String STREAM_PROVIDER = "jakarta.mail.util.StreamProvider";
+  private static final String KAFKA_BINDER_DEFAULTS = "kafkaBinderDefaultProperties";
 
   private MailroomServices() {}
 
@@ -29,7 +33,23 @@ public final class MailroomServices {
     nameMailStreamProvider();
     return new SpringApplicationBuilder(application)
         .properties(DEFAULTS)
-        .properties("spring.config.name=" + serviceName, "spring.application.name=" + serviceName);
+        .properties("spring.config.name=" + serviceName, "spring.application.name=" + serviceName)
+        .initializers(MailroomServices::keepSharedKafkaClientDefaults);
+  }
+
+  /**
+   * The Kafka binder adds environment defaults that give Spring Boot's own Kafka clients byte-array
+   * keys, and Boot ranks them above these shared defaults (which it keeps last). Mailroom's records
+   * are keyed by mailbox id, a string, as {@code mailroom-defaults.yaml} says: the binder's
+   * defaults for {@code spring.kafka.*} are dropped, its others kept.
+   */
+  private static void keepSharedKafkaClientDefaults(ConfigurableApplicationContext context) {
+    MutablePropertySources sources = context.getEnvironment().getPropertySources();
+    if (sources.get(KAFKA_BINDER_DEFAULTS) instanceof MapPropertySource binderDefaults) {
+      Map<String, Object> kept = new LinkedHashMap<>(binderDefaults.getSource());
+      kept.keySet().removeIf(name -> name.startsWith("spring.kafka."));
+      sources.replace(KAFKA_BINDER_DEFAULTS, new MapPropertySource(KAFKA_BINDER_DEFAULTS, kept));
+    }
   }
 
   /**

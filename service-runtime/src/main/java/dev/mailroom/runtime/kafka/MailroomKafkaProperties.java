@@ -7,11 +7,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Topic layout and consumer retry policy.
+ * Topic layout, how long infrastructure outages are waited out, and the replica's name. The retries
+ * of a consumer binding are its own ({@code spring.cloud.stream.default.consumer.max-attempts} and
+ * {@code back-off-*}, ADR 23).
  *
  * @param partitions partitions of each topic; the upper bound on useful worker replicas
  * @param replicationFactor 3 on a production cluster, 1 on a single local broker
- * @param retryAttempts redeliveries of a failing record before it goes to the dead-letter topic
  * @param outageRetryWindow how long a record that failed because MongoDB, S3 or Kafka was away is
  *     retried (with the same back-off, holding its partition) before it is dead-lettered: long
  *     enough to ride out a server's restart, where a record's own fault is given up on sooner
@@ -26,8 +27,5 @@ import org.springframework.validation.annotation.Validated;
 public record MailroomKafkaProperties(
     @DefaultValue("6") @Min(1) int partitions,
     @DefaultValue("1") @Min(1) short replicationFactor,
-    @DefaultValue("4") @Min(0) int retryAttempts,
-    @DefaultValue("500ms") Duration retryInitialInterval,
-    @DefaultValue("10s") Duration retryMaxInterval,
     @DefaultValue("5m") Duration outageRetryWindow,
     String instanceId) {}

@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
+import org.springframework.messaging.MessagingException;
 
 /**
  * How a failing record is logged: one line per failed attempt that says where the record is (topic,
@@ -62,13 +63,15 @@ final class RecordFailureLog {
   }
 
   /**
-   * The exception that the listener threw, class and first line of its message. Spring's wrapper
-   * (which names the listener method) is skipped; a MongoDB error is shown by its code only,
-   * because its message quotes the document's keys (a duplicate Message-ID, an address).
+   * The exception that the listener threw, class and first line of its message. Spring's wrappers
+   * (which name the listener or the binding's handler) are skipped; a MongoDB error is shown by its
+   * code only, because its message quotes the document's keys (a duplicate Message-ID, an address).
    */
   static String summary(Throwable exception) {
     Throwable cause = exception;
-    while (cause instanceof ListenerExecutionFailedException && cause.getCause() != null) {
+    while ((cause instanceof ListenerExecutionFailedException
+            || cause instanceof MessagingException)
+        && cause.getCause() != null) {
       cause = cause.getCause();
     }
     String name = cause.getClass().getName();

@@ -6,10 +6,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.ConsumerPostProcessor;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 /**
  * Kafka static group membership for a replica named by {@code mailroom.kafka.instance-id}.
@@ -19,38 +16,26 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
  * it waits in a rebalance until then. A static member that comes back under the same {@code
  * group.instance.id} takes its place and its partitions at once, without a rebalance.
  *
- * <p>The id of each consumer is the replica's, then the listener's id, so the services of one JVM
- * (the quick start) and the listeners of one service never share one; Spring Kafka then appends
- * {@code -n} for each consumer of a listener with a concurrency above 1. Two processes configured
- * with the same replica id fence each other, hence no default.
+ * <p>The id of each consumer is the replica's, then its binding's name ({@link ConsumerBindings}
+ * sets it), so the services of one JVM (the quick start) and the bindings of one service never
+ * share one; Spring Kafka then appends {@code -n} for each consumer of a binding with a concurrency
+ * above 1. Two processes configured with the same replica id fence each other, hence no default.
  */
-public final class StaticMembership
-    implements ContainerCustomizer<
-        Object, Object, ConcurrentMessageListenerContainer<Object, Object>> {
+public final class StaticMembership {
   /** Whether a replica id is configured: a property that is set and not blank. */
   static final String CONFIGURED = "'${mailroom.kafka.instance-id:}'.trim() != ''";
 
-  private final String instanceId;
+  private StaticMembership() {}
 
-  public StaticMembership(String instanceId) {
-    this.instanceId = instanceId;
-  }
-
-  @Override
-  public void configure(ConcurrentMessageListenerContainer<Object, Object> container) {
-    container
-        .getContainerProperties()
-        .getKafkaConsumerProperties()
-        .setProperty(
-            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
-            groupInstanceId(instanceId, container.getListenerId()));
+  static boolean configured(String instanceId) {
+    return instanceId != null && !instanceId.isBlank();
   }
 
   /**
    * Kafka accepts letters, digits, '.', '_' and '-' in an instance id; anything else becomes '_'.
    */
-  static String groupInstanceId(String instanceId, String listenerId) {
-    return (instanceId + "-" + listenerId).replaceAll("[^a-zA-Z0-9._-]", "_");
+  static String groupInstanceId(String instanceId, String bindingName) {
+    return (instanceId + "-" + bindingName).replaceAll("[^a-zA-Z0-9._-]", "_");
   }
 
   /**

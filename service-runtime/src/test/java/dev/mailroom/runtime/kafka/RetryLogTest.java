@@ -6,7 +6,6 @@ import dev.mailroom.infra.junit.InProcessKafka;
 import dev.mailroom.model.envelope.ConsumerGroups;
 import dev.mailroom.model.envelope.Topics;
 import dev.mailroom.runtime.config.MailroomServices;
-import dev.mailroom.runtime.config.RuntimeClockAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -15,21 +14,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.messaging.Message;
 
 /**
  * A failing record costs one short line per retry (where it is, which attempt, what went wrong) and
@@ -60,10 +57,13 @@ class RetryLogTest {
             .properties(
                 "spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "mailroom.kafka.partitions=1",
-                "mailroom.kafka.retry-attempts=2",
-                "mailroom.kafka.retry-initial-interval=50ms",
-                "mailroom.kafka.retry-max-interval=100ms",
+                "spring.cloud.stream.default.consumer.max-attempts=3",
+                "spring.cloud.stream.default.consumer.back-off-initial-interval=50",
+                "spring.cloud.stream.default.consumer.back-off-max-interval=100",
                 "spring.main.banner-mode=off")
+            .properties(
+                TestBindings.binding("failing", Topics.COMMANDS_SEND, ConsumerGroups.SEND_WORKER)
+                    .toArray(String[]::new))
             .run()) {
       FailingListener listener = context.getBean(FailingListener.class);
       String body =
@@ -132,28 +132,24 @@ class RetryLogTest {
   }
 
   @Configuration
-  @ImportAutoConfiguration({
-    KafkaAutoConfiguration.class,
-    RuntimeClockAutoConfiguration.class,
-    RuntimeKafkaAutoConfiguration.class
-  })
+  @ConsumerBindingTestApp
   static class FailingListenerApp {
     @Bean
     MeterRegistry meterRegistry() {
       return new SimpleMeterRegistry();
     }
 
-    @Bean
+    @Bean("failing")
     FailingListener failingListener() {
       return new FailingListener();
     }
   }
 
-  static class FailingListener {
+  static class FailingListener implements Consumer<Message<byte[]>> {
     final CountDownLatch calls = new CountDownLatch(3);
 
-    @KafkaListener(topics = Topics.COMMANDS_SEND, groupId = ConsumerGroups.SEND_WORKER)
-    void onRecord(ConsumerRecord<String, byte[]> record) {
+    @Override
+    public void accept(Message<byte[]> record) {
       calls.countDown();
       throw new IllegalStateException("provider said no");
     }

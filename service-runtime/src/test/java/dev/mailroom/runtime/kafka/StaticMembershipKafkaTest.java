@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailroom.infra.junit.InProcessKafka;
 import dev.mailroom.model.envelope.Topics;
 import dev.mailroom.runtime.config.MailroomServices;
-import dev.mailroom.runtime.config.RuntimeClockAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -23,7 +23,6 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -31,12 +30,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.messaging.Message;
 
 /**
  * What static membership buys on a real broker: a consumer that crashed and comes back under the
@@ -71,8 +68,8 @@ class StaticMembershipKafkaTest {
     try (ConfigurableApplicationContext context = service("replica-1")) {
       assertThat(awaitMembers(GROUP, 2))
           .containsExactlyInAnyOrder(
-              Optional.of("replica-1-membership-listener-0"),
-              Optional.of("replica-1-membership-listener-1"));
+              Optional.of("replica-1-membership-in-0-0"),
+              Optional.of("replica-1-membership-in-0-1"));
     }
     // A static member would stay for its whole session (45 s) unless it leaves on close.
     assertThat(awaitMembers(GROUP, 0)).isEmpty();
@@ -161,6 +158,8 @@ class StaticMembershipKafkaTest {
     if (instanceId != null) {
       properties.add("mailroom.kafka.instance-id=" + instanceId);
     }
+    properties.addAll(TestBindings.binding("membership", Topics.COMMANDS_SEND, GROUP));
+    properties.add("spring.cloud.stream.bindings.membership-in-0.consumer.concurrency=2");
     return MailroomServices.builder(MembershipApp.class, "membership-test")
         .web(WebApplicationType.NONE)
         .properties(properties.toArray(String[]::new))
@@ -168,29 +167,21 @@ class StaticMembershipKafkaTest {
   }
 
   @Configuration
-  @ImportAutoConfiguration({
-    KafkaAutoConfiguration.class,
-    RuntimeClockAutoConfiguration.class,
-    RuntimeKafkaAutoConfiguration.class
-  })
+  @ConsumerBindingTestApp
   static class MembershipApp {
     @Bean
     MeterRegistry meterRegistry() {
       return new SimpleMeterRegistry();
     }
 
-    @Bean
+    @Bean("membership")
     Listener listener() {
       return new Listener();
     }
   }
 
-  static class Listener {
-    @KafkaListener(
-        id = "membership-listener",
-        topics = Topics.COMMANDS_SEND,
-        groupId = GROUP,
-        concurrency = "2")
-    void onRecord(ConsumerRecord<String, byte[]> record) {}
+  static class Listener implements Consumer<Message<byte[]>> {
+    @Override
+    public void accept(Message<byte[]> record) {}
   }
 }

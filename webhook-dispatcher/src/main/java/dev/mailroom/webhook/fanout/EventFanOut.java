@@ -1,10 +1,8 @@
 package dev.mailroom.webhook.fanout;
 
-import dev.mailroom.model.envelope.ConsumerGroups;
 import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.EnvelopeCodec;
 import dev.mailroom.model.envelope.PayloadType;
-import dev.mailroom.model.envelope.Topics;
 import dev.mailroom.model.event.EndpointDisabled;
 import dev.mailroom.model.event.Event;
 import dev.mailroom.model.event.NamesMessage;
@@ -32,10 +30,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.springframework.kafka.annotation.KafkaListener;
+import java.util.function.Consumer;
 import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
 
 /**
@@ -45,9 +43,14 @@ import org.springframework.stereotype.Component;
  * once under a lease this dispatcher already holds. Deterministic delivery ids make a replayed
  * batch store nothing twice; a record that cannot be handled is named by its index, so the error
  * handler sends that one record to the dead-letter topic and the rest continue (ADR 0006).
+ *
+ * <p>It is the {@code events} function, bound in batch mode to the event topic
+ * (webhook-dispatcher.yaml): the binder hands it a poll's payloads with their Kafka headers, one
+ * map per record, in the same order.
  */
-@Component
-class EventFanOut {
+@Component(EventFanOut.FUNCTION)
+class EventFanOut implements Consumer<Message<List<byte[]>>> {
+  static final String FUNCTION = "events";
   private static final Duration STORE_WAIT = Duration.ofSeconds(30);
 
   private final EnvelopeCodec codec;
@@ -81,21 +84,22 @@ class EventFanOut {
     this.clock = clock;
   }
 
-  @KafkaListener(
-      id = "webhook-dispatcher-events",
-      topics = Topics.EVENTS,
-      groupId = ConsumerGroups.WEBHOOK_DISPATCHER,
-      concurrency = "${mailroom.webhooks.concurrency:2}",
-      batch = "true")
-  void onEvents(List<ConsumerRecord<String, byte[]>> records) {
+  @Override
+  public void accept(Message<List<byte[]>> poll) {
+    List<byte[]> records = poll.getPayload();
+    List<?> headers = poll.getHeaders().get(KafkaHeaders.BATCH_CONVERTED_HEADERS, List.class);
     Map<String, List<WebhookEndpoint>> subscribers = new HashMap<>();
     List<WebhookDelivery> batch = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
-      ConsumerRecord<String, byte[]> record = records.get(i);
+      byte[] record = records.get(i);
+      Map<?, ?> recordHeaders =
+          headers != null && i < headers.size() && headers.get(i) instanceof Map<?, ?> map
+              ? map
+              : Map.of();
       // Batches get no listener observation: continue each record's trace by hand.
       Span span =
           propagator
-              .extract(record, EventFanOut::header)
+              .extract(recordHeaders, EventFanOut::header)
               .name("webhook fan-out")
               .kind(Span.Kind.CONSUMER)
               .start();
@@ -113,14 +117,18 @@ class EventFanOut {
     store(batch);
   }
 
-  private static String header(ConsumerRecord<String, byte[]> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  /** A header as the binder maps it: raw bytes, or a string it already decoded. */
+  private static String header(Map<?, ?> headers, String name) {
+    Object value = headers.get(name);
+    if (value instanceof byte[] bytes) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+    return value == null ? null : value.toString();
   }
 
   private List<WebhookDelivery> fanOut(
-      ConsumerRecord<String, byte[]> record, Map<String, List<WebhookEndpoint>> subscribers) {
-    Envelope<?> envelope = codec.decode(record.value());
+      byte[] record, Map<String, List<WebhookEndpoint>> subscribers) {
+    Envelope<?> envelope = codec.decode(record);
     Optional<WebhookEventType> type = WebhookEventType.of(PayloadType.ofTypeName(envelope.type()));
     if (type.isEmpty() || !(envelope.data() instanceof Event event)) {
       return List.of();
