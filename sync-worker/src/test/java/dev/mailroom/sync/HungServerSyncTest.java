@@ -106,8 +106,10 @@ class HungServerSyncTest {
     args.add("--mailroom.providers.timeout=" + SOCKET_TIMEOUT.toSeconds() + "s");
     // Every mailbox's commands share one partition, so the hung one is in the other's way.
     args.add("--mailroom.kafka.partitions=1");
-    args.add("--mailroom.kafka.retry-attempts=" + RETRY_ATTEMPTS);
-    args.add("--mailroom.kafka.retry-initial-interval=" + RETRY_INTERVAL.toMillis() + "ms");
+    args.add("--spring.cloud.stream.default.consumer.max-attempts=" + (RETRY_ATTEMPTS + 1));
+    args.add(
+        "--spring.cloud.stream.default.consumer.back-off-initial-interval="
+            + RETRY_INTERVAL.toMillis());
     // A failed sync is retried by the scheduler at its recorded retry time: soon, in this test.
     args.add("--mailroom.sync.poll-interval=1h");
     args.add("--mailroom.sync.scheduler-tick=500ms");
