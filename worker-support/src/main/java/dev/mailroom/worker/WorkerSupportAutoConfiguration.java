@@ -7,6 +7,7 @@ import dev.mailroom.provider.spi.MailProviders;
 import dev.mailroom.store.crypto.CredentialCipher;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -26,15 +27,17 @@ public class WorkerSupportAutoConfiguration {
   }
 
   /**
-   * Circuit breakers per provider endpoint, bulkheads per mailbox and time limits on reads, with
-   * the settings of {@code resilience4j.*.configs.<kind>} (mailroom-defaults.yaml).
+   * Circuit breakers per provider endpoint, bulkheads per mailbox, rate limiters per mailbox for
+   * the kinds with a quota, and time limits on reads, with the settings of {@code
+   * resilience4j.*.configs.<kind>} (mailroom-defaults.yaml).
    */
   @Bean(destroyMethod = "close")
   ProviderGuard providerGuard(
       CircuitBreakerRegistry circuits,
       BulkheadRegistry bulkheads,
+      RateLimiterRegistry rateLimiters,
       TimeLimiterRegistry timeLimiters) {
-    return new ProviderGuard(circuits, bulkheads, timeLimiters);
+    return new ProviderGuard(circuits, bulkheads, rateLimiters, timeLimiters);
   }
 
   /** Every adapter a worker reaches a provider through is guarded. */

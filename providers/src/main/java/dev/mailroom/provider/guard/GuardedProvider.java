@@ -48,12 +48,14 @@ final class GuardedProvider implements MailProvider {
 
   private MailboxSession open(MailboxAccess access, boolean pooled) throws ProviderException {
     CircuitBreaker circuit = guard.circuit(provider, access, true);
+    ProviderGuard.RatePermits rate = guard.ratePermits(provider, access);
     Runnable release = guard.acquire(provider, access);
     AtomicReference<Object> opened = new AtomicReference<>();
     try {
       MailboxSession session =
           through(
               circuit,
+              rate,
               () ->
                   guard.timed(
                       provider,
@@ -72,7 +74,7 @@ final class GuardedProvider implements MailProvider {
                           guard.closeInBackground(s);
                         }
                       }));
-      return new GuardedSession(session, provider, guard, circuit, release, access.address());
+      return new GuardedSession(session, provider, guard, circuit, rate, release, access.address());
     } catch (ProviderException | RuntimeException | Error e) {
       release.run();
       throw e;
@@ -89,6 +91,7 @@ final class GuardedProvider implements MailProvider {
       // message after the retry delivered it too. The connection's own timeouts bound it.
       through(
           circuit,
+          guard.ratePermits(provider, access),
           () -> {
             provider.submit(access, raw, recipients);
             return null;
@@ -102,8 +105,12 @@ final class GuardedProvider implements MailProvider {
   public ChangeWatch watch(MailboxAccess access, ChangeWatch.Listener listener)
       throws ProviderException {
     // A watch holds its connection for hours: it answers to the host's circuit, not to the
-    // mailbox's bulkhead, which is for the calls that come and go.
-    return through(guard.circuit(provider, access, true), () -> provider.watch(access, listener));
+    // mailbox's bulkhead, which is for the calls that come and go. Starting it is a call like any
+    // other for the mailbox's rate limit; what it hears afterwards is not.
+    return through(
+        guard.circuit(provider, access, true),
+        guard.ratePermits(provider, access),
+        () -> provider.watch(access, listener));
   }
 
   @Override
@@ -117,15 +124,24 @@ final class GuardedProvider implements MailProvider {
 
   /**
    * One call through a circuit: refused at once while it is open; a transient failure (the server
-   * did not answer as a server) counts against it, any answer for it.
+   * did not answer as a server) counts against it, any answer for it. A call the circuit lets
+   * through then takes a rate permit of its mailbox; one refused there never reached the server and
+   * does not count, and one the open circuit refused took no permit.
    */
-  static <T> T through(CircuitBreaker circuit, Call<T> call) throws ProviderException {
+  static <T> T through(CircuitBreaker circuit, ProviderGuard.RatePermits rate, Call<T> call)
+      throws ProviderException {
     if (!circuit.tryAcquirePermission()) {
       throw new ProviderException.Transient(
           "Calls to "
               + circuit.getName()
               + " are paused after repeated connection failures (circuit open); retried later",
           null);
+    }
+    try {
+      rate.take();
+    } catch (ProviderException | RuntimeException | Error e) {
+      circuit.releasePermission();
+      throw e;
     }
     long started = System.nanoTime();
     try {

@@ -16,14 +16,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A session behind its provider's guard: it holds a permit of its mailbox's bulkhead until closed,
- * its calls go through the host's circuit, and its reads are time-limited. A read cut by the limit
- * closes the session, so its I/O is aborted; later calls on it fail as transient.
+ * its calls go through the host's circuit, each takes a permit of its mailbox's rate limiter (where
+ * its kind has one), and its reads are time-limited. A read cut by the limit closes the session, so
+ * its I/O is aborted; later calls on it fail as transient.
  */
 final class GuardedSession implements MailboxSession {
   private final MailboxSession session;
   private final MailProvider provider;
   private final ProviderGuard guard;
   private final CircuitBreaker circuit;
+  private final ProviderGuard.RatePermits rate;
   private final Runnable release;
   private final String address;
   private final AtomicBoolean cut = new AtomicBoolean();
@@ -33,12 +35,14 @@ final class GuardedSession implements MailboxSession {
       MailProvider provider,
       ProviderGuard guard,
       CircuitBreaker circuit,
+      ProviderGuard.RatePermits rate,
       Runnable release,
       String address) {
     this.session = session;
     this.provider = provider;
     this.guard = guard;
     this.circuit = circuit;
+    this.rate = rate;
     this.release = release;
     this.address = address;
   }
@@ -104,6 +108,7 @@ final class GuardedSession implements MailboxSession {
     usable();
     return GuardedProvider.through(
         circuit,
+        rate,
         () ->
             guard.timed(
                 provider,
@@ -118,7 +123,7 @@ final class GuardedSession implements MailboxSession {
 
   private <T> T change(GuardedProvider.Call<T> call) throws ProviderException {
     usable();
-    return GuardedProvider.through(circuit, call);
+    return GuardedProvider.through(circuit, rate, call);
   }
 
   private void usable() throws ProviderException {

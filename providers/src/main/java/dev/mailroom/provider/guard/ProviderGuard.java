@@ -9,11 +9,15 @@ import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.MDC;
 
 /**
@@ -38,6 +43,14 @@ import org.slf4j.MDC;
  *       servers limit them per user; Microsoft Graph allows 4 concurrent requests per mailbox). A
  *       further call waits for a free one, up to the bulkhead's wait; a session holds its permit
  *       from open to close;
+ *   <li>a <b>rate limiter per mailbox</b>, for the kinds whose provider sets a quota per mailbox
+ *       (Gmail: quota units per user; Microsoft Graph: requests per mailbox per 10 minutes) and
+ *       only when a configuration is named after the kind: IMAP servers set none, so IMAP has no
+ *       limiter unless one is configured. Every call that reaches the server takes a permit: the
+ *       open of a session, each call on it (changes to the mailbox included), a submission and the
+ *       start of a watch. A call over the limit waits up to the limiter's timeout, then fails as
+ *       transient, and the worker retries it later as it retries a dropped connection; it does not
+ *       count against the host's circuit, since the server was never asked;
  *   <li>a <b>time limiter around reads</b> (open, list changes, fetch, find a sent copy): the
  *       caller is released when the limit passes and the session is closed, which aborts its I/O.
  *       Calls that change the mailbox or send mail are never abandoned, since one still running
@@ -46,23 +59,34 @@ import org.slf4j.MDC;
  * </ul>
  *
  * <p>Settings come from the registries' configurations named after the provider kind in lower case
- * ({@code imap}, {@code gmail}), else their defaults. Circuit breakers live in the given registry,
- * so its metrics show them; bulkheads are kept per mailbox only while in use, so a million idle
- * mailboxes hold none.
+ * ({@code imap}; {@code google} and {@code m365} for Gmail and Microsoft Graph), else their
+ * defaults (rate limiters: none). Circuit breakers live in the given registry, so its metrics show
+ * them. Bulkheads and rate limiters are per mailbox and stay out of their registries, whose metrics
+ * would grow a series per mailbox (millions of them): the registries only lend their settings.
+ * Bulkheads are kept only while in use and rate limiters only while their mailbox's calls still
+ * count against the limit, so a million idle mailboxes hold neither.
  */
 public final class ProviderGuard implements AutoCloseable {
+  /** How often, at most, the rate limiters of mailboxes gone quiet are dropped. */
+  private static final Duration SWEEP_EVERY = Duration.ofSeconds(10);
+
   private final CircuitBreakerRegistry circuits;
   private final BulkheadRegistry bulkheadSettings;
+  private final RateLimiterRegistry rateSettings;
   private final TimeLimiterRegistry timeLimiters;
   private final ExecutorService readers;
   private final ConcurrentHashMap<String, MailboxPermits> mailboxes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, MailboxRate> rates = new ConcurrentHashMap<>();
+  private final AtomicLong nextSweep = new AtomicLong(System.nanoTime() + SWEEP_EVERY.toNanos());
 
   public ProviderGuard(
       CircuitBreakerRegistry circuits,
       BulkheadRegistry bulkheadSettings,
+      RateLimiterRegistry rateSettings,
       TimeLimiterRegistry timeLimiters) {
     this.circuits = circuits;
     this.bulkheadSettings = bulkheadSettings;
+    this.rateSettings = rateSettings;
     this.timeLimiters = timeLimiters;
     AtomicInteger n = new AtomicInteger();
     this.readers =
@@ -155,6 +179,76 @@ public final class ProviderGuard implements AutoCloseable {
   }
 
   /**
+   * Takes one of this mailbox's rate permits before each call that reaches the server; does nothing
+   * for a kind without a rate limiter configuration.
+   */
+  RatePermits ratePermits(MailProvider provider, MailboxAccess access) {
+    String kind = configName(provider);
+    Optional<RateLimiterConfig> config = rateSettings.getConfiguration(kind);
+    if (config.isEmpty()) {
+      return RatePermits.NONE;
+    }
+    String key = kind + ":" + access.address().toLowerCase(Locale.ROOT);
+    String address = access.address();
+    // Looked up for each call rather than held: a session that outlives its limiter's eviction
+    // (calls further apart than the limiter remembers) takes its next permit from the same
+    // limiter as every other caller of its mailbox.
+    return () -> take(key, config.get(), address);
+  }
+
+  private void take(String key, RateLimiterConfig config, String address) throws ProviderException {
+    long now = System.nanoTime();
+    MailboxRate rate =
+        rates.compute(
+            key,
+            (k, existing) -> {
+              MailboxRate r = existing != null ? existing : new MailboxRate(k, config);
+              r.lastUsed = now;
+              return r;
+            });
+    forgetQuietRates(now);
+    if (!rate.limiter.acquirePermission()) {
+      boolean interrupted = Thread.currentThread().isInterrupted();
+      throw new ProviderException.Transient(
+          interrupted
+              ? "Waiting for a call to " + address + " within its rate limit was interrupted"
+              : "More than "
+                  + config.getLimitForPeriod()
+                  + " calls to "
+                  + address
+                  + " per "
+                  + shown(config.getLimitRefreshPeriod())
+                  + " (its provider's quota); retried later",
+          null);
+    }
+  }
+
+  /**
+   * Drops the rate limiters of mailboxes whose calls no longer count: a limiter last asked more
+   * than its timeout (the furthest ahead a permit is reserved) plus one refresh period ago has all
+   * its permits back, and a new one would admit no more than it. Runs at most every {@link
+   * #SWEEP_EVERY}, on the calling thread; the map holds only the mailboxes called lately.
+   */
+  private void forgetQuietRates(long now) {
+    long due = nextSweep.get();
+    if (now - due >= 0 && nextSweep.compareAndSet(due, now + SWEEP_EVERY.toNanos())) {
+      forgetQuietRates();
+    }
+  }
+
+  /** Drops every rate limiter whose mailbox's calls no longer count (see above). */
+  void forgetQuietRates() {
+    for (String key : rates.keySet()) {
+      rates.computeIfPresent(key, (k, r) -> r.quiet(System.nanoTime()) ? null : r);
+    }
+  }
+
+  /** How many mailboxes hold a rate limiter now: those called within their limiter's memory. */
+  public int mailboxesRateLimited() {
+    return rates.size();
+  }
+
+  /**
    * Runs a read under the kind's time limit. When it passes, {@code onTimeout} runs (closing the
    * session aborts the read's I/O) and the caller gets a transient failure to retry later.
    */
@@ -189,8 +283,11 @@ public final class ProviderGuard implements AutoCloseable {
       limiter.onError(e);
       future.cancel(true);
       onTimeout.run();
+      // Without the TimeoutException as its cause: it is only this guard's own wait running out,
+      // and the workers' Kafka error handler looks through causes for timeouts of Mailroom's own
+      // servers (MongoDB, S3, Kafka), which it retries as an outage with the partition held.
       throw new ProviderException.Transient(
-          what + " took longer than " + limit.toSeconds() + " s; retried later", e);
+          what + " took longer than " + limit.toSeconds() + " s; retried later", null);
     } catch (InterruptedException e) {
       future.cancel(true);
       onTimeout.run();
@@ -230,6 +327,10 @@ public final class ProviderGuard implements AutoCloseable {
     }
   }
 
+  private static String shown(Duration period) {
+    return period.toMillis() % 1000 == 0 ? period.toSeconds() + " s" : period.toMillis() + " ms";
+  }
+
   static String configName(MailProvider provider) {
     return provider.kind().name().toLowerCase(Locale.ROOT);
   }
@@ -237,6 +338,30 @@ public final class ProviderGuard implements AutoCloseable {
   @Override
   public void close() {
     readers.shutdownNow();
+  }
+
+  /** Takes a rate permit before a call that reaches the server. */
+  @FunctionalInterface
+  interface RatePermits {
+    RatePermits NONE = () -> {};
+
+    void take() throws ProviderException;
+  }
+
+  /** One mailbox's rate limiter and when a call last asked it for a permit. */
+  private static final class MailboxRate {
+    final RateLimiter limiter;
+    final long memoryNanos;
+    volatile long lastUsed; // set inside the map's compute functions
+
+    MailboxRate(String name, RateLimiterConfig config) {
+      this.limiter = RateLimiter.of(name, config);
+      this.memoryNanos = config.getTimeoutDuration().plus(config.getLimitRefreshPeriod()).toNanos();
+    }
+
+    boolean quiet(long now) {
+      return now - lastUsed > memoryNanos;
+    }
   }
 
   /** One mailbox's bulkhead and how many callers hold or wait for it. */

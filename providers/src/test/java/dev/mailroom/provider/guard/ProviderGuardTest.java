@@ -23,10 +23,13 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,18 +67,35 @@ class ProviderGuardTest {
                     .failureRateThreshold(50)
                     .waitDurationInOpenState(Duration.ofMinutes(1))
                     .build()));
-    guard =
-        new ProviderGuard(
-            circuits,
-            BulkheadRegistry.of(
-                Map.of(
-                    "imap",
-                    BulkheadConfig.custom()
-                        .maxConcurrentCalls(4)
-                        .maxWaitDuration(Duration.ofSeconds(10))
-                        .build())),
-            TimeLimiterRegistry.of(
-                Map.of("imap", TimeLimiterConfig.custom().timeoutDuration(READ_LIMIT).build())));
+    // No rate limiter configuration is named after a kind: nothing is rate-limited.
+    guard = guard(RateLimiterRegistry.ofDefaults());
+  }
+
+  private ProviderGuard guard(RateLimiterRegistry rates) {
+    return new ProviderGuard(
+        circuits,
+        BulkheadRegistry.of(
+            Map.of(
+                "imap",
+                BulkheadConfig.custom()
+                    .maxConcurrentCalls(4)
+                    .maxWaitDuration(Duration.ofSeconds(10))
+                    .build())),
+        rates,
+        TimeLimiterRegistry.of(
+            Map.of("imap", TimeLimiterConfig.custom().timeoutDuration(READ_LIMIT).build())));
+  }
+
+  private static RateLimiterRegistry rates(
+      String kind, int limit, Duration period, Duration timeout) {
+    return RateLimiterRegistry.of(
+        Map.of(
+            kind,
+            RateLimiterConfig.custom()
+                .limitForPeriod(limit)
+                .limitRefreshPeriod(period)
+                .timeoutDuration(timeout)
+                .build()));
   }
 
   @AfterEach
@@ -168,6 +188,7 @@ class ProviderGuardTest {
                     .maxConcurrentCalls(1)
                     .maxWaitDuration(Duration.ofMillis(200))
                     .build()),
+            RateLimiterRegistry.ofDefaults(),
             TimeLimiterRegistry.ofDefaults());
     try {
       MailProvider guarded = impatient.guard(imap);
@@ -202,7 +223,9 @@ class ProviderGuardTest {
       long started = System.nanoTime();
       assertThatThrownBy(() -> guarded.open(hung))
           .isInstanceOf(ProviderException.Transient.class)
-          .hasMessageContaining("took longer than 1 s");
+          .hasMessageContaining("took longer than 1 s")
+          // A TimeoutException as its cause would pass for Mailroom's own servers timing out.
+          .hasNoCause();
       // The connection's own read timeout is 30 s: the caller was released at the limit instead.
       assertThat(Duration.ofNanos(System.nanoTime() - started))
           .isLessThan(READ_LIMIT.plusSeconds(2));
@@ -234,6 +257,146 @@ class ProviderGuardTest {
     hanging.hang = false;
     try (MailboxSession next = guarded.open(dave)) {
       assertThat(next.changes(SyncCursor.BEGINNING, 100).added()).isEmpty();
+    }
+  }
+
+  @Test
+  void aRateLimitLetsItsCallsThroughAndHoldsTheNextUntilTheNextPeriod() throws Exception {
+    Duration period = Duration.ofSeconds(3);
+    ProviderGuard limited = guard(rates("imap", 3, period, Duration.ofSeconds(10)));
+    try {
+      MailProvider guarded = limited.guard(imap);
+      MailboxAccess erin = user("erin");
+      deliver("erin", "counted");
+
+      long started = System.nanoTime();
+      try (MailboxSession session = guarded.open(erin)) { // 1: the login
+        ChangePage page = session.changes(SyncCursor.BEGINNING, 10); // 2: a read
+        ProviderRef ref = page.added().get(0).ref();
+        session.setSeen(ref, true); // 3: a change to the mailbox counts as well
+        Duration threeCalls = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(threeCalls).as("the limit's calls go through at once").isLessThan(period);
+
+        FetchedBatch fourth = session.fetch(List.of(ref), 1_000_000); // 4: waits for the period
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+            .as("held until the next period")
+            .isGreaterThanOrEqualTo(period.minusMillis(50));
+        assertThat(fourth.messages()).hasSize(1);
+      }
+      // Waiting is not failing: the host's circuit saw only successes.
+      assertThat(circuits.getAllCircuitBreakers())
+          .allSatisfy(c -> assertThat(c.getMetrics().getNumberOfFailedCalls()).isZero());
+    } finally {
+      limited.close();
+    }
+  }
+
+  @Test
+  void aCallThatCannotGetARatePermitInTimeFailsAsTransientWithoutReachingTheServer()
+      throws Exception {
+    Duration wait = Duration.ofMillis(300);
+    ProviderGuard limited = guard(rates("imap", 2, Duration.ofSeconds(30), wait));
+    try {
+      MailProvider guarded = limited.guard(imap);
+      MailboxAccess frank = user("frank");
+      try (MailboxSession session = guarded.open(frank)) {
+        session.changes(SyncCursor.BEGINNING, 10);
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> session.changes(SyncCursor.BEGINNING, 10))
+            .isInstanceOf(ProviderException.Transient.class)
+            .hasMessageContaining("More than 2 calls to frank@mailroom.local per 30 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - started))
+            .isGreaterThanOrEqualTo(wait.minusMillis(50))
+            .isLessThan(wait.plusSeconds(2));
+      }
+      // A submission takes a permit too: refused before anything is sent.
+      int received = mail.greenMail().getReceivedMessages().length;
+      byte[] raw = "Subject: hi\r\n\r\nHi\r\n".getBytes(StandardCharsets.US_ASCII);
+      assertThatThrownBy(() -> guarded.submit(frank, raw, List.of("someone@mailroom.local")))
+          .isInstanceOf(ProviderException.Transient.class)
+          .hasMessageContaining("More than 2 calls");
+      assertThat(mail.greenMail().getReceivedMessages()).hasSize(received);
+      // The server was never asked: its circuit counts no failure.
+      assertThat(circuits.getAllCircuitBreakers())
+          .allSatisfy(c -> assertThat(c.getMetrics().getNumberOfFailedCalls()).isZero());
+      assertThat(limited.mailboxesInUse()).isZero();
+    } finally {
+      limited.close();
+    }
+  }
+
+  @Test
+  void onlyAKindWithARateLimiterConfigurationIsLimited() throws Exception {
+    ProviderGuard limited = guard(rates("google", 1, Duration.ofSeconds(30), Duration.ZERO));
+    try {
+      MailProvider google = limited.guard(new HangingProvider(ProviderKind.GOOGLE, false));
+      MailboxAccess grace = access("grace@mailroom.local", Ports.LOOPBACK, 1);
+      google.open(grace).close();
+      assertThatThrownBy(() -> google.open(grace))
+          .isInstanceOf(ProviderException.Transient.class)
+          .hasMessageContaining("More than 1 calls to grace@mailroom.local");
+
+      // IMAP has no configuration of its own: as many calls as it likes.
+      MailProvider guarded = limited.guard(imap);
+      MailboxAccess henry = user("henry");
+      for (int i = 0; i < 3; i++) {
+        try (MailboxSession session = guarded.open(henry)) {
+          for (int j = 0; j < 5; j++) {
+            assertThat(session.changes(SyncCursor.BEGINNING, 10).added()).isEmpty();
+          }
+        }
+      }
+      assertThat(limited.mailboxesRateLimited()).as("grace's only").isEqualTo(1);
+    } finally {
+      limited.close();
+    }
+  }
+
+  @Test
+  void eachMailboxHasItsOwnRateLimiter() throws Exception {
+    ProviderGuard limited = guard(rates("imap", 2, Duration.ofSeconds(30), Duration.ZERO));
+    try {
+      MailProvider guarded = limited.guard(imap);
+      MailboxAccess ivy = user("ivy");
+      MailboxAccess jack = user("jack");
+      try (MailboxSession session = guarded.open(ivy)) {
+        session.changes(SyncCursor.BEGINNING, 10);
+        assertThatThrownBy(() -> session.changes(SyncCursor.BEGINNING, 10))
+            .isInstanceOf(ProviderException.Transient.class)
+            .hasMessageContaining("ivy@mailroom.local");
+      }
+      // Ivy's limit is spent; Jack's is whole.
+      try (MailboxSession session = guarded.open(jack)) {
+        assertThat(session.changes(SyncCursor.BEGINNING, 10).added()).isEmpty();
+      }
+      assertThatThrownBy(() -> guarded.open(ivy)).isInstanceOf(ProviderException.Transient.class);
+      assertThat(limited.mailboxesRateLimited()).isEqualTo(2);
+    } finally {
+      limited.close();
+    }
+  }
+
+  @Test
+  void theRateLimitersOfQuietMailboxesAreDropped() throws Exception {
+    Duration period = Duration.ofSeconds(1);
+    ProviderGuard limited = guard(rates("imap", 1, period, Duration.ZERO));
+    try {
+      MailProvider guarded = limited.guard(imap);
+      MailboxAccess kate = user("kate");
+      guarded.open(kate).close();
+      limited.forgetQuietRates();
+      assertThat(limited.mailboxesRateLimited()).as("its call still counts").isEqualTo(1);
+      assertThatThrownBy(() -> guarded.open(kate)).isInstanceOf(ProviderException.Transient.class);
+
+      Thread.sleep(period.plusMillis(500).toMillis());
+      limited.forgetQuietRates();
+      assertThat(limited.mailboxesRateLimited()).as("nothing left to remember").isZero();
+      // A new limiter starts with the period's full allowance, as the old one would have.
+      guarded.open(kate).close();
+      assertThat(limited.mailboxesRateLimited()).isEqualTo(1);
+    } finally {
+      limited.close();
     }
   }
 
@@ -271,14 +434,27 @@ class ProviderGuardTest {
     mail.greenMail().getUserManager().getUserByEmail(name + "@mailroom.local").deliver(message);
   }
 
-  /** A provider whose reads hang until its session is closed, as a socket read does. */
+  /**
+   * A provider whose reads hang until its session is closed, as a socket read does; or, while
+   * {@code hang} is off, answer at once with nothing new.
+   */
   private static final class HangingProvider implements MailProvider {
-    volatile boolean hang = true;
+    private final ProviderKind kind;
+    volatile boolean hang;
     final CountDownLatch closed = new CountDownLatch(1);
+
+    HangingProvider() {
+      this(ProviderKind.IMAP, true);
+    }
+
+    HangingProvider(ProviderKind kind, boolean hang) {
+      this.kind = kind;
+      this.hang = hang;
+    }
 
     @Override
     public ProviderKind kind() {
-      return ProviderKind.IMAP;
+      return kind;
     }
 
     @Override
