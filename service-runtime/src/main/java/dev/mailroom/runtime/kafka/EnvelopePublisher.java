@@ -5,23 +5,28 @@ import dev.mailroom.model.envelope.EnvelopeCodec;
 import dev.mailroom.model.envelope.Payload;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.support.MessageBuilder;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Puts envelopes on their topic, keyed by mailbox. Completes only when the broker acknowledged the
- * record (acks=all), which is what lets the outbox mark a command published.
+ * Puts envelopes on their topic, keyed by mailbox, through the Kafka binder's producer for that
+ * topic (a Spring Cloud Stream output binding named after it, ADR 23). Completes only when the
+ * broker acknowledged the record (acks=all; the bindings send synchronously), which is what lets
+ * the outbox mark a command published.
  */
 public class EnvelopePublisher {
-  private final KafkaTemplate<String, byte[]> kafka;
+  private final StreamBridge bindings;
   private final EnvelopeCodec codec;
   private final MeterRegistry meters;
   private final Clock clock;
 
   public EnvelopePublisher(
-      KafkaTemplate<String, byte[]> kafka, EnvelopeCodec codec, MeterRegistry meters, Clock clock) {
-    this.kafka = kafka;
+      StreamBridge bindings, EnvelopeCodec codec, MeterRegistry meters, Clock clock) {
+    this.bindings = bindings;
     this.clock = clock;
     this.codec = codec;
     this.meters = meters;
@@ -47,10 +52,29 @@ public class EnvelopePublisher {
 
   /** Publishes already-encoded JSON, as the outbox stores it. */
   public Mono<Void> publish(String topic, String key, byte[] json) {
-    // send() may block for metadata while the broker is unreachable: keep it off event loops.
-    return Mono.fromFuture(() -> kafka.send(topic, key, json))
+    // The send waits for the broker (and may wait for metadata while it is unreachable): keep it
+    // off event loops.
+    return Mono.<Void>fromRunnable(() -> send(topic, key, json))
         .subscribeOn(Schedulers.boundedElastic())
-        .doOnSuccess(done -> meters.counter("mailroom.kafka.published", "topic", topic).increment())
-        .then();
+        .doOnSuccess(
+            done -> meters.counter("mailroom.kafka.published", "topic", topic).increment());
+  }
+
+  private void send(String topic, String key, byte[] json) {
+    boolean sent;
+    try {
+      sent =
+          bindings.send(
+              topic, MessageBuilder.withPayload(json).setHeader(KafkaHeaders.KEY, key).build());
+    } catch (MessageDeliveryException unbound) {
+      // The topic's binding could not be made (Kafka was unreachable when it was first used): the
+      // binder makes it again every spring.cloud.stream.binding-retry-interval. Until then this
+      // is an outage like a broker away, to be waited out, not a fault of the record.
+      throw new KafkaUnavailableException(
+          "No producer for " + topic + " yet: " + unbound.getMessage(), unbound);
+    }
+    if (!sent) {
+      throw new KafkaUnavailableException("The producer for " + topic + " did not take the record");
+    }
   }
 }

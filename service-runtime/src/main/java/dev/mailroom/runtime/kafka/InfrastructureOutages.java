@@ -30,6 +30,7 @@ public final class InfrastructureOutages {
           // Kafka: a broker away while an event is published.
           "org.apache.kafka.common.errors.RetriableException",
           "org.apache.kafka.common.errors.TimeoutException",
+          "dev.mailroom.runtime.kafka.KafkaUnavailableException",
           // Plain sockets.
           "java.net.ConnectException",
           "java.net.SocketTimeoutException",

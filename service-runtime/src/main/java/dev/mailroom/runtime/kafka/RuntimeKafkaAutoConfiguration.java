@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.stream.binder.kafka.config.ClientFactoryCustomizer;
+import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ConsumerPostProcessor;
@@ -35,8 +36,8 @@ public class RuntimeKafkaAutoConfiguration {
 
   @Bean
   EnvelopePublisher envelopePublisher(
-      KafkaTemplate<String, byte[]> kafka, EnvelopeCodec codec, MeterRegistry meters, Clock clock) {
-    return new EnvelopePublisher(kafka, codec, meters, clock);
+      StreamBridge bindings, EnvelopeCodec codec, MeterRegistry meters, Clock clock) {
+    return new EnvelopePublisher(bindings, codec, meters, clock);
   }
 
   @Bean

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -132,7 +133,10 @@ class StaticMembershipKafkaTest {
     assertThat(consumer.assignment()).isNotEmpty();
   }
 
-  /** The group's members' instance ids, once it has {@code count} members (or after 20 s). */
+  /**
+   * The group's members' instance ids, once it has {@code count} members and is stable (or after 20
+   * s).
+   */
   private static List<Optional<String>> awaitMembers(String group, int count) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     List<Optional<String>> ids = List.of();
@@ -140,7 +144,10 @@ class StaticMembershipKafkaTest {
       ConsumerGroupDescription description =
           admin.describeConsumerGroups(Set.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
       ids = description.members().stream().map(MemberDescription::groupInstanceId).toList();
-      if (ids.size() == count) {
+      // Members are counted once the group settled: a consumer closed while it is still joining
+      // has no member id yet to leave with, and stays until its session runs out.
+      boolean settled = count == 0 || description.groupState() == GroupState.STABLE;
+      if (ids.size() == count && settled) {
         return ids;
       }
       Thread.sleep(200);

@@ -14,11 +14,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.integration.autoconfigure.IntegrationAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.function.cloudevent.CloudEventsFunctionExtensionConfiguration;
+import org.springframework.cloud.function.context.config.ContextFunctionCatalogAutoConfiguration;
 import org.springframework.cloud.stream.binder.ExtendedConsumerProperties;
 import org.springframework.cloud.stream.binder.kafka.config.ClientFactoryCustomizer;
 import org.springframework.cloud.stream.binder.kafka.properties.KafkaConsumerProperties;
+import org.springframework.cloud.stream.config.BindingServiceConfiguration;
+import org.springframework.cloud.stream.function.FunctionConfiguration;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -33,6 +38,11 @@ class StaticMembershipTest {
           .withConfiguration(
               AutoConfigurations.of(
                   KafkaAutoConfiguration.class,
+                  IntegrationAutoConfiguration.class,
+                  ContextFunctionCatalogAutoConfiguration.class,
+                  CloudEventsFunctionExtensionConfiguration.class,
+                  FunctionConfiguration.class,
+                  BindingServiceConfiguration.class,
                   RuntimeClockAutoConfiguration.class,
                   RuntimeKafkaAutoConfiguration.class))
           .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
