@@ -18,6 +18,12 @@ public final class InProcessKafka implements RunningKafka {
             "offsets.topic.replication.factor", "1",
             "group.initial.rebalance.delay.ms", "0",
             "auto.create.topics.enable", "false"));
+    // The broker would otherwise publish its address as the system property
+    // spring.kafka.bootstrap-servers, for the whole JVM and beyond its own life. A Spring Cloud
+    // Stream binder's context ranks system properties above a service's own arguments, so every
+    // later service in the JVM would reach for the last broker started, closed or not. Each
+    // service is given its broker's address explicitly instead.
+    broker.brokerListProperty("mailroom.test.kafka.last-started");
     broker.afterPropertiesSet();
   }
 
