@@ -19,7 +19,6 @@ import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.util.backoff.BackOff;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Sets up the listener container of every Spring Cloud Stream consumer binding (ADR 23). The
@@ -73,7 +72,9 @@ public class ConsumerBindings implements ListenerContainerWithDlqAndRetryCustomi
       String group,
       BiFunction<ConsumerRecord<?, ?>, Exception, TopicPartition> deadLetters,
       BackOff backOff) {
-    configure(container, destination, group, deadLetters, backOff, null);
+    // The binder calls the variant with the binding's properties, where the retries are read.
+    throw new UnsupportedOperationException(
+        "A consumer binding is set up from its properties: " + destination + " for " + group);
   }
 
   @Override
@@ -110,7 +111,7 @@ public class ConsumerBindings implements ListenerContainerWithDlqAndRetryCustomi
               + "; it must be "
               + expected);
     }
-    if (binding != null && !binding.isBatchMode() && binding.getMaxAttempts() < 2) {
+    if (!binding.isBatchMode() && binding.getMaxAttempts() < 2) {
       // With a single attempt the binder routes failures to its own dead-letter handler, which
       // would skip the error handler below and with it the service's settling of the record.
       throw new IllegalStateException(
@@ -120,35 +121,23 @@ public class ConsumerBindings implements ListenerContainerWithDlqAndRetryCustomi
               + binding.getMaxAttempts()
               + "; it must be at least 2 (the first delivery and one retry)");
     }
-    int deliveries = binding == null ? 1 : binding.getMaxAttempts();
-    if (binding != null) {
-      // The binding's retry settings, read here: the binder's own back-off from them allows one
-      // retry more than max-attempts says.
-      ExponentialBackOff retries =
-          new ExponentialBackOff(
-              binding.getBackOffInitialInterval(), binding.getBackOffMultiplier());
-      retries.setMaxInterval(binding.getBackOffMaxInterval());
-      retries.setMaxAttempts(deliveries - 1);
-      backOff = retries;
-    }
+    // The binding's retry settings, read here: the binder's own back-off from them allows one
+    // retry more than max-attempts says.
+    RecordErrorHandlers.Retries retries =
+        new RecordErrorHandlers.Retries(
+            binding.getMaxAttempts(),
+            binding.getBackOffInitialInterval(),
+            binding.getBackOffMultiplier(),
+            binding.getBackOffMaxInterval());
     container.setCommonErrorHandler(
         RecordErrorHandlers.create(
-            group,
-            kafka,
-            deadLetters,
-            backOff,
-            deliveries,
-            properties.outageRetryWindow(),
-            meters,
-            settlers));
-    if (binding == null || !binding.isBatchMode()) {
+            group, kafka, deadLetters, retries, properties.outageRetryWindow(), meters, settlers));
+    if (!binding.isBatchMode()) {
       container.setRecordInterceptor((RecordInterceptor) logContext);
     }
     if (StaticMembership.configured(properties.instanceId())) {
       String name =
-          binding != null && binding.getBindingName() != null
-              ? binding.getBindingName()
-              : group + "-" + destination;
+          binding.getBindingName() != null ? binding.getBindingName() : group + "-" + destination;
       container
           .getContainerProperties()
           .getKafkaConsumerProperties()

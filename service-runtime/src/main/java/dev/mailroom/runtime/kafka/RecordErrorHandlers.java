@@ -15,12 +15,8 @@ import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.listener.RetryListener;
-import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.kafka.support.serializer.DeserializationException;
-import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
-import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * The error handler of every consumer binding: the binding's own retries (its {@code max-attempts}
@@ -32,40 +28,50 @@ final class RecordErrorHandlers {
   private RecordErrorHandlers() {}
 
   /**
+   * A binding's retries as its properties give them: deliveries in all ({@code max-attempts}, the
+   * first included) and the back-off between them, in milliseconds, doubling ({@code multiplier})
+   * from the initial interval up to the maximum.
+   */
+  record Retries(int deliveries, long initialInterval, double multiplier, long maxInterval) {
+    private ExponentialBackOff backOff() {
+      ExponentialBackOff backOff = new ExponentialBackOff(initialInterval, multiplier);
+      backOff.setMaxInterval(maxInterval);
+      // Jitter spreads the retries of many records that failed together (a provider outage).
+      backOff.setJitter(initialInterval / 2);
+      return backOff;
+    }
+  }
+
+  /** The attempt that failed last on a partition: the record at this offset, attempt number. */
+  private record FailedAttempt(long offset, int number) {}
+
+  /**
    * @param group the consumer group, named in the metric of records given up on
    * @param deadLetters where a record given up on goes (its binding's {@code dlq-name})
-   * @param backOff the binding's retry back-off, or null when it retries nothing
-   * @param deliveries deliveries in all, the first and its retries ({@code max-attempts})
    */
   static DefaultErrorHandler create(
       String group,
       KafkaOperations<?, ?> kafka,
       BiFunction<ConsumerRecord<?, ?>, Exception, TopicPartition> deadLetters,
-      BackOff backOff,
-      int deliveries,
+      Retries retries,
       Duration outageRetryWindow,
       MeterRegistry meters,
       List<RecordsGivenUp> settlers) {
     DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(kafka, deadLetters);
-    BackOff retries = backOff == null ? new FixedBackOff(0L, 0L) : backOff;
-    // The outage back-off paces itself like the binding's retries (defaults if it has none).
-    long initialInterval = 500;
-    long maxInterval = 10_000;
-    if (retries instanceof ExponentialBackOff exponential) {
-      initialInterval = exponential.getInitialInterval();
-      maxInterval = exponential.getMaxInterval();
-      // Jitter spreads the retries of many records that failed together (a provider outage).
-      exponential.setJitter(initialInterval / 2);
-    }
-    // The attempt that failed last, per record, as the retry listener below is told it; the
-    // recoverer reports it with the record given up on.
-    Map<TopicPartitionOffset, Integer> lastAttempt = new ConcurrentHashMap<>();
+    int deliveries = retries.deliveries();
+    ExponentialBackOff recordRetries = retries.backOff();
+    recordRetries.setMaxAttempts(deliveries - 1);
+    // The attempt that failed last, as the retry listener below is told it; the recoverer reports
+    // it with the record given up on. Kept per partition, which retries one record at a time while
+    // it holds the others back, so a record that succeeds on a retry leaves nothing behind.
+    Map<TopicPartition, FailedAttempt> lastFailed = new ConcurrentHashMap<>();
     DefaultErrorHandler handler =
         new DefaultErrorHandler(
             (record, exception) -> {
-              Integer attempt = lastAttempt.remove(at(record));
-              RecordFailureLog.givenUp(
-                  record, exception, attempt == null ? 1 : attempt, deliveries);
+              FailedAttempt failed = lastFailed.remove(partitionOf(record));
+              int attempt =
+                  failed != null && failed.offset() == record.offset() ? failed.number() : 1;
+              RecordFailureLog.givenUp(record, exception, attempt, deliveries);
               // What an operator alerts on: records given up on, per topic and group.
               meters
                   .counter("mailroom.kafka.dead_lettered", "topic", record.topic(), "group", group)
@@ -75,35 +81,24 @@ final class RecordErrorHandlers {
               settlers.forEach(settler -> settler.settle(record, exception));
               recoverer.accept(record, exception);
             },
-            retries);
+            recordRetries);
     // Every failed attempt is worth a line (retries are otherwise silent until they run out), but
     // only one: the last attempt is reported, with its stack trace, by the recoverer above.
     handler.setRetryListeners(
-        new RetryListener() {
-          @Override
-          public void failedDelivery(
-              ConsumerRecord<?, ?> record, Exception exception, int attempt) {
-            lastAttempt.put(at(record), attempt);
-            if (InfrastructureOutages.isOutage(exception)) {
-              RecordFailureLog.retryingThroughOutage(record, exception, attempt);
-            } else if (attempt < deliveries) {
-              RecordFailureLog.retrying(record, exception, attempt, deliveries);
-            }
-          }
-
-          @Override
-          public void recovered(ConsumerRecord<?, ?> record, Exception exception) {
-            lastAttempt.remove(at(record));
+        (record, exception, attempt) -> {
+          lastFailed.put(partitionOf(record), new FailedAttempt(record.offset(), attempt));
+          if (InfrastructureOutages.isOutage(exception)) {
+            RecordFailureLog.retryingThroughOutage(record, exception, attempt);
+          } else if (attempt < deliveries) {
+            RecordFailureLog.retrying(record, exception, attempt, deliveries);
           }
         });
     // The container would otherwise log each retry again, as an ERROR with a stack trace.
     handler.setLogLevel(KafkaException.Level.DEBUG);
     // A server away fails every record alike: waiting is the cure, and dead-lettering would turn
     // a restart of MongoDB or S3 into failed sends.
-    ExponentialBackOff outageBackOff = new ExponentialBackOff(initialInterval, 2.0);
-    outageBackOff.setMaxInterval(maxInterval);
+    ExponentialBackOff outageBackOff = retries.backOff();
     outageBackOff.setMaxElapsedTime(outageRetryWindow.toMillis());
-    outageBackOff.setJitter(initialInterval / 2);
     handler.setBackOffFunction(
         (record, exception) -> InfrastructureOutages.isOutage(exception) ? outageBackOff : null);
     // These can never succeed, however often they are retried.
@@ -115,7 +110,7 @@ final class RecordErrorHandlers {
     return handler;
   }
 
-  private static TopicPartitionOffset at(ConsumerRecord<?, ?> record) {
-    return new TopicPartitionOffset(record.topic(), record.partition(), record.offset());
+  private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
+    return new TopicPartition(record.topic(), record.partition());
   }
 }
