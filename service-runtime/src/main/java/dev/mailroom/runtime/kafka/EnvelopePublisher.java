@@ -11,6 +11,7 @@ import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.support.MessageBuilder;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 /**
  * Puts envelopes on their topic, keyed by mailbox, through the Kafka binder's producer for that
@@ -54,8 +55,16 @@ public class EnvelopePublisher {
   public Mono<Void> publish(String topic, String key, byte[] json) {
     // The send waits for the broker (and may wait for metadata while it is unreachable): keep it
     // off event loops.
-    return Mono.<Void>fromRunnable(() -> send(topic, key, json))
-        .subscribeOn(Schedulers.boundedElastic())
+    Mono<Void> send =
+        Mono.<Void>fromRunnable(() -> send(topic, key, json))
+            .subscribeOn(Schedulers.boundedElastic());
+    // A caller that stops waiting (the gateway's publish timeout) must not interrupt the send: an
+    // interrupted first send of a topic breaks off making its producer, and the topic then has
+    // none until the binder tries again. The send runs to its end, in the caller's context (its
+    // trace); the caller is free to stop listening.
+    return Mono.deferContextual(
+            caller -> Mono.fromFuture(send.contextWrite(Context.of(caller)).toFuture(), true))
+        .then()
         .doOnSuccess(
             done -> meters.counter("mailroom.kafka.published", "topic", topic).increment());
   }
