@@ -1,19 +1,27 @@
 package dev.mailroom.infra.mongo;
 
 import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.Document;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
 
 /**
  * A MongoDB wire-protocol server (mongo-java-server): in memory for tests, H2 on disk for the quick
@@ -40,6 +48,12 @@ public final class EmbeddedMongo implements AutoCloseable {
           public MemoryDatabase openOrCreateDatabase(String name) {
             return new MemoryDatabase(name, getCursorRegistry()) {
               @Override
+              protected MemoryCollection openOrCreateCollection(
+                  String collection, CollectionOptions options) {
+                return new LockedMemoryCollection(this, collection, options, cursorRegistry);
+              }
+
+              @Override
               protected Index<Integer> openOrCreateUniqueIndex(
                   String collection, String index, List<IndexKey> keys, boolean sparse) {
                 return new NarrowingIndex<>(
@@ -63,7 +77,22 @@ public final class EmbeddedMongo implements AutoCloseable {
         new H2Backend(dataDir.resolve("mongo.mv").toString()) {
           @Override
           protected MongoDatabase openOrCreateDatabase(String name) {
-            return new H2Database(name, getMvStore(), getCursorRegistry()) {
+            MVStore store = getMvStore();
+            return new H2Database(name, store, getCursorRegistry()) {
+              @Override
+              protected MongoCollection<Object> openOrCreateCollection(
+                  String collection, CollectionOptions options) {
+                // The map names H2Database itself gives a collection's documents and metadata.
+                String namespace = getFullCollectionNamespace(collection);
+                return new LockedH2Collection(
+                    this,
+                    collection,
+                    options,
+                    store.openMap("databases." + namespace),
+                    store.openMap("meta." + namespace),
+                    cursorRegistry);
+              }
+
               @Override
               protected Index<Object> openOrCreateUniqueIndex(
                   String collection, String index, List<IndexKey> keys, boolean sparse) {
@@ -75,6 +104,66 @@ public final class EmbeddedMongo implements AutoCloseable {
         },
         host,
         port);
+  }
+
+  /*
+   * mongo-java-server locks a collection for its reads and writes but not for an index build or the
+   * count command, which walk the collection's lists of documents and indexes while another thread
+   * changes them and then answer "Unknown error: null" (bwaldvogel/mongo-java-server#195). Services
+   * build their indexes in the background while others already use the collection, so these hold
+   * the collection's lock too.
+   */
+
+  private static final class LockedMemoryCollection extends MemoryCollection {
+    LockedMemoryCollection(
+        MongoDatabase database,
+        String name,
+        CollectionOptions options,
+        CursorRegistry cursorRegistry) {
+      super(database, name, options, cursorRegistry);
+    }
+
+    @Override
+    public synchronized void addIndex(Index<Integer> index) {
+      super.addIndex(index);
+    }
+
+    @Override
+    public synchronized void dropIndex(String indexName) {
+      super.dropIndex(indexName);
+    }
+
+    @Override
+    public synchronized int count(Document query, int skip, int limit) {
+      return super.count(query, skip, limit);
+    }
+  }
+
+  private static final class LockedH2Collection extends H2Collection {
+    LockedH2Collection(
+        MongoDatabase database,
+        String name,
+        CollectionOptions options,
+        MVMap<Object, Document> documents,
+        MVMap<String, Object> meta,
+        CursorRegistry cursorRegistry) {
+      super(database, name, options, documents, meta, cursorRegistry);
+    }
+
+    @Override
+    public synchronized void addIndex(Index<Object> index) {
+      super.addIndex(index);
+    }
+
+    @Override
+    public synchronized void dropIndex(String indexName) {
+      super.dropIndex(indexName);
+    }
+
+    @Override
+    public synchronized int count(Document query, int skip, int limit) {
+      return super.count(query, skip, limit);
+    }
   }
 
   /** Connection string including the {@code mailroom} database. */
