@@ -188,6 +188,39 @@ class HungServerSyncTest {
   }
 
   /**
+   * A tenant's server that refuses connections is that tenant's failure, not an outage of
+   * Mailroom's own stores: its command is retried as any failed command is and then left to the
+   * scheduler, instead of being held for the outage window while every mailbox behind it waits.
+   */
+  @Test
+  void aServerThatRefusesConnectionsHoldsItsPartitionOnlyForItsOwnRetries() throws Exception {
+    var server = infrastructure.endpoints().mail();
+    Mailbox refusing = mailbox(Ports.LOOPBACK, closedPort());
+    Mailbox healthy = mailbox(server.host(), server.imapPort());
+    completion(healthy, request(healthy), Duration.ofSeconds(60));
+    deliver(healthy, mail("behind@x", "Not held up by a refusing server", "a@example.com", null));
+
+    Instant queued = Instant.now();
+    request(refusing);
+    MailboxSyncCompleted next = completion(healthy, request(healthy), Duration.ofSeconds(60));
+
+    assertThat(Duration.between(queued, next.completedAt()))
+        .as("behind the refused mailbox's own tries only")
+        .isLessThan(Duration.ofSeconds(10));
+    assertThat(next.messagesAdded()).isEqualTo(1);
+    SyncState failing = reload(refusing).sync();
+    assertThat(failing.failures()).isGreaterThanOrEqualTo(1);
+    assertThat(failing.nextRetryAt()).isNotNull();
+  }
+
+  /** A loopback port nothing listens on: connecting to it is refused at once. */
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(Ports.LOOPBACK))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /**
    * A mailbox on the shared mail server (password "pw"), reached through {@code host} and {@code
    * imapPort}. Stored with its first scheduled sync an hour away, so that only the test's requests
    * and the retries of failed syncs start one.

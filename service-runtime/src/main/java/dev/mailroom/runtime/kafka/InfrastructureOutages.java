@@ -9,6 +9,8 @@ import java.util.Set;
  * for every record alike, so it is retried for a window long enough to ride out a restart; the
  * second is retried briefly and then dead-lettered, so one bad record does not hold its partition.
  *
+ * <p>A failure of a tenant's own mail server counts as the record's own, however it came about.
+ *
  * <p>Matched by class name through each cause's class hierarchy, so a service needs none of these
  * clients on its class path.
  */
@@ -37,6 +39,14 @@ public final class InfrastructureOutages {
           "java.net.NoRouteToHostException",
           "java.util.concurrent.TimeoutException");
 
+  /**
+   * A tenant's mail server failing, whatever it wraps (a refused connection, a timed-out read): the
+   * walk stops there, so that one tenant's unreachable server is retried as that record's own
+   * failure and does not hold every mailbox behind it for the outage window.
+   */
+  private static final Set<String> PROVIDER_FAILURES =
+      Set.of("dev.mailroom.provider.spi.ProviderException");
+
   private static final String S3_SERVICE_EXCEPTION =
       "software.amazon.awssdk.awscore.exception.AwsServiceException";
 
@@ -45,6 +55,9 @@ public final class InfrastructureOutages {
   public static boolean isOutage(Throwable failure) {
     Set<Throwable> seen = new HashSet<>();
     for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+      if (isA(t, PROVIDER_FAILURES)) {
+        return false;
+      }
       if (blockTimedOut(t) || serverError(t) || isA(t, OUTAGES)) {
         return true;
       }
