@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.bson.Document;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,47 +51,48 @@ class EmbeddedMongoConcurrencyTest {
       messages.insertOne(new Document("_id", "seed").append("tenantId", "t1"));
       CountDownLatch start = new CountDownLatch(1);
       List<Future<?>> work = new ArrayList<>();
+      // Each body waits for the others, so that they overlap; what one throws is kept.
+      Consumer<Runnable> together =
+          body ->
+              work.add(
+                  pool.submit(
+                      () -> {
+                        try {
+                          start.await();
+                          body.run();
+                        } catch (Throwable e) {
+                          failures.add(e);
+                        }
+                      }));
       for (int w = 0; w < WRITERS; w++) {
         int writer = w;
-        work.add(
-            pool.submit(
-                guarded(
-                    failures,
-                    start,
-                    () -> {
-                      for (int i = 0; i < DOCUMENTS_EACH; i++) {
-                        Document doc = new Document("_id", "msg_" + writer + "_" + i);
-                        doc.append("tenantId", "t1");
-                        for (int f = 0; f < INDEXES; f++) {
-                          doc.append("f" + f, i % 7);
-                        }
-                        messages.insertOne(doc);
-                        messages.find(Filters.eq("_id", doc.get("_id"))).first();
-                      }
-                    })));
+        together.accept(
+            () -> {
+              for (int i = 0; i < DOCUMENTS_EACH; i++) {
+                Document doc = new Document("_id", "msg_" + writer + "_" + i);
+                doc.append("tenantId", "t1");
+                for (int f = 0; f < INDEXES; f++) {
+                  doc.append("f" + f, i % 7);
+                }
+                messages.insertOne(doc);
+                messages.find(Filters.eq("_id", doc.get("_id"))).first();
+              }
+            });
       }
-      work.add(
-          pool.submit(
-              guarded(
-                  failures,
-                  start,
-                  () -> {
-                    for (int f = 0; f < INDEXES; f++) {
-                      messages.createIndex(Indexes.ascending("tenantId", "f" + f));
-                    }
-                  })));
-      work.add(
-          pool.submit(
-              guarded(
-                  failures,
-                  start,
-                  () -> {
-                    for (int i = 0; i < 200; i++) {
-                      database.runCommand(
-                          new Document("count", "messages")
-                              .append("query", new Document("tenantId", "t1")));
-                    }
-                  })));
+      together.accept(
+          () -> {
+            for (int f = 0; f < INDEXES; f++) {
+              messages.createIndex(Indexes.ascending("tenantId", "f" + f));
+            }
+          });
+      together.accept(
+          () -> {
+            for (int i = 0; i < 200; i++) {
+              database.runCommand(
+                  new Document("count", "messages")
+                      .append("query", new Document("tenantId", "t1")));
+            }
+          });
       start.countDown();
       for (Future<?> f : work) {
         f.get(2, TimeUnit.MINUTES);
@@ -102,17 +104,5 @@ class EmbeddedMongoConcurrencyTest {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  private static Runnable guarded(
-      ConcurrentLinkedQueue<Throwable> failures, CountDownLatch start, Runnable body) {
-    return () -> {
-      try {
-        start.await();
-        body.run();
-      } catch (Throwable e) {
-        failures.add(e);
-      }
-    };
   }
 }
