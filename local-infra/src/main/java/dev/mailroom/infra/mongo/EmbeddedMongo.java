@@ -6,8 +6,10 @@ import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
@@ -15,11 +17,14 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -58,6 +63,25 @@ public final class EmbeddedMongo implements AutoCloseable {
                   String collection, String index, List<IndexKey> keys, boolean sparse) {
                 return new NarrowingIndex<>(
                     super.openOrCreateUniqueIndex(collection, index, keys, sparse));
+              }
+
+              @Override
+              protected Index<Integer> openOrCreateSecondaryIndex(
+                  String collection, String index, List<IndexKey> keys, boolean sparse) {
+                return new OrderedIndex<>(index, keys, sparse);
+              }
+
+              @Override
+              public Document handleCommand(
+                  Channel channel,
+                  String command,
+                  Document query,
+                  DatabaseResolver resolver,
+                  Oplog oplog) {
+                Document answer = IndexedAggregation.answer(this, command, query, resolver, oplog);
+                return answer != null
+                    ? answer
+                    : super.handleCommand(channel, command, query, resolver, oplog);
               }
             };
           }
@@ -99,6 +123,25 @@ public final class EmbeddedMongo implements AutoCloseable {
                 return new NarrowingIndex<>(
                     super.openOrCreateUniqueIndex(collection, index, keys, sparse));
               }
+
+              @Override
+              protected Index<Object> openOrCreateSecondaryIndex(
+                  String collection, String index, List<IndexKey> keys, boolean sparse) {
+                return new OrderedIndex<>(index, keys, sparse);
+              }
+
+              @Override
+              public Document handleCommand(
+                  Channel channel,
+                  String command,
+                  Document query,
+                  DatabaseResolver resolver,
+                  Oplog oplog) {
+                Document answer = IndexedAggregation.answer(this, command, query, resolver, oplog);
+                return answer != null
+                    ? answer
+                    : super.handleCommand(channel, command, query, resolver, oplog);
+              }
             };
           }
         },
@@ -114,7 +157,8 @@ public final class EmbeddedMongo implements AutoCloseable {
    * the collection's lock too.
    */
 
-  private static final class LockedMemoryCollection extends MemoryCollection {
+  private static final class LockedMemoryCollection extends MemoryCollection
+      implements IndexedCollection {
     LockedMemoryCollection(
         MongoDatabase database,
         String name,
@@ -137,9 +181,32 @@ public final class EmbeddedMongo implements AutoCloseable {
     public synchronized int count(Document query, int skip, int limit) {
       return super.count(query, skip, limit);
     }
+
+    @Override
+    protected QueryResult queryDocuments(
+        Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
+      IndexedQueries.Plan<Integer> plan = IndexedQueries.plan(getIndexes(), query, orderBy);
+      if (plan == null) {
+        return super.queryDocuments(query, orderBy, skip, limit, batchSize, fields);
+      }
+      Stream<Document> documents = plan.positions().map(this::getDocument);
+      return plan.sorted()
+          ? matchDocumentsFromStream(query, documents, skip, limit, batchSize, null, fields)
+          : matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, fields);
+    }
+
+    @Override
+    public synchronized List<Document> matching(Document query, int skip, int limit) {
+      return queryDocuments(query, null, skip, limit, 0, null).collectDocuments();
+    }
+
+    @Override
+    public synchronized boolean readsThroughIndex(Document query) {
+      return IndexedQueries.plan(getIndexes(), query, null) != null;
+    }
   }
 
-  private static final class LockedH2Collection extends H2Collection {
+  private static final class LockedH2Collection extends H2Collection implements IndexedCollection {
     LockedH2Collection(
         MongoDatabase database,
         String name,
@@ -163,6 +230,29 @@ public final class EmbeddedMongo implements AutoCloseable {
     @Override
     public synchronized int count(Document query, int skip, int limit) {
       return super.count(query, skip, limit);
+    }
+
+    @Override
+    protected QueryResult queryDocuments(
+        Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
+      IndexedQueries.Plan<Object> plan = IndexedQueries.plan(getIndexes(), query, orderBy);
+      if (plan == null) {
+        return super.queryDocuments(query, orderBy, skip, limit, batchSize, fields);
+      }
+      Stream<Document> documents = plan.positions().map(this::getDocument);
+      return plan.sorted()
+          ? matchDocumentsFromStream(query, documents, skip, limit, batchSize, null, fields)
+          : matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, fields);
+    }
+
+    @Override
+    public synchronized List<Document> matching(Document query, int skip, int limit) {
+      return queryDocuments(query, null, skip, limit, 0, null).collectDocuments();
+    }
+
+    @Override
+    public synchronized boolean readsThroughIndex(Document query) {
+      return IndexedQueries.plan(getIndexes(), query, null) != null;
     }
   }
 

@@ -5,7 +5,6 @@ import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.bson.ObjectId;
 import de.bwaldvogel.mongo.exception.KeyConstraintError;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -88,27 +87,16 @@ final class NarrowingIndex<P> extends Index<P> {
 
   /** The values a condition allows, when it is an exact value or an {@code $in} of them. */
   private static List<Object> exactValues(Object condition) {
-    if (isExact(condition)) {
+    if (IndexedQueries.isExact(condition)) {
       return List.of(condition);
     }
     if (condition instanceof Document operators
         && operators.size() == 1
         && operators.get("$in") instanceof Collection<?> values
-        && values.stream().allMatch(NarrowingIndex::isExact)) {
+        && values.stream().allMatch(IndexedQueries::isExact)) {
       return new ArrayList<>(values);
     }
     return null;
-  }
-
-  /**
-   * Values an index finds by equality. Null (which also matches a missing field), arrays, regular
-   * expressions and operators are left to the full scan.
-   */
-  private static boolean isExact(Object value) {
-    return value instanceof String
-        || value instanceof Number
-        || value instanceof Boolean
-        || value instanceof ObjectId;
   }
 
   // Everything else is the wrapped index's.
