@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.gateway.GatewayFixture;
 import dev.mailroom.gateway.GatewayFixture.Tenant;
+import dev.mailroom.gateway.mail.read.MailSearch;
 import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.infra.junit.WithMailroomInfrastructure;
 import dev.mailroom.model.text.Timestamps;
@@ -132,6 +133,52 @@ class AccessReadTest {
     assertThat(first.get("isRead")).isEqualTo(false);
     assertThat(first.get("importance")).isEqualTo("normal");
     assertThat(first.get("provider")).isEqualTo("IMAP");
+  }
+
+  @Test
+  void theTotalIsExactUpToTheCapAndAtLeastTheCapBeyondIt() {
+    Tenant big = gateway.tenant("big@example.com");
+    String bigToken = gateway.fullToken(big.id());
+    for (int i = 0; i <= MailSearch.TOTAL_COUNT_CAP; i++) {
+      gateway.inbound(
+          big,
+          0,
+          "msg_big" + i,
+          "thr_big" + i,
+          (i % 100 == 0 ? "Hundredth " : "Note ") + i,
+          "many@example.com",
+          T.plusSeconds(i),
+          "INBOX");
+    }
+    Map<String, Object> all =
+        gateway
+            .client()
+            .get()
+            .uri("/api/access/email/messages")
+            .header("Authorization", "Bearer " + bigToken)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    // One more than the cap exists: the total says "at least the cap".
+    assertThat(all.get("totalCount")).isEqualTo(MailSearch.TOTAL_COUNT_CAP);
+    assertThat(all.get("hasMore")).isEqualTo(true);
+    Map<String, Object> some =
+        gateway
+            .client()
+            .get()
+            .uri("/api/access/email/messages?subject=Hundredth&limit=5")
+            .header("Authorization", "Bearer " + bigToken)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(some.get("totalCount")).isEqualTo(11);
+    assertThat(emails(some)).hasSize(5);
   }
 
   @Test
