@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -209,52 +210,86 @@ public final class GatewayFixture {
       String from,
       Instant receivedAt,
       String... labels) {
+    String html = "<p>" + subject + " body</p>";
+    String htmlKey = BlobKeys.htmlBody(tenant.id(), tenant.mailboxIds().get(mailbox), id);
+    bean(BlobStore.class).put(htmlKey, html.getBytes(StandardCharsets.UTF_8), "text/html").block();
+    return bean(MessageRepository.class)
+        .insert(record(tenant, mailbox, id, thread, subject, from, receivedAt, htmlKey, labels))
+        .block();
+  }
+
+  /** Many messages at once, in INBOX, without bodies: for what only lists and counts them. */
+  public void inboundMany(
+      Tenant tenant, int mailbox, int count, IntFunction<String> subject, Instant firstAt) {
+    List<StoredMessage> batch = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = "msg_" + tenant.id() + "_" + i;
+      batch.add(
+          record(
+              tenant,
+              mailbox,
+              id,
+              "thr_" + id,
+              subject.apply(i),
+              "many@example.com",
+              firstAt.plusSeconds(i),
+              null,
+              "INBOX"));
+    }
+    bean(MessageRepository.class).insertNew(batch).block();
+  }
+
+  private static StoredMessage record(
+      Tenant tenant,
+      int mailbox,
+      String id,
+      String thread,
+      String subject,
+      String from,
+      Instant receivedAt,
+      String htmlKey,
+      String... labels) {
     String tenantId = tenant.id();
     String mailboxId = tenant.mailboxIds().get(mailbox);
-    String html = "<p>" + subject + " body</p>";
-    String htmlKey = BlobKeys.htmlBody(tenantId, mailboxId, id);
-    bean(BlobStore.class).put(htmlKey, html.getBytes(StandardCharsets.UTF_8), "text/html").block();
     Participant to = Participant.of(tenant.addresses().get(mailbox));
-    StoredMessage message =
-        new StoredMessage(
-            id,
-            tenantId,
-            mailboxId,
-            ProviderKind.IMAP,
-            "INBOX:1:" + id,
-            thread,
-            id + "@example.com",
-            null,
-            List.of(),
-            subject,
-            SubjectKey.of(subject),
-            new Participant(from, "Sender " + from),
-            List.of(to),
-            List.of(Participant.of("cc@example.com")),
-            List.of(),
-            from.toLowerCase(Locale.ROOT),
-            List.of(to.email()),
-            List.of(from, to.email(), "cc@example.com"),
-            subject + " body",
-            null,
-            htmlKey,
-            null,
-            receivedAt.minusSeconds(2),
-            receivedAt,
-            false,
-            new ArrayList<>(List.of(labels)),
-            Importance.NORMAL,
-            false,
-            List.<Attachment>of(),
-            Direction.INBOUND,
-            MessageStatus.RECEIVED,
-            null,
-            SearchTokens.of(subject, from, subject + " body"),
-            receivedAt,
-            receivedAt,
-            null,
-            null);
-    return bean(MessageRepository.class).insert(message).block();
+    return new StoredMessage(
+        id,
+        tenantId,
+        mailboxId,
+        ProviderKind.IMAP,
+        "INBOX:1:" + id,
+        thread,
+        id + "@example.com",
+        null,
+        List.of(),
+        subject,
+        SubjectKey.of(subject),
+        new Participant(from, "Sender " + from),
+        List.of(to),
+        List.of(Participant.of("cc@example.com")),
+        List.of(),
+        from.toLowerCase(Locale.ROOT),
+        List.of(to.email()),
+        List.of(from, to.email(), "cc@example.com"),
+        subject + " body",
+        null,
+        htmlKey,
+        null,
+        receivedAt.minusSeconds(2),
+        receivedAt,
+        false,
+        new ArrayList<>(List.of(labels)),
+        Importance.NORMAL,
+        false,
+        List.<Attachment>of(),
+        Direction.INBOUND,
+        MessageStatus.RECEIVED,
+        null,
+        SearchTokens.of(subject, from, subject + " body"),
+        receivedAt,
+        receivedAt,
+        null,
+        null);
   }
 
   public record Tenant(String id, List<String> mailboxIds, List<String> addresses) {}

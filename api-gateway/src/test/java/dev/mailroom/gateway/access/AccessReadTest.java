@@ -139,17 +139,12 @@ class AccessReadTest {
   void theTotalIsExactUpToTheCapAndAtLeastTheCapBeyondIt() {
     Tenant big = gateway.tenant("big@example.com");
     String bigToken = gateway.fullToken(big.id());
-    for (int i = 0; i <= MailSearch.TOTAL_COUNT_CAP; i++) {
-      gateway.inbound(
-          big,
-          0,
-          "msg_big" + i,
-          "thr_big" + i,
-          (i % 100 == 0 ? "Hundredth " : "Note ") + i,
-          "many@example.com",
-          T.plusSeconds(i),
-          "INBOX");
-    }
+    gateway.inboundMany(
+        big,
+        0,
+        MailSearch.TOTAL_COUNT_CAP + 1,
+        i -> (i % 100 == 0 ? "Hundredth " : "Note ") + i,
+        T);
     Map<String, Object> all =
         gateway
             .client()
