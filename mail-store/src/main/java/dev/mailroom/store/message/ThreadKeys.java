@@ -27,9 +27,8 @@ import reactor.core.publisher.Mono;
  * What threading looks up, one small document per key, addressed by {@code _id}: the thread of a
  * Message-ID, the thread of a message that replies to a Message-ID, and the newest thread of a
  * subject. Threading a batch then costs lookups by key whatever the mailbox's size: on MongoDB the
- * {@code _id} index serves them as well as the messages' own indexes would, and on the embedded
- * server, which has no secondary indexes, they are the only queries that do not read every message
- * of every tenant.
+ * {@code _id} index serves them as well as the messages' own indexes would, and the embedded
+ * server, whose secondary indexes are ordered maps in the heap (ADR 25), looks them up by key too.
  *
  * <p>Keys are written before the messages they describe, and a Message-ID or a reply keeps the
  * first thread written for it: a batch retried after a crash finds its own keys and threads its
