@@ -7,6 +7,8 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.bson.ObjectId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -42,6 +44,7 @@ final class OrderedIndex<P> extends Index<P> {
   private final boolean sparse;
   private final List<String> fields;
   private final List<Comparator<Object>> order;
+  private final boolean[] descending;
   private final boolean[] multikey;
   private final NavigableMap<Object[], P> keys;
   private boolean abandoned;
@@ -57,6 +60,10 @@ final class OrderedIndex<P> extends Index<P> {
     }
     order.add(ValueComparator.asc()); // the _id, which makes every key unique
     this.order = List.copyOf(order);
+    this.descending = new boolean[order.size()];
+    for (int i = 0; i < keys.size(); i++) {
+      descending[i] = !keys.get(i).isAscending();
+    }
     this.multikey = new boolean[fields.size()];
     this.keys = new TreeMap<>(this::compare);
   }
@@ -108,7 +115,14 @@ final class OrderedIndex<P> extends Index<P> {
     return 0;
   }
 
+  /** The value as the server compares it: numbers as doubles, a missing field as null. */
   static Object normalize(Object value) {
+    if (value instanceof String
+        || value instanceof Boolean
+        || value instanceof Instant
+        || value instanceof ObjectId) {
+      return value; // the server's own normalizing keeps these as they are, without copying
+    }
     return new KeyValue(value).normalized().get(0);
   }
 
@@ -129,6 +143,13 @@ final class OrderedIndex<P> extends Index<P> {
       int rankA = a == Bound.LOWEST ? -1 : a == Bound.HIGHEST ? 1 : 0;
       int rankB = b == Bound.LOWEST ? -1 : b == Bound.HIGHEST ? 1 : 0;
       return Integer.compare(rankA, rankB);
+    }
+    // Strings and dates, most keys, compared directly: as the server compares them, but faster.
+    if (a instanceof String x && b instanceof String y) {
+      return descending[i] ? y.compareTo(x) : x.compareTo(y);
+    }
+    if (a instanceof Instant x && b instanceof Instant y) {
+      return descending[i] ? y.compareTo(x) : x.compareTo(y);
     }
     return order.get(i).compare(a, b);
   }
@@ -217,12 +238,27 @@ final class OrderedIndex<P> extends Index<P> {
       abandon();
       return;
     }
+    if (sameKeys(before, after)) {
+      return; // most updates (a status, a lease) leave this index's fields alone
+    }
     for (Object[] key : before) {
       keys.remove(key);
     }
     for (Object[] key : after) {
       keys.put(key, position);
     }
+  }
+
+  private boolean sameKeys(List<Object[]> before, List<Object[]> after) {
+    if (before.size() != after.size()) {
+      return false;
+    }
+    for (int i = 0; i < before.size(); i++) {
+      if (compare(before.get(i), after.get(i)) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The server asks this of unique indexes only; {@link IndexedQueries} plans the rest. */
