@@ -72,11 +72,15 @@ class AccessReadTest {
   }
 
   private Map<String, Object> get(String uri) {
+    return get(uri, token);
+  }
+
+  private Map<String, Object> get(String uri, String bearer) {
     return gateway
         .client()
         .get()
         .uri(uri)
-        .header("Authorization", "Bearer " + token)
+        .header("Authorization", "Bearer " + bearer)
         .exchange()
         .expectStatus()
         .isOk()
@@ -145,33 +149,12 @@ class AccessReadTest {
         MailSearch.TOTAL_COUNT_CAP + 1,
         i -> (i % 100 == 0 ? "Hundredth " : "Note ") + i,
         T);
-    Map<String, Object> all =
-        gateway
-            .client()
-            .get()
-            .uri("/api/access/email/messages")
-            .header("Authorization", "Bearer " + bigToken)
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody(Map.class)
-            .returnResult()
-            .getResponseBody();
+    Map<String, Object> all = get("/api/access/email/messages", bigToken);
     // One more than the cap exists: the total says "at least the cap".
     assertThat(all.get("totalCount")).isEqualTo(MailSearch.TOTAL_COUNT_CAP);
     assertThat(all.get("hasMore")).isEqualTo(true);
     Map<String, Object> some =
-        gateway
-            .client()
-            .get()
-            .uri("/api/access/email/messages?subject=Hundredth&limit=5")
-            .header("Authorization", "Bearer " + bigToken)
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody(Map.class)
-            .returnResult()
-            .getResponseBody();
+        get("/api/access/email/messages?subject=Hundredth&limit=5", bigToken);
     assertThat(some.get("totalCount")).isEqualTo(11);
     assertThat(emails(some)).hasSize(5);
   }
