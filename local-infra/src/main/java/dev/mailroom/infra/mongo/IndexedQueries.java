@@ -209,16 +209,8 @@ final class IndexedQueries {
 
   /** The distinct values a condition allows, normalized; null unless exact or one {@code $in}. */
   private static List<Object> pinnedValues(Object condition) {
-    Collection<?> values;
-    if (isExact(condition)) {
-      values = List.of(condition);
-    } else if (condition instanceof Document operators
-        && operators.size() == 1
-        && operators.get("$in") instanceof Collection<?> in
-        && !in.isEmpty()
-        && in.stream().allMatch(IndexedQueries::isExact)) {
-      values = in;
-    } else {
+    List<Object> values = exactValues(condition);
+    if (values == null || values.isEmpty()) {
       return null;
     }
     Set<Object> distinct = new TreeSet<>(ValueComparator.asc());
@@ -228,11 +220,25 @@ final class IndexedQueries {
     return new ArrayList<>(distinct);
   }
 
+  /** The values a condition allows, when it is an exact value or an {@code $in} of them. */
+  static List<Object> exactValues(Object condition) {
+    if (isExact(condition)) {
+      return List.of(condition);
+    }
+    if (condition instanceof Document operators
+        && operators.size() == 1
+        && operators.get("$in") instanceof Collection<?> values
+        && values.stream().allMatch(IndexedQueries::isExact)) {
+      return new ArrayList<>(values);
+    }
+    return null;
+  }
+
   /**
    * Values an index finds by equality. Null (which also matches a missing field), arrays, regular
    * expressions and operators are left to the full scan.
    */
-  static boolean isExact(Object value) {
+  private static boolean isExact(Object value) {
     return value instanceof String
         || value instanceof Number
         || value instanceof Boolean

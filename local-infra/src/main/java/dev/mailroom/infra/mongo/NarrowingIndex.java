@@ -7,7 +7,6 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.KeyConstraintError;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -63,7 +62,7 @@ final class NarrowingIndex<P> extends Index<P> {
     }
     List<Document> lookups = List.of(new Document());
     for (String field : fields) {
-      List<Object> values = exactValues(query.get(field));
+      List<Object> values = IndexedQueries.exactValues(query.get(field));
       if (values == null || (long) lookups.size() * values.size() > MAX_LOOKUPS) {
         return null;
       }
@@ -83,20 +82,6 @@ final class NarrowingIndex<P> extends Index<P> {
       }
     }
     return lookups;
-  }
-
-  /** The values a condition allows, when it is an exact value or an {@code $in} of them. */
-  private static List<Object> exactValues(Object condition) {
-    if (IndexedQueries.isExact(condition)) {
-      return List.of(condition);
-    }
-    if (condition instanceof Document operators
-        && operators.size() == 1
-        && operators.get("$in") instanceof Collection<?> values
-        && values.stream().allMatch(IndexedQueries::isExact)) {
-      return new ArrayList<>(values);
-    }
-    return null;
   }
 
   // Everything else is the wrapped index's.
