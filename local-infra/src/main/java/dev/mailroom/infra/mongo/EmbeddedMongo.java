@@ -158,7 +158,7 @@ public final class EmbeddedMongo implements AutoCloseable {
    */
 
   private static final class LockedMemoryCollection extends MemoryCollection
-      implements IndexedCollection {
+      implements IndexedCollection<Integer> {
     LockedMemoryCollection(
         MongoDatabase database,
         String name,
@@ -199,14 +199,10 @@ public final class EmbeddedMongo implements AutoCloseable {
     public synchronized List<Document> matching(Document query, int skip, int limit) {
       return queryDocuments(query, null, skip, limit, 0, null).collectDocuments();
     }
-
-    @Override
-    public synchronized boolean readsThroughIndex(Document query) {
-      return IndexedQueries.plan(getIndexes(), query, null) != null;
-    }
   }
 
-  private static final class LockedH2Collection extends H2Collection implements IndexedCollection {
+  private static final class LockedH2Collection extends H2Collection
+      implements IndexedCollection<Object> {
     LockedH2Collection(
         MongoDatabase database,
         String name,
@@ -248,11 +244,6 @@ public final class EmbeddedMongo implements AutoCloseable {
     @Override
     public synchronized List<Document> matching(Document query, int skip, int limit) {
       return queryDocuments(query, null, skip, limit, 0, null).collectDocuments();
-    }
-
-    @Override
-    public synchronized boolean readsThroughIndex(Document query) {
-      return IndexedQueries.plan(getIndexes(), query, null) != null;
     }
   }
 

@@ -34,7 +34,7 @@ final class IndexedAggregation {
       return null;
     }
     MongoCollection<?> collection = database.resolveCollection(name, false);
-    if (!(collection instanceof IndexedCollection indexed)) {
+    if (!(collection instanceof IndexedCollection<?> indexed)) {
       return null;
     }
     List<Document> pipeline = Aggregation.parse(query.get("pipeline"));
@@ -45,14 +45,10 @@ final class IndexedAggregation {
       return null;
     }
     int next = 1;
-    int skip = 0;
-    int limit = 0;
-    if (next < pipeline.size() && stageNumber(pipeline.get(next), "$skip") != null) {
-      skip = stageNumber(pipeline.get(next++), "$skip");
-    }
-    if (next < pipeline.size() && stageNumber(pipeline.get(next), "$limit") != null) {
-      limit = stageNumber(pipeline.get(next++), "$limit");
-    }
+    int skip = stageNumber(pipeline, next, "$skip");
+    next += skip > 0 ? 1 : 0;
+    int limit = stageNumber(pipeline, next, "$limit");
+    next += limit > 0 ? 1 : 0;
     List<Document> matched = indexed.matching(match, skip, limit);
     Aggregation rest =
         Aggregation.fromPipeline(
@@ -66,14 +62,19 @@ final class IndexedAggregation {
     return answer;
   }
 
-  /** A positive whole number of a one-field stage such as {@code {$limit: 10}}, or null. */
-  private static Integer stageNumber(Document stage, String name) {
-    if (stage.size() == 1 && stage.get(name) instanceof Number number) {
+  /**
+   * The positive whole number of the stage at {@code at} if it is {@code {name: n}}, such as {@code
+   * {$limit: 10}}; 0 (none) otherwise.
+   */
+  private static int stageNumber(List<Document> pipeline, int at, String name) {
+    if (at < pipeline.size()
+        && pipeline.get(at).size() == 1
+        && pipeline.get(at).get(name) instanceof Number number) {
       long value = number.longValue();
       if (value > 0 && value <= Integer.MAX_VALUE && value == number.doubleValue()) {
         return (int) value;
       }
     }
-    return null;
+    return 0;
   }
 }

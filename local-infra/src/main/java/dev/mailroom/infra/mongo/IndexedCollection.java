@@ -1,13 +1,21 @@
 package dev.mailroom.infra.mongo;
 
+import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.List;
 
 /** A collection of the embedded server whose queries {@link IndexedQueries} plans. */
-interface IndexedCollection {
+interface IndexedCollection<P> {
   /** The documents the query matches, read under the collection's lock. */
   List<Document> matching(Document query, int skip, int limit);
 
+  /** The collection's own indexes (the server's collections offer them). */
+  List<Index<P>> getIndexes();
+
   /** Whether an index serves the query, so that reading it costs less than the collection. */
-  boolean readsThroughIndex(Document query);
+  default boolean readsThroughIndex(Document query) {
+    synchronized (this) {
+      return IndexedQueries.plan(getIndexes(), query, null) != null;
+    }
+  }
 }
