@@ -122,29 +122,24 @@ public class MailSearch {
               Page.of(
                   page.limit(), limit -> reads.search(query.position(start).limit(limit).build()));
           return rows.flatMap(
-                  shown -> {
-                    // A first page that holds every match is its own count.
-                    Mono<Long> total =
-                        start == null && !shown.hasMore()
-                            ? Mono.just((long) shown.items().size())
-                            : reads.countUpTo(unpaged, TOTAL_COUNT_CAP);
-                    return total.map(count -> new Counted(shown, count));
-                  })
-              .flatMap(
-                  result -> {
-                    Page<StoredMessage> shown = result.page();
-                    StoredMessage last = shown.last();
-                    String next =
-                        shown.hasMore()
-                            ? codec.issue(new Position(last.receivedAt(), last.id()), unpaged)
-                            : null;
-                    return withBodies(shown.items(), page.withBodies())
-                        .map(found -> new Result(found, result.total(), shown.hasMore(), next));
-                  });
+              shown -> {
+                // A first page that holds every match is its own count.
+                Mono<Long> total =
+                    start == null && !shown.hasMore()
+                        ? Mono.just((long) shown.items().size())
+                        : reads.countUpTo(unpaged, TOTAL_COUNT_CAP);
+                StoredMessage last = shown.last();
+                String next =
+                    shown.hasMore()
+                        ? codec.issue(new Position(last.receivedAt(), last.id()), unpaged)
+                        : null;
+                return Mono.zip(total, withBodies(shown.items(), page.withBodies()))
+                    .map(
+                        counted ->
+                            new Result(counted.getT2(), counted.getT1(), shown.hasMore(), next));
+              });
         });
   }
-
-  private record Counted(Page<StoredMessage> page, long total) {}
 
   private Mono<List<Found>> withBodies(List<StoredMessage> messages, boolean withBodies) {
     return Flux.fromIterable(messages)
