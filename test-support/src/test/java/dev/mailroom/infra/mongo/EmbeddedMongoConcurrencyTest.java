@@ -41,10 +41,7 @@ class EmbeddedMongoConcurrencyTest {
   void indexBuildsAndCountsRunBesideWrites(String backend) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 2);
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    try (EmbeddedMongo server =
-            backend.equals("memory")
-                ? EmbeddedMongo.inMemory("127.0.0.1", 0)
-                : EmbeddedMongo.onDisk(dataDir, "127.0.0.1", 0);
+    try (EmbeddedMongo server = EmbeddedMongoBackends.start(backend, dataDir);
         MongoClient client = MongoClients.create(server.uri())) {
       MongoDatabase database = client.getDatabase("mailroom");
       MongoCollection<Document> messages = database.getCollection("messages");

@@ -78,10 +78,7 @@ class NarrowingIndexTest {
   @ParameterizedTest
   @ValueSource(strings = {"memory", "disk"})
   void queriesAndUpdatesAnswerAsBefore(String backend) {
-    try (EmbeddedMongo server =
-            backend.equals("memory")
-                ? EmbeddedMongo.inMemory("127.0.0.1", 0)
-                : EmbeddedMongo.onDisk(dataDir, "127.0.0.1", 0);
+    try (EmbeddedMongo server = EmbeddedMongoBackends.start(backend, dataDir);
         MongoClient client = MongoClients.create(server.uri())) {
       MongoCollection<org.bson.Document> messages =
           client.getDatabase("mailroom").getCollection("messages");

@@ -114,10 +114,7 @@ class OrderedIndexTest {
   @ParameterizedTest
   @ValueSource(strings = {"memory", "disk"})
   void answersAreTheFullScansAnswers(String backend) {
-    try (EmbeddedMongo mongo =
-            backend.equals("memory")
-                ? EmbeddedMongo.inMemory("127.0.0.1", 0)
-                : EmbeddedMongo.onDisk(dataDir, "127.0.0.1", 0);
+    try (EmbeddedMongo mongo = EmbeddedMongoBackends.start(backend, dataDir);
         MongoClient client = MongoClients.create(mongo.uri())) {
       var database = client.getDatabase("mailroom");
       MongoCollection<org.bson.Document> indexed = database.getCollection("indexed");
