@@ -120,8 +120,13 @@ public final class EmbeddedMongo implements AutoCloseable {
               @Override
               protected Index<Object> openOrCreateUniqueIndex(
                   String collection, String index, List<IndexKey> keys, boolean sparse) {
-                return new NarrowingIndex<>(
-                    super.openOrCreateUniqueIndex(collection, index, keys, sparse));
+                // Stores written before unique indexes moved to the heap kept them in H2 maps of
+                // this name; nothing reads those any more.
+                String formerMap = getFullCollectionNamespace(collection) + "._index_" + index;
+                if (store.hasMap(formerMap)) {
+                  store.removeMap(formerMap);
+                }
+                return new NarrowingIndex<>(new HeapUniqueIndex(index, keys, sparse));
               }
 
               @Override

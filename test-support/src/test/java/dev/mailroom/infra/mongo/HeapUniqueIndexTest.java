@@ -1,0 +1,77 @@
+package dev.mailroom.infra.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
+import java.nio.file.Path;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The on-disk store's unique indexes live on the heap and are rebuilt when the store opens. */
+class HeapUniqueIndexTest {
+  @TempDir Path dataDir;
+
+  @Test
+  void uniquenessHoldsAcrossARestartOfTheOnDiskStore() {
+    try (EmbeddedMongo mongo = EmbeddedMongo.onDisk(dataDir, "127.0.0.1", 0);
+        MongoClient client = MongoClients.create(mongo.uri())) {
+      MongoCollection<Document> refs = refs(client);
+      refs.createIndex(
+          Indexes.ascending("mailboxId", "ref"), new IndexOptions().unique(true).name("refs"));
+      refs.insertOne(new Document("_id", "a").append("mailboxId", "m1").append("ref", "INBOX:1"));
+      refs.insertOne(new Document("_id", "b").append("mailboxId", "m1").append("ref", "INBOX:2"));
+      refs.insertOne(new Document("_id", "c").append("mailboxId", "m2").append("ref", "INBOX:1"));
+      assertDuplicate(
+          () ->
+              refs.insertOne(
+                  new Document("_id", "d").append("mailboxId", "m1").append("ref", "INBOX:1")));
+      // A key an update gives up is free again; the one it takes is not.
+      refs.updateOne(Filters.eq("_id", "b"), Updates.set("ref", "INBOX:3"));
+    }
+
+    try (EmbeddedMongo mongo = EmbeddedMongo.onDisk(dataDir, "127.0.0.1", 0);
+        MongoClient client = MongoClients.create(mongo.uri())) {
+      MongoCollection<Document> refs = refs(client);
+      assertDuplicate(
+          () ->
+              refs.insertOne(
+                  new Document("_id", "e").append("mailboxId", "m1").append("ref", "INBOX:3")));
+      assertDuplicate(
+          () ->
+              refs.insertOne(
+                  new Document("_id", "a").append("mailboxId", "m9").append("ref", "x")));
+      refs.insertOne(new Document("_id", "f").append("mailboxId", "m1").append("ref", "INBOX:2"));
+      assertThat(
+              refs.find(Filters.and(Filters.eq("mailboxId", "m1"), Filters.eq("ref", "INBOX:1")))
+                  .first())
+          .containsEntry("_id", "a");
+      assertThat(refs.find(Filters.eq("_id", "f")).first()).containsEntry("ref", "INBOX:2");
+      assertThat(refs.countDocuments()).isEqualTo(4);
+      refs.deleteOne(Filters.eq("_id", "a"));
+      refs.insertOne(new Document("_id", "g").append("mailboxId", "m1").append("ref", "INBOX:1"));
+      refs.dropIndex("refs");
+      refs.insertOne(new Document("_id", "h").append("mailboxId", "m1").append("ref", "INBOX:1"));
+    }
+  }
+
+  private static MongoCollection<Document> refs(MongoClient client) {
+    return client.getDatabase("mailroom").getCollection("refs");
+  }
+
+  private static void assertDuplicate(Runnable insert) {
+    assertThatThrownBy(insert::run)
+        .isInstanceOfSatisfying(
+            MongoWriteException.class,
+            e -> assertThat(e.getError().getCategory()).isEqualTo(ErrorCategory.DUPLICATE_KEY));
+  }
+}
