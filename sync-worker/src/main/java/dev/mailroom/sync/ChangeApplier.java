@@ -195,8 +195,7 @@ class ChangeApplier {
         ThreadResolver.Batch threading =
             threads.batch(mailbox.tenantId(), mailbox.id(), parsedBatch);
         NewRecords fresh =
-            new NewRecords(
-                new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            new NewRecords(new ArrayList<>(), new ArrayList<>(), ingester.batchBlobs(mailbox));
         for (int i = 0; i < fetched.size(); i++) {
           FetchedMessage message = fetched.get(i);
           ChangePage.Added listed = batch.get(message.ref().value());
@@ -213,8 +212,9 @@ class ChangeApplier {
         }
         pending =
             new Stored(
-                ingester
-                    .storeRawInBackground(fresh.records(), fresh.raw(), fresh.parsed())
+                fresh
+                    .blobs()
+                    .store()
                     // Spool files of large messages are deleted once stored, or not needed.
                     .whenComplete((done, failed) -> fetched.forEach(FetchedMessage::close)),
                 fresh.records(),
@@ -328,12 +328,11 @@ class ChangeApplier {
       SkippedMessages skipped,
       Instant now) {}
 
-  /** A batch's new records, their raw and parsed messages (same order) and those to announce. */
+  /** A batch's new records, those of them to announce, and where their parts go in S3. */
   private record NewRecords(
       List<StoredMessage> records,
-      List<FetchedMessage> raw,
-      List<ParsedMessage> parsed,
-      List<StoredMessage> announced) {}
+      List<StoredMessage> announced,
+      MessageIngester.BatchBlobs blobs) {}
 
   /** One fetched message into the batch's new records, or onto the record it already has. */
   private void ingestOne(
@@ -367,10 +366,8 @@ class ChangeApplier {
         threading.threadOf(
             parsed, message.receivedAt() != null ? message.receivedAt() : pass.now());
     StoredMessage record =
-        ingester.record(pass.mailbox(), providerId, message, parsed, thread, labels);
+        ingester.record(pass.mailbox(), providerId, message, parsed, thread, labels, fresh.blobs());
     fresh.records().add(record);
-    fresh.raw().add(message);
-    fresh.parsed().add(parsed);
     SkippedMessage wasSkipped = pass.skipped().get(providerId);
     boolean news =
         pass.announce() && (listed.arrived() || wasSkipped != null && wasSkipped.announce());

@@ -1,11 +1,13 @@
 package dev.mailroom.sync;
 
+import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.provider.spi.FetchedMessage;
 import dev.mailroom.provider.spi.RawMime;
 import dev.mailroom.store.blob.BlobKeys;
+import dev.mailroom.store.blob.BlobRef;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.Participants;
@@ -37,15 +39,21 @@ import reactor.core.publisher.Flux;
 
 /**
  * A fetched message into what Mailroom stores: raw MIME, the text and HTML bodies and each
- * attachment as their own S3 objects, parsed once here, and a metadata record. Ids are derived from
- * mailbox and provider id, so a batch retried after a crash writes the same keys and records again
- * instead of new ones.
+ * attachment in S3 (packed per batch, see {@link BatchBlobs}), parsed once here, and a metadata
+ * record. Record ids are derived from mailbox and provider id, so a batch retried after a crash
+ * writes the same records again instead of new ones.
  */
 @Component
 class MessageIngester {
   private static final Logger log = LoggerFactory.getLogger(MessageIngester.class);
   private static final int SEARCHABLE_TEXT = 20_000;
   private static final int PARALLEL_PUTS = 8;
+
+  /**
+   * The most bytes one pack object holds before the batch starts another: large enough that a batch
+   * of ordinary mail is one write, small enough that a pack is never a large upload to retry.
+   */
+  static final int PACK_BYTES = 8 * 1024 * 1024;
 
   private final BlobStore blobs;
   private final Clock clock;
@@ -97,8 +105,8 @@ class MessageIngester {
   }
 
   /**
-   * The record to insert for a fetched message; its raw bytes, bodies and attachments go to {@link
-   * #storeRawInBackground}, which is given the same parse instead of parsing again.
+   * The record to insert for a fetched message. Its raw bytes, bodies and attachments are placed in
+   * {@code blobs}, whose {@link BatchBlobs#store} writes them, from the same parse.
    */
   StoredMessage record(
       Mailbox mailbox,
@@ -106,9 +114,9 @@ class MessageIngester {
       FetchedMessage fetched,
       ParsedMessage parsed,
       String threadId,
-      List<String> labels) {
+      List<String> labels,
+      BatchBlobs blobs) {
     String id = messageId(mailbox.id(), providerMessageId);
-    String rawKey = BlobKeys.rawMime(mailbox.tenantId(), mailbox.id(), id);
     Instant now = nextCreatedAt();
     Instant receivedAt =
         fetched.receivedAt() != null
@@ -120,6 +128,17 @@ class MessageIngester {
             || (parsed.from() != null && parsed.from().email().equalsIgnoreCase(self));
     String plain = parsed.text() != null ? parsed.text() : HtmlText.toText(parsed.html());
     List<String> toEmails = Participants.emails(parsed.to());
+    String rawKey =
+        fetched.raw() instanceof RawMime.Spooled large
+            ? blobs.alone(BlobKeys.rawMime(mailbox.tenantId(), mailbox.id(), id), large)
+            : blobs.add(fetched.raw().bytes());
+    // Parsed once, here: reads serve these parts and never parse the raw source again. A message
+    // without any body still gets an (empty) text part, so that holds for it too.
+    String htmlKey = parsed.html() == null ? null : blobs.add(utf8(parsed.html()));
+    String textKey =
+        parsed.text() == null && htmlKey != null
+            ? null
+            : blobs.add(utf8(parsed.text() == null ? "" : parsed.text()));
     List<Attachment> attachments = new ArrayList<>();
     for (var a : parsed.attachments()) {
       attachments.add(
@@ -130,16 +149,8 @@ class MessageIngester {
               a.content().length,
               a.inline(),
               a.contentId(),
-              BlobKeys.attachment(mailbox.tenantId(), mailbox.id(), id, a.id())));
+              blobs.add(a.content())));
     }
-    // Parsed once, here: reads serve these objects and never parse the raw source again. A
-    // message without any body still gets an (empty) text object, so that holds for it too.
-    String htmlKey =
-        parsed.html() == null ? null : BlobKeys.htmlBody(mailbox.tenantId(), mailbox.id(), id);
-    String textKey =
-        parsed.text() == null && htmlKey != null
-            ? null
-            : BlobKeys.textBody(mailbox.tenantId(), mailbox.id(), id);
     StoredMessage message =
         new StoredMessage(
             id,
@@ -189,56 +200,79 @@ class MessageIngester {
     return message;
   }
 
-  /**
-   * Starts storing a batch in S3 at once, several objects at a time: each message's raw MIME, its
-   * bodies and its attachments under the keys {@link #record} chose. The future completes when all
-   * are stored; keys are deterministic, so a retried batch overwrites instead of adding.
-   */
-  CompletableFuture<Void> storeRawInBackground(
-      List<StoredMessage> records, List<FetchedMessage> raws, List<ParsedMessage> parsed) {
-    List<Blob> blobs = new ArrayList<>();
-    for (int i = 0; i < records.size(); i++) {
-      StoredMessage record = records.get(i);
-      ParsedMessage message = parsed.get(i);
-      blobs.add(new Blob(record.rawKey(), raws.get(i).raw(), "message/rfc822"));
-      if (record.textKey() != null) {
-        String text = message.text() == null ? "" : message.text();
-        blobs.add(
-            new Blob(
-                record.textKey(),
-                text.getBytes(StandardCharsets.UTF_8),
-                "text/plain; charset=utf-8"));
-      }
-      if (record.htmlKey() != null) {
-        blobs.add(
-            new Blob(
-                record.htmlKey(),
-                message.html().getBytes(StandardCharsets.UTF_8),
-                "text/html; charset=utf-8"));
-      }
-      for (int a = 0; a < record.attachments().size(); a++) {
-        blobs.add(
-            new Blob(
-                record.attachments().get(a).blobKey(),
-                message.attachments().get(a).content(),
-                "application/octet-stream"));
-      }
-    }
-    return Flux.fromIterable(blobs)
-        .flatMap(
-            blob ->
-                blob.content() instanceof RawMime.Spooled large
-                    ? this.blobs.put(blob.key(), large.file(), blob.contentType())
-                    : this.blobs.put(blob.key(), blob.content().bytes(), blob.contentType()),
-            PARALLEL_PUTS)
-        .then()
-        .timeout(Duration.ofMinutes(2))
-        .toFuture();
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  private record Blob(String key, RawMime content, String contentType) {
-    Blob(String key, byte[] bytes, String contentType) {
-      this(key, RawMime.of(bytes), contentType);
+  BatchBlobs batchBlobs(Mailbox mailbox) {
+    return new BatchBlobs(mailbox);
+  }
+
+  /**
+   * The S3 side of one batch. Parts are written side by side into pack objects of up to {@link
+   * #PACK_BYTES}, so a batch of a hundred messages costs a few S3 writes instead of two or three
+   * per message; each record keeps its parts' ranges ({@link BlobRef}). A message spooled to disk
+   * for its size keeps an object of its own, streamed from the file. A pack's name is new for every
+   * batch, never reused: a retried batch writes a new pack rather than changing the ranges that
+   * records already stored point into, and the pack of a batch whose records were never stored is
+   * removed with its mailbox, like everything under it.
+   */
+  final class BatchBlobs {
+    private final Mailbox mailbox;
+    private final List<Pack> packs = new ArrayList<>();
+    private final List<Spooled> spooled = new ArrayList<>();
+
+    private BatchBlobs(Mailbox mailbox) {
+      this.mailbox = mailbox;
+    }
+
+    /** Places a part in the batch's current pack; returns the reference a record keeps. */
+    String add(byte[] part) {
+      Pack pack = packs.isEmpty() ? null : packs.get(packs.size() - 1);
+      if (pack == null || (pack.size > 0 && pack.size + part.length > PACK_BYTES)) {
+        pack =
+            new Pack(
+                BlobKeys.pack(mailbox.tenantId(), mailbox.id(), Ids.newId("pack")),
+                new ArrayList<>());
+        packs.add(pack);
+      }
+      String ref = BlobRef.range(pack.key, pack.size, part.length).toString();
+      pack.parts.add(part);
+      pack.size += part.length;
+      return ref;
+    }
+
+    /** A large message's raw bytes, streamed from their file to an object of their own. */
+    String alone(String key, RawMime.Spooled raw) {
+      spooled.add(new Spooled(key, raw));
+      return key;
+    }
+
+    /**
+     * Starts writing every pack and object of the batch, several at a time. The future completes
+     * when all are stored.
+     */
+    CompletableFuture<Void> store() {
+      Flux<Void> writes =
+          Flux.concat(
+                  Flux.fromIterable(packs).map(p -> blobs.putPack(p.key, p.parts)),
+                  Flux.fromIterable(spooled)
+                      .map(s -> blobs.put(s.key, s.raw.file(), "message/rfc822")))
+              .flatMap(write -> write, PARALLEL_PUTS);
+      return writes.then().timeout(Duration.ofMinutes(2)).toFuture();
     }
   }
+
+  private static final class Pack {
+    private final String key;
+    private final List<byte[]> parts;
+    private long size;
+
+    Pack(String key, List<byte[]> parts) {
+      this.key = key;
+      this.parts = parts;
+    }
+  }
+
+  private record Spooled(String key, RawMime.Spooled raw) {}
 }

@@ -696,6 +696,53 @@ class ImapSyncTest {
     assertThat(of(events, MessageReceived.class)).isEmpty();
   }
 
+  /**
+   * A batch's parts go to S3 as one pack object, not two or three objects per message, and every
+   * raw message, body and attachment reads back as exactly its own bytes.
+   */
+  @Test
+  void eachBatchIsOnePackAndEveryPartReadsBackAsItsOwn() throws Exception {
+    Mailbox mailbox = fixture.mailbox();
+    Map<String, byte[]> attachments = new HashMap<>();
+    for (int i = 0; i < 45; i++) {
+      if (i % 10 == 3) {
+        byte[] content = new byte[5_000 + i];
+        new java.util.Random(i).nextBytes(content);
+        attachments.put("part-" + i + ".bin", content);
+        fixture.deliver(
+            mailbox,
+            withAttachment("pack-" + i + "@x", "Pack " + i, "part-" + i + ".bin", content));
+      } else {
+        fixture.deliver(mailbox, mail("pack-" + i + "@x", "Pack " + i, "boss@example.com", null));
+      }
+    }
+
+    assertThat(fixture.sync(mailbox).messagesAdded()).isEqualTo(45);
+
+    BlobStore blobs = fixture.bean(BlobStore.class);
+    String prefix = BlobKeys.mailboxPrefix(mailbox.tenantId(), mailbox.id());
+    assertThat(blobs.keys(prefix).block())
+        .as("three batches of at most 20, one pack each")
+        .hasSize(3)
+        .allMatch(key -> key.startsWith(prefix + "packs/"));
+    List<StoredMessage> all = stored(mailbox);
+    assertThat(all).hasSize(45);
+    for (StoredMessage m : all) {
+      String raw = new String(blobs.get(m.rawKey()).block(), StandardCharsets.UTF_8);
+      assertThat(raw).as(m.subject()).contains("Subject: " + m.subject() + "\r\n");
+      assertThat(raw).containsOnlyOnce("Subject: ");
+      if (m.attachments().isEmpty()) {
+        assertThat(new String(blobs.get(m.textKey()).block(), StandardCharsets.UTF_8).strip())
+            .isEqualTo("Hello, this is " + m.subject() + ".");
+      } else {
+        var attachment = m.attachments().get(0);
+        assertThat(blobs.get(attachment.blobKey()).block())
+            .as(attachment.filename())
+            .isEqualTo(attachments.get(attachment.filename()));
+      }
+    }
+  }
+
   @Test
   void largeMessagesAreSpooledFetchedInByteBoundedBatchesAndStoredWhole() throws Exception {
     Mailbox mailbox = fixture.mailbox();

@@ -47,6 +47,14 @@ public final class BlobKeys {
     return message(tenantId, mailboxId, messageId) + "/attachments/" + safe(attachmentId);
   }
 
+  /**
+   * An object that holds the parts of many of a mailbox's messages side by side, read by range. It
+   * lives under the mailbox, so it goes with the mailbox's purge like any other object of it.
+   */
+  public static String pack(String tenantId, String mailboxId, String packId) {
+    return mailboxPrefix(tenantId, mailboxId) + "packs/" + safe(packId);
+  }
+
   private static String safe(String id) {
     if (id == null || !SAFE_ID.matcher(id).matches()) {
       throw new IllegalArgumentException("Not a safe id for a storage key: " + id);

@@ -1,5 +1,6 @@
 package dev.mailroom.store.blob;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +14,10 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** Bodies, raw MIME and attachments in one S3 bucket, under keys from {@link BlobKeys}. */
+/**
+ * Bodies, raw MIME and attachments in one S3 bucket, under keys from {@link BlobKeys}: each in an
+ * object of its own, or as a range of a pack object that holds a batch's parts ({@link BlobRef}).
+ */
 public class BlobStore {
   private final S3AsyncClient s3;
   private final String bucket;
@@ -58,10 +62,38 @@ public class BlobStore {
         .then();
   }
 
-  /** The object's bytes, or empty when there is no such key. */
-  public Mono<byte[]> get(String key) {
+  /**
+   * One object holding many parts side by side, in the order given; each part is then read back by
+   * the {@link BlobRef} range its caller worked out. The parts are sent as they are, not copied.
+   */
+  public Mono<Void> putPack(String key, List<byte[]> parts) {
+    ByteBuffer[] buffers = parts.stream().map(ByteBuffer::wrap).toArray(ByteBuffer[]::new);
+    return Mono.fromFuture(
+            () ->
+                s3.putObject(
+                    b -> b.bucket(bucket).key(key).contentType("application/octet-stream"),
+                    AsyncRequestBody.fromByteBuffersUnsafe(buffers)))
+        .then();
+  }
+
+  /**
+   * The bytes a reference names (a whole object, or a range of a pack: see {@link BlobRef}), or
+   * empty when there is no such key.
+   */
+  public Mono<byte[]> get(String ref) {
+    BlobRef at = BlobRef.parse(ref);
+    if (at.isRange() && at.length() == 0) {
+      return Mono.just(new byte[0]);
+    }
     CompletableFuture<byte[]> future =
-        s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBytes())
+        s3.getObject(
+                b -> {
+                  b.bucket(bucket).key(at.key());
+                  if (at.isRange()) {
+                    b.range(at.httpRange());
+                  }
+                },
+                AsyncResponseTransformer.toBytes())
             .thenApply(response -> response.asByteArray());
     return Mono.fromFuture(future).onErrorResume(NoSuchKeyException.class, e -> Mono.empty());
   }
