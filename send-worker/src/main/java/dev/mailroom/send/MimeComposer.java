@@ -5,6 +5,7 @@ import dev.mailroom.model.message.Importance;
 import dev.mailroom.model.message.Participant;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.mime.HtmlText;
+import dev.mailroom.store.mime.MailStreams;
 import dev.mailroom.store.mime.ParsedMessage;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
@@ -33,6 +34,10 @@ import java.util.stream.Collectors;
  * for replies. Bcc recipients are envelope-only and never appear in a header.
  */
 final class MimeComposer {
+  static {
+    MailStreams.nameTheProvider();
+  }
+
   private static final Session SESSION = Session.getInstance(new Properties());
 
   private MimeComposer() {}
