@@ -27,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("mailroom.sync")
 public record SyncProperties(
     @DefaultValue("2") int concurrency,
-    @DefaultValue("100") @Min(1) @Max(1000) int batchSize,
+    @DefaultValue("250") @Min(1) @Max(1000) int batchSize,
     @DefaultValue("32MB") DataSize batchBytes,
     @DefaultValue("60s") Duration pollInterval,
     @DefaultValue("2000") @Min(1) int maxMessagesPerRun,
