@@ -12,8 +12,11 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import java.nio.file.Path;
 import org.bson.Document;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +64,38 @@ class HeapUniqueIndexTest {
       refs.insertOne(new Document("_id", "g").append("mailboxId", "m1").append("ref", "INBOX:1"));
       refs.dropIndex("refs");
       refs.insertOne(new Document("_id", "h").append("mailboxId", "m1").append("ref", "INBOX:1"));
+    }
+  }
+
+  /** A store whose unique indexes the server kept in H2 maps opens with them on the heap. */
+  @Test
+  void aStoreWrittenWithTheServersOwnUniqueIndexesOpensWithTheirKeys() {
+    H2Backend former = new H2Backend(dataDir.resolve("mongo.mv").toString());
+    MongoServer server = new MongoServer(former);
+    server.bind("127.0.0.1", 0);
+    try (MongoClient client =
+        MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
+      MongoCollection<Document> refs = refs(client);
+      refs.createIndex(
+          Indexes.ascending("mailboxId", "ref"), new IndexOptions().unique(true).name("refs"));
+      refs.insertOne(new Document("_id", "a").append("mailboxId", "m1").append("ref", "INBOX:1"));
+    } finally {
+      server.shutdown();
+      former.close();
+    }
+
+    try (EmbeddedMongo mongo = EmbeddedMongo.onDisk(dataDir, "127.0.0.1", 0);
+        MongoClient client = MongoClients.create(mongo.uri())) {
+      MongoCollection<Document> refs = refs(client);
+      assertDuplicate(
+          () ->
+              refs.insertOne(
+                  new Document("_id", "b").append("mailboxId", "m1").append("ref", "INBOX:1")));
+      refs.insertOne(new Document("_id", "c").append("mailboxId", "m1").append("ref", "INBOX:2"));
+      assertThat(refs.countDocuments()).isEqualTo(2);
+    }
+    try (MVStore store = MVStore.open(dataDir.resolve("mongo.mv").toString())) {
+      assertThat(store.getMapNames()).noneMatch(name -> name.contains("._index_"));
     }
   }
 
