@@ -230,10 +230,7 @@ class MessageIngester {
     String add(byte[] part) {
       Pack pack = packs.isEmpty() ? null : packs.get(packs.size() - 1);
       if (pack == null || (pack.size > 0 && pack.size + part.length > PACK_BYTES)) {
-        pack =
-            new Pack(
-                BlobKeys.pack(mailbox.tenantId(), mailbox.id(), Ids.newId("pack")),
-                new ArrayList<>());
+        pack = new Pack(BlobKeys.pack(mailbox.tenantId(), mailbox.id(), Ids.newId("pack")));
         packs.add(pack);
       }
       String ref = BlobRef.range(pack.key, pack.size, part.length).toString();
@@ -265,12 +262,11 @@ class MessageIngester {
 
   private static final class Pack {
     private final String key;
-    private final List<byte[]> parts;
+    private final List<byte[]> parts = new ArrayList<>();
     private long size;
 
-    Pack(String key, List<byte[]> parts) {
+    Pack(String key) {
       this.key = key;
-      this.parts = parts;
     }
   }
 
