@@ -29,15 +29,11 @@ class HeapUniqueIndexTest {
     try (EmbeddedMongo mongo = EmbeddedMongo.onDisk(dataDir, "127.0.0.1", 0);
         MongoClient client = MongoClients.create(mongo.uri())) {
       MongoCollection<Document> refs = refs(client);
-      refs.createIndex(
-          Indexes.ascending("mailboxId", "ref"), new IndexOptions().unique(true).name("refs"));
-      refs.insertOne(new Document("_id", "a").append("mailboxId", "m1").append("ref", "INBOX:1"));
-      refs.insertOne(new Document("_id", "b").append("mailboxId", "m1").append("ref", "INBOX:2"));
-      refs.insertOne(new Document("_id", "c").append("mailboxId", "m2").append("ref", "INBOX:1"));
-      assertDuplicate(
-          () ->
-              refs.insertOne(
-                  new Document("_id", "d").append("mailboxId", "m1").append("ref", "INBOX:1")));
+      indexRefsUniquely(refs);
+      refs.insertOne(ref("a", "m1", "INBOX:1"));
+      refs.insertOne(ref("b", "m1", "INBOX:2"));
+      refs.insertOne(ref("c", "m2", "INBOX:1"));
+      assertDuplicate(() -> refs.insertOne(ref("d", "m1", "INBOX:1")));
       // A key an update gives up is free again; the one it takes is not.
       refs.updateOne(Filters.eq("_id", "b"), Updates.set("ref", "INBOX:3"));
     }
@@ -45,15 +41,9 @@ class HeapUniqueIndexTest {
     try (EmbeddedMongo mongo = EmbeddedMongo.onDisk(dataDir, "127.0.0.1", 0);
         MongoClient client = MongoClients.create(mongo.uri())) {
       MongoCollection<Document> refs = refs(client);
-      assertDuplicate(
-          () ->
-              refs.insertOne(
-                  new Document("_id", "e").append("mailboxId", "m1").append("ref", "INBOX:3")));
-      assertDuplicate(
-          () ->
-              refs.insertOne(
-                  new Document("_id", "a").append("mailboxId", "m9").append("ref", "x")));
-      refs.insertOne(new Document("_id", "f").append("mailboxId", "m1").append("ref", "INBOX:2"));
+      assertDuplicate(() -> refs.insertOne(ref("e", "m1", "INBOX:3")));
+      assertDuplicate(() -> refs.insertOne(ref("a", "m9", "x")));
+      refs.insertOne(ref("f", "m1", "INBOX:2"));
       assertThat(
               refs.find(Filters.and(Filters.eq("mailboxId", "m1"), Filters.eq("ref", "INBOX:1")))
                   .first())
@@ -61,9 +51,9 @@ class HeapUniqueIndexTest {
       assertThat(refs.find(Filters.eq("_id", "f")).first()).containsEntry("ref", "INBOX:2");
       assertThat(refs.countDocuments()).isEqualTo(4);
       refs.deleteOne(Filters.eq("_id", "a"));
-      refs.insertOne(new Document("_id", "g").append("mailboxId", "m1").append("ref", "INBOX:1"));
+      refs.insertOne(ref("g", "m1", "INBOX:1"));
       refs.dropIndex("refs");
-      refs.insertOne(new Document("_id", "h").append("mailboxId", "m1").append("ref", "INBOX:1"));
+      refs.insertOne(ref("h", "m1", "INBOX:1"));
     }
   }
 
@@ -76,9 +66,8 @@ class HeapUniqueIndexTest {
     try (MongoClient client =
         MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort())) {
       MongoCollection<Document> refs = refs(client);
-      refs.createIndex(
-          Indexes.ascending("mailboxId", "ref"), new IndexOptions().unique(true).name("refs"));
-      refs.insertOne(new Document("_id", "a").append("mailboxId", "m1").append("ref", "INBOX:1"));
+      indexRefsUniquely(refs);
+      refs.insertOne(ref("a", "m1", "INBOX:1"));
     } finally {
       server.shutdown();
       former.close();
@@ -87,16 +76,23 @@ class HeapUniqueIndexTest {
     try (EmbeddedMongo mongo = EmbeddedMongo.onDisk(dataDir, "127.0.0.1", 0);
         MongoClient client = MongoClients.create(mongo.uri())) {
       MongoCollection<Document> refs = refs(client);
-      assertDuplicate(
-          () ->
-              refs.insertOne(
-                  new Document("_id", "b").append("mailboxId", "m1").append("ref", "INBOX:1")));
-      refs.insertOne(new Document("_id", "c").append("mailboxId", "m1").append("ref", "INBOX:2"));
+      assertDuplicate(() -> refs.insertOne(ref("b", "m1", "INBOX:1")));
+      refs.insertOne(ref("c", "m1", "INBOX:2"));
       assertThat(refs.countDocuments()).isEqualTo(2);
     }
     try (MVStore store = MVStore.open(dataDir.resolve("mongo.mv").toString())) {
       assertThat(store.getMapNames()).noneMatch(name -> name.contains("._index_"));
     }
+  }
+
+  /** The unique index the tests exercise: a mailbox's provider references, as on messages. */
+  private static void indexRefsUniquely(MongoCollection<Document> refs) {
+    refs.createIndex(
+        Indexes.ascending("mailboxId", "ref"), new IndexOptions().unique(true).name("refs"));
+  }
+
+  private static Document ref(String id, String mailboxId, String ref) {
+    return new Document("_id", id).append("mailboxId", mailboxId).append("ref", ref);
   }
 
   private static MongoCollection<Document> refs(MongoClient client) {
