@@ -114,6 +114,13 @@ class HungServerSyncTest {
     args.add("--mailroom.sync.poll-interval=1h");
     args.add("--mailroom.sync.scheduler-tick=500ms");
     args.add("--mailroom.sync.failure-retry-initial=1s");
+    // Every failed delivery doubles the wait, and a try that was waiting on the hung server when it
+    // recovered fails too (its connection dropped): bounded here, so that the retry after recovery
+    // comes within seconds however many tries failed before it.
+    args.add("--mailroom.sync.failure-retry-max=3s");
+    // The cut tries and that dropped one may open the hung server's circuit; while open, tries fail
+    // at once. Shortened from 30 s for the same reason.
+    args.add("--resilience4j.circuitbreaker.configs.imap.wait-duration-in-open-state=1s");
     args.add("--mailroom.sync.idle.enabled=false");
     worker =
         MailroomServices.builder(SyncWorkerApplication.class, SyncWorkerApplication.SERVICE_NAME)
