@@ -2,6 +2,7 @@ package dev.mailroom.model.envelope;
 
 import dev.mailroom.model.command.DeleteMessage;
 import dev.mailroom.model.command.ModifyMessages;
+import dev.mailroom.model.command.ReceiveMessage;
 import dev.mailroom.model.command.SendMessage;
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.event.EndpointDisabled;
@@ -29,6 +30,8 @@ public enum PayloadType {
       "mailroom.command.modify_messages.v1", ModifyMessages.class, Topics.COMMANDS_MAILBOX),
   DELETE_MESSAGE(
       "mailroom.command.delete_message.v1", DeleteMessage.class, Topics.COMMANDS_MAILBOX),
+  RECEIVE_MESSAGE(
+      "mailroom.command.receive_message.v1", ReceiveMessage.class, Topics.COMMANDS_MAILBOX),
   MESSAGE_SENT("mailroom.message.sent.v1", MessageSent.class, Topics.EVENTS),
   MESSAGE_FAILED("mailroom.message.failed.v1", MessageFailed.class, Topics.EVENTS),
   MESSAGE_RECEIVED("mailroom.message.received.v1", MessageReceived.class, Topics.EVENTS),

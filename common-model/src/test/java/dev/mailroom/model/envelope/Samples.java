@@ -2,6 +2,7 @@ package dev.mailroom.model.envelope;
 
 import dev.mailroom.model.command.DeleteMessage;
 import dev.mailroom.model.command.ModifyMessages;
+import dev.mailroom.model.command.ReceiveMessage;
 import dev.mailroom.model.command.SendKind;
 import dev.mailroom.model.command.SendMessage;
 import dev.mailroom.model.command.SyncMailbox;
@@ -103,6 +104,16 @@ final class Samples {
             List.of("UNREAD"),
             T0));
     put(samples, new DeleteMessage("cmd_delete", TENANT, MAILBOX, "msg_1", T0));
+    put(
+        samples,
+        new ReceiveMessage(
+            "cmd_receive",
+            TENANT,
+            MAILBOX,
+            "tenants/ten_01/mailboxes/mbx_alice/inbound/cmd_receive",
+            "bob@example.com",
+            "alice@mail.example.com",
+            T0));
     put(samples, new MessageSent(TENANT, MAILBOX, "cmd_send", message));
     put(
         samples,
