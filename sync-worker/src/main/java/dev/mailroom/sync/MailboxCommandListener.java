@@ -2,6 +2,7 @@ package dev.mailroom.sync;
 
 import dev.mailroom.model.command.DeleteMessage;
 import dev.mailroom.model.command.ModifyMessages;
+import dev.mailroom.model.command.ReceiveMessage;
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.EnvelopeCodec;
@@ -21,12 +22,17 @@ class MailboxCommandListener implements Consumer<Message<byte[]>> {
   private final EnvelopeCodec codec;
   private final MailboxSyncService sync;
   private final MessageCommandService changes;
+  private final ReceivedMessages received;
 
   MailboxCommandListener(
-      EnvelopeCodec codec, MailboxSyncService sync, MessageCommandService changes) {
+      EnvelopeCodec codec,
+      MailboxSyncService sync,
+      MessageCommandService changes,
+      ReceivedMessages received) {
     this.codec = codec;
     this.sync = sync;
     this.changes = changes;
+    this.received = received;
   }
 
   @Override
@@ -38,6 +44,8 @@ class MailboxCommandListener implements Consumer<Message<byte[]>> {
       changes.modify(command, envelope.correlationid());
     } else if (envelope.data() instanceof DeleteMessage command) {
       changes.delete(command, envelope.correlationid());
+    } else if (envelope.data() instanceof ReceiveMessage command) {
+      received.store(command, envelope.correlationid());
     } else {
       throw new UnsupportedCommandException(envelope.type());
     }

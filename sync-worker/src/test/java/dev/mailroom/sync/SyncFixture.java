@@ -1,5 +1,6 @@
 package dev.mailroom.sync;
 
+import dev.mailroom.infra.Ports;
 import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.infra.kafka.TopicTap;
 import dev.mailroom.model.command.SyncMailbox;
@@ -16,6 +17,9 @@ import dev.mailroom.runtime.config.MailroomServices;
 import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.hosted.HostedDomain;
+import dev.mailroom.store.hosted.HostedDomainRepository;
+import dev.mailroom.store.mailbox.HostedSettings;
 import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
@@ -40,6 +44,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** One sync worker per test JVM on the shared infrastructure, and mailboxes to point it at. */
 final class SyncFixture {
   private static SyncFixture shared;
+  static final int HOSTED_MAX_MESSAGE_BYTES = 256 * 1024;
 
   final TestInfrastructure infrastructure;
   final ConfigurableApplicationContext context;
@@ -63,6 +68,11 @@ final class SyncFixture {
     args.add("--mailroom.sync.idle.reconcile-interval=1h");
     args.add("--mailroom.kafka.partitions=2");
     args.add("--spring.cloud.stream.default.consumer.back-off-initial-interval=100");
+    // The receiver for hosted mailboxes, on a free port, with a limit small enough to test.
+    args.add("--mailroom.hosted.smtp.enabled=true");
+    args.add("--mailroom.hosted.smtp.bind-address=" + Ports.LOOPBACK);
+    args.add("--mailroom.hosted.smtp.port=0");
+    args.add("--mailroom.hosted.smtp.max-message-size=" + HOSTED_MAX_MESSAGE_BYTES + "B");
     context =
         MailroomServices.builder(SyncWorkerApplication.class, SyncWorkerApplication.SERVICE_NAME)
             .sources(FaultInjectingProviders.class)
@@ -112,6 +122,31 @@ final class SyncFixture {
                 new ServerEndpoint(host, smtpPort, "none"),
                 address),
             bean(CredentialCipher.class).encrypt("pw", tenantId, id),
+            SyncState.never(),
+            Instant.now());
+    return bean(MailboxRepository.class).insert(mailbox).block();
+  }
+
+  /** A hosted mailbox at {@code local@domain}, on a domain of a new tenant's, in the store. */
+  Mailbox hostedMailbox(String local, String domain) {
+    String tenantId = Ids.newId("ten");
+    bean(HostedDomainRepository.class)
+        .insert(new HostedDomain(domain, tenantId, Instant.now()))
+        .block();
+    Mailbox mailbox =
+        new Mailbox(
+            Ids.newId("mbx"),
+            tenantId,
+            1,
+            ProviderKind.HOSTED,
+            local + "@" + domain,
+            null,
+            true,
+            true,
+            true,
+            MailboxStatus.ACTIVE,
+            new HostedSettings(domain),
+            null,
             SyncState.never(),
             Instant.now());
     return bean(MailboxRepository.class).insert(mailbox).block();

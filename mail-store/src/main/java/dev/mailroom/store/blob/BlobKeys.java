@@ -55,6 +55,14 @@ public final class BlobKeys {
     return mailboxPrefix(tenantId, mailboxId) + "packs/" + safe(packId);
   }
 
+  /**
+   * A message that arrived for a hosted mailbox, as the SMTP receiver got it, until the sync worker
+   * has stored it as a message.
+   */
+  public static String inbound(String tenantId, String mailboxId, String deliveryId) {
+    return mailboxPrefix(tenantId, mailboxId) + "inbound/" + safe(deliveryId);
+  }
+
   private static String safe(String id) {
     if (id == null || !SAFE_ID.matcher(id).matches()) {
       throw new IllegalArgumentException("Not a safe id for a storage key: " + id);

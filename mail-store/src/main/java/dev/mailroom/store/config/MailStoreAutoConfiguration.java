@@ -4,6 +4,7 @@ import dev.mailroom.model.webhook.TargetAddressPolicy;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.blob.S3HealthIndicator;
 import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.hosted.HostedDomainRepository;
 import dev.mailroom.store.idempotency.IdempotencyRepository;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxSettingsUpgrade;
@@ -43,6 +44,11 @@ public class MailStoreAutoConfiguration {
   @Bean
   TenantRepository tenantRepository(ReactiveMongoTemplate mongo) {
     return new TenantRepository(mongo);
+  }
+
+  @Bean
+  HostedDomainRepository hostedDomainRepository(ReactiveMongoTemplate mongo) {
+    return new HostedDomainRepository(mongo);
   }
 
   @Bean

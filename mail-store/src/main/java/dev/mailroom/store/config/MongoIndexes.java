@@ -1,5 +1,6 @@
 package dev.mailroom.store.config;
 
+import dev.mailroom.store.hosted.HostedDomain;
 import dev.mailroom.store.idempotency.IdempotencyRecord;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.StoredMessage;
@@ -57,6 +58,9 @@ public class MongoIndexes {
   private Flux<String> queryIndexes() {
     return Flux.concat(
         index(Tenant.class, new Index().on("createdAt", Sort.Direction.ASC)),
+        index(
+            HostedDomain.class,
+            new Index().on("tenantId", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)),
         index(
             Mailbox.class,
             new Index()

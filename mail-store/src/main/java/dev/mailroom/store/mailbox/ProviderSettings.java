@@ -7,4 +7,4 @@ package dev.mailroom.store.mailbox;
  * without touching stored documents; {@link MailboxRepository} makes the aliases known before the
  * first read.
  */
-public sealed interface ProviderSettings permits ImapSmtpSettings {}
+public sealed interface ProviderSettings permits ImapSmtpSettings, HostedSettings {}

@@ -3,6 +3,7 @@ package dev.mailroom.store.purge;
 import dev.mailroom.store.TenantScope;
 import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
+import dev.mailroom.store.hosted.HostedDomain;
 import dev.mailroom.store.idempotency.IdempotencyRecord;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.StoredMessage;
@@ -33,9 +34,9 @@ import reactor.core.publisher.Mono;
  * pending sync), {@code messages} (threads are their {@code threadId}), S3 under {@link
  * BlobKeys#mailboxPrefix} (raw MIME, bodies, attachments), {@code webhook_deliveries} of its
  * events, {@code rate_limits} (keys {@code mbx:<id>:...}, {@code <tokenId>:...}, {@code
- * org:<tenantId>:...}); for a tenant also {@code api_tokens}, {@code webhook_endpoints}, the rest
- * of {@code webhook_deliveries}, {@code idempotency_keys}, {@code outbox}, the connection counter
- * in {@code counters} and the {@code tenants} record.
+ * org:<tenantId>:...}); for a tenant also {@code api_tokens}, {@code hosted_domains}, {@code
+ * webhook_endpoints}, the rest of {@code webhook_deliveries}, {@code idempotency_keys}, {@code
+ * outbox}, the connection counter in {@code counters} and the {@code tenants} record.
  */
 public class DataPurge {
   private final ReactiveMongoTemplate mongo;
@@ -136,6 +137,7 @@ public class DataPurge {
             remove(scope, IdempotencyRecord.class),
             remove(scope, OutboxRecord.class),
             remove(scope, ApiToken.class),
+            remove(scope, HostedDomain.class),
             new ThreadKeys(mongo).purgeTenant(tenantId),
             removeRateLimits(keyPrefixes),
             mongo

@@ -1,0 +1,171 @@
+package dev.mailroom.sync;
+
+import dev.mailroom.model.command.ReceiveMessage;
+import dev.mailroom.model.message.ProviderKind;
+import dev.mailroom.provider.spi.ChangePage;
+import dev.mailroom.provider.spi.FetchedBatch;
+import dev.mailroom.provider.spi.FetchedMessage;
+import dev.mailroom.provider.spi.MailboxSession;
+import dev.mailroom.provider.spi.MessageFlags;
+import dev.mailroom.provider.spi.Place;
+import dev.mailroom.provider.spi.ProviderException;
+import dev.mailroom.provider.spi.ProviderRef;
+import dev.mailroom.provider.spi.SyncCursor;
+import dev.mailroom.store.blob.BlobStore;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.mailbox.MailboxRepository;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stores the messages the SMTP receiver took for hosted mailboxes ({@link ReceiveMessage}): each is
+ * applied as a one-message page of changes, so it is parsed, threaded, matched against sends and
+ * announced ({@code message.received}) exactly as synced mail is. Its reference is the command's
+ * id, so a redelivered command finds it stored and adds nothing.
+ */
+@Component
+class ReceivedMessages {
+  private static final Logger log = LoggerFactory.getLogger(ReceivedMessages.class);
+  private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Where received mail is shown: the inbox, as a provider's folder would be. */
+  static final Place INBOX = new Place("INBOX", "inbox", "received:");
+
+  private final MailboxRepository mailboxes;
+  private final BlobStore blobs;
+  private final ChangeApplier applier;
+
+  ReceivedMessages(MailboxRepository mailboxes, BlobStore blobs, ChangeApplier applier) {
+    this.mailboxes = mailboxes;
+    this.blobs = blobs;
+    this.applier = applier;
+  }
+
+  void store(ReceiveMessage command, String correlationId) {
+    Mailbox mailbox =
+        mailboxes.findById(command.tenantId(), command.mailboxId()).block(STORE_TIMEOUT);
+    if (mailbox == null || mailbox.provider() != ProviderKind.HOSTED) {
+      // Deleted since it was received: the purge removes the raw bytes with the mailbox's prefix.
+      log.warn(
+          "Received message {} for mailbox {} that is no longer hosted: dropped",
+          command.commandId(),
+          command.mailboxId());
+      return;
+    }
+    ProviderRef ref = new ProviderRef(INBOX.scope() + command.commandId());
+    ChangePage page =
+        new ChangePage(
+            List.of(),
+            List.of(new ChangePage.Added(ref, INBOX, true, null)),
+            List.of(),
+            List.of(),
+            List.of(),
+            SyncCursor.BEGINNING,
+            false);
+    SkippedMessages skipped = new SkippedMessages(List.of());
+    try (Received session = new Received(command)) {
+      ChangeApplier.PageResult result =
+          applier.apply(
+              mailbox,
+              session,
+              page,
+              List.of(),
+              true,
+              correlationId,
+              new AtomicLong(1),
+              skipped,
+              added -> {});
+      if (!skipped.list().isEmpty()) {
+        // Its bytes could not be read: fail, so that the command is retried and then dead-lettered
+        // rather than the message dropped without a trace.
+        throw new IllegalStateException(
+            "Received message "
+                + command.commandId()
+                + " could not be stored: "
+                + skipped.list().get(0).lastError());
+      }
+      log.debug(
+          "Received message {} stored for mailbox {} ({} added)",
+          command.commandId(),
+          mailbox.id(),
+          result.added());
+    } catch (ProviderException e) {
+      throw new IllegalStateException("Received message " + command.commandId() + ": " + e, e);
+    }
+    // Stored as a message now (raw bytes included): the receiver's copy is no longer needed.
+    blobs
+        .delete(command.rawKey())
+        .onErrorResume(
+            e -> {
+              log.warn("Received copy {} not deleted: {}", command.rawKey(), e.toString());
+              return reactor.core.publisher.Mono.empty();
+            })
+        .block(STORE_TIMEOUT);
+  }
+
+  /** The one message of a command, read from where the receiver put it. */
+  private final class Received implements MailboxSession {
+    private final ReceiveMessage command;
+
+    Received(ReceiveMessage command) {
+      this.command = command;
+    }
+
+    @Override
+    public FetchedBatch fetch(List<ProviderRef> refs, long maxBytes) {
+      List<FetchedMessage> found = new ArrayList<>();
+      for (ProviderRef ref : refs) {
+        if (ref.value().equals(INBOX.scope() + command.commandId())) {
+          byte[] raw = blobs.get(command.rawKey()).block(STORE_TIMEOUT);
+          if (raw != null) {
+            found.add(
+                new FetchedMessage(
+                    ref, raw, command.receivedAt(), new MessageFlags(false, false, List.of())));
+          }
+        }
+      }
+      return new FetchedBatch(found, List.of());
+    }
+
+    @Override
+    public ChangePage changes(SyncCursor cursor, int budget) {
+      throw new UnsupportedOperationException("A received message has no changes to list");
+    }
+
+    @Override
+    public void setSeen(ProviderRef ref, boolean seen) {
+      throw new UnsupportedOperationException("Not a provider session");
+    }
+
+    @Override
+    public void setLabels(ProviderRef ref, List<String> add, List<String> remove) {
+      throw new UnsupportedOperationException("Not a provider session");
+    }
+
+    @Override
+    public Optional<ProviderRef> moveToTrash(ProviderRef ref) {
+      throw new UnsupportedOperationException("Not a provider session");
+    }
+
+    @Override
+    public Optional<ProviderRef> findSent(String rfcMessageId) {
+      throw new UnsupportedOperationException("Not a provider session");
+    }
+
+    @Override
+    public void appendToSent(byte[] raw) {
+      throw new UnsupportedOperationException("Not a provider session");
+    }
+
+    @Override
+    public void close() {
+      // Nothing held.
+    }
+  }
+}
