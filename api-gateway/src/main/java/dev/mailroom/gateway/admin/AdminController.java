@@ -11,6 +11,7 @@ import dev.mailroom.gateway.admin.AdminViews.TokenView;
 import dev.mailroom.gateway.command.CommandSubmitter;
 import dev.mailroom.gateway.core.ListPages;
 import dev.mailroom.gateway.core.Listing;
+import dev.mailroom.gateway.error.ApiError;
 import dev.mailroom.gateway.error.ApiException;
 import dev.mailroom.gateway.error.DocumentedErrors;
 import dev.mailroom.gateway.error.ErrorCode;
@@ -23,6 +24,8 @@ import dev.mailroom.model.webhook.TargetAddressPolicy;
 import dev.mailroom.store.ListPosition;
 import dev.mailroom.store.crypto.CredentialCipher;
 import dev.mailroom.store.crypto.EncryptedSecret;
+import dev.mailroom.store.hosted.HostedDomainRepository;
+import dev.mailroom.store.mailbox.HostedSettings;
 import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxChange;
@@ -83,6 +86,7 @@ public class AdminController {
       org.slf4j.LoggerFactory.getLogger(AdminController.class);
 
   private final TenantRepository tenants;
+  private final HostedDomainRepository domains;
   private final MailboxRepository mailboxes;
   private final ApiTokenRepository tokens;
   private final CredentialCipher cipher;
@@ -95,6 +99,7 @@ public class AdminController {
 
   public AdminController(
       TenantRepository tenants,
+      HostedDomainRepository domains,
       MailboxRepository mailboxes,
       ApiTokenRepository tokens,
       CredentialCipher cipher,
@@ -109,6 +114,7 @@ public class AdminController {
     this.logins = logins;
     this.purge = purge;
     this.tenants = tenants;
+    this.domains = domains;
     this.mailboxes = mailboxes;
     this.tokens = tokens;
     this.cipher = cipher;
@@ -160,7 +166,9 @@ public class AdminController {
       summary = "Connect a mailbox to a tenant",
       description =
           "Stores the credentials encrypted and starts the first sync. Mail servers must have"
-              + " public addresses unless allowed by mailroom.gateway.mail-server-allowed-hosts.")
+              + " public addresses unless allowed by mailroom.gateway.mail-server-allowed-hosts."
+              + " A hosted mailbox (provider hosted) takes no login; its address must be on one of"
+              + " the tenant's hosted domains.")
   @ApiResponse(responseCode = "201", description = "Connected")
   @DocumentedErrors.BadRequest
   @DocumentedErrors.NotFound
@@ -182,6 +190,7 @@ public class AdminController {
         // unique index still answers a race between two connects.
         .flatMap(tenant -> mailboxes.findByAddress(tenantId, address))
         .flatMap(existing -> Mono.<Void>error(alreadyExists(request.address())))
+        .then(Mono.defer(() -> onHostedDomain(tenantId, newMailbox.settings())))
         .then(Mono.defer(() -> verifyLogin(address, newMailbox.settings(), newMailbox.secret())))
         .then(Mono.defer(() -> mailboxes.nextConnectionId(tenantId)))
         .flatMap(
@@ -200,7 +209,9 @@ public class AdminController {
                       Boolean.TRUE.equals(request.defaultMailbox()),
                       MailboxStatus.ACTIVE,
                       newMailbox.settings(),
-                      cipher.encrypt(newMailbox.secret(), tenantId, id),
+                      newMailbox.secret() == null
+                          ? null
+                          : cipher.encrypt(newMailbox.secret(), tenantId, id),
                       SyncState.never(),
                       now());
               return mailboxes
@@ -241,6 +252,16 @@ public class AdminController {
   private Mono<Void> verifyLogin(String address, ProviderSettings settings, String secret) {
     if (settings instanceof ImapSmtpSettings imap) {
       return logins.verify(address, imap, secret);
+    }
+    if (settings instanceof HostedSettings) {
+      return secret == null
+          ? Mono.empty()
+          : Mono.error(
+              new ApiException(
+                  ErrorCode.INVALID_REQUEST,
+                  "A hosted mailbox has no password",
+                  List.of(
+                      new ApiError.FieldError("password", "is not taken by a hosted mailbox"))));
     }
     return Mono.error(new IllegalStateException("No login check for " + settings));
   }
@@ -536,6 +557,30 @@ public class AdminController {
                         Mono.error(
                             ApiException.badRequest(
                                 "permissions.mailboxIds", "no mailbox " + id + " in this tenant"))))
+        .then();
+  }
+
+  /** A hosted mailbox's address must be on a domain the tenant holds: its mail arrives there. */
+  private Mono<Void> onHostedDomain(String tenantId, ProviderSettings settings) {
+    if (!(settings instanceof HostedSettings hosted)) {
+      return Mono.empty();
+    }
+    return domains
+        .find(tenantId, hosted.domain())
+        .switchIfEmpty(
+            Mono.error(
+                () ->
+                    new ApiException(
+                        ErrorCode.INVALID_REQUEST,
+                        "The address is not on one of the tenant's hosted domains",
+                        List.of(
+                            new ApiError.FieldError(
+                                "address",
+                                "is not on a hosted domain of this tenant; add "
+                                    + hosted.domain()
+                                    + " with POST /admin/tenants/"
+                                    + tenantId
+                                    + "/domains first")))))
         .then();
   }
 

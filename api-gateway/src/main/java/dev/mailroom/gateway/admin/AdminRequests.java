@@ -52,14 +52,19 @@ public final class AdminRequests {
       include = JsonTypeInfo.As.EXISTING_PROPERTY,
       property = "provider",
       visible = true)
-  @JsonSubTypes(@JsonSubTypes.Type(value = CreateImapMailbox.class, name = "imap"))
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = CreateImapMailbox.class, name = "imap"),
+    @JsonSubTypes.Type(value = CreateHostedMailbox.class, name = "hosted")
+  })
   @Schema(
       description = "A mailbox to connect; provider decides the shape of the rest",
-      oneOf = CreateImapMailbox.class,
+      oneOf = {CreateImapMailbox.class, CreateHostedMailbox.class},
       discriminatorProperty = "provider",
-      discriminatorMapping =
-          @DiscriminatorMapping(value = "imap", schema = CreateImapMailbox.class))
-  public sealed interface CreateMailbox permits CreateImapMailbox {
+      discriminatorMapping = {
+        @DiscriminatorMapping(value = "imap", schema = CreateImapMailbox.class),
+        @DiscriminatorMapping(value = "hosted", schema = CreateHostedMailbox.class)
+      })
+  public sealed interface CreateMailbox permits CreateImapMailbox, CreateHostedMailbox {
     String provider();
 
     String address();
@@ -208,4 +213,53 @@ public final class AdminRequests {
               example = "2027-01-01T00:00:00Z")
           @Future
           Instant expiresAt) {}
+
+  /** A mailbox Mailroom hosts: an address on one of the tenant's hosted domains, no login. */
+  @Schema(description = "A mailbox Mailroom hosts, on one of the tenant's hosted domains")
+  public record CreateHostedMailbox(
+      @Schema(
+              requiredMode = Schema.RequiredMode.REQUIRED,
+              allowableValues = "hosted",
+              description = "The provider kind, which decides the shape of the rest",
+              example = "hosted")
+          String provider,
+      @Schema(
+              description = "The mailbox's address, on one of the tenant's hosted domains",
+              example = "support@mail.example.com")
+          @NotBlank
+          @Email
+          String address,
+      @Schema(description = "Display name for sent mail", example = "Support") @Size(max = 200)
+          String displayName,
+      @Schema(
+              description = "Receive and read its mail (default true)",
+              defaultValue = "true",
+              example = "true")
+          Boolean readEnabled,
+      @Schema(
+              description = "Allow sending from it (default true)",
+              defaultValue = "true",
+              example = "true")
+          Boolean sendEnabled,
+      @Schema(
+              description = "Send from it when a send names no mailbox (default false)",
+              defaultValue = "false",
+              example = "false")
+          Boolean defaultMailbox)
+      implements CreateMailbox {}
+
+  @Schema(description = "A domain whose mail Mailroom receives for the tenant")
+  public record CreateDomain(
+      @Schema(
+              description =
+                  "The domain name; its MX record points at Mailroom's SMTP receiver. One tenant"
+                      + " at most holds a domain.",
+              example = "mail.example.com")
+          @NotBlank
+          @Size(max = 253)
+          @Pattern(
+              regexp =
+                  "(?i)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?",
+              message = "must be a domain name such as mail.example.com")
+          String domain) {}
 }

@@ -1,6 +1,7 @@
 package dev.mailroom.gateway.admin;
 
 import dev.mailroom.model.text.Redaction;
+import dev.mailroom.store.hosted.HostedDomain;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.token.ApiToken;
@@ -16,6 +17,17 @@ public final class AdminViews {
   public static final String MAILBOX_ID = "mbx_01JH3Z8Q4W2K7N5M6P9R0S1T2V";
   public static final String TOKEN_ID = "tok_01JH3Z9X8C7V6B5N4M3L2K1J0H";
   static final String TIME = "2026-03-02T09:14:05.120Z";
+
+  @Schema(description = "A domain whose mail Mailroom receives for one tenant")
+  public record DomainView(
+      @Schema(description = "The domain name, in lower case", example = "mail.example.com")
+          String domain,
+      @Schema(description = "The tenant that holds it", example = TENANT_ID) String tenantId,
+      @Schema(description = "When it was added", example = TIME) Instant createdAt) {
+    public static DomainView of(HostedDomain domain) {
+      return new DomainView(domain.domain(), domain.tenantId(), domain.createdAt());
+    }
+  }
 
   @Schema(description = "A connected mailbox; its credentials are never shown")
   public record MailboxView(

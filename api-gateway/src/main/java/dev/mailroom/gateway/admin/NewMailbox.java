@@ -1,9 +1,11 @@
 package dev.mailroom.gateway.admin;
 
+import dev.mailroom.gateway.admin.AdminRequests.CreateHostedMailbox;
 import dev.mailroom.gateway.admin.AdminRequests.CreateImapMailbox;
 import dev.mailroom.gateway.admin.AdminRequests.CreateMailbox;
 import dev.mailroom.gateway.admin.AdminRequests.ServerEndpoint;
 import dev.mailroom.model.message.ProviderKind;
+import dev.mailroom.store.mailbox.HostedSettings;
 import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.ProviderSettings;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.List;
  * What a connect request stores, whatever its provider: the one place where each request shape
  * becomes a provider kind, its stored settings and the secret to encrypt.
  *
+ * @param secret the login's secret to encrypt; null for a hosted mailbox, which has none
  * @param mailServers the hosts the workers will connect to, which the gateway checks first
  */
 record NewMailbox(
@@ -39,6 +42,13 @@ record NewMailbox(
           List.of(
               new MailServer("imap.host", imap.imap().host()),
               new MailServer("smtp.host", imap.smtp().host())));
+    }
+    if (request instanceof CreateHostedMailbox) {
+      return new NewMailbox(
+          ProviderKind.HOSTED,
+          new HostedSettings(address.substring(address.lastIndexOf('@') + 1)),
+          null,
+          List.of());
     }
     throw new IllegalStateException("No mapping for " + request.getClass().getSimpleName());
   }

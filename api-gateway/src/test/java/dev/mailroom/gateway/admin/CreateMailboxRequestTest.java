@@ -67,7 +67,7 @@ class CreateMailboxRequestTest {
     body.put("provider", "gmail");
     refusedOn(body, "provider")
         .jsonPath("$.fieldErrors[0].message")
-        .isEqualTo("unknown gmail; one of imap");
+        .isEqualTo("unknown gmail; one of imap, hosted");
   }
 
   @Test
@@ -76,7 +76,7 @@ class CreateMailboxRequestTest {
     body.remove("provider");
     refusedOn(body, "provider")
         .jsonPath("$.fieldErrors[0].message")
-        .isEqualTo("is required; one of imap");
+        .isEqualTo("is required; one of imap, hosted");
   }
 
   @Test
