@@ -39,6 +39,7 @@ public final class LocalStackMain {
     DEFAULTS.put("s3-port", "19000");
     DEFAULTS.put("smtp-port", "3025");
     DEFAULTS.put("imap-port", "3143");
+    DEFAULTS.put("hosted-smtp-port", "2525");
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -95,7 +96,16 @@ public final class LocalStackMain {
                 ports,
                 adminKey,
                 credentialKey,
-                Map.of("mailroom.kafka.instance-id", "quickstart")));
+                Map.of(
+                    "mailroom.kafka.instance-id",
+                    "quickstart",
+                    // The receiver for the demo's hosted mailbox (ADR 27), on this machine only.
+                    "mailroom.hosted.smtp.enabled",
+                    "true",
+                    "mailroom.hosted.smtp.bind-address",
+                    Ports.LOOPBACK,
+                    "mailroom.hosted.smtp.port",
+                    String.valueOf(port(options, "hosted-smtp-port")))));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -114,20 +124,46 @@ public final class LocalStackMain {
 
     String url = stack.url(Service.API_GATEWAY);
     DemoTenant demo;
+    String hostedId;
+    String hostedSmtp = Ports.LOOPBACK + ":" + port(options, "hosted-smtp-port");
     try {
       stack.mailServer().addUser(DemoTenant.ALICE, alicePassword);
       stack.mailServer().addUser(DemoTenant.BOB, bobPassword);
       ReadinessProbe.awaitReady(stack, Duration.ofSeconds(60));
       demo = demoTenant(new AdminClient(url), adminKey, stack, state, dataDir);
-      writeEnvFile(envFile, url, adminKey, demo, stack);
+      hostedId = hostedMailbox(new AdminClient(url), adminKey, demo, state, dataDir);
+      writeEnvFile(envFile, url, adminKey, demo, hostedId, hostedSmtp, stack);
     } catch (RuntimeException e) {
       System.err.println("Mailroom did not start: " + e.getMessage());
       System.exit(1); // runs the shutdown hook, which stops what did start
       return;
     }
     long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
-    System.out.println(banner(url, demo, envFile, seconds, stack));
+    System.out.println(banner(url, demo, hostedId, hostedSmtp, envFile, seconds, stack));
     stopped.await();
+  }
+
+  /** The demo's hosted mailbox, made once (also for a data directory from before it existed). */
+  private static String hostedMailbox(
+      AdminClient client, String adminKey, DemoTenant demo, Properties state, Path dataDir) {
+    String hostedId = state.getProperty("hostedId");
+    if (hostedId != null
+        && demo.tenantId().equals(state.getProperty("hostedTenantId"))
+        && client
+                .call(
+                    "GET",
+                    "/admin/tenants/" + demo.tenantId() + "/mailboxes/" + hostedId,
+                    adminKey,
+                    null)
+                .status()
+            == 200) {
+      return hostedId;
+    }
+    hostedId = HostedDemo.create(client, adminKey, demo.tenantId());
+    state.setProperty("hostedId", hostedId);
+    state.setProperty("hostedTenantId", demo.tenantId());
+    saveState(dataDir.resolve("quickstart.properties"), state);
+    return hostedId;
   }
 
   private static DemoTenant demoTenant(
@@ -159,7 +195,13 @@ public final class LocalStackMain {
   }
 
   private static void writeEnvFile(
-      Path envFile, String url, String adminKey, DemoTenant demo, LocalStack stack)
+      Path envFile,
+      String url,
+      String adminKey,
+      DemoTenant demo,
+      String hostedId,
+      String hostedSmtp,
+      LocalStack stack)
       throws IOException {
     Map<String, String> values = new LinkedHashMap<>();
     values.put("MAILROOM_URL", url);
@@ -172,6 +214,9 @@ public final class LocalStackMain {
     values.put("MAILROOM_IMAP", stack.endpoints().mail().imap());
     values.put("MAILROOM_ALICE_PASSWORD", demo.alicePassword());
     values.put("MAILROOM_BOB_PASSWORD", demo.bobPassword());
+    values.put("MAILROOM_HOSTED_ADDRESS", HostedDemo.ADDRESS);
+    values.put("MAILROOM_HOSTED_ID", hostedId);
+    values.put("MAILROOM_HOSTED_SMTP", hostedSmtp);
     StringBuilder text =
         new StringBuilder("# Written by the Mailroom quick start once it was ready.\n");
     values.forEach((k, v) -> text.append("export ").append(k).append("='").append(v).append("'\n"));
@@ -183,7 +228,13 @@ public final class LocalStackMain {
   }
 
   private static String banner(
-      String url, DemoTenant demo, Path envFile, long seconds, LocalStack stack) {
+      String url,
+      DemoTenant demo,
+      String hostedId,
+      String hostedSmtp,
+      Path envFile,
+      long seconds,
+      LocalStack stack) {
     return """
 
         Mailroom is ready (%d s).
@@ -193,6 +244,7 @@ public final class LocalStackMain {
           Tenant        %s
           Mailboxes     %s (%s)  %s (%s)
           Mail server   SMTP %s  IMAP %s  (passwords in the env file)
+          Hosted        %s (%s), receiving on SMTP %s
           Env file      %s
 
         Try:
@@ -217,6 +269,9 @@ public final class LocalStackMain {
             demo.bobId(),
             stack.endpoints().mail().smtp(),
             stack.endpoints().mail().imap(),
+            HostedDemo.ADDRESS,
+            hostedId,
+            hostedSmtp,
             envFile,
             envFile);
   }
