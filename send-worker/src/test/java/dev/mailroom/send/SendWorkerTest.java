@@ -27,6 +27,7 @@ import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.mailbox.HostedSettings;
 import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
@@ -81,6 +82,11 @@ class SendWorkerTest {
     args.add("--mailroom.kafka.partitions=2");
     args.add("--spring.cloud.stream.default.consumer.max-attempts=4");
     args.add("--spring.cloud.stream.default.consumer.back-off-initial-interval=100");
+    // Hosted mailboxes send through the shared mail server as their relay.
+    var relay = infrastructure.endpoints().mail();
+    args.add("--mailroom.hosted.relay.host=" + relay.host());
+    args.add("--mailroom.hosted.relay.port=" + relay.smtpPort());
+    args.add("--mailroom.hosted.relay.security=none");
     worker =
         MailroomServices.builder(SendWorkerApplication.class, SendWorkerApplication.SERVICE_NAME)
             .sources(FaultInjectingProviders.class)
@@ -124,6 +130,30 @@ class SendWorkerTest {
         .block();
   }
 
+  /** A hosted mailbox: no login, and no mailbox on the mail server, which is only its relay. */
+  private Mailbox hostedMailbox() {
+    String domain = "h" + UUID.randomUUID().toString().substring(0, 8) + ".example";
+    return worker
+        .getBean(MailboxRepository.class)
+        .insert(
+            new Mailbox(
+                Ids.newId("mbx"),
+                Ids.newId("ten"),
+                1,
+                ProviderKind.HOSTED,
+                "support@" + domain,
+                "Support",
+                true,
+                true,
+                true,
+                MailboxStatus.ACTIVE,
+                new HostedSettings(domain),
+                null,
+                SyncState.never(),
+                Instant.now()))
+        .block();
+  }
+
   private String recipient() {
     String address = "rcpt-" + UUID.randomUUID() + "@mailroom.local";
     infrastructure.mailServer().addUser(address, "pw");
@@ -146,7 +176,7 @@ class SendWorkerTest {
             id,
             from.tenantId(),
             from.id(),
-            ProviderKind.IMAP,
+            from.provider(),
             StoredMessage.pendingProviderId(id),
             Ids.newId("thr"),
             id + "@mailroom.local",
@@ -279,6 +309,23 @@ class SendWorkerTest {
 
     assertThat(folder(from.address(), "Sent")).hasSize(1);
     assertThat(recordedAsSent(command)).contains("multipart/alternative");
+  }
+
+  @Test
+  void aHostedMailboxSendsThroughTheRelayAndItsRecordIsItsSentCopy() throws Exception {
+    Mailbox from = hostedMailbox();
+    String to = recipient();
+    SendMessage command = queue(from, to, "Your order", "It ships today.", null, List.of(), null);
+    publish(command);
+    MessageSent sent = awaitSent(command);
+    assertThat(sent.message().status()).isEqualTo(MessageStatus.SENT);
+
+    ParsedMessage received = MimeParser.parse(folder(to, "INBOX").get(0));
+    assertThat(received.from()).isEqualTo(new Participant(from.address(), "Support"));
+    assertThat(received.text()).isEqualTo("It ships today.");
+    // No server of its own keeps a Sent folder: the stored message is the copy.
+    assertThat(awaitSentCopy(command, SendProgress.SentCopy.SAVED)).isNotNull();
+    assertThat(recordedAsSent(command)).contains("It ships today.");
   }
 
   @Test

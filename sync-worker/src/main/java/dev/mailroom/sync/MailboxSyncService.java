@@ -6,7 +6,6 @@ import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MailboxSyncFailed;
-import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.provider.spi.ChangePage;
 import dev.mailroom.provider.spi.MailProviders;
 import dev.mailroom.provider.spi.MailboxSession;
@@ -117,41 +116,6 @@ public class MailboxSyncService {
     }
     Instant started = clock.instant();
     SyncState previous = mailbox.sync() == null ? SyncState.never() : mailbox.sync();
-    if (mailbox.provider() == ProviderKind.HOSTED) {
-      // Nothing to fetch: a hosted mailbox's mail is stored as the SMTP receiver takes it.
-      SyncState idle =
-          new SyncState(
-              "idle",
-              true,
-              List.of(),
-              0,
-              0,
-              started,
-              previous.lastErrorAt(),
-              previous.lastError(),
-              0,
-              null,
-              List.of(),
-              null);
-      if (Boolean.TRUE.equals(
-          mailboxes.updateSync(mailbox.tenantId(), mailbox.id(), idle).block(STORE_TIMEOUT))) {
-        events.publish(
-            new MailboxSyncCompleted(
-                mailbox.tenantId(),
-                mailbox.id(),
-                command.originalCommandId(),
-                command.mode(),
-                0,
-                0,
-                0,
-                0,
-                0,
-                started,
-                clock.instant()),
-            correlationId);
-      }
-      return;
-    }
     // What is stored as the mailbox's state now: a failure builds on the progress committed so far,
     // never on the state this command started from.
     AtomicReference<SyncState> current = new AtomicReference<>(previous);

@@ -3,6 +3,7 @@ package dev.mailroom.worker;
 import dev.mailroom.provider.spi.MailboxAccess;
 import dev.mailroom.provider.spi.PasswordAccess;
 import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.mailbox.HostedSettings;
 import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.ProviderSettings;
@@ -11,9 +12,11 @@ import dev.mailroom.store.mailbox.ServerEndpoint;
 /** Decrypts a mailbox's secret for one provider operation. */
 public class MailboxAccessFactory {
   private final CredentialCipher cipher;
+  private final HostedRelayProperties relay;
 
-  public MailboxAccessFactory(CredentialCipher cipher) {
+  public MailboxAccessFactory(CredentialCipher cipher, HostedRelayProperties relay) {
     this.cipher = cipher;
+    this.relay = relay;
   }
 
   /**
@@ -26,6 +29,17 @@ public class MailboxAccessFactory {
     if (settings == null) {
       throw new IllegalStateException(
           "Mailbox " + mailbox.id() + " has no provider settings yet (stored before the upgrade)");
+    }
+    if (settings instanceof HostedSettings) {
+      // No login of its own: it reads from the store and sends through the deployment's relay.
+      return new PasswordAccess(
+          mailbox.address(),
+          relay.username().isEmpty() ? null : relay.username(),
+          relay.password().isEmpty() ? null : relay.password(),
+          null,
+          relay.host().isEmpty()
+              ? null
+              : new MailboxAccess.Endpoint(relay.host(), relay.port(), relay.security()));
     }
     String secret = cipher.decrypt(mailbox.secret(), mailbox.tenantId(), mailbox.id());
     // One branch per permitted settings record (no pattern switch on Java 17).

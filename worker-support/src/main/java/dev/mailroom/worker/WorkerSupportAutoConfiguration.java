@@ -1,6 +1,7 @@
 package dev.mailroom.worker;
 
 import dev.mailroom.provider.guard.ProviderGuard;
+import dev.mailroom.provider.hosted.HostedProvider;
 import dev.mailroom.provider.imap.ImapProvider;
 import dev.mailroom.provider.spi.MailProvider;
 import dev.mailroom.provider.spi.MailProviders;
@@ -18,12 +19,18 @@ import org.springframework.context.annotation.Bean;
 
 /** Provider adapters are plain objects; this is where every worker gets them as beans. */
 @AutoConfiguration
-@EnableConfigurationProperties(ProviderProperties.class)
+@EnableConfigurationProperties({ProviderProperties.class, HostedRelayProperties.class})
 public class WorkerSupportAutoConfiguration {
 
   @Bean
   ImapProvider imapProvider(ProviderProperties properties, Clock clock) {
     return new ImapProvider(properties.timeout(), clock);
+  }
+
+  /** Hosted mailboxes: sent through the relay with the IMAP/SMTP adapter's submission. */
+  @Bean
+  HostedProvider hostedProvider(ImapProvider smtp) {
+    return new HostedProvider(smtp);
   }
 
   /**
@@ -48,7 +55,7 @@ public class WorkerSupportAutoConfiguration {
   }
 
   @Bean
-  MailboxAccessFactory mailboxAccessFactory(CredentialCipher cipher) {
-    return new MailboxAccessFactory(cipher);
+  MailboxAccessFactory mailboxAccessFactory(CredentialCipher cipher, HostedRelayProperties relay) {
+    return new MailboxAccessFactory(cipher, relay);
   }
 }

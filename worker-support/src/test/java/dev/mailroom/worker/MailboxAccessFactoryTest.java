@@ -7,6 +7,7 @@ import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.provider.spi.MailboxAccess;
 import dev.mailroom.provider.spi.PasswordAccess;
 import dev.mailroom.store.crypto.CredentialCipher;
+import dev.mailroom.store.mailbox.HostedSettings;
 import dev.mailroom.store.mailbox.ImapSmtpSettings;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxStatus;
@@ -20,7 +21,10 @@ import org.junit.jupiter.api.Test;
 class MailboxAccessFactoryTest {
   private final CredentialCipher cipher =
       new CredentialCipher(Base64.getEncoder().encodeToString(new byte[32]));
-  private final MailboxAccessFactory factory = new MailboxAccessFactory(cipher);
+  private final MailboxAccessFactory factory =
+      new MailboxAccessFactory(
+          cipher,
+          new HostedRelayProperties("relay.example.net", 587, "starttls", "mailroom", "pw"));
 
   private Mailbox mailbox(ProviderSettings settings) {
     return new Mailbox(
@@ -59,6 +63,29 @@ class MailboxAccessFactoryTest {
                 new MailboxAccess.Endpoint("imap.example.com", 993, "tls"),
                 new MailboxAccess.Endpoint("smtp.example.com", 587, "starttls")));
     assertThat(access.toString()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void aHostedMailboxSendsThroughTheDeploymentsRelayAndReadsNothingElsewhere() {
+    MailboxAccess access = factory.accessFor(mailbox(new HostedSettings("example.com")));
+
+    assertThat(access)
+        .isEqualTo(
+            new PasswordAccess(
+                "ada@example.com",
+                "mailroom",
+                "pw",
+                null,
+                new MailboxAccess.Endpoint("relay.example.net", 587, "starttls")));
+  }
+
+  @Test
+  void withoutARelayAHostedMailboxHasNoOutgoingServer() {
+    MailboxAccess access =
+        new MailboxAccessFactory(cipher, new HostedRelayProperties("", 587, "starttls", "", ""))
+            .accessFor(mailbox(new HostedSettings("example.com")));
+
+    assertThat(access).isEqualTo(new PasswordAccess("ada@example.com", null, null, null, null));
   }
 
   @Test
