@@ -154,6 +154,14 @@ public final class LocalStack implements AutoCloseable {
     properties.put("mailroom.webhooks.allowed-hosts", "localhost,127.0.0.1");
     // Its own mail server is on loopback, which the admin API refuses unless allow-listed.
     properties.put("mailroom.gateway.mail-server-allowed-hosts", endpoints.mail().host());
+    // Hosted mailboxes (ADR 27): their receiver on loopback (a free port unless one is given), and
+    // their sends relayed through the local mail server.
+    properties.put("mailroom.hosted.smtp.enabled", "true");
+    properties.put("mailroom.hosted.smtp.bind-address", endpoints.mail().host());
+    properties.put("mailroom.hosted.smtp.port", "0");
+    properties.put("mailroom.hosted.relay.host", endpoints.mail().host());
+    properties.put("mailroom.hosted.relay.port", Integer.toString(endpoints.mail().smtpPort()));
+    properties.put("mailroom.hosted.relay.security", "none");
     // Boot would name the launcher, not the service, in its start-up lines.
     properties.put("spring.main.log-startup-info", "false");
     if (service != Service.API_GATEWAY) {

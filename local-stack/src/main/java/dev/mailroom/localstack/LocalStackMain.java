@@ -99,11 +99,7 @@ public final class LocalStackMain {
                 Map.of(
                     "mailroom.kafka.instance-id",
                     "quickstart",
-                    // The receiver for the demo's hosted mailbox (ADR 27), on this machine only.
-                    "mailroom.hosted.smtp.enabled",
-                    "true",
-                    "mailroom.hosted.smtp.bind-address",
-                    Ports.LOOPBACK,
+                    // The hosted mailbox's receiver on a port its users know (ADR 27).
                     "mailroom.hosted.smtp.port",
                     String.valueOf(port(options, "hosted-smtp-port")))));
     CountDownLatch stopped = new CountDownLatch(1);

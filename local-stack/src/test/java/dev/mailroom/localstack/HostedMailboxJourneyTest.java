@@ -1,0 +1,292 @@
+package dev.mailroom.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailroom.infra.junit.TestInfrastructure;
+import dev.mailroom.infra.kafka.TopicTap;
+import dev.mailroom.localstack.LocalStack.Service;
+import dev.mailroom.model.envelope.EnvelopeCodec;
+import dev.mailroom.model.envelope.Topics;
+import dev.mailroom.model.event.MessageReceived;
+import dev.mailroom.model.event.MessageSent;
+import dev.mailroom.store.mime.MimeParser;
+import dev.mailroom.store.mime.ParsedMessage;
+import dev.mailroom.store.token.TokenPermissions;
+import dev.mailroom.sync.receiver.HostedSmtpReceiver;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A support conversation on a hosted mailbox, through the whole suite: a customer's mail server
+ * hands her question to Mailroom's SMTP receiver, the support agent finds it through the Email
+ * Access API and replies, the reply goes out through the relay and reaches her mailbox with its
+ * threading headers, and her answer two days later comes back into the same thread.
+ */
+class HostedMailboxJourneyTest {
+  private static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final EnvelopeCodec CODEC = new EnvelopeCodec();
+
+  private static LocalStack stack;
+  private static AdminClient http;
+  private static int receiverPort;
+
+  @BeforeAll
+  static void start() {
+    stack =
+        LocalStack.startReady(
+            TestInfrastructure.ephemeralOptions(),
+            ADMIN_KEY,
+            Map.of(
+                "spring.cloud.stream.default.consumer.back-off-initial-interval",
+                "100",
+                "mailroom.sync.poll-interval",
+                "0s"));
+    http = new AdminClient(stack.url(Service.API_GATEWAY));
+    receiverPort =
+        stack.services().get(Service.SYNC_WORKER).getBean(HostedSmtpReceiver.class).port();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void aCustomerAndASupportMailboxTalkOverDays() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String domain = "help-" + run + ".example";
+    String support = "support@" + domain;
+    String customer = "dana-" + run + "@mailroom.local";
+    stack.mailServer().addUser(customer, "dana-pw");
+    String tenant =
+        http.expect(201, "POST", "/admin/tenants", ADMIN_KEY, Map.of("name", "Hosted " + run))
+            .get("id")
+            .asString();
+    http.expect(
+        201, "POST", "/admin/tenants/" + tenant + "/domains", ADMIN_KEY, Map.of("domain", domain));
+    String mailboxId =
+        http.expect(
+                201,
+                "POST",
+                "/admin/tenants/" + tenant + "/mailboxes",
+                ADMIN_KEY,
+                Map.of("provider", "hosted", "address", support, "displayName", "Help Desk"))
+            .get("id")
+            .asString();
+    String token = token(tenant, mailboxId);
+
+    try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
+      // Monday: the customer's question arrives from outside.
+      deliver(
+          customer,
+          support,
+          raw(
+              "q-" + run + "@mailroom.local",
+              "Mon, 30 Nov 2026 09:00:00 +0000",
+              customer,
+              support,
+              "Broken zipper",
+              null,
+              "The zipper of my jacket broke after a week."));
+      JsonNode question = awaitFound(token, "Broken zipper", "zipper of my jacket");
+      assertThat(question.get("mailboxId").asString()).isEqualTo(mailboxId);
+      assertThat(question.get("provider").asString()).isEqualTo("HOSTED");
+
+      // Support replies through the API; it leaves through the relay.
+      JsonNode reply =
+          http.expect(
+              200,
+              "POST",
+              "/api/access/email/messages/" + question.get("id").asString() + "/reply",
+              token,
+              Map.of("body", "Sorry! A new jacket is on its way.", "bodyType", "text"));
+      assertThat(reply.get("success").asBoolean()).isTrue();
+      assertThat(reply.get("threadId").asString()).isEqualTo(question.get("threadId").asString());
+      events.await(
+          r ->
+              CODEC.decode(r.value()).data() instanceof MessageSent s
+                  && s.mailboxId().equals(mailboxId),
+          WAIT);
+
+      // It reaches the customer's own mailbox, answering her question.
+      ParsedMessage atCustomer = awaitInbox(customer, "dana-pw", "Re: Broken zipper");
+      assertThat(atCustomer.from().email()).isEqualTo(support);
+      assertThat(atCustomer.inReplyTo()).isEqualTo("q-" + run + "@mailroom.local");
+      assertThat(atCustomer.text()).contains("A new jacket is on its way");
+
+      // Wednesday: her answer comes back into the same thread.
+      deliver(
+          customer,
+          support,
+          raw(
+              "a-" + run + "@mailroom.local",
+              "Wed, 02 Dec 2026 18:30:00 +0000",
+              customer,
+              support,
+              "Re: Broken zipper",
+              atCustomer.messageId(),
+              "It arrived today, thank you!"));
+      JsonNode answer = awaitFound(token, "Re: Broken zipper", "It arrived today");
+      assertThat(answer.get("threadId").asString()).isEqualTo(question.get("threadId").asString());
+
+      JsonNode thread =
+          http.expect(
+              200,
+              "GET",
+              "/api/access/email/threads/" + question.get("threadId").asString(),
+              token,
+              null);
+      List<String> bodies = new ArrayList<>();
+      thread.get("messages").forEach(m -> bodies.add(m.get("bodyPreview").asString()));
+      assertThat(bodies)
+          .containsExactly(
+              "The zipper of my jacket broke after a week.",
+              "Sorry! A new jacket is on its way.",
+              "It arrived today, thank you!");
+
+      // Announced: the two that arrived, not the one sent.
+      List<String> received =
+          events.drain(Duration.ofSeconds(1)).stream()
+              .map(r -> CODEC.decode(r.value()))
+              .filter(e -> mailboxId.equals(e.subject()) && e.data() instanceof MessageReceived)
+              .map(e -> ((MessageReceived) e.data()).message().subject())
+              .toList();
+      assertThat(received).containsExactly("Broken zipper", "Re: Broken zipper");
+    }
+  }
+
+  private static String token(String tenant, String mailboxId) {
+    return http.expect(
+            201,
+            "POST",
+            "/admin/tenants/" + tenant + "/tokens",
+            ADMIN_KEY,
+            Map.of(
+                "name",
+                "help desk",
+                "permissions",
+                Map.of(
+                    "emailAccessEnabled",
+                    true,
+                    "allowedEmailOperations",
+                    TokenPermissions.EMAIL_OPERATIONS,
+                    "mailboxIds",
+                    List.of(mailboxId))))
+        .get("token")
+        .asString();
+  }
+
+  /** The message with this subject and text, once the hosted mailbox has stored it. */
+  private static JsonNode awaitFound(String token, String subject, String text) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      JsonNode page = http.expect(200, "GET", "/api/access/email/messages?limit=50", token, null);
+      for (JsonNode m : page.get("emails")) {
+        if (m.get("subject").asString().equals(subject)
+            && m.get("bodyPreview").asString().contains(text)) {
+          return m;
+        }
+      }
+      assertThat(System.nanoTime()).as("'" + subject + "' stored").isLessThan(deadline);
+      sleep(200);
+    }
+  }
+
+  /** The customer's mail with this subject, read from her mailbox by a plain IMAP client. */
+  private static ParsedMessage awaitInbox(String user, String password, String subject)
+      throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    var mail = stack.endpoints().mail();
+    while (true) {
+      try (Store store = Session.getInstance(new Properties()).getStore("imap")) {
+        store.connect(mail.host(), mail.imapPort(), user, password);
+        Folder inbox = store.getFolder("INBOX");
+        inbox.open(Folder.READ_ONLY);
+        for (Message m : inbox.getMessages()) {
+          if (subject.equals(m.getSubject())) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            m.writeTo(out);
+            return MimeParser.parse(out.toByteArray());
+          }
+        }
+      }
+      assertThat(System.nanoTime()).as("'" + subject + "' at " + user).isLessThan(deadline);
+      sleep(200);
+    }
+  }
+
+  private static String raw(
+      String messageId,
+      String date,
+      String from,
+      String to,
+      String subject,
+      String inReplyTo,
+      String text) {
+    return "Message-ID: <"
+        + messageId
+        + ">\r\nDate: "
+        + date
+        + "\r\nFrom: "
+        + from
+        + "\r\nTo: "
+        + to
+        + "\r\nSubject: "
+        + subject
+        + "\r\n"
+        + (inReplyTo == null
+            ? ""
+            : "In-Reply-To: <" + inReplyTo + ">\r\nReferences: <" + inReplyTo + ">\r\n")
+        + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
+        + text
+        + "\r\n";
+  }
+
+  /** Hands mail to the receiver as the sender's mail server would, keeping its Message-ID. */
+  private static void deliver(String from, String to, String raw) throws Exception {
+    Properties props = new Properties();
+    props.put("mail.smtp.host", stack.endpoints().mail().host());
+    props.put("mail.smtp.port", Integer.toString(receiverPort));
+    props.put("mail.smtp.from", from);
+    MimeMessage message =
+        new MimeMessage(
+            Session.getInstance(props),
+            new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8))) {
+          @Override
+          protected void updateMessageID() {
+            // The sender's Message-ID is what threading follows.
+          }
+        };
+    Transport.send(message, new InternetAddress[] {new InternetAddress(to)});
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
