@@ -7,8 +7,12 @@ import dev.mailroom.infra.kafka.TopicTap;
 import dev.mailroom.localstack.LocalStack.Service;
 import dev.mailroom.model.envelope.EnvelopeCodec;
 import dev.mailroom.model.envelope.Topics;
+import dev.mailroom.model.event.MessageBounced;
 import dev.mailroom.model.event.MessageReceived;
 import dev.mailroom.model.event.MessageSent;
+import dev.mailroom.model.message.MessageStatus;
+import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.mime.MimeParser;
 import dev.mailroom.store.mime.ParsedMessage;
 import dev.mailroom.store.token.TokenPermissions;
@@ -173,7 +177,94 @@ class HostedMailboxJourneyTest {
               .map(e -> ((MessageReceived) e.data()).message().subject())
               .toList();
       assertThat(received).containsExactly("Broken zipper", "Re: Broken zipper");
+
+      // Thursday: a survey to an address that has since gone comes back as a bounce.
+      String gone = "gone-" + run + "@mailroom.local";
+      stack.mailServer().addUser(gone, "gone-pw");
+      JsonNode survey =
+          http.expect(
+              200,
+              "POST",
+              "/api/access/email/messages/send",
+              token,
+              Map.of(
+                  "sendFrom",
+                  support,
+                  "to",
+                  List.of(Map.of("email", gone)),
+                  "subject",
+                  "How did we do?",
+                  "body",
+                  "Tell us in one click.",
+                  "bodyType",
+                  "text"));
+      assertThat(survey.get("success").asBoolean()).isTrue();
+      String surveyMessageId = awaitInbox(gone, "gone-pw", "How did we do?").messageId();
+      deliver("mailer-daemon@mx.mailroom.local", support, bounce(support, gone, surveyMessageId));
+
+      var bounced =
+          events.await(
+              r ->
+                  CODEC.decode(r.value()).data() instanceof MessageBounced b
+                      && b.mailboxId().equals(mailboxId),
+              WAIT);
+      MessageBounced bounce = (MessageBounced) CODEC.decode(bounced.value()).data();
+      assertThat(bounce.recipients()).containsExactly(gone);
+      assertThat(bounce.bounceType()).isEqualTo("hard");
+      assertThat(bounce.diagnostic()).contains("5.1.1");
+      StoredMessage stored =
+          stack
+              .services()
+              .get(Service.API_GATEWAY)
+              .getBean(MessageRepository.class)
+              .findById(tenant, bounce.messageId())
+              .block();
+      assertThat(stored.subject()).isEqualTo("How did we do?");
+      assertThat(stored.status()).isEqualTo(MessageStatus.BOUNCED);
+      assertThat(stored.statusReason()).startsWith("Hard bounce: ");
+      // The report itself is mail in the inbox, as any mail server keeps it.
+      awaitFound(token, "Undelivered Mail Returned to Sender", "could not be delivered");
     }
+  }
+
+  /** What a recipient's mail server sends back when the address does not exist (RFC 3464). */
+  private static String bounce(String sender, String recipient, String messageId) {
+    return String.join(
+        "\r\n",
+        "From: MAILER-DAEMON@mx.mailroom.local (Mail Delivery System)",
+        "To: " + sender,
+        "Subject: Undelivered Mail Returned to Sender",
+        "Date: Thu, 03 Dec 2026 10:15:02 +0000",
+        "Message-ID: <bounce-" + messageId + ">",
+        "Auto-Submitted: auto-replied",
+        "MIME-Version: 1.0",
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"r1\"",
+        "",
+        "--r1",
+        "Content-Type: text/plain; charset=us-ascii",
+        "",
+        "Your message could not be delivered to " + recipient + ".",
+        "",
+        "--r1",
+        "Content-Type: message/delivery-status",
+        "",
+        "Reporting-MTA: dns; mx.mailroom.local",
+        "",
+        "Final-Recipient: rfc822; " + recipient,
+        "Action: failed",
+        "Status: 5.1.1",
+        "Diagnostic-Code: smtp; 550 5.1.1 <" + recipient + ">: user unknown",
+        "",
+        "--r1",
+        "Content-Type: text/rfc822-headers",
+        "",
+        "From: " + sender,
+        "To: " + recipient,
+        "Subject: How did we do?",
+        "Message-ID: <" + messageId + ">",
+        "",
+        "--r1--",
+        "");
   }
 
   private static String token(String tenant, String mailboxId) {

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /**
  * Stores the messages the SMTP receiver took for hosted mailboxes ({@link ReceiveMessage}): each is
@@ -40,11 +41,14 @@ class ReceivedMessages {
   private final MailboxRepository mailboxes;
   private final BlobStore blobs;
   private final ChangeApplier applier;
+  private final BouncedSends bounces;
 
-  ReceivedMessages(MailboxRepository mailboxes, BlobStore blobs, ChangeApplier applier) {
+  ReceivedMessages(
+      MailboxRepository mailboxes, BlobStore blobs, ChangeApplier applier, BouncedSends bounces) {
     this.mailboxes = mailboxes;
     this.blobs = blobs;
     this.applier = applier;
+    this.bounces = bounces;
   }
 
   void store(ReceiveMessage command, String correlationId) {
@@ -95,6 +99,18 @@ class ReceivedMessages {
           command.commandId(),
           mailbox.id(),
           result.added());
+      // Read before the inbound copy goes, also when a redelivery found the message stored: a
+      // retry after a failure here reads the report again.
+      byte[] raw =
+          session.raw != null
+              ? session.raw
+              : blobs
+                  .get(command.rawKey())
+                  .onErrorResume(gone -> Mono.empty())
+                  .block(STORE_TIMEOUT);
+      if (raw != null) {
+        bounces.recordReport(mailbox, raw, correlationId);
+      }
     } catch (ProviderException e) {
       throw new IllegalStateException("Received message " + command.commandId() + ": " + e, e);
     }
@@ -104,7 +120,7 @@ class ReceivedMessages {
         .onErrorResume(
             e -> {
               log.warn("Received copy {} not deleted: {}", command.rawKey(), e.toString());
-              return reactor.core.publisher.Mono.empty();
+              return Mono.empty();
             })
         .block(STORE_TIMEOUT);
   }
@@ -112,6 +128,7 @@ class ReceivedMessages {
   /** The one message of a command, read from where the receiver put it. */
   private final class Received implements MailboxSession {
     private final ReceiveMessage command;
+    private byte[] raw;
 
     Received(ReceiveMessage command) {
       this.command = command;
@@ -122,7 +139,7 @@ class ReceivedMessages {
       List<FetchedMessage> found = new ArrayList<>();
       for (ProviderRef ref : refs) {
         if (ref.value().equals(INBOX.scope() + command.commandId())) {
-          byte[] raw = blobs.get(command.rawKey()).block(STORE_TIMEOUT);
+          raw = blobs.get(command.rawKey()).block(STORE_TIMEOUT);
           if (raw != null) {
             found.add(
                 new FetchedMessage(

@@ -9,6 +9,7 @@ import dev.mailroom.model.event.EndpointDisabled;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MailboxSyncFailed;
+import dev.mailroom.model.event.MessageBounced;
 import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageReceived;
@@ -34,6 +35,7 @@ public enum PayloadType {
       "mailroom.command.receive_message.v1", ReceiveMessage.class, Topics.COMMANDS_MAILBOX),
   MESSAGE_SENT("mailroom.message.sent.v1", MessageSent.class, Topics.EVENTS),
   MESSAGE_FAILED("mailroom.message.failed.v1", MessageFailed.class, Topics.EVENTS),
+  MESSAGE_BOUNCED("mailroom.message.bounced.v1", MessageBounced.class, Topics.EVENTS),
   MESSAGE_RECEIVED("mailroom.message.received.v1", MessageReceived.class, Topics.EVENTS),
   MESSAGE_UPDATED("mailroom.message.updated.v1", MessageUpdated.class, Topics.EVENTS),
   MESSAGE_DELETED("mailroom.message.deleted.v1", MessageDeleted.class, Topics.EVENTS),

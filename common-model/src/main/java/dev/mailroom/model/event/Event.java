@@ -10,6 +10,7 @@ import dev.mailroom.model.envelope.Payload;
 public sealed interface Event extends Payload
     permits MessageSent,
         MessageFailed,
+        MessageBounced,
         MessageReceived,
         MessageUpdated,
         MessageDeleted,
@@ -25,6 +26,8 @@ public sealed interface Event extends Payload
     R messageSent(MessageSent event);
 
     R messageFailed(MessageFailed event);
+
+    R messageBounced(MessageBounced event);
 
     R messageReceived(MessageReceived event);
 

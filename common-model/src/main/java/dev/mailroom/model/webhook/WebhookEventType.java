@@ -9,8 +9,7 @@ import java.util.stream.Collectors;
 
 /**
  * The event types a webhook subscription can name, as they appear in the payload's {@code type}.
- * Commands have none; {@code message.bounced} is subscribable before anything emits it, so a
- * subscription made today receives bounces once hosted mailboxes report them.
+ * Commands have none.
  */
 public enum WebhookEventType {
   MESSAGE_SENT("message.sent", PayloadType.MESSAGE_SENT),
@@ -18,7 +17,7 @@ public enum WebhookEventType {
   MESSAGE_UPDATED("message.updated", PayloadType.MESSAGE_UPDATED),
   MESSAGE_DELETED("message.deleted", PayloadType.MESSAGE_DELETED),
   MESSAGE_FAILED("message.failed", PayloadType.MESSAGE_FAILED),
-  MESSAGE_BOUNCED("message.bounced", null),
+  MESSAGE_BOUNCED("message.bounced", PayloadType.MESSAGE_BOUNCED),
   MAILBOX_SYNC_COMPLETED("mailbox.sync_completed", PayloadType.MAILBOX_SYNC_COMPLETED),
   MAILBOX_SYNC_FAILED("mailbox.sync_failed", PayloadType.MAILBOX_SYNC_FAILED),
   MAILBOX_REAUTH_REQUIRED("mailbox.reauth_required", PayloadType.MAILBOX_REAUTH_REQUIRED),

@@ -12,6 +12,7 @@ import dev.mailroom.model.event.EndpointDisabled;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MailboxSyncFailed;
+import dev.mailroom.model.event.MessageBounced;
 import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageReceived;
@@ -119,6 +120,16 @@ final class Samples {
         samples,
         new MessageFailed(
             TENANT, MAILBOX, "cmd_send", "msg_1", "permanent", "550 mailbox unavailable", T1));
+    put(
+        samples,
+        new MessageBounced(
+            TENANT,
+            MAILBOX,
+            "msg_1",
+            List.of("nobody@example.com"),
+            "hard",
+            "550 5.1.1 <nobody@example.com> User unknown",
+            T1));
     put(samples, new MessageReceived(TENANT, MAILBOX, message));
     put(samples, new MessageUpdated(TENANT, MAILBOX, "msg_1", true, List.of("INBOX"), T1));
     put(samples, new MessageDeleted(TENANT, MAILBOX, "msg_1", true, T1));

@@ -1,5 +1,6 @@
 package dev.mailroom.store.message;
 
+import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.store.TenantScope;
 import java.time.Instant;
@@ -540,6 +541,32 @@ public class MessageRepository {
    * than a set keeps the filter an exact match, which every MongoDB, the embedded one included,
    * answers from an index.
    */
+  /**
+   * Records that a message this mailbox sent came back undelivered, as a delivery status
+   * notification reported: sent (or delivered) becomes bounced, once. Empty when the mailbox sent
+   * no such message, or it is already recorded as bounced.
+   *
+   * @param rfcMessageId the Message-ID the report names, without angle brackets
+   */
+  public Mono<StoredMessage> markBounced(
+      String tenantId, String mailboxId, String rfcMessageId, String reason, Instant at) {
+    return mongo.findAndModify(
+        Query.query(
+            TenantScope.mailbox(tenantId, mailboxId)
+                .and("rfcMessageId")
+                .is(rfcMessageId)
+                .and("direction")
+                .is(Direction.OUTBOUND)
+                .and("status")
+                .in(MessageStatus.SENT, MessageStatus.DELIVERED)),
+        new Update()
+            .set("status", MessageStatus.BOUNCED)
+            .set("statusReason", reason)
+            .set("updatedAt", at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)),
+        FindAndModifyOptions.options().returnNew(true),
+        StoredMessage.class);
+  }
+
   private Mono<StoredMessage> transition(
       String tenantId, String id, MessageStatus from, MessageStatus to, Update update, Instant at) {
     update.set("status", to).set("updatedAt", at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));

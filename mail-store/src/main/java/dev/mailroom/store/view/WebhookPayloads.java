@@ -5,6 +5,7 @@ import dev.mailroom.model.event.Event;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MailboxSyncFailed;
+import dev.mailroom.model.event.MessageBounced;
 import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageReceived;
@@ -96,6 +97,22 @@ public final class WebhookPayloads {
       error.put("message", Redaction.addresses(failed.errorMessage()));
       data.put("error", error);
       data.put("failed_at", Timestamps.format(failed.failedAt()));
+      return data;
+    }
+
+    @Override
+    public Map<String, Object> messageBounced(MessageBounced bounced) {
+      Map<String, Object> data =
+          messageOrReference(current, bounced.tenantId(), bounced.mailboxId(), bounced.messageId());
+      data.put("status", "bounced");
+      Map<String, Object> bounce = new LinkedHashMap<>();
+      bounce.put("type", bounced.bounceType());
+      bounce.put("recipients", bounced.recipients());
+      bounce.put(
+          "diagnostic",
+          bounced.diagnostic() == null ? null : Redaction.addresses(bounced.diagnostic()));
+      data.put("bounce", bounce);
+      data.put("bounced_at", Timestamps.format(bounced.bouncedAt()));
       return data;
     }
 

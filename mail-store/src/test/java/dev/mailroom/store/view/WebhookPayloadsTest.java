@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncFailed;
+import dev.mailroom.model.event.MessageBounced;
 import dev.mailroom.model.event.MessageFailed;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,33 @@ class WebhookPayloadsTest {
                 "ten_1", "mbx_1", "cmd_1", "msg_1", "transient", "timeout at 192.168.1.9:587", T),
             null);
     assertThat(failed.toString()).contains("timeout at [address]").doesNotContain("192.168");
+  }
+
+  @Test
+  void aBounceSaysWhoDidNotGetTheMessageAndWhyWithoutTheServersAddress() {
+    Map<String, Object> bounced =
+        WebhookPayloads.data(
+            new MessageBounced(
+                "ten_1",
+                "mbx_1",
+                "msg_1",
+                List.of("nobody@example.com"),
+                "hard",
+                "host mx.example.com[203.0.113.7] said: 550 5.1.1 user unknown",
+                T),
+            null);
+    assertThat(bounced.get("id")).isEqualTo("msg_1");
+    assertThat(bounced.get("status")).isEqualTo("bounced");
+    assertThat(bounced.get("bounce"))
+        .isEqualTo(
+            Map.of(
+                "type",
+                "hard",
+                "recipients",
+                List.of("nobody@example.com"),
+                "diagnostic",
+                "host mx.example.com[[address]] said: 550 5.1.1 user unknown"));
+    assertThat(bounced.get("bounced_at")).isEqualTo("2026-02-07T14:30:00.000Z");
   }
 
   @Test

@@ -1,0 +1,78 @@
+package dev.mailroom.sync;
+
+import dev.mailroom.model.event.MessageBounced;
+import dev.mailroom.store.mailbox.Mailbox;
+import dev.mailroom.store.message.MessageRepository;
+import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.mime.DeliveryReport;
+import dev.mailroom.store.mime.DeliveryReports;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads the delivery status notifications a mailbox receives: when one reports that a message the
+ * mailbox sent could not be delivered, that message becomes {@code bounced} and {@code
+ * message.bounced} is announced. A delay, a success or a report about mail sent elsewhere changes
+ * nothing; the report itself stays in the inbox as the mail it is.
+ */
+@Component
+class BouncedSends {
+  private static final Logger log = LoggerFactory.getLogger(BouncedSends.class);
+  private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
+
+  private final MessageRepository messages;
+  private final SyncEvents events;
+  private final Clock clock;
+
+  BouncedSends(MessageRepository messages, SyncEvents events, Clock clock) {
+    this.messages = messages;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /** Records what the report in {@code raw} says, if it is one about this mailbox's mail. */
+  void recordReport(Mailbox mailbox, byte[] raw, String correlationId) {
+    DeliveryReport report = DeliveryReports.read(raw).orElse(null);
+    if (report == null || report.originalMessageId() == null || report.failures().isEmpty()) {
+      return;
+    }
+    List<DeliveryReport.RecipientStatus> failures = report.failures();
+    boolean hard = failures.stream().anyMatch(DeliveryReport.RecipientStatus::permanent);
+    DeliveryReport.RecipientStatus first = failures.get(0);
+    String diagnostic = first.diagnostic() != null ? first.diagnostic() : first.status();
+    Instant now = clock.instant();
+    StoredMessage bounced =
+        messages
+            .markBounced(
+                mailbox.tenantId(),
+                mailbox.id(),
+                report.originalMessageId(),
+                (hard ? "Hard bounce: " : "Soft bounce: ") + diagnostic,
+                now)
+            .block(STORE_TIMEOUT);
+    if (bounced == null) {
+      return; // not sent from this mailbox, or recorded already
+    }
+    log.info(
+        "Message {} of mailbox {} bounced ({} recipients, {})",
+        bounced.id(),
+        mailbox.id(),
+        failures.size(),
+        hard ? "hard" : "soft");
+    events.publish(
+        new MessageBounced(
+            mailbox.tenantId(),
+            mailbox.id(),
+            bounced.id(),
+            failures.stream().map(DeliveryReport.RecipientStatus::recipient).toList(),
+            hard ? "hard" : "soft",
+            diagnostic,
+            now),
+        correlationId);
+  }
+}
