@@ -222,6 +222,26 @@ class HostedMailboxJourneyTest {
       assertThat(stored.subject()).isEqualTo("How did we do?");
       assertThat(stored.status()).isEqualTo(MessageStatus.BOUNCED);
       assertThat(stored.statusReason()).startsWith("Hard bounce: ");
+      // The address bounced for good: the tenant's mailboxes no longer send to it.
+      JsonNode refused =
+          http.expect(
+              400,
+              "POST",
+              "/api/access/email/messages/send",
+              token,
+              Map.of(
+                  "sendFrom",
+                  support,
+                  "to",
+                  List.of(Map.of("email", gone)),
+                  "subject",
+                  "Last chance",
+                  "body",
+                  "Still there?",
+                  "bodyType",
+                  "text"));
+      assertThat(refused.at("/fieldErrors/0/field").asString()).isEqualTo("to[0].email");
+      assertThat(refused.at("/fieldErrors/0/message").asString()).contains("suppressed");
       // The report itself is mail in the inbox, as any mail server keeps it.
       awaitFound(token, "Undelivered Mail Returned to Sender", "could not be delivered");
     }

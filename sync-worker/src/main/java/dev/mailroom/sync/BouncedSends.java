@@ -6,6 +6,8 @@ import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.mime.DeliveryReport;
 import dev.mailroom.store.mime.DeliveryReports;
+import dev.mailroom.store.suppression.Suppression;
+import dev.mailroom.store.suppression.SuppressionRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +20,8 @@ import org.springframework.stereotype.Component;
  * Reads the delivery status notifications a mailbox receives: when one reports that a message the
  * mailbox sent could not be delivered, that message becomes {@code bounced} and {@code
  * message.bounced} is announced. A delay, a success or a report about mail sent elsewhere changes
- * nothing; the report itself stays in the inbox as the mail it is.
+ * nothing; the report itself stays in the inbox as the mail it is. A recipient that bounced for
+ * good (status 5.x.x) goes on the tenant's suppression list.
  */
 @Component
 class BouncedSends {
@@ -26,11 +29,17 @@ class BouncedSends {
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
 
   private final MessageRepository messages;
+  private final SuppressionRepository suppressions;
   private final SyncEvents events;
   private final Clock clock;
 
-  BouncedSends(MessageRepository messages, SyncEvents events, Clock clock) {
+  BouncedSends(
+      MessageRepository messages,
+      SuppressionRepository suppressions,
+      SyncEvents events,
+      Clock clock) {
     this.messages = messages;
+    this.suppressions = suppressions;
     this.events = events;
     this.clock = clock;
   }
@@ -57,6 +66,21 @@ class BouncedSends {
             .block(STORE_TIMEOUT);
     if (bounced == null) {
       return; // not sent from this mailbox, or recorded already
+    }
+    // An address that bounced for good is not sent to again by any of the tenant's mailboxes.
+    for (DeliveryReport.RecipientStatus failure : failures) {
+      if (failure.permanent()) {
+        suppressions
+            .add(
+                Suppression.of(
+                    mailbox.tenantId(),
+                    failure.recipient(),
+                    "Hard bounce: "
+                        + (failure.diagnostic() != null ? failure.diagnostic() : failure.status()),
+                    bounced.id(),
+                    now))
+            .block(STORE_TIMEOUT);
+      }
     }
     log.info(
         "Message {} of mailbox {} bounced ({} recipients, {})",

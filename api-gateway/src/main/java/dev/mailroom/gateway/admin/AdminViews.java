@@ -4,6 +4,7 @@ import dev.mailroom.model.text.Redaction;
 import dev.mailroom.store.hosted.HostedDomain;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.SyncState;
+import dev.mailroom.store.suppression.Suppression;
 import dev.mailroom.store.token.ApiToken;
 import dev.mailroom.store.token.TokenPermissions;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -17,6 +18,24 @@ public final class AdminViews {
   public static final String MAILBOX_ID = "mbx_01JH3Z8Q4W2K7N5M6P9R0S1T2V";
   public static final String TOKEN_ID = "tok_01JH3Z9X8C7V6B5N4M3L2K1J0H";
   static final String TIME = "2026-03-02T09:14:05.120Z";
+
+  @Schema(description = "An address the tenant's mailboxes no longer send to")
+  public record SuppressionView(
+      @Schema(description = "The address, in lower case", example = "nobody@customer.example")
+          String address,
+      @Schema(
+              description = "Why: the kind of bounce and the remote server's words",
+              example = "Hard bounce: 550 5.1.1 <nobody@customer.example>: user unknown")
+          String reason,
+      @Schema(
+              description = "The message whose bounce put it on the list",
+              example = "msg_01JH3ZA1B2C3D4E5F6G7H8J9K0")
+          String messageId,
+      @Schema(description = "When it was put on the list", example = TIME) Instant createdAt) {
+    public static SuppressionView of(Suppression s) {
+      return new SuppressionView(s.address(), s.reason(), s.messageId(), s.createdAt());
+    }
+  }
 
   @Schema(description = "A domain whose mail Mailroom receives for one tenant")
   public record DomainView(

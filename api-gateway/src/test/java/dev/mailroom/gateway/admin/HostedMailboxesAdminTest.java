@@ -10,6 +10,10 @@ import dev.mailroom.store.hosted.HostedDomainRepository;
 import dev.mailroom.store.mailbox.HostedSettings;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.suppression.Suppression;
+import dev.mailroom.store.suppression.SuppressionRepository;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -180,6 +184,85 @@ class HostedMailboxesAdminTest {
         .exchange()
         .expectStatus()
         .isUnauthorized();
+  }
+
+  @Test
+  void aSuppressedAddressIsRefusedOnSendUntilAnOperatorLiftsIt() {
+    GatewayFixture.Tenant tenant = gateway.tenant("sender-" + UUID.randomUUID() + "@example.com");
+    String token = gateway.fullToken(tenant.id());
+    String gone = "Gone-" + UUID.randomUUID().toString().substring(0, 8) + "@customer.example";
+    gateway
+        .bean(SuppressionRepository.class)
+        .add(
+            Suppression.of(
+                tenant.id(), gone, "Hard bounce: 550 5.1.1 user unknown", "msg_1", Instant.now()))
+        .block();
+
+    admin()
+        .get()
+        .uri("/admin/tenants/{t}/suppressions", tenant.id())
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$[0].address")
+        .isEqualTo(gone.toLowerCase())
+        .jsonPath("$[0].reason")
+        .isEqualTo("Hard bounce: 550 5.1.1 user unknown");
+
+    // Named in cc among others, in any case: refused before anything is queued, and named.
+    Map<String, Object> send =
+        Map.of(
+            "to",
+            List.of(Map.of("email", "someone@customer.example")),
+            "cc",
+            List.of(Map.of("email", gone.toUpperCase())),
+            "subject",
+            "Hello again",
+            "body",
+            "Are you there?");
+    gateway
+        .client()
+        .post()
+        .uri("/api/access/email/messages/send")
+        .header("Authorization", "Bearer " + token)
+        .bodyValue(send)
+        .exchange()
+        .expectStatus()
+        .isBadRequest()
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("INVALID_REQUEST")
+        .jsonPath("$.fieldErrors[0].field")
+        .isEqualTo("cc[0].email")
+        .jsonPath("$.fieldErrors[0].message")
+        .value(m -> assertThat((String) m).startsWith("is suppressed: mail to it bounced"));
+
+    admin()
+        .delete()
+        .uri("/admin/tenants/{t}/suppressions/{a}", tenant.id(), gone)
+        .exchange()
+        .expectStatus()
+        .isNoContent();
+    admin()
+        .delete()
+        .uri("/admin/tenants/{t}/suppressions/{a}", tenant.id(), gone)
+        .exchange()
+        .expectStatus()
+        .isNotFound();
+    admin()
+        .get()
+        .uri("/admin/tenants/{t}/suppressions", "ten_missing")
+        .exchange()
+        .expectStatus()
+        .isNotFound();
+    assertThat(
+            gateway
+                .bean(SuppressionRepository.class)
+                .findAmong(tenant.id(), List.of(gone.toLowerCase()))
+                .collectList()
+                .block())
+        .isEmpty();
   }
 
   private String newTenant() {

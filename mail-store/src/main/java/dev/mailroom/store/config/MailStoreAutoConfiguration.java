@@ -13,6 +13,7 @@ import dev.mailroom.store.message.ThreadKeys;
 import dev.mailroom.store.outbox.OutboxRepository;
 import dev.mailroom.store.ratelimit.SlidingWindowRateLimiter;
 import dev.mailroom.store.retention.RetentionSweeper;
+import dev.mailroom.store.suppression.SuppressionRepository;
 import dev.mailroom.store.tenant.TenantRepository;
 import dev.mailroom.store.token.ApiTokenRepository;
 import dev.mailroom.store.webhook.WebhookDeliveryRepository;
@@ -44,6 +45,11 @@ public class MailStoreAutoConfiguration {
   @Bean
   TenantRepository tenantRepository(ReactiveMongoTemplate mongo) {
     return new TenantRepository(mongo);
+  }
+
+  @Bean
+  SuppressionRepository suppressionRepository(ReactiveMongoTemplate mongo) {
+    return new SuppressionRepository(mongo);
   }
 
   @Bean

@@ -6,6 +6,7 @@ import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.outbox.OutboxRecord;
 import dev.mailroom.store.ratelimit.SlidingWindowRateLimiter;
+import dev.mailroom.store.suppression.Suppression;
 import dev.mailroom.store.tenant.Tenant;
 import dev.mailroom.store.token.ApiToken;
 import dev.mailroom.store.webhook.WebhookDelivery;
@@ -58,6 +59,9 @@ public class MongoIndexes {
   private Flux<String> queryIndexes() {
     return Flux.concat(
         index(Tenant.class, new Index().on("createdAt", Sort.Direction.ASC)),
+        index(
+            Suppression.class,
+            new Index().on("tenantId", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)),
         index(
             HostedDomain.class,
             new Index().on("tenantId", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)),

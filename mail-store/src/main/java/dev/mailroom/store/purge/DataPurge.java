@@ -10,6 +10,7 @@ import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.message.ThreadKeys;
 import dev.mailroom.store.outbox.OutboxRecord;
 import dev.mailroom.store.ratelimit.SlidingWindowRateLimiter;
+import dev.mailroom.store.suppression.Suppression;
 import dev.mailroom.store.tenant.Tenant;
 import dev.mailroom.store.token.ApiToken;
 import dev.mailroom.store.webhook.WebhookDelivery;
@@ -35,8 +36,9 @@ import reactor.core.publisher.Mono;
  * BlobKeys#mailboxPrefix} (raw MIME, bodies, attachments), {@code webhook_deliveries} of its
  * events, {@code rate_limits} (keys {@code mbx:<id>:...}, {@code <tokenId>:...}, {@code
  * org:<tenantId>:...}); for a tenant also {@code api_tokens}, {@code hosted_domains}, {@code
- * webhook_endpoints}, the rest of {@code webhook_deliveries}, {@code idempotency_keys}, {@code
- * outbox}, the connection counter in {@code counters} and the {@code tenants} record.
+ * suppressions}, {@code webhook_endpoints}, the rest of {@code webhook_deliveries}, {@code
+ * idempotency_keys}, {@code outbox}, the connection counter in {@code counters} and the {@code
+ * tenants} record.
  */
 public class DataPurge {
   private final ReactiveMongoTemplate mongo;
@@ -138,6 +140,7 @@ public class DataPurge {
             remove(scope, OutboxRecord.class),
             remove(scope, ApiToken.class),
             remove(scope, HostedDomain.class),
+            remove(scope, Suppression.class),
             new ThreadKeys(mongo).purgeTenant(tenantId),
             removeRateLimits(keyPrefixes),
             mongo

@@ -5,7 +5,9 @@ import static dev.mailroom.gateway.mail.send.AnswerRules.IMPORTANCE;
 
 import dev.mailroom.gateway.GatewayProperties;
 import dev.mailroom.gateway.core.AttachmentPolicy;
+import dev.mailroom.gateway.mail.FieldProblem;
 import dev.mailroom.gateway.mail.InputCheck;
+import dev.mailroom.gateway.mail.MailException;
 import dev.mailroom.gateway.mail.MailboxScope;
 import dev.mailroom.gateway.mail.MessageWrites;
 import dev.mailroom.gateway.mail.OutboundDraft;
@@ -19,8 +21,12 @@ import dev.mailroom.model.command.SendKind;
 import dev.mailroom.model.message.Participant;
 import dev.mailroom.store.mailbox.MailboxIdentity;
 import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.suppression.SuppressionRepository;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.BiFunction;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -35,11 +41,17 @@ import reactor.core.publisher.Mono;
 public class MailSending {
   private final MailReads reads;
   private final MessageWrites writes;
+  private final SuppressionRepository suppressions;
   private final Duration sendWait;
 
-  public MailSending(MailReads reads, MessageWrites writes, GatewayProperties properties) {
+  public MailSending(
+      MailReads reads,
+      MessageWrites writes,
+      SuppressionRepository suppressions,
+      GatewayProperties properties) {
     this.reads = reads;
     this.writes = writes;
+    this.suppressions = suppressions;
     this.sendWait = properties.sendWait();
   }
 
@@ -168,9 +180,54 @@ public class MailSending {
       SendKind kind,
       StoredMessage original,
       String correlationId) {
-    return writes
-        .send(mailbox, draft, kind, original, correlationId)
+    return refuseSuppressed(mailbox.tenantId(), draft)
+        .then(Mono.defer(() -> writes.send(mailbox, draft, kind, original, correlationId)))
         .flatMap(queued -> WriteProgress.durable(queued).thenReturn(queued))
         .flatMap(queued -> writes.awaitOutcome(queued, sendWait));
+  }
+
+  /**
+   * Refuses a message to an address on the tenant's suppression list (it bounced for good), naming
+   * each such recipient: sent again, it would only bounce again.
+   */
+  private Mono<Void> refuseSuppressed(String tenantId, OutboundDraft draft) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    addFields(fields, "to", draft.to());
+    addFields(fields, "cc", draft.cc());
+    addFields(fields, "bcc", draft.bcc());
+    return suppressions
+        .findAmong(tenantId, fields.keySet())
+        .collectList()
+        .flatMap(
+            found -> {
+              if (found.isEmpty()) {
+                return Mono.empty();
+              }
+              List<FieldProblem> problems =
+                  found.stream()
+                      .map(
+                          s ->
+                              new FieldProblem(
+                                  fields.get(s.address()),
+                                  "is suppressed: mail to it bounced for good ("
+                                      + s.reason()
+                                      + "); an operator can lift this with DELETE"
+                                      + " /admin/tenants/{tenantId}/suppressions/{address}"))
+                      .toList();
+              return Mono.error(
+                  new MailException.InvalidInput(
+                      "A recipient is on the suppression list", problems, false));
+            });
+  }
+
+  /** Each recipient's address (lower case) and the field it came in, the first one for a repeat. */
+  private static void addFields(
+      Map<String, String> fields, String field, List<Participant> participants) {
+    for (int i = 0; i < participants.size(); i++) {
+      String email = participants.get(i).email();
+      if (email != null) {
+        fields.putIfAbsent(email.toLowerCase(Locale.ROOT), field + "[" + i + "].email");
+      }
+    }
   }
 }
