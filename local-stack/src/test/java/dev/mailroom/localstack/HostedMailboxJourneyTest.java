@@ -1,5 +1,6 @@
 package dev.mailroom.localstack;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailroom.infra.junit.TestInfrastructure;
@@ -63,7 +64,13 @@ class HostedMailboxJourneyTest {
                 "spring.cloud.stream.default.consumer.back-off-initial-interval",
                 "100",
                 "mailroom.sync.poll-interval",
-                "0s"));
+                "0s",
+                // The journey polls the Access API while mail travels; its limits are not tested
+                // here.
+                "mailroom.gateway.rate-limits.access-per-minute",
+                "0",
+                "mailroom.gateway.rate-limits.access-per-hour",
+                "0"));
     http = new AdminClient(stack.url(Service.API_GATEWAY));
     receiverPort =
         stack.services().get(Service.SYNC_WORKER).getBean(HostedSmtpReceiver.class).port();
@@ -200,7 +207,7 @@ class HostedMailboxJourneyTest {
                   "text"));
       assertThat(survey.get("success").asBoolean()).isTrue();
       String surveyMessageId = awaitInbox(gone, "gone-pw", "How did we do?").messageId();
-      deliver("mailer-daemon@mx.mailroom.local", support, bounce(support, gone, surveyMessageId));
+      deliver("<>", support, bounce(support, gone, surveyMessageId));
 
       var bounced =
           events.await(
@@ -244,6 +251,44 @@ class HostedMailboxJourneyTest {
       assertThat(refused.at("/fieldErrors/0/message").asString()).contains("suppressed");
       // The report itself is mail in the inbox, as any mail server keeps it.
       awaitFound(token, "Undelivered Mail Returned to Sender", "could not be delivered");
+
+      // Friday: a note to itself is sent, and arrives as mail of its own.
+      stack.mailServer().addUser(support, "support-pw"); // where the relay leaves it, to hand on
+      http.expect(
+          200,
+          "POST",
+          "/api/access/email/messages/send",
+          token,
+          Map.of(
+              "sendFrom",
+              support,
+              "to",
+              List.of(Map.of("email", support)),
+              "subject",
+              "Note to self",
+              "body",
+              "Order more zippers.",
+              "bodyType",
+              "text"));
+      awaitInbox(support, "support-pw", "Note to self");
+      deliver(customer, support, new String(rawOf(support, "support-pw", "Note to self"), UTF_8));
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      List<String> labels = new ArrayList<>();
+      while (labels.size() < 2) {
+        assertThat(System.nanoTime()).as("the note, sent and received").isLessThan(deadline);
+        sleep(200);
+        labels.clear();
+        for (JsonNode m :
+            http.expect(200, "GET", "/api/access/email/messages?limit=50", token, null)
+                .get("emails")) {
+          if (m.get("subject").asString().equals("Note to self")) {
+            labels.add(m.get("labels").toString());
+          }
+        }
+      }
+      assertThat(labels)
+          .anySatisfy(l -> assertThat(l).contains("SENT"))
+          .anySatisfy(l -> assertThat(l).contains("INBOX"));
     }
   }
 
@@ -327,6 +372,11 @@ class HostedMailboxJourneyTest {
   /** The customer's mail with this subject, read from her mailbox by a plain IMAP client. */
   private static ParsedMessage awaitInbox(String user, String password, String subject)
       throws Exception {
+    return MimeParser.parse(rawOf(user, password, subject));
+  }
+
+  /** The raw bytes of the mail with this subject in the user's inbox, once it is there. */
+  private static byte[] rawOf(String user, String password, String subject) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     var mail = stack.endpoints().mail();
     while (true) {
@@ -338,7 +388,7 @@ class HostedMailboxJourneyTest {
           if (subject.equals(m.getSubject())) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             m.writeTo(out);
-            return MimeParser.parse(out.toByteArray());
+            return out.toByteArray();
           }
         }
       }

@@ -1,6 +1,7 @@
 package dev.mailroom.sync;
 
 import dev.mailroom.model.event.MessageBounced;
+import dev.mailroom.model.message.Participant;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.StoredMessage;
@@ -11,7 +12,10 @@ import dev.mailroom.store.suppression.SuppressionRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -21,7 +25,9 @@ import org.springframework.stereotype.Component;
  * mailbox sent could not be delivered, that message becomes {@code bounced} and {@code
  * message.bounced} is announced. A delay, a success or a report about mail sent elsewhere changes
  * nothing; the report itself stays in the inbox as the mail it is. A recipient that bounced for
- * good (status 5.x.x) goes on the tenant's suppression list.
+ * good (status 5.x.x) goes on the tenant's suppression list. Each report is announced, a second one
+ * about another recipient too; a redelivered command may announce one twice (events are at least
+ * once).
  */
 @Component
 class BouncedSends {
@@ -44,13 +50,39 @@ class BouncedSends {
     this.clock = clock;
   }
 
-  /** Records what the report in {@code raw} says, if it is one about this mailbox's mail. */
-  void recordReport(Mailbox mailbox, byte[] raw, String correlationId) {
+  /**
+   * Records what the report in {@code raw} says, if it is one about this mailbox's mail.
+   *
+   * @param envelopeSender the SMTP sender it came with: a report has none (RFC 5321 4.5.5), so
+   *     anything else is mail that only looks like one and changes nothing
+   */
+  void recordReport(Mailbox mailbox, String envelopeSender, byte[] raw, String correlationId) {
+    if (envelopeSender != null && !envelopeSender.isBlank() && !envelopeSender.equals("<>")) {
+      return;
+    }
     DeliveryReport report = DeliveryReports.read(raw).orElse(null);
     if (report == null || report.originalMessageId() == null || report.failures().isEmpty()) {
       return;
     }
-    List<DeliveryReport.RecipientStatus> failures = report.failures();
+    StoredMessage original =
+        messages
+            .findSent(mailbox.tenantId(), mailbox.id(), report.originalMessageId())
+            .block(STORE_TIMEOUT);
+    if (original == null) {
+      return; // not sent from this mailbox
+    }
+    // Only what the message was sent to: a report cannot add addresses to the suppression list.
+    Set<String> sentTo = new HashSet<>();
+    for (List<Participant> group : List.of(original.to(), original.cc(), original.bcc())) {
+      if (group != null) {
+        group.forEach(p -> sentTo.add(p.email().toLowerCase(Locale.ROOT)));
+      }
+    }
+    List<DeliveryReport.RecipientStatus> failures =
+        report.failures().stream().filter(f -> sentTo.contains(f.recipient())).toList();
+    if (failures.isEmpty()) {
+      return;
+    }
     boolean hard = failures.stream().anyMatch(DeliveryReport.RecipientStatus::permanent);
     DeliveryReport.RecipientStatus first = failures.get(0);
     String diagnostic = first.diagnostic() != null ? first.diagnostic() : first.status();
@@ -65,7 +97,7 @@ class BouncedSends {
                 now)
             .block(STORE_TIMEOUT);
     if (bounced == null) {
-      return; // not sent from this mailbox, or recorded already
+      return; // not sent (failed, or still queued): nothing went out to bounce
     }
     // An address that bounced for good is not sent to again by any of the tenant's mailboxes.
     for (DeliveryReport.RecipientStatus failure : failures) {

@@ -4,6 +4,7 @@ import dev.mailroom.model.event.MessageDeleted;
 import dev.mailroom.model.event.MessageReceived;
 import dev.mailroom.model.event.MessageUpdated;
 import dev.mailroom.model.message.Direction;
+import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.provider.spi.ChangePage;
 import dev.mailroom.provider.spi.FetchedBatch;
 import dev.mailroom.provider.spi.FetchedMessage;
@@ -185,7 +186,11 @@ class ChangeApplier {
         // Sent through Mailroom and not yet matched: such a record becomes the provider's copy.
         List<String> messageIds =
             parsedBatch.stream().map(ParsedMessage::messageId).filter(Objects::nonNull).toList();
-        if (!messageIds.isEmpty()) {
+        // A hosted mailbox's sent record is its only copy (ADR 27): what arrives is never one of
+        // its
+        // sends coming back, even with the same Message-ID (mail to itself, a list's echo, a
+        // forgery).
+        if (!messageIds.isEmpty() && mailbox.provider() != ProviderKind.HOSTED) {
           pass.queuedByMessageId()
               .putAll(
                   messages

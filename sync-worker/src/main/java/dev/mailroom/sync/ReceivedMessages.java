@@ -109,7 +109,7 @@ class ReceivedMessages {
                   .onErrorResume(gone -> Mono.empty())
                   .block(STORE_TIMEOUT);
       if (raw != null) {
-        bounces.recordReport(mailbox, raw, correlationId);
+        bounces.recordReport(mailbox, command.envelopeSender(), raw, correlationId);
       }
     } catch (ProviderException e) {
       throw new IllegalStateException("Received message " + command.commandId() + ": " + e, e);

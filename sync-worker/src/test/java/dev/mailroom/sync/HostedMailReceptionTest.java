@@ -139,18 +139,28 @@ class HostedMailReceptionTest {
     String commandId =
         stored.providerMessageId().substring(ReceivedMessages.INBOX.scope().length());
 
+    // The command again, its bytes back where the receiver put them, as after a crash between
+    // storing and acknowledging: found stored, so nothing is added, and the copy is removed again.
+    String inbound = BlobKeys.inbound(info.tenantId(), info.id(), commandId);
+    BlobStore blobs = fixture.bean(BlobStore.class);
+    blobs.put(inbound, blobs.get(stored.rawKey()).block(), "message/rfc822").block();
     fixture.command(
         new ReceiveMessage(
             commandId,
             info.tenantId(),
             info.id(),
-            BlobKeys.inbound(info.tenantId(), info.id(), commandId),
+            inbound,
             "erin@outside.example",
             info.address(),
             Instant.now()));
     MailboxSyncCompleted sync = fixture.sync(info);
     // The sync queued behind the redelivery on the mailbox's partition: the redelivery was done.
     assertThat(inbox(info)).hasSize(1);
+    assertThat(blobs.keys(inbound).block()).isEmpty();
+    assertThat(fixture.eventsOf(info))
+        .filteredOn(e -> e instanceof MessageReceived)
+        .as("announced once")
+        .hasSize(1);
     assertThat(sync.messagesAdded()).isZero();
     assertThat(fixture.reload(info).sync().state()).isEqualTo("idle");
   }

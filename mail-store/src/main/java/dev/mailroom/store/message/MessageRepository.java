@@ -541,10 +541,22 @@ public class MessageRepository {
    * than a set keeps the filter an exact match, which every MongoDB, the embedded one included,
    * answers from an index.
    */
+  /** A message this mailbox sent, by its Message-ID (without angle brackets): a point lookup. */
+  public Mono<StoredMessage> findSent(String tenantId, String mailboxId, String rfcMessageId) {
+    return mongo.findOne(
+        Query.query(
+            TenantScope.mailbox(tenantId, mailboxId)
+                .and("rfcMessageId")
+                .is(rfcMessageId)
+                .and("direction")
+                .is(Direction.OUTBOUND)),
+        StoredMessage.class);
+  }
+
   /**
    * Records that a message this mailbox sent came back undelivered, as a delivery status
-   * notification reported: sent (or delivered) becomes bounced, once. Empty when the mailbox sent
-   * no such message, or it is already recorded as bounced.
+   * notification reported: sent or delivered becomes bounced; a bounced one takes the newer reason
+   * (each recipient's server reports on its own). Empty when the mailbox sent no such message.
    *
    * @param rfcMessageId the Message-ID the report names, without angle brackets
    */
@@ -558,7 +570,7 @@ public class MessageRepository {
                 .and("direction")
                 .is(Direction.OUTBOUND)
                 .and("status")
-                .in(MessageStatus.SENT, MessageStatus.DELIVERED)),
+                .in(MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.BOUNCED)),
         new Update()
             .set("status", MessageStatus.BOUNCED)
             .set("statusReason", reason)

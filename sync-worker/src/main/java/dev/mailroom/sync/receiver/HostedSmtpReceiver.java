@@ -154,6 +154,8 @@ public class HostedSmtpReceiver implements SmartLifecycle {
         admitted = false;
       }
       if (!admitted) {
+        // Read to its end and dropped: the server parses what follows the data as commands.
+        data.transferTo(OutputStream.nullOutputStream());
         throw new RejectException(451, "4.3.2 too busy to take the message now, try again later");
       }
       try {
