@@ -12,6 +12,8 @@ import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
 import dev.mailroom.store.mailbox.SyncState;
 import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.suppression.Suppression;
+import dev.mailroom.store.suppression.SuppressionRepository;
 import dev.mailroom.store.webhook.WebhookDelivery;
 import dev.mailroom.store.webhook.WebhookDeliveryRepository;
 import java.net.ServerSocket;
@@ -42,6 +44,8 @@ class AdminJourneyTest {
       List.of(
           "mailboxes",
           "messages",
+          "hosted_domains",
+          "suppressions",
           "api_tokens",
           "webhook_endpoints",
           "webhook_deliveries",
@@ -393,6 +397,18 @@ class AdminJourneyTest {
                 null))
         .block();
     v1(token, "/v1/mailboxes").expectStatus().isOk(); // a rate-limit window of the token
+    gateway
+        .adminPost(
+            "/admin/tenants/" + tenant.id() + "/domains",
+            Map.of("domain", "gone-" + UUID.randomUUID().toString().substring(0, 8) + ".example"))
+        .expectStatus()
+        .isCreated();
+    gateway
+        .bean(SuppressionRepository.class)
+        .add(
+            Suppression.of(
+                tenant.id(), "bounced@example.com", "Hard bounce", "msg_1", Instant.now()))
+        .block();
     for (String collection : TENANT_COLLECTIONS) {
       if (!collection.equals("outbox")) {
         assertThat(count(collection, tenant.id(), null)).as(collection).isPositive();
