@@ -14,16 +14,10 @@ import dev.mailroom.model.envelope.Topics;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MessageReceived;
 import dev.mailroom.store.token.TokenPermissions;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -191,16 +185,25 @@ class ConversationJourneyTest {
       String parentId = "contract-" + run + "@example.com";
       deliver(
           world,
-          raw(
+          JourneyMail.plainText(
               "reply-" + parentId,
-              "Re: The contract",
+              JourneyMail.now(),
               "dave@example.com",
               bob,
+              "Re: The contract",
               parentId,
               "Signed."));
       b.syncUntilFound(events, "Signed", "Re: The contract");
       deliver(
-          world, raw(parentId, "The contract", "erin@example.com", bob, null, "Please sign it."));
+          world,
+          JourneyMail.plainText(
+              parentId,
+              JourneyMail.now(),
+              "erin@example.com",
+              bob,
+              "The contract",
+              null,
+              "Please sign it."));
       b.syncUntilFound(events, "Please sign", "The contract");
 
       // Both sync once more, so every sent copy has met its record.
@@ -343,7 +346,7 @@ class ConversationJourneyTest {
         assertThat(System.nanoTime())
             .as("'" + subject + "' (" + bodyText + ") reached " + mailboxId)
             .isLessThan(deadline);
-        sleep(300);
+        JourneyMail.sleep(300);
       }
     }
 
@@ -364,7 +367,7 @@ class ConversationJourneyTest {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!state.equals(p.get("/v1/mailboxes/" + p.mailboxId).at("/sync/state").asString())) {
       assertThat(System.nanoTime()).as(p.mailboxId + " reaches " + state).isLessThan(deadline);
-      sleep(200);
+      JourneyMail.sleep(200);
     }
   }
 
@@ -392,50 +395,8 @@ class ConversationJourneyTest {
                     e -> ((MessageReceived) e.data()).message().subject(), Collectors.toList())));
   }
 
-  private static String raw(
-      String messageId, String subject, String from, String to, String inReplyTo, String text) {
-    return "Message-ID: <"
-        + messageId
-        + ">\r\nDate: "
-        + new jakarta.mail.internet.MailDateFormat().format(new java.util.Date())
-        + "\r\nFrom: "
-        + from
-        + "\r\nTo: "
-        + to
-        + "\r\nSubject: "
-        + subject
-        + "\r\n"
-        + (inReplyTo == null
-            ? ""
-            : "In-Reply-To: <" + inReplyTo + ">\r\nReferences: <" + inReplyTo + ">\r\n")
-        + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
-        + text
-        + "\r\n";
-  }
-
-  /** Sends raw mail over SMTP as another mail server would, keeping its own Message-ID. */
+  /** Mail from outside, handed to the world's SMTP server. */
   private static void deliver(MailWorld world, String raw) throws Exception {
-    Properties props = new Properties();
-    props.put("mail.smtp.host", world.endpoint().host());
-    props.put("mail.smtp.port", Integer.toString(world.endpoint().smtpPort()));
-    MimeMessage message =
-        new MimeMessage(
-            Session.getInstance(props),
-            new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8))) {
-          @Override
-          protected void updateMessageID() {
-            // The sender's Message-ID is what threading follows.
-          }
-        };
-    Transport.send(message);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    JourneyMail.handOver(world.endpoint().host(), world.endpoint().smtpPort(), null, null, raw);
   }
 }

@@ -22,12 +22,7 @@ import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,7 +107,7 @@ class HostedMailboxJourneyTest {
       deliver(
           customer,
           support,
-          raw(
+          JourneyMail.plainText(
               "q-" + run + "@mailroom.local",
               "Mon, 30 Nov 2026 09:00:00 +0000",
               customer,
@@ -150,7 +145,7 @@ class HostedMailboxJourneyTest {
       deliver(
           customer,
           support,
-          raw(
+          JourneyMail.plainText(
               "a-" + run + "@mailroom.local",
               "Wed, 02 Dec 2026 18:30:00 +0000",
               customer,
@@ -188,23 +183,7 @@ class HostedMailboxJourneyTest {
       // Thursday: a survey to an address that has since gone comes back as a bounce.
       String gone = "gone-" + run + "@mailroom.local";
       stack.mailServer().addUser(gone, "gone-pw");
-      JsonNode survey =
-          http.expect(
-              200,
-              "POST",
-              "/api/access/email/messages/send",
-              token,
-              Map.of(
-                  "sendFrom",
-                  support,
-                  "to",
-                  List.of(Map.of("email", gone)),
-                  "subject",
-                  "How did we do?",
-                  "body",
-                  "Tell us in one click.",
-                  "bodyType",
-                  "text"));
+      JsonNode survey = send(200, token, support, gone, "How did we do?", "Tell us in one click.");
       assertThat(survey.get("success").asBoolean()).isTrue();
       String surveyMessageId = awaitInbox(gone, "gone-pw", "How did we do?").messageId();
       deliver("<>", support, bounce(support, gone, surveyMessageId));
@@ -230,23 +209,7 @@ class HostedMailboxJourneyTest {
       assertThat(stored.status()).isEqualTo(MessageStatus.BOUNCED);
       assertThat(stored.statusReason()).startsWith("Hard bounce: ");
       // The address bounced for good: the tenant's mailboxes no longer send to it.
-      JsonNode refused =
-          http.expect(
-              400,
-              "POST",
-              "/api/access/email/messages/send",
-              token,
-              Map.of(
-                  "sendFrom",
-                  support,
-                  "to",
-                  List.of(Map.of("email", gone)),
-                  "subject",
-                  "Last chance",
-                  "body",
-                  "Still there?",
-                  "bodyType",
-                  "text"));
+      JsonNode refused = send(400, token, support, gone, "Last chance", "Still there?");
       assertThat(refused.at("/fieldErrors/0/field").asString()).isEqualTo("to[0].email");
       assertThat(refused.at("/fieldErrors/0/message").asString()).contains("suppressed");
       // The report itself is mail in the inbox, as any mail server keeps it.
@@ -254,29 +217,14 @@ class HostedMailboxJourneyTest {
 
       // Friday: a note to itself is sent, and arrives as mail of its own.
       stack.mailServer().addUser(support, "support-pw"); // where the relay leaves it, to hand on
-      http.expect(
-          200,
-          "POST",
-          "/api/access/email/messages/send",
-          token,
-          Map.of(
-              "sendFrom",
-              support,
-              "to",
-              List.of(Map.of("email", support)),
-              "subject",
-              "Note to self",
-              "body",
-              "Order more zippers.",
-              "bodyType",
-              "text"));
+      send(200, token, support, support, "Note to self", "Order more zippers.");
       awaitInbox(support, "support-pw", "Note to self");
       deliver(customer, support, new String(rawOf(support, "support-pw", "Note to self"), UTF_8));
       long deadline = System.nanoTime() + WAIT.toNanos();
       List<String> labels = new ArrayList<>();
       while (labels.size() < 2) {
         assertThat(System.nanoTime()).as("the note, sent and received").isLessThan(deadline);
-        sleep(200);
+        JourneyMail.sleep(200);
         labels.clear();
         for (JsonNode m :
             http.expect(200, "GET", "/api/access/email/messages?limit=50", token, null)
@@ -332,6 +280,27 @@ class HostedMailboxJourneyTest {
         "");
   }
 
+  /** A plain-text send from the hosted mailbox through the Email Access API. */
+  private static JsonNode send(
+      int status, String token, String from, String to, String subject, String body) {
+    return http.expect(
+        status,
+        "POST",
+        "/api/access/email/messages/send",
+        token,
+        Map.of(
+            "sendFrom",
+            from,
+            "to",
+            List.of(Map.of("email", to)),
+            "subject",
+            subject,
+            "body",
+            body,
+            "bodyType",
+            "text"));
+  }
+
   private static String token(String tenant, String mailboxId) {
     return http.expect(
             201,
@@ -365,7 +334,7 @@ class HostedMailboxJourneyTest {
         }
       }
       assertThat(System.nanoTime()).as("'" + subject + "' stored").isLessThan(deadline);
-      sleep(200);
+      JourneyMail.sleep(200);
     }
   }
 
@@ -393,61 +362,12 @@ class HostedMailboxJourneyTest {
         }
       }
       assertThat(System.nanoTime()).as("'" + subject + "' at " + user).isLessThan(deadline);
-      sleep(200);
+      JourneyMail.sleep(200);
     }
-  }
-
-  private static String raw(
-      String messageId,
-      String date,
-      String from,
-      String to,
-      String subject,
-      String inReplyTo,
-      String text) {
-    return "Message-ID: <"
-        + messageId
-        + ">\r\nDate: "
-        + date
-        + "\r\nFrom: "
-        + from
-        + "\r\nTo: "
-        + to
-        + "\r\nSubject: "
-        + subject
-        + "\r\n"
-        + (inReplyTo == null
-            ? ""
-            : "In-Reply-To: <" + inReplyTo + ">\r\nReferences: <" + inReplyTo + ">\r\n")
-        + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
-        + text
-        + "\r\n";
   }
 
   /** Hands mail to the receiver as the sender's mail server would, keeping its Message-ID. */
   private static void deliver(String from, String to, String raw) throws Exception {
-    Properties props = new Properties();
-    props.put("mail.smtp.host", stack.endpoints().mail().host());
-    props.put("mail.smtp.port", Integer.toString(receiverPort));
-    props.put("mail.smtp.from", from);
-    MimeMessage message =
-        new MimeMessage(
-            Session.getInstance(props),
-            new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8))) {
-          @Override
-          protected void updateMessageID() {
-            // The sender's Message-ID is what threading follows.
-          }
-        };
-    Transport.send(message, new InternetAddress[] {new InternetAddress(to)});
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    JourneyMail.handOver(stack.endpoints().mail().host(), receiverPort, from, to, raw);
   }
 }

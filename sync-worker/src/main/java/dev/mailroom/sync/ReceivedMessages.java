@@ -14,6 +14,7 @@ import dev.mailroom.provider.spi.SyncCursor;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
+import dev.mailroom.store.purge.DataPurge;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,10 +43,16 @@ class ReceivedMessages {
   private final BlobStore blobs;
   private final ChangeApplier applier;
   private final BouncedSends bounces;
+  private final DataPurge purge;
 
   ReceivedMessages(
-      MailboxRepository mailboxes, BlobStore blobs, ChangeApplier applier, BouncedSends bounces) {
+      MailboxRepository mailboxes,
+      BlobStore blobs,
+      ChangeApplier applier,
+      BouncedSends bounces,
+      DataPurge purge) {
     this.mailboxes = mailboxes;
+    this.purge = purge;
     this.blobs = blobs;
     this.applier = applier;
     this.bounces = bounces;
@@ -55,11 +62,12 @@ class ReceivedMessages {
     Mailbox mailbox =
         mailboxes.findById(command.tenantId(), command.mailboxId()).block(STORE_TIMEOUT);
     if (mailbox == null || mailbox.provider() != ProviderKind.HOSTED) {
-      // Deleted since it was received: the purge removes the raw bytes with the mailbox's prefix.
+      // Deleted since it was received; its purge may have run before the receiver wrote the bytes.
       log.warn(
           "Received message {} for mailbox {} that is no longer hosted: dropped",
           command.commandId(),
           command.mailboxId());
+      blobs.delete(command.rawKey()).block(STORE_TIMEOUT);
       return;
     }
     ProviderRef ref = new ProviderRef(INBOX.scope() + command.commandId());
@@ -93,6 +101,16 @@ class ReceivedMessages {
                 + command.commandId()
                 + " could not be stored: "
                 + skipped.list().get(0).lastError());
+      }
+      if (mailboxes.findById(mailbox.tenantId(), mailbox.id()).block(STORE_TIMEOUT) == null) {
+        // Deleted while this was stored: its purge may have run before, so what this stored is
+        // removed here, as a sync does.
+        log.info(
+            "Mailbox {} was deleted while message {} was stored: removed what it stored: {}",
+            mailbox.id(),
+            command.commandId(),
+            purge.purgeLeftovers(mailbox.tenantId(), mailbox.id()).block(STORE_TIMEOUT));
+        return;
       }
       log.debug(
           "Received message {} stored for mailbox {} ({} added)",
