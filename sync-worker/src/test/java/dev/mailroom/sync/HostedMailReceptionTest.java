@@ -6,12 +6,14 @@ import dev.mailroom.infra.Ports;
 import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.infra.junit.WithMailroomInfrastructure;
 import dev.mailroom.model.command.ReceiveMessage;
+import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MessageReceived;
 import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.StoredMessage;
+import dev.mailroom.store.purge.DataPurge;
 import dev.mailroom.sync.receiver.HostedSmtpReceiver;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -163,6 +165,39 @@ class HostedMailReceptionTest {
         .hasSize(1);
     assertThat(sync.messagesAdded()).isZero();
     assertThat(fixture.reload(info).sync().state()).isEqualTo("idle");
+  }
+
+  @Test
+  void mailForAMailboxDeletedMeanwhileIsDroppedWithItsBytes() throws Exception {
+    Mailbox old = fixture.hostedMailbox("old", domain());
+    String commandId = Ids.newId("cmd");
+    String inbound = BlobKeys.inbound(old.tenantId(), old.id(), commandId);
+    BlobStore blobs = fixture.bean(BlobStore.class);
+    blobs
+        .put(
+            inbound,
+            message("<late@outside.example>", null, "Late", "Too late.")
+                .getBytes(StandardCharsets.UTF_8),
+            "message/rfc822")
+        .block();
+    // Purged between the receiver's lookup and its command reaching the worker.
+    fixture.bean(DataPurge.class).purgeMailbox(old.tenantId(), old.id()).block();
+    fixture.command(
+        new ReceiveMessage(
+            commandId,
+            old.tenantId(),
+            old.id(),
+            inbound,
+            "fay@outside.example",
+            old.address(),
+            Instant.now()));
+
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!blobs.keys(inbound).block().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(blobs.keys(BlobKeys.mailboxPrefix(old.tenantId(), old.id())).block()).isEmpty();
+    assertThat(inbox(old)).isEmpty();
   }
 
   private List<StoredMessage> inbox(Mailbox mailbox) {
