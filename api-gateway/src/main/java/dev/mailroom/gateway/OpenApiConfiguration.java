@@ -140,6 +140,51 @@ class OpenApiConfiguration {
   }
 
   /**
+   * The members of a request body that is one of several shapes (a {@code oneOf} with a
+   * discriminator, such as a mailbox to connect) stand alone. The Java records implement the sealed
+   * interface, so each member is documented as {@code allOf} the union plus its own fields; that
+   * cycle leads client generators to make every member extend the union and inherit each other's
+   * fields. Flattened, each member is the plain object the discriminator names.
+   */
+  @Bean
+  OpenApiCustomizer standAloneUnionMembers() {
+    return openApi -> {
+      Map<String, Schema> schemas =
+          openApi.getComponents() == null ? null : openApi.getComponents().getSchemas();
+      if (schemas == null) {
+        return;
+      }
+      schemas.forEach(
+          (unionName, union) -> {
+            if (union.getOneOf() == null || union.getDiscriminator() == null) {
+              return;
+            }
+            String unionRef = "#/components/schemas/" + unionName;
+            for (Object member : union.getOneOf()) {
+              String ref = ((Schema<?>) member).get$ref();
+              Schema<?> schema =
+                  ref == null ? null : schemas.get(ref.substring(ref.lastIndexOf('/') + 1));
+              if (schema == null || schema.getAllOf() == null) {
+                continue;
+              }
+              List<Schema> own =
+                  schema.getAllOf().stream()
+                      .filter(part -> !unionRef.equals(part.get$ref()))
+                      .toList();
+              if (own.size() == 1 && own.get(0).get$ref() == null) {
+                Schema<?> fields = own.get(0);
+                schema.setAllOf(null);
+                schema.setType(fields.getType());
+                schema.setTypes(fields.getTypes());
+                schema.setProperties(fields.getProperties());
+                schema.setRequired(fields.getRequired());
+              }
+            }
+          });
+    };
+  }
+
+  /**
    * Descriptions and examples of the shapes the gateway shows but other modules own (the store's
    * records, the error body), which carry no OpenAPI annotations of their own. Only what is missing
    * is filled in, so an annotation on the type itself wins.

@@ -168,6 +168,34 @@ class HostedMailReceptionTest {
   }
 
   @Test
+  void aSenderTricklingItsMessageIsCutOffAndNothingIsStored() throws Exception {
+    Mailbox slow = fixture.hostedMailbox("slow", domain());
+    try (Smtp smtp = new Smtp(port)) {
+      smtp.expect("250", "EHLO client.example");
+      smtp.expect("250", "MAIL FROM:<gil@outside.example>");
+      smtp.expect("250", "RCPT TO:<" + slow.address() + ">");
+      smtp.expect("354", "DATA");
+      String reply = null;
+      long deadline = System.nanoTime() + SyncFixture.HOSTED_MAX_TRANSFER.toNanos() * 3;
+      try {
+        smtp.write("Subject: Slow\r\n\r\n");
+        while (System.nanoTime() < deadline) {
+          Thread.sleep(500);
+          smtp.write("one more line\r\n");
+        }
+        reply = smtp.data("");
+      } catch (IOException dropped) {
+        // What a sender sees when the server closes on it.
+      }
+      // 421: the server closes the connection; the sender tries again later.
+      assertThat(reply == null || reply.startsWith("421 "))
+          .as("told 421 or dropped, not " + reply)
+          .isTrue();
+    }
+    assertThat(inbox(slow)).isEmpty();
+  }
+
+  @Test
   void mailForAMailboxDeletedMeanwhileIsDroppedWithItsBytes() throws Exception {
     Mailbox old = fixture.hostedMailbox("old", domain());
     String commandId = Ids.newId("cmd");
@@ -250,6 +278,11 @@ class HostedMailReceptionTest {
       }
       expect("354", "DATA");
       return data(message);
+    }
+
+    void write(String text) throws IOException {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+      out.flush();
     }
 
     String data(String message) throws IOException {

@@ -45,6 +45,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class SyncFixture {
   private static SyncFixture shared;
   static final int HOSTED_MAX_MESSAGE_BYTES = 256 * 1024;
+  static final Duration HOSTED_MAX_TRANSFER = Duration.ofSeconds(3);
 
   final TestInfrastructure infrastructure;
   final ConfigurableApplicationContext context;
@@ -73,6 +74,7 @@ final class SyncFixture {
     args.add("--mailroom.hosted.smtp.bind-address=" + Ports.LOOPBACK);
     args.add("--mailroom.hosted.smtp.port=0");
     args.add("--mailroom.hosted.smtp.max-message-size=" + HOSTED_MAX_MESSAGE_BYTES + "B");
+    args.add("--mailroom.hosted.smtp.max-transfer-time=" + HOSTED_MAX_TRANSFER.toMillis() + "ms");
     context =
         MailroomServices.builder(SyncWorkerApplication.class, SyncWorkerApplication.SERVICE_NAME)
             .sources(FaultInjectingProviders.class)

@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxConnections connections at once; a further one is told 421 and tries later
  * @param maxConcurrentDeliveries messages being read and stored at once (each is held in memory);
  *     past that a sender is told 451 and retries later, which is how the receiver sheds load
+ * @param maxTransferTime the longest one message's data may take to arrive; a sender slower than
+ *     that (one trickling bytes to hold a delivery slot) loses its connection and retries later
  * @param connectionTimeout an idle connection is closed after this long
  * @param storeTimeout how long storing a message may take before the sender is told to retry
  */
@@ -34,5 +36,6 @@ public record HostedSmtpProperties(
     @DefaultValue("100") @Min(1) int maxRecipients,
     @DefaultValue("200") @Min(1) int maxConnections,
     @DefaultValue("16") @Min(1) int maxConcurrentDeliveries,
+    @DefaultValue("10m") Duration maxTransferTime,
     @DefaultValue("60s") Duration connectionTimeout,
     @DefaultValue("30s") Duration storeTimeout) {}

@@ -6,12 +6,14 @@ import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.mailbox.Mailbox;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -159,7 +161,8 @@ public class HostedSmtpReceiver implements SmartLifecycle {
         throw new RejectException(451, "4.3.2 too busy to take the message now, try again later");
       }
       try {
-        byte[] raw = readWithin(data, properties.maxMessageSize().toBytes());
+        byte[] raw =
+            readWithin(data, properties.maxMessageSize().toBytes(), properties.maxTransferTime());
         Instant receivedAt = clock.instant();
         for (Target target : targets.values()) {
           store(raw, target, receivedAt);
@@ -173,16 +176,27 @@ public class HostedSmtpReceiver implements SmartLifecycle {
     /**
      * The message's bytes, or 552 when there are more than {@code limit}: the server only checks a
      * size the sender declares, so the stream itself is bounded. The rest is read and dropped, so
-     * that the session goes on after the refusal.
+     * that the session goes on after the refusal. A sender that takes longer than {@code time} for
+     * the whole message (one trickling bytes holds a delivery slot) loses its connection, which
+     * tells it to try again later.
      */
-    private static byte[] readWithin(InputStream data, long limit)
+    private static byte[] readWithin(InputStream data, long limit, Duration time)
         throws IOException, RejectException {
-      byte[] raw = data.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-      if (raw.length > limit) {
-        data.transferTo(OutputStream.nullOutputStream());
-        throw new RejectException(552, "5.3.4 message too big: the limit is " + limit + " bytes");
+      long deadline = System.nanoTime() + time.toNanos();
+      ByteArrayOutputStream raw = new ByteArrayOutputStream();
+      byte[] chunk = new byte[64 * 1024];
+      int read;
+      while ((read = data.read(chunk)) != -1) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("message transfer took longer than " + time);
+        }
+        if (raw.size() + (long) read > limit) {
+          data.transferTo(OutputStream.nullOutputStream());
+          throw new RejectException(552, "5.3.4 message too big: the limit is " + limit + " bytes");
+        }
+        raw.write(chunk, 0, read);
       }
-      return raw;
+      return raw.toByteArray();
     }
 
     private void store(byte[] raw, Target target, Instant receivedAt) throws RejectException {
