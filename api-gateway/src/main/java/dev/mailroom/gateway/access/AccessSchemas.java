@@ -25,8 +25,8 @@ final class AccessSchemas {
 
   static final String PROVIDER =
       "Source provider: GOOGLE and M365 as the Email Access API names them; IMAP (any IMAP/SMTP"
-          + " server) is Mailroom's extension, and HOSTED is reserved for mailboxes Mailroom hosts"
-          + " itself.";
+          + " server) and HOSTED (a mailbox Mailroom hosts itself, ids hosted:...) are Mailroom's"
+          + " extensions.";
 
   @Schema(name = "EmailAttachment", description = "An attachment's metadata")
   record Attachment(
