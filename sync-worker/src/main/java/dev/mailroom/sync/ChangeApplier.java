@@ -13,6 +13,7 @@ import dev.mailroom.provider.spi.MessageFlags;
 import dev.mailroom.provider.spi.Place;
 import dev.mailroom.provider.spi.ProviderException;
 import dev.mailroom.provider.spi.ProviderRef;
+import dev.mailroom.runtime.kafka.InfrastructureOutages;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.SkippedMessage;
 import dev.mailroom.store.message.MessageRef;
@@ -211,6 +212,9 @@ class ChangeApplier {
             ingestOne(pass, threading, listed, message, parsedBatch.get(i), fresh);
             skipped.stored(listed.ref().value());
           } catch (RuntimeException e) {
+            if (InfrastructureOutages.isOutage(e)) {
+              throw e; // the store is away, not this message at fault: the batch is retried
+            }
             skip.accept(
                 listed.ref().value(), "could not be stored (" + e.getClass().getSimpleName() + ")");
           }
@@ -459,10 +463,18 @@ class ChangeApplier {
       }
       // One record the store refuses must not fail its neighbours; if all fail, the store is.
       inserted = 0;
+      List<StoredMessage> tried = new ArrayList<>();
       for (StoredMessage record : batch.fresh()) {
         try {
           inserted += messages.insertNew(List.of(record)).block(STORE_TIMEOUT);
+          tried.add(record);
         } catch (RuntimeException one) {
+          if (InfrastructureOutages.isOutage(one)) {
+            // The store went away meanwhile, no fault of this record: those stored so far are
+            // announced (a retry finds them stored and would not), and the batch is retried.
+            announce(batch.announced(), tried::contains, correlationId);
+            throw one;
+          }
           refused.add(record);
           batch
               .setAside()
@@ -475,15 +487,21 @@ class ChangeApplier {
         throw e;
       }
     }
-    for (StoredMessage record : batch.announced()) {
-      if (refused.contains(record)) {
-        continue;
-      }
-      events.publish(
-          new MessageReceived(record.tenantId(), record.mailboxId(), Snapshots.of(record)),
-          correlationId);
-    }
+    announce(batch.announced(), record -> !refused.contains(record), correlationId);
     return inserted;
+  }
+
+  private void announce(
+      List<StoredMessage> announced,
+      java.util.function.Predicate<StoredMessage> stored,
+      String correlationId) {
+    for (StoredMessage record : announced) {
+      if (stored.test(record)) {
+        events.publish(
+            new MessageReceived(record.tenantId(), record.mailboxId(), Snapshots.of(record)),
+            correlationId);
+      }
+    }
   }
 
   /** The provider's read state and labels onto a stored message; true if that changed it. */
