@@ -12,7 +12,9 @@ import dev.mailroom.gateway.core.IdempotentWrites;
 import dev.mailroom.gateway.core.IdempotentWrites.Route;
 import dev.mailroom.gateway.core.PageTokens;
 import dev.mailroom.gateway.core.QueryParams;
+import dev.mailroom.gateway.core.SignedPageCodec;
 import dev.mailroom.gateway.error.DocumentedErrors;
+import dev.mailroom.gateway.mail.FieldProblem;
 import dev.mailroom.gateway.mail.MailboxScope;
 import dev.mailroom.gateway.mail.change.MailChanges;
 import dev.mailroom.gateway.mail.change.ReadChange;
@@ -206,13 +208,18 @@ class AccessEmailController {
                       q.instant("after"),
                       q.instant("before"),
                       q.bool("hasAttachment", null),
+                      null,
                       named(params),
                       q.problems());
               return search.search(
                   scope,
                   criteria,
                   new PageRequest(q.text("pageToken"), limit, includeBody),
-                  new AccessPageCodec(pageTokens, caller.token().id()));
+                  new SignedPageCodec(
+                      pageTokens,
+                      caller.token().id(),
+                      new FieldProblem(
+                          "pageToken", "unknown or expired page token, or filters changed")));
             })
         .map(result -> AccessViews.searchResult(result, caller.token().permissions()));
   }

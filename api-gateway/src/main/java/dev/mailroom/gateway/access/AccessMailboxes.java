@@ -66,15 +66,6 @@ class AccessMailboxes {
   }
 
   private static Mono<Void> permitted(Caller caller, String... operations) {
-    var permissions = caller.token().permissions();
-    if (!permissions.emailAccessEnabled()) {
-      return Mono.error(new MailException.NotEnabled("Email access is not enabled for this token"));
-    }
-    for (String operation : operations) {
-      if (!permissions.allows(operation)) {
-        return Mono.error(new MailException.NotPermitted("Token does not allow " + operation));
-      }
-    }
-    return Mono.empty();
+    return UsableMailboxes.permitted(caller, operations);
   }
 }

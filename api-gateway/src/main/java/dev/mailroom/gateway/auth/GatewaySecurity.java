@@ -48,10 +48,10 @@ import tools.jackson.databind.json.JsonMapper;
  * /../}, backslashes, control characters) with 400.
  *
  * <p>{@code /admin/**} and every actuator endpoint but the two probes take the admin key; {@code
- * /api/**} and {@code /v1/**} take an API token; the API documents are public. Any other path is
- * let through to the router, which has no route for it and answers 404: {@code RouteSecurityTest}
- * walks every route the gateway serves, so a route added outside these prefixes fails the build
- * instead of going out unguarded.
+ * /api/**}, {@code /v1/**}, {@code /mailboxes/**} and {@code /inboxes/**} take an API token; the
+ * API documents are public. Any other path is let through to the router, which has no route for it
+ * and answers 404: {@code RouteSecurityTest} walks every route the gateway serves, so a route added
+ * outside these prefixes fails the build instead of going out unguarded.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -59,7 +59,7 @@ public class GatewaySecurity {
   private static final Logger log = LoggerFactory.getLogger(GatewaySecurity.class);
 
   static final String[] ADMIN_PATHS = {"/admin", "/admin/**", "/actuator", "/actuator/**"};
-  static final String[] TOKEN_PATHS = {"/api/**", "/v1/**"};
+  static final String[] TOKEN_PATHS = {"/api/**", "/v1/**", "/mailboxes/**", "/inboxes/**"};
   static final String[] PROBES = {"/actuator/health/liveness", "/actuator/health/readiness"};
 
   /**

@@ -1,6 +1,7 @@
 package dev.mailroom.gateway.core;
 
 import dev.mailroom.gateway.auth.Caller;
+import dev.mailroom.gateway.mail.MailException;
 import dev.mailroom.store.mailbox.MailboxIdentity;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import java.util.List;
@@ -36,6 +37,38 @@ public class UsableMailboxes {
     return mailboxes
         .identityByAddress(caller.tenantId(), address.strip().toLowerCase(Locale.ROOT))
         .filter(m -> m.sendEnabled() && inScope(caller, m.id()));
+  }
+
+  /**
+   * The tenant's mailbox at this address, by one indexed read, whatever the token may do with it:
+   * the families that name a mailbox in the path tell "not yours to use" from "no such mailbox".
+   */
+  public Mono<MailboxIdentity> atAddress(Caller caller, String address) {
+    return mailboxes.identityByAddress(caller.tenantId(), address.strip().toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * The tenant's mailbox with this id, whatever the token may do with it (as {@link #atAddress}).
+   */
+  public Mono<MailboxIdentity> withId(Caller caller, String id) {
+    return mailboxes.identityById(caller.tenantId(), id);
+  }
+
+  /**
+   * Checks that the token has email access and allows each of the operations (the Email Access
+   * API's names, which every family gates its routes by).
+   */
+  public static Mono<Void> permitted(Caller caller, String... operations) {
+    var permissions = caller.token().permissions();
+    if (!permissions.emailAccessEnabled()) {
+      return Mono.error(new MailException.NotEnabled("Email access is not enabled for this token"));
+    }
+    for (String operation : operations) {
+      if (!permissions.allows(operation)) {
+        return Mono.error(new MailException.NotPermitted("Token does not allow " + operation));
+      }
+    }
+    return Mono.empty();
   }
 
   private Mono<List<MailboxIdentity>> visible(Caller caller) {

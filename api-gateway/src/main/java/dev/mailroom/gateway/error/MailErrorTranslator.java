@@ -19,15 +19,18 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
- * The error translator of the route families that answer {@link ApiError} (the Email Access API and
- * {@code /v1}): the mail core's exceptions to their status, code and body. Ordered before {@link
+ * The error translator of the route families that answer {@link ApiError} (the Email Access API,
+ * {@code /v1}, and seeds 003 and 004, whose documents name statuses and messages but no error
+ * body): the mail core's exceptions to their status, code and body. Ordered before {@link
  * ApiErrorHandler}, whose catch-all would otherwise take them.
  */
 @RestControllerAdvice(
     basePackages = {
       "dev.mailroom.gateway.access",
       "dev.mailroom.gateway.webhook",
-      "dev.mailroom.gateway.mailbox"
+      "dev.mailroom.gateway.mailbox",
+      "dev.mailroom.gateway.mailboxmessages",
+      "dev.mailroom.gateway.inbox"
     })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class MailErrorTranslator {

@@ -40,7 +40,10 @@ public class RequestBodies {
   static final List<PathPattern> MESSAGE_ROUTES =
       List.of(
           PathPatternParser.defaultInstance.parse("/api/access/email/messages/send"),
-          PathPatternParser.defaultInstance.parse("/api/access/email/messages/{emailId}/reply"));
+          PathPatternParser.defaultInstance.parse("/api/access/email/messages/{emailId}/reply"),
+          PathPatternParser.defaultInstance.parse("/mailboxes/{emailAddress}/messages"),
+          PathPatternParser.defaultInstance.parse("/inboxes/{inboxId}/messages"),
+          PathPatternParser.defaultInstance.parse("/inboxes/{inboxId}/messages/{messageId}/reply"));
 
   /** After Boot's own Jackson customizer, so its decoder is the one replaced. */
   @Bean

@@ -2,6 +2,7 @@ package dev.mailroom.gateway.mail;
 
 import dev.mailroom.store.ratelimit.RateLimitDecision;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Why the mail core refused or could not do something, in domain terms. Each route family's error
@@ -74,6 +75,19 @@ public abstract sealed class MailException extends RuntimeException {
 
     public List<FieldProblem> problems() {
       return problems;
+    }
+
+    /** The same problems under a route family's own field names ({@link FieldProblem}). */
+    public InvalidInput renamed(UnaryOperator<String> fieldName) {
+      InvalidInput renamed =
+          new InvalidInput(
+              getMessage(),
+              problems.stream()
+                  .map(p -> new FieldProblem(fieldName.apply(p.field()), p.message()))
+                  .toList(),
+              fromOriginal);
+      renamed.setStackTrace(getStackTrace());
+      return renamed;
     }
 
     public boolean fromOriginal() {

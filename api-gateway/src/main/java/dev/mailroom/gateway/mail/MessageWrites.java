@@ -131,6 +131,8 @@ public class MessageWrites {
     if (answers) {
       references.addAll(original.references() == null ? List.of() : original.references());
       references.add(original.rfcMessageId());
+    } else if (draft.inReplyTo() != null) {
+      references.add(draft.inReplyTo());
     }
     Participant from = new Participant(mailbox.address(), mailbox.displayName());
     String preview =
@@ -146,7 +148,7 @@ public class MessageWrites {
             StoredMessage.pendingProviderId(id),
             original != null ? original.threadId() : ids.next("thr"),
             id + "@" + domain(mailbox.address()),
-            answers ? original.rfcMessageId() : null,
+            answers ? original.rfcMessageId() : draft.inReplyTo(),
             references,
             draft.subject(),
             SubjectKey.of(draft.subject()),

@@ -15,7 +15,7 @@ import org.springframework.http.HttpMethod;
 /**
  * A tenant's share of the command pipeline. Every write becomes work on partitions and workers that
  * all tenants share, and per-token limits do not bound a tenant that holds many tokens; so all of a
- * tenant's writes, through every token and both API families, are counted together. With the limit
+ * tenant's writes, through every token and every route family, are counted together. With the limit
  * below what the workers drain, one tenant's flood is at most that many commands ahead of another
  * tenant's in any minute.
  */
@@ -28,7 +28,7 @@ class TenantWriteLimits {
   @Bean
   RateLimitPolicy tenantWriteLimitPolicy(GatewayProperties properties) {
     return new RateLimitPolicy(
-        List.of("/api/access/email/**", "/v1/**"),
+        List.of("/api/access/email/**", "/v1/**", "/mailboxes/**", "/inboxes/**"),
         WRITES,
         Per.ORGANIZATION,
         null,

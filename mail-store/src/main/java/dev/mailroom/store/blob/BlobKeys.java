@@ -48,6 +48,15 @@ public final class BlobKeys {
   }
 
   /**
+   * An attachment copied out of a pack (or out of raw MIME) into an object of its own, so that a
+   * presigned URL can name it: a URL cannot carry the byte range a pack is read by.
+   */
+  public static String download(
+      String tenantId, String mailboxId, String messageId, String attachmentId) {
+    return message(tenantId, mailboxId, messageId) + "/downloads/" + safe(attachmentId);
+  }
+
+  /**
    * An object that holds the parts of many of a mailbox's messages side by side, read by range. It
    * lives under the mailbox, so it goes with the mailbox's purge like any other object of it.
    */

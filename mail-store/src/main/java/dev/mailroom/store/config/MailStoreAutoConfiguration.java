@@ -2,6 +2,7 @@ package dev.mailroom.store.config;
 
 import dev.mailroom.model.webhook.TargetAddressPolicy;
 import dev.mailroom.store.blob.BlobStore;
+import dev.mailroom.store.blob.DownloadLinks;
 import dev.mailroom.store.blob.S3HealthIndicator;
 import dev.mailroom.store.crypto.CredentialCipher;
 import dev.mailroom.store.hosted.HostedDomainRepository;
@@ -18,6 +19,7 @@ import dev.mailroom.store.tenant.TenantRepository;
 import dev.mailroom.store.token.ApiTokenRepository;
 import dev.mailroom.store.webhook.WebhookDeliveryRepository;
 import dev.mailroom.store.webhook.WebhookEndpointRepository;
+import java.net.URI;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -31,6 +33,8 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** The store every service shares: repositories, blob store, credential cipher, indexes. */
 @AutoConfiguration
@@ -127,13 +131,16 @@ public class MailStoreAutoConfiguration {
     return new CredentialCipher(security.credentialKey());
   }
 
+  private static AwsCredentialsProvider credentials(S3Properties s3) {
+    return s3.accessKey() == null || s3.accessKey().isBlank()
+        ? DefaultCredentialsProvider.builder().build()
+        : StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(s3.accessKey(), s3.secretKey()));
+  }
+
   @Bean(destroyMethod = "close")
   S3AsyncClient s3AsyncClient(S3Properties s3) {
-    AwsCredentialsProvider credentials =
-        s3.accessKey() == null || s3.accessKey().isBlank()
-            ? DefaultCredentialsProvider.builder().build()
-            : StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(s3.accessKey(), s3.secretKey()));
+    AwsCredentialsProvider credentials = credentials(s3);
     var builder =
         S3AsyncClient.builder()
             .httpClientBuilder(NettyNioAsyncHttpClient.builder())
@@ -147,6 +154,26 @@ public class MailStoreAutoConfiguration {
       builder.endpointOverride(s3.endpoint());
     }
     return builder.build();
+  }
+
+  @Bean(destroyMethod = "close")
+  S3Presigner s3Presigner(S3Properties s3) {
+    var builder =
+        S3Presigner.builder()
+            .region(Region.of(s3.region()))
+            .credentialsProvider(credentials(s3))
+            .serviceConfiguration(
+                S3Configuration.builder().pathStyleAccessEnabled(s3.pathStyle()).build());
+    URI endpoint = s3.publicEndpoint() != null ? s3.publicEndpoint() : s3.endpoint();
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
+    }
+    return builder.build();
+  }
+
+  @Bean
+  DownloadLinks downloadLinks(S3Presigner presigner, S3Properties properties) {
+    return new DownloadLinks(presigner, properties.bucket());
   }
 
   @Bean

@@ -68,6 +68,15 @@ public class MailboxRepository {
         .one();
   }
 
+  /** The identity of the tenant's mailbox with this id. */
+  public Mono<MailboxIdentity> identityById(String tenantId, String id) {
+    return mongo
+        .query(Mailbox.class)
+        .as(MailboxIdentity.class)
+        .matching(identityOnly(Query.query(TenantScope.of(tenantId).and("_id").is(id))))
+        .one();
+  }
+
   // Read on every API call: the sync state alone can be many times the rest.
   private static Query identityOnly(Query query) {
     query.fields().exclude("sync", "settings", "secret");

@@ -1,5 +1,6 @@
 package dev.mailroom.store.message;
 
+import dev.mailroom.model.message.Direction;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,6 +20,7 @@ public record MessageQuery(
     Instant receivedAfter,
     Instant receivedBefore,
     Boolean hasAttachment,
+    Direction direction,
     Position after,
     int limit) {
 
@@ -37,7 +39,8 @@ public record MessageQuery(
         String.valueOf(unread),
         String.valueOf(receivedAfter),
         String.valueOf(receivedBefore),
-        String.valueOf(hasAttachment));
+        String.valueOf(hasAttachment),
+        String.valueOf(direction));
   }
 
   /** Where a page ended: the last message's received time and id. */
@@ -55,6 +58,7 @@ public record MessageQuery(
     private Instant after;
     private Instant before;
     private Boolean hasAttachment;
+    private Direction direction;
     private Position position;
     private int limit = 20;
 
@@ -108,6 +112,12 @@ public record MessageQuery(
       return this;
     }
 
+    /** Only messages that came in ({@code INBOUND}) or went out ({@code OUTBOUND}). */
+    public Builder direction(Direction direction) {
+      this.direction = direction;
+      return this;
+    }
+
     public Builder position(Position position) {
       this.position = position;
       return this;
@@ -131,6 +141,7 @@ public record MessageQuery(
           after,
           before,
           hasAttachment,
+          direction,
           position,
           limit);
     }

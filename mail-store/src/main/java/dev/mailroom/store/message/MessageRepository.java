@@ -177,6 +177,9 @@ public class MessageRepository {
     if (q.hasAttachment() != null) {
       all.add(Criteria.where("hasAttachments").is(q.hasAttachment()));
     }
+    if (q.direction() != null) {
+      all.add(Criteria.where("direction").is(q.direction()));
+    }
     if (withPosition && q.after() != null) {
       // Keyset: strictly after the last row of the previous page in (receivedAt desc, id desc).
       all.add(
@@ -541,6 +544,27 @@ public class MessageRepository {
    * than a set keeps the filter an exact match, which every MongoDB, the embedded one included,
    * answers from an index.
    */
+  /**
+   * The message of this mailbox that carries this Message-ID (without angle brackets), the newest
+   * if several copies do; deleted ones are left out. What a new message naming the one it answers
+   * is threaded with.
+   */
+  public Mono<StoredMessage> findByRfcMessageId(
+      String tenantId, String mailboxId, String rfcMessageId) {
+    return mongo
+        .find(
+            Query.query(
+                    visible(tenantId)
+                        .and("mailboxId")
+                        .is(mailboxId)
+                        .and("rfcMessageId")
+                        .is(rfcMessageId))
+                .with(NEWEST_FIRST)
+                .limit(1),
+            StoredMessage.class)
+        .next();
+  }
+
   /** A message this mailbox sent, by its Message-ID (without angle brackets): a point lookup. */
   public Mono<StoredMessage> findSent(String tenantId, String mailboxId, String rfcMessageId) {
     return mongo.findOne(

@@ -1,9 +1,13 @@
 package dev.mailroom.gateway.mail.read;
 
+import dev.mailroom.gateway.core.ContentDispositions;
 import dev.mailroom.gateway.mail.MailException;
 import dev.mailroom.gateway.mail.MailboxScope;
 import dev.mailroom.model.message.Attachment;
+import dev.mailroom.store.blob.BlobKeys;
+import dev.mailroom.store.blob.BlobRef;
 import dev.mailroom.store.blob.BlobStore;
+import dev.mailroom.store.blob.DownloadLinks;
 import dev.mailroom.store.mailbox.MailboxIdentity;
 import dev.mailroom.store.message.MessageBody;
 import dev.mailroom.store.message.MessageQuery;
@@ -14,8 +18,11 @@ import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.mime.MimeParser;
 import dev.mailroom.store.mime.ParsedMessage;
 import dev.mailroom.store.mime.ParsedMessage.ParsedAttachment;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -29,10 +36,20 @@ import reactor.core.scheduler.Schedulers;
 public class MailReads {
   private final MessageRepository messages;
   private final BlobStore blobs;
+  private final DownloadLinks links;
 
-  public MailReads(MessageRepository messages, BlobStore blobs) {
+  public MailReads(MessageRepository messages, BlobStore blobs, DownloadLinks links) {
     this.messages = messages;
     this.blobs = blobs;
+    this.links = links;
+  }
+
+  /**
+   * The message of a scope's mailbox that carries this Message-ID, the one a new message answers;
+   * empty when that mailbox holds no such message.
+   */
+  public Mono<StoredMessage> byMessageId(MailboxIdentity mailbox, String rfcMessageId) {
+    return messages.findByRfcMessageId(mailbox.tenantId(), mailbox.id(), rfcMessageId);
   }
 
   /** A message with its body, or {@link MessageBody#NONE} where the body was not asked for. */
@@ -136,6 +153,95 @@ public class MailReads {
       return parsedRaw(message).map(MailReads::bodyOf).defaultIfEmpty(MessageBody.NONE);
     }
     return Mono.just(MessageBody.NONE);
+  }
+
+  /** A message's plain-text and HTML bodies, each null where the message has none. */
+  public record Bodies(String text, String html) {}
+
+  /**
+   * Both bodies of a message, for the families that show them side by side (where {@link #body}
+   * picks one).
+   */
+  public Mono<Bodies> bodies(StoredMessage message) {
+    PendingBody pending = message.pendingBody();
+    if (pending != null) {
+      return Mono.just(new Bodies(pending.text(), pending.html()));
+    }
+    if (message.textKey() == null && message.htmlKey() == null) {
+      return message.rawKey() == null
+          ? Mono.just(new Bodies(null, null))
+          : parsedRaw(message)
+              .map(parsed -> new Bodies(parsed.text(), parsed.html()))
+              .defaultIfEmpty(new Bodies(null, null));
+    }
+    Mono<Optional<String>> text =
+        message.textKey() == null
+            ? Mono.just(Optional.empty())
+            // Sync stores an empty text body for a message that has none.
+            : text(message.textKey()).filter(t -> !t.isEmpty()).map(Optional::of);
+    Mono<Optional<String>> html =
+        message.htmlKey() == null
+            ? Mono.just(Optional.empty())
+            : text(message.htmlKey()).map(Optional::of);
+    return Mono.zip(text.defaultIfEmpty(Optional.empty()), html.defaultIfEmpty(Optional.empty()))
+        .map(both -> new Bodies(both.getT1().orElse(null), both.getT2().orElse(null)));
+  }
+
+  /** A presigned download URL of an attachment, and the name and lifetime it was made with. */
+  public record Link(URI url, String filename, Duration expiresIn) {}
+
+  /**
+   * A URL the client downloads an attachment of a message in scope from, straight from S3; the
+   * attachment is named by its file name, the first one where several share it. An attachment kept
+   * inside a pack or only in the raw MIME is first copied to an object of its own, since a URL
+   * cannot carry a byte range.
+   */
+  public Mono<Link> attachmentLink(MailboxScope scope, String publicId, String filename) {
+    return find(scope, publicId)
+        .flatMap(
+            message -> {
+              Attachment meta =
+                  message.attachments() == null
+                      ? null
+                      : message.attachments().stream()
+                          .filter(a -> filename.equals(a.filename()))
+                          .findFirst()
+                          .orElse(null);
+              if (meta == null) {
+                return Mono.error(new MailException.NotFound("Attachment " + filename));
+              }
+              Mono<String> key =
+                  meta.blobKey() != null && !BlobRef.parse(meta.blobKey()).isRange()
+                      ? Mono.just(meta.blobKey())
+                      : copiedOut(message, meta);
+              return key.map(
+                  k ->
+                      new Link(
+                          links.link(
+                              k,
+                              meta.contentType() == null
+                                  ? "application/octet-stream"
+                                  : meta.contentType(),
+                              ContentDispositions.attachment(meta.filename())),
+                          meta.filename(),
+                          DownloadLinks.VALID_FOR));
+            });
+  }
+
+  private Mono<String> copiedOut(StoredMessage message, Attachment meta) {
+    String key =
+        BlobKeys.download(message.tenantId(), message.mailboxId(), message.id(), meta.id());
+    return attachment(message, meta.id())
+        .flatMap(
+            download ->
+                blobs
+                    .put(
+                        key,
+                        download.content(),
+                        meta.contentType() == null
+                            ? "application/octet-stream"
+                            : meta.contentType())
+                    .thenReturn(key));
   }
 
   /** An attachment's metadata and content. */

@@ -6,6 +6,7 @@ import dev.mailroom.gateway.mail.MailboxScope;
 import dev.mailroom.gateway.mail.Page;
 import dev.mailroom.gateway.mail.PageCodec;
 import dev.mailroom.gateway.mail.read.MailReads.Found;
+import dev.mailroom.model.message.Direction;
 import dev.mailroom.store.message.MessageBody;
 import dev.mailroom.store.message.MessageQuery;
 import dev.mailroom.store.message.MessageQuery.Position;
@@ -77,16 +78,40 @@ public class MailSearch {
       Instant after,
       Instant before,
       Boolean hasAttachment,
+      Direction direction,
       Set<NamedFilter> named,
-      List<FieldProblem> problems) {}
+      List<FieldProblem> problems) {
+
+    /** Only a direction, for the families whose listing filters by nothing else. */
+    public static Criteria direction(Direction direction, List<FieldProblem> problems) {
+      return new Criteria(
+          null, null, null, null, null, null, null, null, null, direction, Set.of(), problems);
+    }
+
+    /** Free text alone, over subject, sender and body. */
+    public static Criteria text(String text, List<FieldProblem> problems) {
+      return new Criteria(
+          text, null, null, null, null, null, null, null, null, null, Set.of(), problems);
+    }
+  }
 
   /** A filter as the family calls it, for the refusal's message. */
   public record NamedFilter(Filter filter, String name) {}
 
-  /** Where a page starts and how long it is. */
-  public record PageRequest(String token, int limit, boolean withBodies) {}
+  /**
+   * Where a page starts and how long it is; {@code withTotal} for a family whose page says how many
+   * match in all, which costs a count.
+   */
+  public record PageRequest(String token, int limit, boolean withBodies, boolean withTotal) {
+    public PageRequest(String token, int limit, boolean withBodies) {
+      this(token, limit, withBodies, true);
+    }
+  }
 
-  /** A page of results, the total across all pages, and the token of the next page if any. */
+  /**
+   * A page of results, the total across all pages (-1 when not asked for), and the token of the
+   * next page if any.
+   */
   public record Result(List<Found> found, long totalCount, boolean hasMore, String nextPageToken) {}
 
   public Mono<Result> search(
@@ -105,7 +130,8 @@ public class MailSearch {
                   .unread(criteria.unread())
                   .after(criteria.after())
                   .before(criteria.before())
-                  .hasAttachment(criteria.hasAttachment());
+                  .hasAttachment(criteria.hasAttachment())
+                  .direction(criteria.direction());
           MessageQuery unpaged = query.limit(0).build();
           Optional<Position> position = Optional.empty();
           if (page.token() != null) {
@@ -127,7 +153,9 @@ public class MailSearch {
                 Mono<Long> total =
                     start == null && !shown.hasMore()
                         ? Mono.just((long) shown.items().size())
-                        : reads.countUpTo(unpaged, TOTAL_COUNT_CAP);
+                        : page.withTotal()
+                            ? reads.countUpTo(unpaged, TOTAL_COUNT_CAP)
+                            : Mono.just(-1L);
                 StoredMessage last = shown.last();
                 String next =
                     shown.hasMore()

@@ -3,6 +3,8 @@ package dev.mailroom.gateway.mail.send;
 import dev.mailroom.gateway.mail.InputCheck;
 import dev.mailroom.gateway.mail.MailException;
 import dev.mailroom.gateway.mail.OutboundDraft;
+import dev.mailroom.gateway.mail.send.OutgoingMail.Alternatives;
+import dev.mailroom.gateway.mail.send.OutgoingMail.Body;
 import dev.mailroom.gateway.mail.send.OutgoingMail.Content;
 import dev.mailroom.gateway.mail.send.OutgoingMail.Recipients;
 import dev.mailroom.gateway.mail.send.OutgoingMail.SenderChoice;
@@ -142,26 +144,38 @@ public final class AnswerRules {
     check.orThrowAsOriginal("The original email holds header values that cannot be sent on");
   }
 
-  /** A body of {@code bodyType} (html unless text) and the rest, as the writer takes them. */
+  /**
+   * A body of {@code bodyType} (html unless text), or text and HTML side by side, and the rest, as
+   * the writer takes them.
+   */
   public static OutboundDraft draft(
       Recipients recipients,
       String subject,
-      Content content,
+      Body content,
       String importance,
       List<Attachment> attachments) {
-    String body = content.body();
-    String bodyType = content.bodyType();
-    boolean text = "text".equals(bodyType);
-    // A forward without a note but with "bodyType": "html" is still HTML: an empty HTML note makes
-    // the worker quote the original as HTML instead of falling back to text.
-    String html = text ? null : body != null ? body : "html".equals(bodyType) ? "" : null;
+    String textBody;
+    String htmlBody;
+    if (content instanceof Content typed) {
+      String body = typed.body();
+      String bodyType = typed.bodyType();
+      boolean text = "text".equals(bodyType);
+      textBody = text ? body : null;
+      // A forward without a note but with "bodyType": "html" is still HTML: an empty HTML note
+      // makes the worker quote the original as HTML instead of falling back to text.
+      htmlBody = text ? null : body != null ? body : "html".equals(bodyType) ? "" : null;
+    } else {
+      Alternatives both = (Alternatives) content;
+      htmlBody = both.html();
+      textBody = both.text() == null && htmlBody == null ? "" : both.text();
+    }
     return new OutboundDraft(
         recipients.to(),
         orEmpty(recipients.cc()),
         orEmpty(recipients.bcc()),
         subject,
-        text ? body : null,
-        html,
+        textBody,
+        htmlBody,
         importance == null
             ? Importance.NORMAL
             : Importance.valueOf(importance.toUpperCase(Locale.ROOT)),

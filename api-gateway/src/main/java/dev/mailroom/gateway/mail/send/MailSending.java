@@ -59,23 +59,67 @@ public class MailSending {
     return Mono.defer(
         () -> {
           Recipients recipients = mail.recipients();
-          InputCheck.check()
-              .participants("to", recipients.to(), true)
-              .participants("cc", recipients.cc(), false)
-              .participants("bcc", recipients.bcc(), false)
-              .headerText("subject", mail.subject(), true, InputCheck.MAX_SUBJECT)
-              .require("body", mail.content().body())
-              .oneOf("bodyType", mail.content().bodyType(), BODY_TYPES)
-              .oneOf("importance", mail.importance(), IMPORTANCE)
-              .orThrow();
+          InputCheck check =
+              InputCheck.check()
+                  .participants("to", recipients.to(), true)
+                  .participants("cc", recipients.cc(), false)
+                  .participants("bcc", recipients.bcc(), false)
+                  .headerText("subject", mail.subject(), true, InputCheck.MAX_SUBJECT)
+                  .oneOf("importance", mail.importance(), IMPORTANCE)
+                  .headerText("inReplyTo", mail.inReplyTo(), false, InputCheck.MAX_SUBJECT);
+          checkBody(check, mail.content());
+          List<String> labels = mail.labels() == null ? List.of() : mail.labels();
+          for (int i = 0; i < labels.size(); i++) {
+            check.label("labels[" + i + "]", labels.get(i));
+          }
+          String inReplyTo = messageId(mail.inReplyTo());
+          if (mail.inReplyTo() != null && inReplyTo == null) {
+            check.reject("inReplyTo", "not a Message-ID (local@domain, angle brackets optional)");
+          }
+          check.orThrow();
           List<AttachmentPolicy.Accepted> files = mail.files().check();
           MailboxIdentity from = AnswerRules.chooseSender(sending.mailboxes(), mail.sender());
           OutboundDraft draft =
               AnswerRules.draft(
                       recipients, mail.subject(), mail.content(), mail.importance(), List.of())
-                  .withUploads(files);
-          return sendAndWait(from, draft, SendKind.NEW, null, correlationId);
+                  .withUploads(files)
+                  .withLabels(labels.isEmpty() ? null : labels);
+          if (inReplyTo == null) {
+            return sendAndWait(from, draft, SendKind.NEW, null, correlationId);
+          }
+          // Threaded with the answered message where this mailbox holds it (its thread and
+          // References), else with its Message-ID alone, which the recipient's client threads by.
+          return reads
+              .byMessageId(from, inReplyTo)
+              .map(original -> sendAndWait(from, draft, SendKind.NEW, original, correlationId))
+              .defaultIfEmpty(
+                  Mono.defer(
+                      () ->
+                          sendAndWait(
+                              from, draft.inReplyTo(inReplyTo), SendKind.NEW, null, correlationId)))
+              .flatMap(send -> send);
         });
+  }
+
+  private static final java.util.regex.Pattern MESSAGE_ID =
+      java.util.regex.Pattern.compile("<?([^<>@\\s]+@[^<>@\\s]+)>?");
+
+  /** A Message-ID without its angle brackets, or null when the text is not one. */
+  private static String messageId(String text) {
+    if (text == null) {
+      return null;
+    }
+    var matcher = MESSAGE_ID.matcher(text.strip());
+    return matcher.matches() ? matcher.group(1) : null;
+  }
+
+  /**
+   * A single body must be there and of a known type; text and HTML side by side are both optional.
+   */
+  private static void checkBody(InputCheck check, OutgoingMail.Body body) {
+    if (body instanceof OutgoingMail.Content content) {
+      check.require("body", content.body()).oneOf("bodyType", content.bodyType(), BODY_TYPES);
+    }
   }
 
   /**
@@ -86,10 +130,8 @@ public class MailSending {
 
   public Mono<StoredMessage> reply(
       AnswerScope scope, String emailId, ReplyMail mail, String correlationId) {
-    InputCheck check =
-        InputCheck.check()
-            .require("body", mail.content().body())
-            .oneOf("bodyType", mail.content().bodyType(), BODY_TYPES);
+    InputCheck check = InputCheck.check();
+    checkBody(check, mail.content());
     return answer(
         scope,
         emailId,

@@ -14,8 +14,17 @@ public final class OutgoingMail {
   /** Who a message goes to; {@code cc} and {@code bcc} may be null. */
   public record Recipients(List<Participant> to, List<Participant> cc, List<Participant> bcc) {}
 
+  /** What a message says, in the form its route family takes it. */
+  public sealed interface Body permits Content, Alternatives {}
+
   /** A body of {@code bodyType}: {@code html} (the default) or {@code text}. */
-  public record Content(String body, String bodyType) {}
+  public record Content(String body, String bodyType) implements Body {}
+
+  /**
+   * Plain text and HTML side by side, either or both (seeds 003 and 004): with both, the message
+   * carries them as alternatives; with neither, it has an empty text body.
+   */
+  public record Alternatives(String text, String html) implements Body {}
 
   /**
    * Which mailbox a new message goes out from: {@code connectionId} if given, else {@code
@@ -39,17 +48,35 @@ public final class OutgoingMail {
     }
   }
 
-  /** A new message; {@code importance} is {@code low}, {@code normal} or {@code high}. */
+  /**
+   * A new message; {@code importance} is {@code low}, {@code normal} or {@code high}; {@code
+   * labels} are kept on the sent message; {@code inReplyTo} is the Message-ID (with or without
+   * angle brackets) of a message it answers, which threads it with that message where the sending
+   * mailbox holds it.
+   */
   public record NewMail(
       Recipients recipients,
       String subject,
-      Content content,
+      Body content,
       String importance,
       SenderChoice sender,
-      Files files) {}
+      Files files,
+      List<String> labels,
+      String inReplyTo) {
+
+    public NewMail(
+        Recipients recipients,
+        String subject,
+        Body content,
+        String importance,
+        SenderChoice sender,
+        Files files) {
+      this(recipients, subject, content, importance, sender, files, List.of(), null);
+    }
+  }
 
   /** A reply to the original's sender, or with {@code replyAll} to everyone it went to. */
-  public record ReplyMail(Content content, boolean replyAll, Files files) {}
+  public record ReplyMail(Body content, boolean replyAll, Files files) {}
 
   /** The original with its attachments, to new recipients, with an optional note. */
   public record ForwardMail(Recipients recipients, Content note) {}

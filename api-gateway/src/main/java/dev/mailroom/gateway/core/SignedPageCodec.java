@@ -1,14 +1,19 @@
-package dev.mailroom.gateway.access;
+package dev.mailroom.gateway.core;
 
-import dev.mailroom.gateway.core.PageTokens;
 import dev.mailroom.gateway.mail.FieldProblem;
 import dev.mailroom.gateway.mail.PageCodec;
 import dev.mailroom.store.message.MessageQuery;
 import dev.mailroom.store.message.MessageQuery.Position;
 import java.util.Optional;
 
-/** Seed 002's {@code pageToken}: signed, and bound to one API token and one set of filters. */
-record AccessPageCodec(PageTokens tokens, String apiTokenId) implements PageCodec {
+/**
+ * A page token or cursor as {@link PageTokens} signs it, bound to one API token ({@code
+ * apiTokenId}) and one set of filters, so that neither another caller nor other filters can use it.
+ * Each route family names the field and words the problem of one that cannot be read ({@code
+ * unreadable}).
+ */
+public record SignedPageCodec(PageTokens tokens, String apiTokenId, FieldProblem unreadable)
+    implements PageCodec {
 
   @Override
   public String issue(Position position, MessageQuery query) {
@@ -18,11 +23,6 @@ record AccessPageCodec(PageTokens tokens, String apiTokenId) implements PageCode
   @Override
   public Optional<Position> read(String token, MessageQuery query) {
     return tokens.read(token, fingerprint(query));
-  }
-
-  @Override
-  public FieldProblem unreadable() {
-    return new FieldProblem("pageToken", "unknown or expired page token, or filters changed");
   }
 
   private String fingerprint(MessageQuery query) {
