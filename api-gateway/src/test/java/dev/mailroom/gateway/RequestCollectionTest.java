@@ -48,6 +48,6 @@ class RequestCollectionTest {
 
   /** {@code /a/{id}} and {@code /a/{{id}}} alike become {@code /a/*}. */
   private static String shape(String path) {
-    return path.replaceAll("\\{\\{?[A-Za-z]+}}?", "*");
+    return path.replaceAll("\\{\\{?[A-Za-z_]+}}?", "*");
   }
 }

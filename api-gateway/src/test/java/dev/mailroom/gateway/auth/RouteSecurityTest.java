@@ -64,7 +64,7 @@ class RouteSecurityTest {
        "since":"2026-01-01T00:00:00Z"}
       """;
 
-  private static final Pattern VARIABLE = Pattern.compile("\\{\\*?([A-Za-z]+)[^}]*}");
+  private static final Pattern VARIABLE = Pattern.compile("\\{\\*?([A-Za-z_]+)[^}]*}");
 
   private final JsonMapper json = JsonMapper.builder().build();
   private GatewayFixture gateway;
@@ -135,7 +135,11 @@ class RouteSecurityTest {
             "webhookId",
             webhook.at("/webhook/id").asString(),
             "tokenId",
-            tokenIdA);
+            tokenIdA,
+            "email_address",
+            tenantA.addresses().get(0),
+            "inbox_id",
+            tenantA.mailboxIds().get(0));
   }
 
   @Test
