@@ -40,6 +40,8 @@ public record GatewayProperties(
    * @param accessPerMinute per token, Email Access API (seed 002)
    * @param accessPerHour per token, Email Access API (seed 002)
    * @param sendsPerMailboxPerHour per mailbox, every route family (seed 003)
+   * @param inboxSendsPerOrganizationPerHour per organization (tenant), sends and replies of the
+   *     {@code /inboxes} family (seed 004)
    * @param v1PerMinute per token, {@code /v1} routes (mailboxes, sync requests, webhooks): enough
    *     for a client polling a sync's progress several times a second, not for one token to flood
    *     the command partitions other tenants share
@@ -52,6 +54,7 @@ public record GatewayProperties(
       @DefaultValue("60") @Min(0) int accessPerMinute,
       @DefaultValue("300") @Min(0) int accessPerHour,
       @DefaultValue("600") @Min(0) int sendsPerMailboxPerHour,
+      @DefaultValue("100") @Min(0) int inboxSendsPerOrganizationPerHour,
       @DefaultValue("600") @Min(0) int v1PerMinute,
       @DefaultValue("20000") @Min(0) int v1PerHour,
       @DefaultValue("1200") @Min(0) int tenantWritesPerMinute) {}

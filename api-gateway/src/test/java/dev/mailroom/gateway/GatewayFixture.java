@@ -69,6 +69,8 @@ public final class GatewayFixture {
     args.add("--mailroom.kafka.partitions=2");
     // Low enough that a test can reach it.
     args.add("--mailroom.gateway.rate-limits.sends-per-mailbox-per-hour=25");
+    // Below the mailbox's, so that a test reaches the organization's limit first.
+    args.add("--mailroom.gateway.rate-limits.inbox-sends-per-organization-per-hour=20");
     args.add("--mailroom.gateway.rate-limits.v1-per-minute=" + V1_PER_MINUTE);
     args.add("--mailroom.gateway.rate-limits.tenant-writes-per-minute=" + TENANT_WRITES_PER_MINUTE);
     this.context =
@@ -157,6 +159,25 @@ public final class GatewayFixture {
                 "password",
                 MAIL_PASSWORD)),
         "id");
+  }
+
+  /** A mailbox Mailroom hosts: its id and address. */
+  public record Hosted(String id, String address) {}
+
+  /** A hosted mailbox of the tenant, on a new domain the tenant hosts for it. */
+  public Hosted hostedMailbox(String tenantId, String localPart) {
+    String domain = "d-" + UUID.randomUUID().toString().substring(0, 8) + ".example.net";
+    adminPost("/admin/tenants/" + tenantId + "/domains", Map.of("domain", domain))
+        .expectStatus()
+        .isCreated();
+    String address = localPart + "@" + domain;
+    String id =
+        created(
+            adminPost(
+                "/admin/tenants/" + tenantId + "/mailboxes",
+                Map.of("provider", "hosted", "address", address)),
+            "id");
+    return new Hosted(id, address);
   }
 
   /** A token of the tenant with these permissions (see the admin API). */

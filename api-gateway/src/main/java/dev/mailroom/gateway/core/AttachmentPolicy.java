@@ -38,8 +38,10 @@ public final class AttachmentPolicy {
 
   /** How a route family spells an upload's fields on the wire. */
   public enum Naming {
-    /** Seeds 003 and 004: {@code content_type}, {@code content_base64}. */
+    /** Seed 003: {@code content_type}, {@code content_base64}. */
     SNAKE_CASE("content_type", "content_base64"),
+    /** Seed 004: {@code content_type}, and the base64 in {@code content}. */
+    INBOX("content_type", "content"),
     /** The Email Access API's extension: {@code contentType}, {@code contentBase64}. */
     CAMEL_CASE("contentType", "contentBase64");
 

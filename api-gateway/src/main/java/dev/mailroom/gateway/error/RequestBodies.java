@@ -42,7 +42,7 @@ public class RequestBodies {
           PathPatternParser.defaultInstance.parse("/api/access/email/messages/send"),
           PathPatternParser.defaultInstance.parse("/api/access/email/messages/{emailId}/reply"),
           PathPatternParser.defaultInstance.parse("/mailboxes/{emailAddress}/messages"),
-          PathPatternParser.defaultInstance.parse("/inboxes/{inboxId}/messages"),
+          PathPatternParser.defaultInstance.parse("/inboxes/{inboxId}/messages/send"),
           PathPatternParser.defaultInstance.parse("/inboxes/{inboxId}/messages/{messageId}/reply"));
 
   /** After Boot's own Jackson customizer, so its decoder is the one replaced. */

@@ -2,7 +2,6 @@ package dev.mailroom.gateway.mailboxmessages;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mailroom.gateway.core.AttachmentPolicy;
-import dev.mailroom.model.message.Participant;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
@@ -28,16 +27,7 @@ final class MailboxMessageRequests {
               arraySchema =
                   @Schema(description = "BCC recipients (excluded from headers, delivered too)"),
               schema = @Schema(example = "archive@example.org"))
-          List<String> bcc) {
-
-    static List<Participant> participants(List<String> addresses) {
-      return addresses == null
-          ? null
-          : addresses.stream()
-              .map(a -> a == null ? null : new Participant(a.strip(), null))
-              .toList();
-    }
-  }
+          List<String> bcc) {}
 
   @Schema(name = "MailboxAttachmentUpload", description = "A file sent with the message")
   record AttachmentUpload(

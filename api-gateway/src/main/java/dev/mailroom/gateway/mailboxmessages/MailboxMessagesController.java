@@ -298,10 +298,7 @@ class MailboxMessagesController {
             : request.recipients();
     NewMail mail =
         new NewMail(
-            new Recipients(
-                MailboxMessageRequests.Recipients.participants(recipients.to()),
-                MailboxMessageRequests.Recipients.participants(recipients.cc()),
-                MailboxMessageRequests.Recipients.participants(recipients.bcc())),
+            Recipients.ofAddresses(recipients.to(), recipients.cc(), recipients.bcc()),
             request.subject(),
             new OutgoingMail.Alternatives(request.bodyText(), request.bodyHtml()),
             null,

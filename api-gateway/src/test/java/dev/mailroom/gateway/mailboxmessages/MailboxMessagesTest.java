@@ -491,20 +491,9 @@ class MailboxMessagesTest {
 
   /** A hosted mailbox of the tenant on a domain of its own; its address. */
   private String hostedMailbox(String tenant, String localPart) {
-    String domain = "d-" + shortId() + ".example.net";
-    gateway
-        .adminPost("/admin/tenants/" + tenant + "/domains", Map.of("domain", domain))
-        .expectStatus()
-        .isCreated();
-    String box = localPart + "@" + domain;
-    mailboxIds.put(
-        box,
-        GatewayFixture.created(
-            gateway.adminPost(
-                "/admin/tenants/" + tenant + "/mailboxes",
-                Map.of("provider", "hosted", "address", box)),
-            "id"));
-    return box;
+    GatewayFixture.Hosted hosted = gateway.hostedMailbox(tenant, localPart);
+    mailboxIds.put(hosted.address(), hosted.id());
+    return hosted.address();
   }
 
   private String mailboxIdOf(String box) {

@@ -2,6 +2,7 @@ package dev.mailroom.store.view;
 
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.MessageSnapshot;
+import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.model.message.Participant;
 import dev.mailroom.model.text.Timestamps;
 import java.util.LinkedHashMap;
@@ -39,7 +40,7 @@ public final class InboxMessageView {
             : m.attachments().stream().map(InboxMessageView::attachment).toList());
     data.put("external_id", m.providerMessageId());
     data.put("direction", lower(m.direction()));
-    data.put("status", lower(m.status()));
+    data.put("status", status(m.status()));
     data.put("created_at", m.createdAt() == null ? null : Timestamps.format(m.createdAt()));
     data.put("updated_at", m.updatedAt() == null ? null : Timestamps.format(m.updatedAt()));
     return data;
@@ -60,6 +61,22 @@ public final class InboxMessageView {
     return participants == null
         ? List.of()
         : participants.stream().map(Participant::email).toList();
+  }
+
+  /**
+   * Seed 004's words: sent, received, delivered, bounced, complained, rejected, and Mailroom's
+   * queued (accepted, not yet handed to the mail server) and failed. A send whose outcome was lost
+   * with a worker may have gone out and is never sent again: sent.
+   */
+  static String status(MessageStatus status) {
+    if (status == null) {
+      return null;
+    }
+    return switch (status) {
+      case SENDING -> "queued";
+      case UNKNOWN -> "sent";
+      default -> lower(status);
+    };
   }
 
   private static String lower(Enum<?> value) {

@@ -12,7 +12,24 @@ public final class OutgoingMail {
   private OutgoingMail() {}
 
   /** Who a message goes to; {@code cc} and {@code bcc} may be null. */
-  public record Recipients(List<Participant> to, List<Participant> cc, List<Participant> bcc) {}
+  public record Recipients(List<Participant> to, List<Participant> cc, List<Participant> bcc) {
+
+    /**
+     * From bare addresses, as seeds 003 and 004 take them; a null list stays null and a null entry
+     * stays one, for the send's checks to name.
+     */
+    public static Recipients ofAddresses(List<String> to, List<String> cc, List<String> bcc) {
+      return new Recipients(participants(to), participants(cc), participants(bcc));
+    }
+
+    private static List<Participant> participants(List<String> addresses) {
+      return addresses == null
+          ? null
+          : addresses.stream()
+              .map(a -> a == null ? null : new Participant(a.strip(), null))
+              .toList();
+    }
+  }
 
   /** What a message says, in the form its route family takes it. */
   public sealed interface Body permits Content, Alternatives {}
