@@ -240,6 +240,251 @@ class HostedMailboxJourneyTest {
     }
   }
 
+  /**
+   * One hosted inbox through every route family: a quote sent through seed 004 goes out through the
+   * relay and reads the same through seeds 003 and 002; the customer's answer from outside joins
+   * its thread in both; a reply through 004 and a follow-up through 003 reach her threaded; the
+   * attachment downloads from S3 by a presigned URL; and a bounce stops the next send to the
+   * address it names.
+   */
+  @Test
+  void anInboxIsTheSameMailThroughEveryRouteFamily() throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String domain = "shop-" + run + ".example";
+    String sales = "sales@" + domain;
+    String customer = "erin-" + run + "@mailroom.local";
+    stack.mailServer().addUser(customer, "erin-pw");
+    String tenant =
+        http.expect(201, "POST", "/admin/tenants", ADMIN_KEY, Map.of("name", "Shop " + run))
+            .get("id")
+            .asString();
+    http.expect(
+        201, "POST", "/admin/tenants/" + tenant + "/domains", ADMIN_KEY, Map.of("domain", domain));
+    String inbox =
+        http.expect(
+                201,
+                "POST",
+                "/admin/tenants/" + tenant + "/mailboxes",
+                ADMIN_KEY,
+                Map.of("provider", "hosted", "address", sales, "displayName", "Sales"))
+            .get("id")
+            .asString();
+    String token = token(tenant, inbox);
+    byte[] pdf = "%PDF-1.4 quote 1042".getBytes(UTF_8);
+
+    try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
+      // Seed 004: the quote goes out, and message.sent is announced for it.
+      JsonNode quote =
+          http.expect(
+              200,
+              "POST",
+              "/inboxes/" + inbox + "/messages/send",
+              token,
+              Map.of(
+                  "to",
+                  List.of(customer),
+                  "subject",
+                  "Quote 1042",
+                  "text",
+                  "Your quote is attached.",
+                  "html",
+                  "<p>Your quote is attached.</p>",
+                  "labels",
+                  List.of("quotes"),
+                  "attachments",
+                  List.of(
+                      Map.of(
+                          "filename",
+                          "quote-1042.pdf",
+                          "content_type",
+                          "application/pdf",
+                          "content",
+                          java.util.Base64.getEncoder().encodeToString(pdf)))));
+      String quoteId = quote.get("id").asString();
+      events.await(
+          r ->
+              CODEC.decode(r.value()).data() instanceof MessageSent sent
+                  && sent.message().id().equals(quoteId),
+          WAIT);
+      JsonNode asSent = awaitStatus(token, inbox, quoteId, "sent");
+      assertThat(asSent.get("labels").toString()).contains("quotes");
+      ParsedMessage atCustomer = awaitInbox(customer, "erin-pw", "Quote 1042");
+      assertThat(atCustomer.from().email()).isEqualTo(sales);
+      assertThat(atCustomer.attachments())
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.filename()).isEqualTo("quote-1042.pdf");
+                assertThat(a.content()).isEqualTo(pdf);
+              });
+
+      // The same message through seed 003 (by address, id as a UUID) and seed 002.
+      String uuid = uuidOf(quoteId);
+      JsonNode viaMailbox =
+          http.expect(200, "GET", "/mailboxes/" + sales + "/messages/" + uuid, token, null);
+      assertThat(viaMailbox.get("body_text").asString()).isEqualTo("Your quote is attached.");
+      assertThat(viaMailbox.get("body_html").asString())
+          .isEqualTo("<p>Your quote is attached.</p>");
+      assertThat(viaMailbox.get("status").asString()).isEqualTo("sent");
+      assertThat(viaMailbox.get("thread_id").asString())
+          .isEqualTo(uuidOf(quote.get("thread_id").asString()));
+      JsonNode viaAccess =
+          http.expect(200, "GET", "/api/access/email/messages/" + quoteId, token, null);
+      assertThat(viaAccess.get("subject").asString()).isEqualTo("Quote 1042");
+      assertThat(viaAccess.get("body").asString()).isEqualTo("<p>Your quote is attached.</p>");
+      // Its attachment, straight from S3.
+      JsonNode link =
+          http.expect(
+              200,
+              "GET",
+              "/mailboxes/"
+                  + sales
+                  + "/messages/"
+                  + uuid
+                  + "/attachments/quote-1042.pdf?redirect=false",
+              token,
+              null);
+      var download =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(link.get("url").asString()))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(download.statusCode()).isEqualTo(200);
+      assertThat(download.body()).isEqualTo(pdf);
+
+      // Two days later her answer arrives from outside and joins the thread in both families.
+      deliver(
+          customer,
+          sales,
+          JourneyMail.plainText(
+              "e1-" + run + "@mailroom.local",
+              "Sat, 05 Dec 2026 11:00:00 +0000",
+              customer,
+              sales,
+              "Re: Quote 1042",
+              atCustomer.messageId(),
+              "Looks good. Can you ship by Friday?"));
+      JsonNode answer = awaitListed(token, inbox, "Friday");
+      assertThat(answer.get("thread_id").asString()).isEqualTo(quote.get("thread_id").asString());
+      assertThat(answer.get("status").asString()).isEqualTo("received");
+      assertThat(answer.get("from").asString()).isEqualTo(customer);
+      JsonNode inbound =
+          http.expect(
+              200, "GET", "/mailboxes/" + sales + "/messages?direction=inbound", token, null);
+      assertThat(inbound.get("messages")).hasSize(1);
+      assertThat(inbound.at("/messages/0/thread_id").asString())
+          .isEqualTo(uuidOf(quote.get("thread_id").asString()));
+
+      // Seed 004 replies to her alone, "Re: " once; seed 003 follows up on her Message-ID.
+      JsonNode reply =
+          http.expect(
+              200,
+              "POST",
+              "/inboxes/" + inbox + "/messages/" + answer.get("id").asString() + "/reply",
+              token,
+              Map.of("text", "Yes, it ships Thursday."));
+      assertThat(reply.get("subject").asString()).isEqualTo("Re: Quote 1042");
+      ParsedMessage replied = awaitInbox(customer, "erin-pw", "Re: Quote 1042");
+      assertThat(replied.inReplyTo()).isEqualTo("e1-" + run + "@mailroom.local");
+      assertThat(replied.text()).contains("ships Thursday");
+      JsonNode followUp =
+          http.expect(
+              201,
+              "POST",
+              "/mailboxes/" + sales + "/messages",
+              token,
+              Map.of(
+                  "recipients",
+                  Map.of("to", List.of(customer)),
+                  "subject",
+                  "Tracking for quote 1042",
+                  "body_text",
+                  "Tracking number: 1Z999.",
+                  "in_reply_to_message_id",
+                  "<e1-" + run + "@mailroom.local>"));
+      assertThat(followUp.get("thread_id").asString())
+          .isEqualTo(uuidOf(quote.get("thread_id").asString()));
+      ParsedMessage tracking = awaitInbox(customer, "erin-pw", "Tracking for quote 1042");
+      assertThat(tracking.inReplyTo()).isEqualTo("e1-" + run + "@mailroom.local");
+
+      // A send to an address that has gone bounces; the next one through seed 004 is refused.
+      String gone = "gone-" + run + "@mailroom.local";
+      stack.mailServer().addUser(gone, "gone-pw");
+      JsonNode toGone =
+          http.expect(
+              200,
+              "POST",
+              "/inboxes/" + inbox + "/messages/send",
+              token,
+              Map.of("to", List.of(gone), "subject", "How did we do?", "text", "One click."));
+      String goneMessageId = awaitInbox(gone, "gone-pw", "How did we do?").messageId();
+      deliver("<>", sales, bounce(sales, gone, goneMessageId));
+      awaitStatus(token, inbox, toGone.get("id").asString(), "bounced");
+      assertThat(
+              http.expect(
+                      200,
+                      "GET",
+                      "/mailboxes/" + sales + "/messages/" + uuidOf(toGone.get("id").asString()),
+                      token,
+                      null)
+                  .get("status")
+                  .asString())
+          .isEqualTo("bounced");
+      JsonNode refused =
+          http.expect(
+              400,
+              "POST",
+              "/inboxes/" + inbox + "/messages/send",
+              token,
+              Map.of("to", List.of(gone), "subject", "Still there?", "text", "Hello?"));
+      assertThat(refused.at("/fieldErrors/0/field").asString()).isEqualTo("to[0]");
+    }
+  }
+
+  /** A message of seed 004, once its status is {@code status}. */
+  private static JsonNode awaitStatus(String token, String inbox, String id, String status) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      JsonNode message =
+          http.expect(200, "GET", "/inboxes/" + inbox + "/messages/" + id, token, null);
+      if (message.get("status").asString().equals(status)) {
+        return message;
+      }
+      assertThat(System.nanoTime()).as(id + " " + status).isLessThan(deadline);
+      JourneyMail.sleep(200);
+    }
+  }
+
+  /** The first message seed 004's search finds for {@code search}, once there is one. */
+  private static JsonNode awaitListed(String token, String inbox, String search) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      JsonNode found =
+          http.expect(200, "GET", "/inboxes/" + inbox + "/messages?search=" + search, token, null);
+      if (!found.isEmpty()) {
+        return found.get(0);
+      }
+      assertThat(System.nanoTime()).as("'" + search + "' listed").isLessThan(deadline);
+      JourneyMail.sleep(200);
+    }
+  }
+
+  /** Seed 003's form of one of Mailroom's ids. */
+  private static String uuidOf(String id) {
+    String hex = id.substring(id.indexOf('_') + 1);
+    return hex.substring(0, 8)
+        + "-"
+        + hex.substring(8, 12)
+        + "-"
+        + hex.substring(12, 16)
+        + "-"
+        + hex.substring(16, 20)
+        + "-"
+        + hex.substring(20);
+  }
+
   /** What a recipient's mail server sends back when the address does not exist (RFC 3464). */
   private static String bounce(String sender, String recipient, String messageId) {
     return String.join(
