@@ -212,6 +212,8 @@ public final class LocalStackMain {
     values.put("MAILROOM_BOB_PASSWORD", demo.bobPassword());
     values.put("MAILROOM_HOSTED_ADDRESS", HostedDemo.ADDRESS);
     values.put("MAILROOM_HOSTED_ID", hostedId);
+    // Seed 004 calls a hosted mailbox an inbox: the same id, under the name its routes use.
+    values.put("MAILROOM_INBOX_ID", hostedId);
     values.put("MAILROOM_HOSTED_SMTP", hostedSmtp);
     StringBuilder text =
         new StringBuilder("# Written by the Mailroom quick start once it was ready.\n");
@@ -240,7 +242,7 @@ public final class LocalStackMain {
           Tenant        %s
           Mailboxes     %s (%s)  %s (%s)
           Mail server   SMTP %s  IMAP %s  (passwords in the env file)
-          Hosted        %s (%s), receiving on SMTP %s
+          Hosted        %s (inbox %s), receiving on SMTP %s
           Env file      %s
 
         Try:
@@ -251,6 +253,8 @@ public final class LocalStackMain {
           curl -X POST -H "Authorization: Bearer $MAILROOM_TOKEN" -H 'Content-Type: application/json' \\
             -d '{"url":"http://localhost:9000/hooks","eventTypes":["message.received"]}' \\
             $MAILROOM_URL/v1/webhooks      (webhooks to localhost are allowed here)
+          curl -H "Authorization: Bearer $MAILROOM_TOKEN" $MAILROOM_URL/mailboxes/$MAILROOM_HOSTED_ADDRESS/messages
+          curl -H "Authorization: Bearer $MAILROOM_TOKEN" $MAILROOM_URL/inboxes/$MAILROOM_INBOX_ID/messages
 
         Ctrl-C stops everything; data stays for the next start.
         """
