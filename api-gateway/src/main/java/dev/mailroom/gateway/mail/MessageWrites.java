@@ -130,7 +130,11 @@ public class MessageWrites {
     List<String> references = new ArrayList<>();
     if (answers) {
       references.addAll(original.references() == null ? List.of() : original.references());
-      references.add(original.rfcMessageId());
+      // Mail can arrive without a Message-ID: the answer is threaded here all the same, but has
+      // nothing to name in its headers.
+      if (original.rfcMessageId() != null) {
+        references.add(original.rfcMessageId());
+      }
     } else if (draft.inReplyTo() != null) {
       references.add(draft.inReplyTo());
     }

@@ -22,6 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
@@ -87,6 +91,7 @@ class InboxMessagesTest {
     assertThat(sent.path("labels").valueStream().map(JsonNode::asString))
         .contains("customer-support", "important");
     assertThat(sent.path("status").asString()).isEqualTo("queued");
+    assertThat(sent.path("external_id").isNull()).as("no provider id yet").isTrue();
     assertThat(sent.path("direction").asString()).isEqualTo("outbound");
     assertThat(sent.path("created_at").asString()).isNotBlank();
     assertThat(sent.at("/attachments/0/filename").asString()).isEqualTo("quote-1042.pdf");
@@ -189,6 +194,33 @@ class InboxMessagesTest {
         .expectBody()
         .jsonPath("$.subject")
         .isEqualTo("Your quote");
+  }
+
+  @Test
+  void mailWithoutAMessageIdIsRepliedToInItsThread() {
+    Tenant owner = new Tenant(tenantId, List.of(inbox.id()), List.of(inbox.address()));
+    String id = Ids.newId("msg");
+    String thread = Ids.newId("thr");
+    gateway.inbound(owner, 0, id, thread, "No id", "carol@example.com", Instant.now());
+    // As mail handed over without a Message-ID header is stored.
+    gateway
+        .bean(ReactiveMongoTemplate.class)
+        .updateFirst(
+            Query.query(Criteria.where("_id").is(id)),
+            new Update().unset("rfcMessageId"),
+            StoredMessage.class)
+        .block();
+    JsonNode reply =
+        parse(
+            post(
+                    "/inboxes/" + inbox.id() + "/messages/" + id + "/reply",
+                    token,
+                    Map.of("text", "We are on it."),
+                    null)
+                .expectStatus()
+                .isOk());
+    assertThat(reply.path("thread_id").asString()).isEqualTo(thread);
+    assertThat(reply.path("subject").asString()).isEqualTo("Re: No id");
   }
 
   @Test

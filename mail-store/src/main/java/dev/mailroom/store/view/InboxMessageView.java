@@ -5,6 +5,7 @@ import dev.mailroom.model.message.MessageSnapshot;
 import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.model.message.Participant;
 import dev.mailroom.model.text.Timestamps;
+import dev.mailroom.store.message.StoredMessage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +39,7 @@ public final class InboxMessageView {
         m.attachments() == null
             ? List.of()
             : m.attachments().stream().map(InboxMessageView::attachment).toList());
-    data.put("external_id", m.providerMessageId());
+    data.put("external_id", externalId(m.providerMessageId()));
     data.put("direction", lower(m.direction()));
     data.put("status", status(m.status()));
     data.put("created_at", m.createdAt() == null ? null : Timestamps.format(m.createdAt()));
@@ -61,6 +62,18 @@ public final class InboxMessageView {
     return participants == null
         ? List.of()
         : participants.stream().map(Participant::email).toList();
+  }
+
+  /**
+   * The provider's id of the message; none while it has only the placeholder a send is recorded
+   * under until the provider's copy is seen (a hosted mailbox's sends keep it: they are their own
+   * sent copy).
+   */
+  static String externalId(String providerMessageId) {
+    return providerMessageId == null
+            || providerMessageId.startsWith(StoredMessage.pendingProviderId(""))
+        ? null
+        : providerMessageId;
   }
 
   /**
