@@ -85,21 +85,9 @@ class HostedMailboxJourneyTest {
     String support = "support@" + domain;
     String customer = "dana-" + run + "@mailroom.local";
     stack.mailServer().addUser(customer, "dana-pw");
-    String tenant =
-        http.expect(201, "POST", "/admin/tenants", ADMIN_KEY, Map.of("name", "Hosted " + run))
-            .get("id")
-            .asString();
-    http.expect(
-        201, "POST", "/admin/tenants/" + tenant + "/domains", ADMIN_KEY, Map.of("domain", domain));
-    String mailboxId =
-        http.expect(
-                201,
-                "POST",
-                "/admin/tenants/" + tenant + "/mailboxes",
-                ADMIN_KEY,
-                Map.of("provider", "hosted", "address", support, "displayName", "Help Desk"))
-            .get("id")
-            .asString();
+    HostedTenant made = hostedTenant("Hosted " + run, domain, support, "Help Desk");
+    String tenant = made.tenantId();
+    String mailboxId = made.mailboxId();
     String token = token(tenant, mailboxId);
 
     try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
@@ -254,22 +242,9 @@ class HostedMailboxJourneyTest {
     String sales = "sales@" + domain;
     String customer = "erin-" + run + "@mailroom.local";
     stack.mailServer().addUser(customer, "erin-pw");
-    String tenant =
-        http.expect(201, "POST", "/admin/tenants", ADMIN_KEY, Map.of("name", "Shop " + run))
-            .get("id")
-            .asString();
-    http.expect(
-        201, "POST", "/admin/tenants/" + tenant + "/domains", ADMIN_KEY, Map.of("domain", domain));
-    String inbox =
-        http.expect(
-                201,
-                "POST",
-                "/admin/tenants/" + tenant + "/mailboxes",
-                ADMIN_KEY,
-                Map.of("provider", "hosted", "address", sales, "displayName", "Sales"))
-            .get("id")
-            .asString();
-    String token = token(tenant, inbox);
+    HostedTenant shop = hostedTenant("Shop " + run, domain, sales, "Sales");
+    String inbox = shop.mailboxId();
+    String token = token(shop.tenantId(), inbox);
     byte[] pdf = "%PDF-1.4 quote 1042".getBytes(UTF_8);
 
     try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
@@ -441,6 +416,29 @@ class HostedMailboxJourneyTest {
               Map.of("to", List.of(gone), "subject", "Still there?", "text", "Hello?"));
       assertThat(refused.at("/fieldErrors/0/field").asString()).isEqualTo("to[0]");
     }
+  }
+
+  private record HostedTenant(String tenantId, String mailboxId) {}
+
+  /** A new tenant hosting {@code domain}, with a mailbox at {@code address}. */
+  private static HostedTenant hostedTenant(
+      String name, String domain, String address, String displayName) {
+    String tenant =
+        http.expect(201, "POST", "/admin/tenants", ADMIN_KEY, Map.of("name", name))
+            .get("id")
+            .asString();
+    http.expect(
+        201, "POST", "/admin/tenants/" + tenant + "/domains", ADMIN_KEY, Map.of("domain", domain));
+    String mailbox =
+        http.expect(
+                201,
+                "POST",
+                "/admin/tenants/" + tenant + "/mailboxes",
+                ADMIN_KEY,
+                Map.of("provider", "hosted", "address", address, "displayName", displayName))
+            .get("id")
+            .asString();
+    return new HostedTenant(tenant, mailbox);
   }
 
   /** A message of seed 004, once its status is {@code status}. */

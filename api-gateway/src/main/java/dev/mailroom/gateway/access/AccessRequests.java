@@ -42,11 +42,7 @@ final class AccessRequests {
     }
 
     static List<AttachmentPolicy.Upload> uploads(List<AttachmentUpload> attachments) {
-      return attachments == null
-          ? List.of()
-          : attachments.stream()
-              .map(a -> a == null ? new AttachmentPolicy.Upload(null, null, null) : a.upload())
-              .toList();
+      return AttachmentPolicy.uploads(attachments, AttachmentUpload::upload);
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +33,18 @@ public final class AttachmentPolicy {
 
   /** An attachment as a client sends it. */
   public record Upload(String filename, String contentType, String contentBase64) {}
+
+  /**
+   * A family's attachment objects as uploads; a missing (null) object becomes an upload of nothing,
+   * which {@link #check} names field by field.
+   */
+  public static <T> List<Upload> uploads(List<T> attachments, Function<T, Upload> upload) {
+    return attachments == null
+        ? List.of()
+        : attachments.stream()
+            .map(a -> a == null ? new Upload(null, null, null) : upload.apply(a))
+            .toList();
+  }
 
   /** An accepted attachment, decoded. */
   public record Accepted(String filename, String contentType, byte[] content) {}

@@ -29,15 +29,8 @@ final class InboxRequests {
           String content) {
 
     static List<AttachmentPolicy.Upload> uploads(List<AttachmentUpload> attachments) {
-      return attachments == null
-          ? List.of()
-          : attachments.stream()
-              .map(
-                  a ->
-                      a == null
-                          ? new AttachmentPolicy.Upload(null, null, null)
-                          : new AttachmentPolicy.Upload(a.filename, a.contentType, a.content))
-              .toList();
+      return AttachmentPolicy.uploads(
+          attachments, a -> new AttachmentPolicy.Upload(a.filename, a.contentType, a.content));
     }
   }
 

@@ -49,15 +49,9 @@ final class MailboxMessageRequests {
           String contentBase64) {
 
     static List<AttachmentPolicy.Upload> uploads(List<AttachmentUpload> attachments) {
-      return attachments == null
-          ? List.of()
-          : attachments.stream()
-              .map(
-                  a ->
-                      a == null
-                          ? new AttachmentPolicy.Upload(null, null, null)
-                          : new AttachmentPolicy.Upload(a.filename, a.contentType, a.contentBase64))
-              .toList();
+      return AttachmentPolicy.uploads(
+          attachments,
+          a -> new AttachmentPolicy.Upload(a.filename, a.contentType, a.contentBase64));
     }
   }
 
