@@ -206,7 +206,9 @@ class RouteSecurityTest {
             "/api/access/email/messages/imap:msg_route",
             "/api/access/email/threads/imap:thr_route",
             "/v1/mailboxes/" + ids.get("mailboxId"),
-            "/v1/webhooks/" + ids.get("webhookId"))) {
+            "/v1/webhooks/" + ids.get("webhookId"),
+            "/mailboxes/" + ids.get("email_address") + "/messages",
+            "/inboxes/" + ids.get("inbox_id") + "/messages")) {
       assertThat(http.call("GET", path, tokenA, null).status()).as(path).isEqualTo(200);
     }
     assertThat(

@@ -7,6 +7,10 @@ import dev.mailroom.gateway.GatewayFixture.Tenant;
 import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.infra.junit.WithMailroomInfrastructure;
 import dev.mailroom.model.envelope.Ids;
+import dev.mailroom.model.message.Attachment;
+import dev.mailroom.store.blob.BlobKeys;
+import dev.mailroom.store.blob.BlobRef;
+import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.StoredMessage;
 import java.net.URI;
@@ -23,6 +27,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
@@ -376,6 +384,62 @@ class MailboxMessagesTest {
         .exchange()
         .expectStatus()
         .isBadRequest();
+  }
+
+  @Test
+  void anAttachmentStoredInsideAPackIsCopiedOutForItsUrl() throws Exception {
+    String box = hostedMailbox(tenantId, "packed-" + shortId());
+    String boxId = mailboxIdOf(box);
+    Tenant owner = new Tenant(tenantId, List.of(boxId), List.of(box));
+    String id = Ids.newId("msg");
+    gateway.inbound(owner, 0, id, Ids.newId("thr"), "Scan", "c@example.org", Instant.now());
+    // As sync stores a batch (ADR 26): the parts of many messages side by side in one object.
+    byte[] before = "another message's body".getBytes(StandardCharsets.UTF_8);
+    byte[] scan = "%PDF-1.4 the scan".getBytes(StandardCharsets.UTF_8);
+    String pack = BlobKeys.pack(tenantId, boxId, "pack_" + shortId());
+    gateway.bean(BlobStore.class).putPack(pack, List.of(before, scan)).block();
+    Attachment attachment =
+        new Attachment(
+            "att_1",
+            "scan.pdf",
+            "application/pdf",
+            scan.length,
+            false,
+            null,
+            BlobRef.range(pack, before.length, scan.length).toString());
+    gateway
+        .bean(ReactiveMongoTemplate.class)
+        .updateFirst(
+            Query.query(Criteria.where("_id").is(id)),
+            new Update().set("attachments", List.of(attachment)).set("hasAttachments", true),
+            StoredMessage.class)
+        .block();
+
+    JsonNode link =
+        parse(
+            client
+                .get()
+                .uri(
+                    "/mailboxes/{a}/messages/{m}/attachments/scan.pdf?redirect=false",
+                    box,
+                    UuidIds.uuid(id))
+                .header("Authorization", "Bearer " + token)
+                .exchange()
+                .expectStatus()
+                .isOk());
+    HttpResponse<byte[]> download =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(link.path("url").asString())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(download.body()).isEqualTo(scan);
+    assertThat(
+            gateway
+                .bean(BlobStore.class)
+                .get(BlobKeys.download(tenantId, boxId, id, "att_1"))
+                .block())
+        .as("the copy the URL names")
+        .isEqualTo(scan);
   }
 
   @Test
