@@ -415,6 +415,21 @@ class HostedMailboxJourneyTest {
               token,
               Map.of("to", List.of(gone), "subject", "Still there?", "text", "Hello?"));
       assertThat(refused.at("/fieldErrors/0/field").asString()).isEqualTo("to[0]");
+
+      // The tracking note is deleted through seed 003: gone from both families, in Trash for 002.
+      String trackingUuid = followUp.get("id").asString();
+      String trackingId = "msg_" + trackingUuid.replace("-", "");
+      http.expect(204, "DELETE", "/mailboxes/" + sales + "/messages/" + trackingUuid, token, null);
+      http.expect(404, "GET", "/mailboxes/" + sales + "/messages/" + trackingUuid, token, null);
+      assertThat(
+              http.expect(404, "GET", "/inboxes/" + inbox + "/messages/" + trackingId, token, null)
+                  .get("message")
+                  .asString())
+          .isEqualTo("Message not found");
+      JsonNode trash =
+          http.expect(200, "GET", "/api/access/email/messages?label=TRASH", token, null);
+      assertThat(trash.get("emails").valueStream().map(m -> m.get("subject").asString()))
+          .contains("Tracking for quote 1042");
     }
   }
 

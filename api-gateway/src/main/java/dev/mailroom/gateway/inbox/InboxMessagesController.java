@@ -351,7 +351,7 @@ class InboxMessagesController {
         .flatMap(
             scope ->
                 reads
-                    .find(scope, messageId)
+                    .findOutsideTrash(scope, messageId)
                     .onErrorMap(MailException.NotFound.class, e -> messageNotFound())
                     .flatMap(
                         message ->

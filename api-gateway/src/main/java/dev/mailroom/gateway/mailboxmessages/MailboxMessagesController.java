@@ -35,7 +35,6 @@ import dev.mailroom.gateway.mailboxmessages.MailboxMessageViews.MessageWithBody;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.store.hosted.HostedDomainRepository;
 import dev.mailroom.store.mailbox.MailboxIdentity;
-import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.StoredMessage;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -232,15 +231,9 @@ class MailboxMessagesController {
           String messageId,
       ServerWebExchange exchange) {
     return scope(Caller.of(exchange), emailAddress, Use.READ, "view_email")
-        .flatMap(scope -> reads.get(scope, messageRef(messageId), false))
-        // Deleted here means gone: this family has no Trash to look in, and lists none of it.
-        .filter(found -> !inTrash(found.message()))
-        .switchIfEmpty(Mono.error(() -> new MailException.NotFound("Message " + messageId)))
+        .flatMap(scope -> reads.findOutsideTrash(scope, messageRef(messageId)))
         .flatMap(
-            found ->
-                reads
-                    .bodies(found.message())
-                    .map(bodies -> MessageWithBody.of(found.message(), bodies)));
+            message -> reads.bodies(message).map(bodies -> MessageWithBody.of(message, bodies)));
   }
 
   @PostMapping
@@ -449,10 +442,6 @@ class MailboxMessagesController {
                 Mono.error(
                     new MailException.NotPermitted(
                         "Mailbox does not belong to your organization")));
-  }
-
-  private static boolean inTrash(StoredMessage message) {
-    return message.labels() != null && message.labels().contains(MessageRepository.TRASH);
   }
 
   /** The core's id of a message named by its UUID; a value that is no UUID names nothing. */
