@@ -299,7 +299,8 @@ class InboxMessagesController {
                         new PageRequest(cursor, limit, false, false),
                         new SignedPageCodec(
                             pageTokens,
-                            caller.token().id(),
+                            // A cursor pages one inbox: another's is refused, not misread.
+                            caller.token().id() + "|" + inboxId,
                             new FieldProblem(
                                 "cursor", "unknown or expired cursor, or search changed")))
                     .flatMap(
@@ -378,7 +379,11 @@ class InboxMessagesController {
   private Mono<String> inboxAt(Caller caller, String address) {
     return address == null
         ? Mono.empty()
-        : mailboxes.atAddress(caller, address).map(MailboxIdentity::id);
+        : mailboxes
+            .atAddress(caller, address)
+            // Another inbox's id is shown only to a token that may use that inbox.
+            .filter(inbox -> UsableMailboxes.inScope(caller, inbox.id()))
+            .map(MailboxIdentity::id);
   }
 
   /**

@@ -46,7 +46,7 @@ import reactor.core.publisher.Mono;
 public class MessageWrites {
 
   /** The labels sync gives a message for the folder it is in (see the sync worker). */
-  private static final Set<String> FOLDER_LABELS =
+  public static final Set<String> FOLDER_LABELS =
       Set.of("INBOX", "SENT", "DRAFT", "SPAM", "ARCHIVE", MessageRepository.TRASH);
 
   private final MessageRepository messages;

@@ -187,7 +187,8 @@ class MailboxMessagesController {
                     new PageRequest(cursor, limit, false, false),
                     new SignedPageCodec(
                         pageTokens,
-                        caller.token().id(),
+                        // A cursor pages one mailbox: another's is refused, not misread.
+                        caller.token().id() + "|" + scope.mailboxIds().get(0),
                         new FieldProblem(
                             "cursor", "unknown or expired cursor, or direction changed"))))
         .map(

@@ -229,6 +229,19 @@ class InboxMessagesTest {
     JsonNode sent = send(inbox.id(), token, sendBody(sales.address(), "Lead"), null, 200);
     assertThat(sent.path("to_inbox_id").asString()).isEqualTo(sales.id());
     assertThat(sent.path("from_inbox_id").asString()).isEqualTo(inbox.id());
+    // A token limited to one inbox is not told the ids of others.
+    String scoped =
+        gateway.token(
+            tenantId,
+            Map.of(
+                "emailAccessEnabled",
+                true,
+                "allowedEmailOperations",
+                List.of("send_email", "view_email"),
+                "mailboxIds",
+                List.of(inbox.id())));
+    JsonNode again = send(inbox.id(), scoped, sendBody(sales.address(), "Lead 2"), null, 200);
+    assertThat(again.path("to_inbox_id").isNull()).isTrue();
   }
 
   @Test
@@ -287,6 +300,25 @@ class InboxMessagesTest {
     field(send(inbox.id(), token, noContent, null, 400), "attachments[0].content");
     field(list(inbox.id(), "limit=0", 400), "limit");
     field(list(inbox.id(), "cursor=forged.cursor", 400), "cursor");
+    Map<String, Object> folder = new HashMap<>(sendBody("a@example.org", "Hidden"));
+    folder.put("labels", List.of("trash"));
+    field(send(inbox.id(), token, folder, null, 400), "labels[0]");
+    // A cursor pages the inbox it came from.
+    send(inbox.id(), token, sendBody("a@example.org", "One"), null, 200);
+    send(inbox.id(), token, sendBody("a@example.org", "Two"), null, 200);
+    String cursor =
+        client
+            .get()
+            .uri("/inboxes/{i}/messages?limit=1", inbox.id())
+            .header("Authorization", "Bearer " + token)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .returnResult(String.class)
+            .getResponseHeaders()
+            .getFirst("X-Next-Cursor");
+    Hosted other = gateway.hostedMailbox(tenantId, "other");
+    field(list(other.id(), "cursor=" + cursor, 400), "cursor");
 
     // A suppressed recipient (it bounced for good) is refused, not sent.
     gateway

@@ -366,6 +366,20 @@ class MailboxMessagesTest {
     assertThat(link.path("expires_in").asInt()).isEqualTo(900);
     assertThat(link.path("url").asString()).contains("X-Amz-Expires=900");
 
+    // A deleted message's attachment is gone with it.
+    JsonNode kept = send(address, body, 201);
+    delete(address, kept.path("id").asString()).expectStatus().isNoContent();
+    client
+        .get()
+        .uri(
+            "/mailboxes/{a}/messages/{m}/attachments/{f}",
+            address,
+            kept.path("id").asString(),
+            "invoice 11.pdf")
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isNotFound();
     client
         .get()
         .uri("/mailboxes/{a}/messages/{m}/attachments/{f}", address, id, "other.pdf")

@@ -98,6 +98,22 @@ public class BlobStore {
     return Mono.fromFuture(future).onErrorResume(NoSuchKeyException.class, e -> Mono.empty());
   }
 
+  /** Whether an object is stored under this key (a HEAD: nothing is downloaded). */
+  public Mono<Boolean> exists(String key) {
+    return Mono.fromFuture(() -> s3.headObject(b -> b.bucket(bucket).key(key)))
+        .thenReturn(true)
+        .onErrorResume(
+            e -> {
+              Throwable cause =
+                  e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                      ? e.getCause()
+                      : e;
+              return cause instanceof software.amazon.awssdk.services.s3.model.S3Exception s3e
+                  && s3e.statusCode() == 404;
+            },
+            e -> Mono.just(false));
+  }
+
   public Mono<Void> delete(String key) {
     return Mono.fromFuture(() -> s3.deleteObject(b -> b.bucket(bucket).key(key))).then();
   }

@@ -202,12 +202,12 @@ public class MailReads {
 
   /**
    * A URL the client downloads an attachment of a message in scope from, straight from S3; the
-   * attachment is named by its file name, the first one where several share it. An attachment kept
-   * inside a pack or only in the raw MIME is first copied to an object of its own, since a URL
-   * cannot carry a byte range.
+   * attachment is named by its file name, the first one where several share it; a deleted message's
+   * are not found. An attachment kept inside a pack or only in the raw MIME is first copied to an
+   * object of its own, since a URL cannot carry a byte range.
    */
   public Mono<Link> attachmentLink(MailboxScope scope, String publicId, String filename) {
-    return find(scope, publicId)
+    return findOutsideTrash(scope, publicId)
         .flatMap(
             message -> {
               Attachment meta =
@@ -241,6 +241,13 @@ public class MailReads {
   private Mono<String> copiedOut(StoredMessage message, Attachment meta) {
     String key =
         BlobKeys.download(message.tenantId(), message.mailboxId(), message.id(), meta.id());
+    // Copied once: later links name the copy instead of reading the pack or the MIME again.
+    return blobs
+        .exists(key)
+        .flatMap(copied -> copied ? Mono.just(key) : copyOut(message, meta, key));
+  }
+
+  private Mono<String> copyOut(StoredMessage message, Attachment meta, String key) {
     return attachment(message, meta.id())
         .flatMap(
             download ->

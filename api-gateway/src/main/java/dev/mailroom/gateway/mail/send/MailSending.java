@@ -70,7 +70,14 @@ public class MailSending {
           checkBody(check, mail.content());
           List<String> labels = mail.labels() == null ? List.of() : mail.labels();
           for (int i = 0; i < labels.size(); i++) {
-            check.label("labels[" + i + "]", labels.get(i));
+            String label = labels.get(i);
+            check.label("labels[" + i + "]", label);
+            // A folder would file the message (TRASH would delete it) without the permission
+            // that takes; Mailroom files a sent message under SENT itself.
+            if (label != null
+                && MessageWrites.FOLDER_LABELS.contains(label.toUpperCase(Locale.ROOT))) {
+              check.reject("labels[" + i + "]", "is a folder, not a label: " + label);
+            }
           }
           String inReplyTo = messageId(mail.inReplyTo());
           if (mail.inReplyTo() != null && inReplyTo == null) {
