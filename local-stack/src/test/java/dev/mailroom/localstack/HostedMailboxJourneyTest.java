@@ -60,11 +60,15 @@ class HostedMailboxJourneyTest {
                 "100",
                 "mailroom.sync.poll-interval",
                 "0s",
-                // The journey polls the Access API while mail travels; its limits are not tested
-                // here.
+                // The journey polls the API while mail travels; its limits are not tested here.
                 "mailroom.gateway.rate-limits.access-per-minute",
                 "0",
                 "mailroom.gateway.rate-limits.access-per-hour",
+                "0",
+                // Likewise /v1's, which /mailboxes and /inboxes share.
+                "mailroom.gateway.rate-limits.v1-per-minute",
+                "0",
+                "mailroom.gateway.rate-limits.v1-per-hour",
                 "0"));
     http = new AdminClient(stack.url(Service.API_GATEWAY));
     receiverPort =

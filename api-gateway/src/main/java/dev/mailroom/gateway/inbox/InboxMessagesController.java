@@ -278,6 +278,7 @@ class InboxMessagesController {
               array = @ArraySchema(schema = @Schema(implementation = InboxSchemas.Message.class))))
   @DocumentedErrors.BadRequest
   @InboxNotFound
+  @DocumentedErrors.RateLimited
   Mono<ResponseEntity<List<Map<String, Object>>>> list(
       @Parameter(description = InboxSchemas.INBOX_ID, example = InboxSchemas.INBOX_ID_EXAMPLE)
           @PathVariable("inbox_id")
@@ -339,6 +340,7 @@ class InboxMessagesController {
           @Content(
               mediaType = "application/json",
               schema = @Schema(implementation = ApiError.class)))
+  @DocumentedErrors.RateLimited
   Mono<Map<String, Object>> get(
       @Parameter(description = InboxSchemas.INBOX_ID, example = InboxSchemas.INBOX_ID_EXAMPLE)
           @PathVariable("inbox_id")

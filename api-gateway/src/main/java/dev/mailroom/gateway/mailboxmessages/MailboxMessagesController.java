@@ -168,6 +168,7 @@ class MailboxMessagesController {
       description = "A page of messages",
       content = @Content(schema = @Schema(implementation = MessagePage.class)))
   @DocumentedErrors.BadRequest
+  @DocumentedErrors.RateLimited
   Mono<MessagePage> list(
       @Parameter(description = ADDRESS, example = ADDRESS_EXAMPLE) @PathVariable("email_address")
           String emailAddress,
@@ -224,6 +225,7 @@ class MailboxMessagesController {
       responseCode = "200",
       description = "The message with its bodies",
       content = @Content(schema = @Schema(implementation = MessageWithBody.class)))
+  @DocumentedErrors.RateLimited
   Mono<MessageWithBody> get(
       @Parameter(description = ADDRESS, example = ADDRESS_EXAMPLE) @PathVariable("email_address")
           String emailAddress,
@@ -330,6 +332,7 @@ class MailboxMessagesController {
       parameters = @Parameter(name = IdempotentWrites.HEADER, in = ParameterIn.HEADER))
   @ApiResponse(responseCode = "204", description = "Deleted")
   @DocumentedErrors.Conflict
+  @DocumentedErrors.RateLimited
   Mono<ResponseEntity<String>> delete(
       @Parameter(description = ADDRESS, example = ADDRESS_EXAMPLE) @PathVariable("email_address")
           String emailAddress,
@@ -377,6 +380,7 @@ class MailboxMessagesController {
       description = "The URL as JSON (redirect=false)",
       content = @Content(schema = @Schema(implementation = AttachmentLink.class)))
   @DocumentedErrors.BadRequest
+  @DocumentedErrors.RateLimited
   Mono<ResponseEntity<AttachmentLink>> attachment(
       @Parameter(description = ADDRESS, example = ADDRESS_EXAMPLE) @PathVariable("email_address")
           String emailAddress,
