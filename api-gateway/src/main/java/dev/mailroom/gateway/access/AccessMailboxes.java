@@ -36,7 +36,7 @@ class AccessMailboxes {
     if (sendFrom == null) {
       return resolve(caller, Use.SEND, operation);
     }
-    return permitted(caller, operation)
+    return UsableMailboxes.permitted(caller, operation)
         .then(mailboxes.sendableAt(caller, sendFrom))
         .map(mailbox -> scope(caller, List.of(mailbox)))
         .switchIfEmpty(Mono.defer(() -> resolve(caller, Use.SEND, operation)));
@@ -44,7 +44,8 @@ class AccessMailboxes {
 
   /** Checks access and the operations, and returns the mailboxes the request may use. */
   Mono<MailboxScope> resolve(Caller caller, Use use, String... operations) {
-    return permitted(caller, operations).then(Mono.defer(() -> usable(caller, use)));
+    return UsableMailboxes.permitted(caller, operations)
+        .then(Mono.defer(() -> usable(caller, use)));
   }
 
   private Mono<MailboxScope> usable(Caller caller, Use use) {
@@ -63,9 +64,5 @@ class AccessMailboxes {
   private static MailboxScope scope(Caller caller, List<MailboxIdentity> usable) {
     return new MailboxScope(
         caller.tenantId(), usable, caller.token().permissions().visibleEmailFields());
-  }
-
-  private static Mono<Void> permitted(Caller caller, String... operations) {
-    return UsableMailboxes.permitted(caller, operations);
   }
 }

@@ -46,8 +46,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -432,13 +430,9 @@ class InboxMessagesController {
     return new MailException.NotFound("Message");
   }
 
-  private static final Pattern RECIPIENT = Pattern.compile("(to|cc|bcc)(\\[\\d+])?\\.email");
-
   /** The core's field names as this family's request spells them. */
   static String wireName(String field) {
-    Matcher recipient = RECIPIENT.matcher(field);
-    return recipient.matches()
-        ? recipient.group(1) + (recipient.group(2) == null ? "" : recipient.group(2))
-        : field;
+    String recipient = Recipients.addressField(field);
+    return recipient == null ? field : recipient;
   }
 }

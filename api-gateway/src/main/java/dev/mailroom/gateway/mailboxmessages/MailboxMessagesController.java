@@ -47,8 +47,6 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -455,15 +453,11 @@ class MailboxMessagesController {
     return UuidIds.id("msg", uuid).orElse("msg_not-a-uuid");
   }
 
-  private static final Pattern RECIPIENT = Pattern.compile("(to|cc|bcc)(\\[\\d+])?(\\.email)?");
-
   /** The core's field names as this family's request spells them. */
   static String wireName(String field) {
-    Matcher recipient = RECIPIENT.matcher(field);
-    if (recipient.matches()) {
-      return "recipients."
-          + recipient.group(1)
-          + (recipient.group(2) == null ? "" : recipient.group(2));
+    String recipient = Recipients.addressField(field);
+    if (recipient != null) {
+      return "recipients." + recipient;
     }
     return switch (field) {
       case "inReplyTo" -> "in_reply_to_message_id";

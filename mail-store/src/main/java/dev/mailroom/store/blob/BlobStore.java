@@ -103,14 +103,7 @@ public class BlobStore {
     return Mono.fromFuture(() -> s3.headObject(b -> b.bucket(bucket).key(key)))
         .thenReturn(true)
         .onErrorResume(
-            e -> {
-              Throwable cause =
-                  e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                      ? e.getCause()
-                      : e;
-              return cause instanceof software.amazon.awssdk.services.s3.model.S3Exception s3e
-                  && s3e.statusCode() == 404;
-            },
+            e -> cause(e) instanceof S3Exception s3e && s3e.statusCode() == 404,
             e -> Mono.just(false));
   }
 
@@ -179,11 +172,15 @@ public class BlobStore {
 
   // HEAD has no body, so a missing bucket may arrive as a bare 404 rather than NoSuchBucket.
   private static boolean isMissingBucket(Throwable e) {
-    Throwable cause =
-        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-            ? e.getCause()
-            : e;
+    Throwable cause = cause(e);
     return cause instanceof NoSuchBucketException
         || (cause instanceof S3Exception s3e && s3e.statusCode() == 404);
+  }
+
+  /** The SDK's own exception, which a future wraps. */
+  private static Throwable cause(Throwable e) {
+    return e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+        ? e.getCause()
+        : e;
   }
 }

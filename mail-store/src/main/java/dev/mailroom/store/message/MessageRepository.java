@@ -538,13 +538,6 @@ public class MessageRepository {
   }
 
   /**
-   * Moves an outbound message from {@code from} to {@code to} if it is still in {@code from} (a
-   * compare-and-set on the status its caller read); returns it as it is afterwards, or empty if its
-   * status had changed meanwhile (another delivery got there first). One expected status rather
-   * than a set keeps the filter an exact match, which every MongoDB, the embedded one included,
-   * answers from an index.
-   */
-  /**
    * The message of this mailbox that carries this Message-ID (without angle brackets), the newest
    * if several copies do; deleted ones are left out. What a new message naming the one it answers
    * is threaded with.
@@ -603,6 +596,13 @@ public class MessageRepository {
         StoredMessage.class);
   }
 
+  /**
+   * Moves an outbound message from {@code from} to {@code to} if it is still in {@code from} (a
+   * compare-and-set on the status its caller read); returns it as it is afterwards, or empty if its
+   * status had changed meanwhile (another delivery got there first). One expected status rather
+   * than a set keeps the filter an exact match, which every MongoDB, the embedded one included,
+   * answers from an index.
+   */
   private Mono<StoredMessage> transition(
       String tenantId, String id, MessageStatus from, MessageStatus to, Update update, Instant at) {
     update.set("status", to).set("updatedAt", at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));

@@ -69,4 +69,11 @@ public record StoredMessage(
   public static String pendingProviderId(String messageId) {
     return "outbox:" + messageId;
   }
+
+  /**
+   * Whether a provider id is the placeholder a send is recorded under ({@link #pendingProviderId}).
+   */
+  public static boolean isPendingProviderId(String providerMessageId) {
+    return providerMessageId != null && providerMessageId.startsWith(pendingProviderId(""));
+  }
 }

@@ -70,10 +70,7 @@ public final class InboxMessageView {
    * sent copy).
    */
   static String externalId(String providerMessageId) {
-    return providerMessageId == null
-            || providerMessageId.startsWith(StoredMessage.pendingProviderId(""))
-        ? null
-        : providerMessageId;
+    return StoredMessage.isPendingProviderId(providerMessageId) ? null : providerMessageId;
   }
 
   /**

@@ -220,45 +220,32 @@ public class MailReads {
               if (meta == null) {
                 return Mono.error(new MailException.NotFound("Attachment " + filename));
               }
+              String contentType =
+                  meta.contentType() == null ? "application/octet-stream" : meta.contentType();
               Mono<String> key =
                   meta.blobKey() != null && !BlobRef.parse(meta.blobKey()).isRange()
                       ? Mono.just(meta.blobKey())
-                      : copiedOut(message, meta);
+                      : copiedOut(message, meta, contentType);
               return key.map(
                   k ->
                       new Link(
                           links.link(
-                              k,
-                              meta.contentType() == null
-                                  ? "application/octet-stream"
-                                  : meta.contentType(),
-                              ContentDispositions.attachment(meta.filename())),
+                              k, contentType, ContentDispositions.attachment(meta.filename())),
                           meta.filename(),
                           DownloadLinks.VALID_FOR));
             });
   }
 
-  private Mono<String> copiedOut(StoredMessage message, Attachment meta) {
+  /** The key of the attachment's own object, copied there the first time it is asked for. */
+  private Mono<String> copiedOut(StoredMessage message, Attachment meta, String contentType) {
     String key =
         BlobKeys.download(message.tenantId(), message.mailboxId(), message.id(), meta.id());
     // Copied once: later links name the copy instead of reading the pack or the MIME again.
-    return blobs
-        .exists(key)
-        .flatMap(copied -> copied ? Mono.just(key) : copyOut(message, meta, key));
-  }
-
-  private Mono<String> copyOut(StoredMessage message, Attachment meta, String key) {
-    return attachment(message, meta.id())
-        .flatMap(
-            download ->
-                blobs
-                    .put(
-                        key,
-                        download.content(),
-                        meta.contentType() == null
-                            ? "application/octet-stream"
-                            : meta.contentType())
-                    .thenReturn(key));
+    Mono<String> copy =
+        attachment(message, meta.id())
+            .flatMap(download -> blobs.put(key, download.content(), contentType))
+            .thenReturn(key);
+    return blobs.exists(key).flatMap(copied -> copied ? Mono.just(key) : copy);
   }
 
   /** An attachment's metadata and content. */

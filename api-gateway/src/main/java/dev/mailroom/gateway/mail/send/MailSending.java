@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -108,8 +109,7 @@ public class MailSending {
         });
   }
 
-  private static final java.util.regex.Pattern MESSAGE_ID =
-      java.util.regex.Pattern.compile("<?([^<>@\\s]+@[^<>@\\s]+)>?");
+  private static final Pattern MESSAGE_ID = Pattern.compile("<?([^<>@\\s]+@[^<>@\\s]+)>?");
 
   /** A Message-ID without its angle brackets, or null when the text is not one. */
   private static String messageId(String text) {

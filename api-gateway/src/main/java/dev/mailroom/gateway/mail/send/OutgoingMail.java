@@ -3,6 +3,8 @@ package dev.mailroom.gateway.mail.send;
 import dev.mailroom.gateway.core.AttachmentPolicy;
 import dev.mailroom.model.message.Participant;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a caller asks the core to send, in parts every route family has, however it names and nests
@@ -20,6 +22,19 @@ public final class OutgoingMail {
      */
     public static Recipients ofAddresses(List<String> to, List<String> cc, List<String> bcc) {
       return new Recipients(participants(to), participants(cc), participants(bcc));
+    }
+
+    private static final Pattern FIELD = Pattern.compile("(to|cc|bcc)(\\[\\d+])?(\\.email)?");
+
+    /**
+     * A recipient problem's field as the families that take bare addresses name it ({@code
+     * to[0].email} is {@code to[0]}); null for a field about something else.
+     */
+    public static String addressField(String field) {
+      Matcher recipient = FIELD.matcher(field);
+      return recipient.matches()
+          ? recipient.group(1) + (recipient.group(2) == null ? "" : recipient.group(2))
+          : null;
     }
 
     private static List<Participant> participants(List<String> addresses) {
