@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -138,8 +139,9 @@ public class SendService {
           == null) {
         return; // another delivery moved it on meanwhile
       }
+      String providerMessageId;
       try {
-        submit(provider, credentials, command, message, raw);
+        providerMessageId = submit(provider, credentials, command, message, raw).orElse(null);
       } catch (UnconfirmedSubmission e) {
         markUnknown(command, message, correlationId);
         return;
@@ -147,7 +149,8 @@ public class SendService {
       // Recorded the moment the provider took it: the window a crash leaves unknown is this write.
       boolean copyPending = !provider.capabilities().contains(Capability.SERVER_SIDE_SENT_COPY);
       StoredMessage sent =
-          recordSent(command, message, clock.instant(), copyPending, correlationId);
+          recordSent(
+              command, message, clock.instant(), copyPending, providerMessageId, correlationId);
       if (copyPending) {
         saveSentCopy(provider, credentials, sent, raw);
       }
@@ -217,7 +220,7 @@ public class SendService {
    * that cannot be reached) takes the submission mark back and retries the command: nothing was
    * sent. A permanent refusal is thrown to be recorded as a failure.
    */
-  private void submit(
+  private Optional<String> submit(
       MailProvider provider,
       MailboxAccess credentials,
       SendMessage command,
@@ -225,7 +228,7 @@ public class SendService {
       byte[] raw)
       throws ProviderException {
     try {
-      provider.submit(credentials, raw, envelopeRecipients(command));
+      return provider.submit(credentials, raw, envelopeRecipients(command));
     } catch (ProviderException.Unconfirmed e) {
       // The submission mark stays: a redelivery finds the send may have happened, and the
       // configured policy decides, as for a worker that stopped in the same window.
@@ -264,7 +267,7 @@ public class SendService {
           "Message {} was sent before this worker could record it; not sending again",
           message.id());
       // The raw MIME was stored before that earlier submission, under the same key.
-      recordSent(command, message, null, false, correlationId);
+      recordSent(command, message, null, false, null, correlationId);
       return false;
     }
     if (submitted && !provider.capabilities().contains(Capability.SERVER_SIDE_SENT_COPY)) {
@@ -408,6 +411,7 @@ public class SendService {
       StoredMessage message,
       Instant sentAt,
       boolean sentCopyPending,
+      String providerMessageId,
       String correlationId) {
     StoredMessage sent =
         messages
@@ -417,6 +421,7 @@ public class SendService {
                 rawKeyOf(message),
                 sentAt,
                 sentCopyPending,
+                providerMessageId,
                 clock.instant())
             .switchIfEmpty(messages.findByIdIncludingDeleted(message.tenantId(), message.id()))
             .block(STORE_TIMEOUT);

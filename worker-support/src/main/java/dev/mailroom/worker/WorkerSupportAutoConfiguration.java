@@ -1,8 +1,10 @@
 package dev.mailroom.worker;
 
 import dev.mailroom.provider.guard.ProviderGuard;
+import dev.mailroom.provider.hosted.HostedOutbound;
 import dev.mailroom.provider.hosted.HostedProvider;
 import dev.mailroom.provider.imap.ImapProvider;
+import dev.mailroom.provider.ses.SesOutbound;
 import dev.mailroom.provider.spi.MailProvider;
 import dev.mailroom.provider.spi.MailProviders;
 import dev.mailroom.store.crypto.CredentialCipher;
@@ -10,16 +12,29 @@ import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sesv2.SesV2ClientBuilder;
 
 /** Provider adapters are plain objects; this is where every worker gets them as beans. */
 @AutoConfiguration
-@EnableConfigurationProperties({ProviderProperties.class, HostedRelayProperties.class})
+@EnableConfigurationProperties({
+  ProviderProperties.class,
+  HostedRelayProperties.class,
+  HostedSesProperties.class
+})
 public class WorkerSupportAutoConfiguration {
 
   @Bean
@@ -27,10 +42,42 @@ public class WorkerSupportAutoConfiguration {
     return new ImapProvider(properties.timeout(), clock);
   }
 
-  /** Hosted mailboxes: sent through the relay with the IMAP/SMTP adapter's submission. */
+  /**
+   * Hosted mailboxes: sent through SES when it is enabled, else through the relay with the
+   * IMAP/SMTP adapter's submission.
+   */
   @Bean
-  HostedProvider hostedProvider(ImapProvider smtp) {
-    return new HostedProvider(smtp);
+  HostedProvider hostedProvider(ImapProvider smtp, ObjectProvider<SesOutbound> ses) {
+    SesOutbound viaSes = ses.getIfAvailable();
+    return new HostedProvider(viaSes != null ? viaSes : HostedOutbound.relay(smtp));
+  }
+
+  @Bean
+  @ConditionalOnProperty(name = "mailroom.hosted.ses.enabled", havingValue = "true")
+  SesOutbound sesOutbound(SesV2Client sesClient, HostedSesProperties properties) {
+    return new SesOutbound(sesClient, properties.configurationSet());
+  }
+
+  /** Never retries by itself: SES has no idempotency key (see {@link SesOutbound}). */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(name = "mailroom.hosted.ses.enabled", havingValue = "true")
+  SesV2Client sesClient(HostedSesProperties properties) {
+    SesV2ClientBuilder builder =
+        SesV2Client.builder()
+            .region(Region.of(properties.region()))
+            .overrideConfiguration(
+                c ->
+                    c.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(properties.timeout()));
+    if (!properties.endpoint().isEmpty()) {
+      builder.endpointOverride(URI.create(properties.endpoint()));
+    }
+    if (!properties.accessKeyId().isEmpty()) {
+      builder.credentialsProvider(
+          StaticCredentialsProvider.create(
+              AwsBasicCredentials.create(properties.accessKeyId(), properties.secretAccessKey())));
+    }
+    return builder.build();
   }
 
   /**

@@ -19,6 +19,7 @@ import io.github.resilience4j.springboot.timelimiter.autoconfigure.TimeLimiterAu
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -88,6 +89,8 @@ class WorkerSupportAutoConfigurationTest {
     }
 
     @Override
-    public void submit(MailboxAccess access, byte[] raw, List<String> recipients) {}
+    public Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients) {
+      return Optional.empty();
+    }
   }
 }

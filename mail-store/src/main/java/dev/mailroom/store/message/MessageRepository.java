@@ -423,13 +423,15 @@ public class MessageRepository {
    */
   public Mono<StoredMessage> markSent(
       String tenantId, String id, String rawKey, Instant sentAt, Instant at) {
-    return markSent(tenantId, id, rawKey, sentAt, false, at);
+    return markSent(tenantId, id, rawKey, sentAt, false, null, at);
   }
 
   /**
    * As {@link #markSent(String, String, String, Instant, Instant)}, and with {@code
    * sentCopyPending} records that the copy for the Sent folder is still to be made: the provider
-   * accepted the message, so from here on only the copy is retried, never the submission.
+   * accepted the message, so from here on only the copy is retried, never the submission. A {@code
+   * providerMessageId} (the id SES gave it) replaces the placeholder the send was recorded under,
+   * so the provider's later notifications about the message find it; null keeps the placeholder.
    */
   public Mono<StoredMessage> markSent(
       String tenantId,
@@ -437,11 +439,15 @@ public class MessageRepository {
       String rawKey,
       Instant sentAt,
       boolean sentCopyPending,
+      String providerMessageId,
       Instant at) {
     Update update =
         new Update().set("rawKey", rawKey).unset("pendingBody").unset(SendProgress.SUBMITTING);
     if (sentAt != null) {
       update.set("sentAt", sentAt);
+    }
+    if (providerMessageId != null) {
+      update.set("providerMessageId", providerMessageId);
     }
     if (sentCopyPending) {
       update.set(SendProgress.SENT_COPY, SendProgress.SentCopy.PENDING);

@@ -9,6 +9,7 @@ import dev.mailroom.provider.spi.MailboxSession;
 import dev.mailroom.provider.spi.ProviderException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,20 +83,17 @@ final class GuardedProvider implements MailProvider {
   }
 
   @Override
-  public void submit(MailboxAccess access, byte[] raw, List<String> recipients)
+  public Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients)
       throws ProviderException {
     CircuitBreaker circuit = guard.circuit(provider, access, false);
     Runnable release = guard.acquire(provider, access);
     try {
       // Never time-limited: a submission still running when its caller gave up could deliver the
       // message after the retry delivered it too. The connection's own timeouts bound it.
-      through(
+      return through(
           circuit,
           guard.ratePermits(provider, access),
-          () -> {
-            provider.submit(access, raw, recipients);
-            return null;
-          });
+          () -> provider.submit(access, raw, recipients));
     } finally {
       release.run();
     }

@@ -8,7 +8,6 @@ import dev.mailroom.provider.spi.FetchedBatch;
 import dev.mailroom.provider.spi.MailProvider;
 import dev.mailroom.provider.spi.MailboxAccess;
 import dev.mailroom.provider.spi.MailboxSession;
-import dev.mailroom.provider.spi.PasswordAccess;
 import dev.mailroom.provider.spi.ProviderException;
 import dev.mailroom.provider.spi.ProviderRef;
 import dev.mailroom.provider.spi.SyncCursor;
@@ -20,17 +19,13 @@ import java.util.Set;
  * Mailboxes Mailroom hosts (ADR 27): Mailroom is their mail server, so the store is the mailbox.
  * Their mail arrives through Mailroom's own receiver, not through a session, so a session has
  * nothing to list or fetch, and a change (read, labels, trash) has nowhere else to go. Sending goes
- * out through the deployment's SMTP relay, which the access names as its outgoing server; the SMTP
- * adapter's submission does it, with its error table.
+ * out the deployment's way ({@link HostedOutbound}): an SMTP relay or SES.
  */
 public final class HostedProvider implements MailProvider {
-  private final MailProvider smtp;
+  private final HostedOutbound outbound;
 
-  /**
-   * @param smtp the adapter whose SMTP submission hands messages to the relay
-   */
-  public HostedProvider(MailProvider smtp) {
-    this.smtp = smtp;
+  public HostedProvider(HostedOutbound outbound) {
+    this.outbound = outbound;
   }
 
   @Override
@@ -49,13 +44,9 @@ public final class HostedProvider implements MailProvider {
   }
 
   @Override
-  public void submit(MailboxAccess access, byte[] raw, List<String> recipients)
+  public Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients)
       throws ProviderException {
-    if (!(access instanceof PasswordAccess relay) || relay.outgoing() == null) {
-      throw new ProviderException.Permanent(
-          "No relay for hosted mailboxes is configured (mailroom.hosted.relay.host)", null);
-    }
-    smtp.submit(access, raw, recipients);
+    return outbound.submit(access, raw, recipients);
   }
 
   @Override
@@ -67,7 +58,7 @@ public final class HostedProvider implements MailProvider {
 
   @Override
   public void close() {
-    // The SMTP adapter is closed by whoever made it.
+    // The way out is closed by whoever made it.
   }
 
   /** A session of a mailbox whose only copy is Mailroom's store. */

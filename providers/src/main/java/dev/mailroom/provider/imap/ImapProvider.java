@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,7 +83,7 @@ public final class ImapProvider implements MailProvider {
    * else over a new one; the connection is kept only after a successful submission.
    */
   @Override
-  public void submit(MailboxAccess mailbox, byte[] raw, List<String> recipients)
+  public Optional<String> submit(MailboxAccess mailbox, byte[] raw, List<String> recipients)
       throws ProviderException {
     PasswordAccess access = passwordOf(mailbox);
     MailboxAccess.Endpoint endpoint = access.outgoing();
@@ -101,6 +102,7 @@ public final class ImapProvider implements MailProvider {
       }
       transport.sendMessage(message, to);
       connections.park(key, transport);
+      return Optional.empty(); // SMTP gives a message no id of its own
     } catch (MessagingException e) {
       String what = "SMTP submission to " + endpoint.host() + ":" + endpoint.port();
       // The whole message went out and the server's answer to it did not come back: a reply lost

@@ -2,6 +2,7 @@ package dev.mailroom.provider.spi;
 
 import dev.mailroom.model.message.ProviderKind;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** One adapter per provider (IMAP/SMTP, Gmail, Graph, SES); workers pick one by kind. */
@@ -23,9 +24,11 @@ public interface MailProvider extends AutoCloseable {
 
   /**
    * Submits raw RFC 822 bytes for delivery to {@code recipients} (the envelope: To, Cc and Bcc).
-   * Returns once the provider has accepted the message.
+   * Returns once the provider has accepted the message, with the id the provider gave it where it
+   * gives one (SES's message id, which its delivery notifications name), else empty.
    */
-  void submit(MailboxAccess access, byte[] raw, List<String> recipients) throws ProviderException;
+  Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients)
+      throws ProviderException;
 
   /**
    * Starts watching a mailbox for changes; only for adapters with {@link

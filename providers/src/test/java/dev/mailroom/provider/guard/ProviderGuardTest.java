@@ -516,6 +516,8 @@ class ProviderGuardTest {
     }
 
     @Override
-    public void submit(MailboxAccess access, byte[] raw, List<String> recipients) {}
+    public Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients) {
+      return Optional.empty();
+    }
   }
 }

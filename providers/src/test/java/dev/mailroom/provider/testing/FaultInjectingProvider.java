@@ -133,7 +133,7 @@ public final class FaultInjectingProvider implements MailProvider {
   }
 
   @Override
-  public void submit(MailboxAccess access, byte[] raw, List<String> recipients)
+  public Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients)
       throws ProviderException {
     if (SUBMISSIONS_REFUSED.get()) {
       throw new ProviderException.Permanent("550 5.7.1 Submission refused", null);
@@ -141,13 +141,14 @@ public final class FaultInjectingProvider implements MailProvider {
     if (SUBMISSIONS_UNREACHABLE.get()) {
       throw new ProviderException.Transient("connect timed out (injected)", null);
     }
-    delegate.submit(access, raw, recipients);
+    Optional<String> id = delegate.submit(access, raw, recipients);
     if (CRASHES_AFTER_SUBMIT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new IllegalStateException("worker died after the server accepted (injected)");
     }
     if (SUBMISSIONS_UNCONFIRMED.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new ProviderException.Unconfirmed("read timed out after the data (injected)", null);
     }
+    return id;
   }
 
   @Override
