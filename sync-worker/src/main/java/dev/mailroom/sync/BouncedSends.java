@@ -1,7 +1,6 @@
 package dev.mailroom.sync;
 
 import dev.mailroom.model.event.MessageBounced;
-import dev.mailroom.model.message.Participant;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.StoredMessage;
@@ -12,9 +11,7 @@ import dev.mailroom.store.suppression.SuppressionRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,12 +69,7 @@ class BouncedSends {
       return; // not sent from this mailbox
     }
     // Only what the message was sent to: a report cannot add addresses to the suppression list.
-    Set<String> sentTo = new HashSet<>();
-    for (List<Participant> group : List.of(original.to(), original.cc(), original.bcc())) {
-      if (group != null) {
-        group.forEach(p -> sentTo.add(p.email().toLowerCase(Locale.ROOT)));
-      }
-    }
+    Set<String> sentTo = original.recipientEmails();
     List<DeliveryReport.RecipientStatus> failures =
         report.failures().stream().filter(f -> sentTo.contains(f.recipient())).toList();
     if (failures.isEmpty()) {

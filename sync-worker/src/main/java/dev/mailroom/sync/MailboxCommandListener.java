@@ -3,6 +3,7 @@ package dev.mailroom.sync;
 import dev.mailroom.model.command.DeleteMessage;
 import dev.mailroom.model.command.ModifyMessages;
 import dev.mailroom.model.command.ReceiveMessage;
+import dev.mailroom.model.command.RecordDeliveryOutcome;
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.envelope.Envelope;
 import dev.mailroom.model.envelope.EnvelopeCodec;
@@ -23,16 +24,19 @@ class MailboxCommandListener implements Consumer<Message<byte[]>> {
   private final MailboxSyncService sync;
   private final MessageCommandService changes;
   private final ReceivedMessages received;
+  private final ReportedDeliveries reported;
 
   MailboxCommandListener(
       EnvelopeCodec codec,
       MailboxSyncService sync,
       MessageCommandService changes,
-      ReceivedMessages received) {
+      ReceivedMessages received,
+      ReportedDeliveries reported) {
     this.codec = codec;
     this.sync = sync;
     this.changes = changes;
     this.received = received;
+    this.reported = reported;
   }
 
   @Override
@@ -46,6 +50,8 @@ class MailboxCommandListener implements Consumer<Message<byte[]>> {
       changes.delete(command, envelope.correlationid());
     } else if (envelope.data() instanceof ReceiveMessage command) {
       received.store(command, envelope.correlationid());
+    } else if (envelope.data() instanceof RecordDeliveryOutcome command) {
+      reported.record(command, envelope.correlationid());
     } else {
       throw new UnsupportedCommandException(envelope.type());
     }

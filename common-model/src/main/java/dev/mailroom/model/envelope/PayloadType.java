@@ -3,6 +3,7 @@ package dev.mailroom.model.envelope;
 import dev.mailroom.model.command.DeleteMessage;
 import dev.mailroom.model.command.ModifyMessages;
 import dev.mailroom.model.command.ReceiveMessage;
+import dev.mailroom.model.command.RecordDeliveryOutcome;
 import dev.mailroom.model.command.SendMessage;
 import dev.mailroom.model.command.SyncMailbox;
 import dev.mailroom.model.event.EndpointDisabled;
@@ -10,9 +11,12 @@ import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MailboxSyncFailed;
 import dev.mailroom.model.event.MessageBounced;
+import dev.mailroom.model.event.MessageComplained;
 import dev.mailroom.model.event.MessageDeleted;
+import dev.mailroom.model.event.MessageDelivered;
 import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageReceived;
+import dev.mailroom.model.event.MessageRejected;
 import dev.mailroom.model.event.MessageSent;
 import dev.mailroom.model.event.MessageUpdated;
 import java.util.Arrays;
@@ -33,9 +37,16 @@ public enum PayloadType {
       "mailroom.command.delete_message.v1", DeleteMessage.class, Topics.COMMANDS_MAILBOX),
   RECEIVE_MESSAGE(
       "mailroom.command.receive_message.v1", ReceiveMessage.class, Topics.COMMANDS_MAILBOX),
+  RECORD_DELIVERY_OUTCOME(
+      "mailroom.command.record_delivery_outcome.v1",
+      RecordDeliveryOutcome.class,
+      Topics.COMMANDS_MAILBOX),
   MESSAGE_SENT("mailroom.message.sent.v1", MessageSent.class, Topics.EVENTS),
   MESSAGE_FAILED("mailroom.message.failed.v1", MessageFailed.class, Topics.EVENTS),
   MESSAGE_BOUNCED("mailroom.message.bounced.v1", MessageBounced.class, Topics.EVENTS),
+  MESSAGE_DELIVERED("mailroom.message.delivered.v1", MessageDelivered.class, Topics.EVENTS),
+  MESSAGE_COMPLAINED("mailroom.message.complained.v1", MessageComplained.class, Topics.EVENTS),
+  MESSAGE_REJECTED("mailroom.message.rejected.v1", MessageRejected.class, Topics.EVENTS),
   MESSAGE_RECEIVED("mailroom.message.received.v1", MessageReceived.class, Topics.EVENTS),
   MESSAGE_UPDATED("mailroom.message.updated.v1", MessageUpdated.class, Topics.EVENTS),
   MESSAGE_DELETED("mailroom.message.deleted.v1", MessageDeleted.class, Topics.EVENTS),

@@ -11,6 +11,9 @@ public sealed interface Event extends Payload
     permits MessageSent,
         MessageFailed,
         MessageBounced,
+        MessageDelivered,
+        MessageComplained,
+        MessageRejected,
         MessageReceived,
         MessageUpdated,
         MessageDeleted,
@@ -28,6 +31,12 @@ public sealed interface Event extends Payload
     R messageFailed(MessageFailed event);
 
     R messageBounced(MessageBounced event);
+
+    R messageDelivered(MessageDelivered event);
+
+    R messageComplained(MessageComplained event);
+
+    R messageRejected(MessageRejected event);
 
     R messageReceived(MessageReceived event);
 

@@ -5,6 +5,12 @@ package dev.mailroom.model.event;
  * to a subscriber reads the message as it is stored now.
  */
 public sealed interface NamesMessage
-    permits MessageUpdated, MessageDeleted, MessageFailed, MessageBounced {
+    permits MessageUpdated,
+        MessageDeleted,
+        MessageFailed,
+        MessageBounced,
+        MessageDelivered,
+        MessageComplained,
+        MessageRejected {
   String messageId();
 }

@@ -3,6 +3,7 @@ package dev.mailroom.model.envelope;
 import dev.mailroom.model.command.DeleteMessage;
 import dev.mailroom.model.command.ModifyMessages;
 import dev.mailroom.model.command.ReceiveMessage;
+import dev.mailroom.model.command.RecordDeliveryOutcome;
 import dev.mailroom.model.command.SendKind;
 import dev.mailroom.model.command.SendMessage;
 import dev.mailroom.model.command.SyncMailbox;
@@ -13,9 +14,12 @@ import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MailboxSyncFailed;
 import dev.mailroom.model.event.MessageBounced;
+import dev.mailroom.model.event.MessageComplained;
 import dev.mailroom.model.event.MessageDeleted;
+import dev.mailroom.model.event.MessageDelivered;
 import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageReceived;
+import dev.mailroom.model.event.MessageRejected;
 import dev.mailroom.model.event.MessageSent;
 import dev.mailroom.model.event.MessageUpdated;
 import dev.mailroom.model.message.Attachment;
@@ -107,6 +111,18 @@ final class Samples {
     put(samples, new DeleteMessage("cmd_delete", TENANT, MAILBOX, "msg_1", T0));
     put(
         samples,
+        new RecordDeliveryOutcome(
+            "cmd_ses_bounce",
+            TENANT,
+            MAILBOX,
+            "010001234567abcd-0123abcd-4567-89ab-cdef-0123456789ab-000000",
+            RecordDeliveryOutcome.Outcome.BOUNCED,
+            List.of("nobody@example.com"),
+            true,
+            "smtp; 550 5.1.1 user unknown",
+            T1));
+    put(
+        samples,
         new ReceiveMessage(
             "cmd_receive",
             TENANT,
@@ -130,6 +146,13 @@ final class Samples {
             "hard",
             "550 5.1.1 <nobody@example.com> User unknown",
             T1));
+    put(samples, new MessageDelivered(TENANT, MAILBOX, "msg_1", List.of("bob@example.com"), T1));
+    put(
+        samples,
+        new MessageComplained(TENANT, MAILBOX, "msg_1", List.of("bob@example.com"), "abuse", T1));
+    put(
+        samples,
+        new MessageRejected(TENANT, MAILBOX, "msg_1", "Bad content: a virus was found", T1));
     put(samples, new MessageReceived(TENANT, MAILBOX, message));
     put(samples, new MessageUpdated(TENANT, MAILBOX, "msg_1", true, List.of("INBOX"), T1));
     put(samples, new MessageDeleted(TENANT, MAILBOX, "msg_1", true, T1));

@@ -602,6 +602,46 @@ public class MessageRepository {
         StoredMessage.class);
   }
 
+  /** The message this mailbox sent that the provider knows by {@code providerMessageId}. */
+  public Mono<StoredMessage> findSentByProviderId(
+      String tenantId, String mailboxId, String providerMessageId) {
+    return mongo.findOne(
+        Query.query(
+            TenantScope.mailbox(tenantId, mailboxId)
+                .and("providerMessageId")
+                .is(providerMessageId)
+                .and("direction")
+                .is(Direction.OUTBOUND)),
+        StoredMessage.class);
+  }
+
+  /**
+   * Records what the provider reported about a sent message ({@code delivered}, {@code bounced},
+   * {@code complained}, {@code rejected}), if its status is one of {@code from}: reports arrive in
+   * any order, and a later one may not undo an earlier (a delivery never clears a bounce). Empty
+   * when the status did not allow it.
+   */
+  public Mono<StoredMessage> recordReportedStatus(
+      String tenantId,
+      String id,
+      Collection<MessageStatus> from,
+      MessageStatus to,
+      String reason,
+      Instant at) {
+    Update update =
+        new Update()
+            .set("status", to)
+            .set("updatedAt", at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    if (reason != null) {
+      update.set("statusReason", reason);
+    }
+    return mongo.findAndModify(
+        Query.query(TenantScope.of(tenantId).and("_id").is(id).and("status").in(from)),
+        update,
+        FindAndModifyOptions.options().returnNew(true),
+        StoredMessage.class);
+  }
+
   /**
    * Moves an outbound message from {@code from} to {@code to} if it is still in {@code from} (a
    * compare-and-set on the status its caller read); returns it as it is afterwards, or empty if its

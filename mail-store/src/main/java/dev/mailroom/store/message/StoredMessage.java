@@ -7,7 +7,11 @@ import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.model.message.Participant;
 import dev.mailroom.model.message.ProviderKind;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
@@ -68,6 +72,17 @@ public record StoredMessage(
     PendingBody pendingBody) {
   public static String pendingProviderId(String messageId) {
     return "outbox:" + messageId;
+  }
+
+  /** The lower-case addresses it was sent to: To, Cc and Bcc. */
+  public Set<String> recipientEmails() {
+    Set<String> sentTo = new HashSet<>();
+    for (List<Participant> group : Arrays.asList(to, cc, bcc)) {
+      if (group != null) {
+        group.forEach(p -> sentTo.add(p.email().toLowerCase(Locale.ROOT)));
+      }
+    }
+    return sentTo;
   }
 
   /**

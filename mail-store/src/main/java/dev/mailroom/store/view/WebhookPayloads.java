@@ -6,9 +6,12 @@ import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncCompleted;
 import dev.mailroom.model.event.MailboxSyncFailed;
 import dev.mailroom.model.event.MessageBounced;
+import dev.mailroom.model.event.MessageComplained;
 import dev.mailroom.model.event.MessageDeleted;
+import dev.mailroom.model.event.MessageDelivered;
 import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageReceived;
+import dev.mailroom.model.event.MessageRejected;
 import dev.mailroom.model.event.MessageSent;
 import dev.mailroom.model.event.MessageUpdated;
 import dev.mailroom.model.message.Direction;
@@ -113,6 +116,43 @@ public final class WebhookPayloads {
           bounced.diagnostic() == null ? null : Redaction.addresses(bounced.diagnostic()));
       data.put("bounce", bounce);
       data.put("bounced_at", Timestamps.format(bounced.bouncedAt()));
+      return data;
+    }
+
+    @Override
+    public Map<String, Object> messageDelivered(MessageDelivered delivered) {
+      Map<String, Object> data =
+          messageOrReference(
+              current, delivered.tenantId(), delivered.mailboxId(), delivered.messageId());
+      data.put("status", "delivered");
+      data.put("delivery", Map.of("recipients", delivered.recipients()));
+      data.put("delivered_at", Timestamps.format(delivered.deliveredAt()));
+      return data;
+    }
+
+    @Override
+    public Map<String, Object> messageComplained(MessageComplained complained) {
+      Map<String, Object> data =
+          messageOrReference(
+              current, complained.tenantId(), complained.mailboxId(), complained.messageId());
+      data.put("status", "complained");
+      Map<String, Object> complaint = new LinkedHashMap<>();
+      complaint.put("recipients", complained.recipients());
+      complaint.put("feedback_type", complained.feedbackType());
+      data.put("complaint", complaint);
+      data.put("complained_at", Timestamps.format(complained.complainedAt()));
+      return data;
+    }
+
+    @Override
+    public Map<String, Object> messageRejected(MessageRejected rejected) {
+      Map<String, Object> data =
+          messageOrReference(
+              current, rejected.tenantId(), rejected.mailboxId(), rejected.messageId());
+      data.put("status", "rejected");
+      data.put(
+          "rejection", Map.of("reason", Redaction.addresses(String.valueOf(rejected.reason()))));
+      data.put("rejected_at", Timestamps.format(rejected.rejectedAt()));
       return data;
     }
 

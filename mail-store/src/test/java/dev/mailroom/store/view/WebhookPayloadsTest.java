@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailroom.model.event.MailboxReauthRequired;
 import dev.mailroom.model.event.MailboxSyncFailed;
 import dev.mailroom.model.event.MessageBounced;
+import dev.mailroom.model.event.MessageComplained;
+import dev.mailroom.model.event.MessageDelivered;
 import dev.mailroom.model.event.MessageFailed;
+import dev.mailroom.model.event.MessageRejected;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +66,33 @@ class WebhookPayloadsTest {
                 "diagnostic",
                 "host mx.example.com[[address]] said: 550 5.1.1 user unknown"));
     assertThat(bounced.get("bounced_at")).isEqualTo("2026-02-07T14:30:00.000Z");
+  }
+
+  @Test
+  void deliveriesComplaintsAndRejectionsSayWhatHappenedToWhom() {
+    Map<String, Object> delivered =
+        WebhookPayloads.data(
+            new MessageDelivered("ten_1", "mbx_1", "msg_1", List.of("bob@example.com"), T), null);
+    assertThat(delivered.get("status")).isEqualTo("delivered");
+    assertThat(delivered.get("delivery"))
+        .isEqualTo(Map.of("recipients", List.of("bob@example.com")));
+    assertThat(delivered.get("delivered_at")).isEqualTo("2026-02-07T14:30:00.000Z");
+
+    Map<String, Object> complained =
+        WebhookPayloads.data(
+            new MessageComplained(
+                "ten_1", "mbx_1", "msg_1", List.of("bob@example.com"), "abuse", T),
+            null);
+    assertThat(complained.get("status")).isEqualTo("complained");
+    assertThat(complained.get("complaint"))
+        .isEqualTo(Map.of("recipients", List.of("bob@example.com"), "feedback_type", "abuse"));
+
+    Map<String, Object> rejected =
+        WebhookPayloads.data(
+            new MessageRejected("ten_1", "mbx_1", "msg_1", "Bad content: virus from 10.0.0.7", T),
+            null);
+    assertThat(rejected.get("status")).isEqualTo("rejected");
+    assertThat(rejected.toString()).contains("Bad content").doesNotContain("10.0.0.7");
   }
 
   @Test
