@@ -2,6 +2,7 @@ package dev.mailroom.gateway;
 
 import dev.mailroom.gateway.openapi.AnsweredStatuses;
 import dev.mailroom.infra.junit.TestInfrastructure;
+import dev.mailroom.infra.sns.SnsTestSigner;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.Direction;
 import dev.mailroom.model.message.Importance;
@@ -46,6 +47,11 @@ public final class GatewayFixture {
 
   private static GatewayFixture shared;
 
+  /** The SNS topic the gateway takes SES notifications from, signed by {@link #sns()}. */
+  public static final String SES_TOPIC = "arn:aws:sns:us-east-1:123456789012:mailroom-ses";
+
+  private final SnsTestSigner sns = new SnsTestSigner();
+
   private final ConfigurableApplicationContext context;
   private final TestInfrastructure infrastructure;
   private final String url;
@@ -73,6 +79,11 @@ public final class GatewayFixture {
     args.add("--mailroom.gateway.rate-limits.inbox-sends-per-organization-per-hour=20");
     args.add("--mailroom.gateway.rate-limits.v1-per-minute=" + V1_PER_MINUTE);
     args.add("--mailroom.gateway.rate-limits.tenant-writes-per-minute=" + TENANT_WRITES_PER_MINUTE);
+    // SES notifications signed by the test's own CA, served from the test's certificate server.
+    args.add("--mailroom.hosted.ses.notifications.topic-arns=" + SES_TOPIC);
+    args.add(
+        "--mailroom.hosted.ses.notifications.signing-cert-url-pattern=" + sns.certUrlPattern());
+    args.add("--mailroom.hosted.ses.notifications.trusted-certificates=" + pem(sns.root()));
     this.context =
         MailroomServices.builder(GatewayApplication.class, GatewayApplication.SERVICE_NAME)
             // Records every answered status for StatusCoverageTest.
@@ -90,6 +101,27 @@ public final class GatewayFixture {
       Runtime.getRuntime().addShutdownHook(new Thread(shared.context::close));
     }
     return shared;
+  }
+
+  /** Signs SES notifications as SNS does, with certificates the gateway trusts. */
+  public SnsTestSigner sns() {
+    return sns;
+  }
+
+  private static String pem(java.security.cert.X509Certificate certificate) {
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("sns-root", ".pem");
+      file.toFile().deleteOnExit();
+      java.nio.file.Files.writeString(
+          file,
+          "-----BEGIN CERTIFICATE-----\n"
+              + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                  .encodeToString(certificate.getEncoded())
+              + "\n-----END CERTIFICATE-----\n");
+      return file.toString();
+    } catch (java.io.IOException | java.security.cert.CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public TestInfrastructure infrastructure() {

@@ -42,9 +42,13 @@ import tools.jackson.databind.json.JsonMapper;
 @WithMailroomInfrastructure
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RouteSecurityTest {
-  /** Public by design: the API documents. Anything else public must be added here, on purpose. */
+  /**
+   * Public by design: the API documents, and the endpoint SNS delivers SES's notifications to (SNS
+   * sends no credentials; each notification's signature is checked instead). Anything else public
+   * must be added here, on purpose.
+   */
   private static final List<String> PUBLIC_PREFIXES =
-      List.of("/v3/api-docs", "/swagger-ui", "/webjars");
+      List.of("/v3/api-docs", "/swagger-ui", "/webjars", "/providers/ses/notifications");
 
   /**
    * Lists that any token of the tenant may read: they answer 200 with only what the token may see,

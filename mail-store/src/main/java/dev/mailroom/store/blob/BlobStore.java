@@ -107,6 +107,25 @@ public class BlobStore {
             e -> Mono.just(false));
   }
 
+  /**
+   * Copies an object within the bucket, on S3's side: its bytes never pass through here. False when
+   * there is no object at {@code fromKey}.
+   */
+  public Mono<Boolean> copy(String fromKey, String toKey) {
+    return Mono.fromFuture(
+            () ->
+                s3.copyObject(
+                    b ->
+                        b.sourceBucket(bucket)
+                            .sourceKey(fromKey)
+                            .destinationBucket(bucket)
+                            .destinationKey(toKey)))
+        .thenReturn(true)
+        .onErrorResume(
+            e -> cause(e) instanceof S3Exception s3e && s3e.statusCode() == 404,
+            e -> Mono.just(false));
+  }
+
   public Mono<Void> delete(String key) {
     return Mono.fromFuture(() -> s3.deleteObject(b -> b.bucket(bucket).key(key))).then();
   }

@@ -6,6 +6,7 @@ import dev.mailroom.store.blob.DownloadLinks;
 import dev.mailroom.store.blob.S3HealthIndicator;
 import dev.mailroom.store.crypto.CredentialCipher;
 import dev.mailroom.store.hosted.HostedDomainRepository;
+import dev.mailroom.store.hosted.HostedRecipients;
 import dev.mailroom.store.idempotency.IdempotencyRepository;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxSettingsUpgrade;
@@ -59,6 +60,11 @@ public class MailStoreAutoConfiguration {
   @Bean
   HostedDomainRepository hostedDomainRepository(ReactiveMongoTemplate mongo) {
     return new HostedDomainRepository(mongo);
+  }
+
+  @Bean
+  HostedRecipients hostedRecipients(HostedDomainRepository domains, MailboxRepository mailboxes) {
+    return new HostedRecipients(domains, mailboxes);
   }
 
   @Bean

@@ -5,6 +5,7 @@ import dev.mailroom.model.envelope.Ids;
 import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
+import dev.mailroom.store.hosted.HostedRecipients;
 import dev.mailroom.store.mailbox.Mailbox;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -130,7 +131,7 @@ public class HostedSmtpReceiver implements SmartLifecycle {
     public void recipient(String recipient) throws RejectException {
       HostedRecipients.Lookup lookup;
       try {
-        lookup = recipients.find(recipient, properties.storeTimeout());
+        lookup = recipients.find(recipient).block(properties.storeTimeout());
       } catch (RuntimeException e) {
         log.warn("Recipient {} could not be looked up: {}", recipient, e.toString());
         throw new RejectException(
