@@ -83,7 +83,7 @@ public final class GatewayFixture {
     args.add("--mailroom.hosted.ses.notifications.topic-arns=" + SES_TOPIC);
     args.add(
         "--mailroom.hosted.ses.notifications.signing-cert-url-pattern=" + sns.certUrlPattern());
-    args.add("--mailroom.hosted.ses.notifications.trusted-certificates=" + pem(sns.root()));
+    args.add("--mailroom.hosted.ses.notifications.trusted-certificates=" + sns.rootPemFile());
     this.context =
         MailroomServices.builder(GatewayApplication.class, GatewayApplication.SERVICE_NAME)
             // Records every answered status for StatusCoverageTest.
@@ -106,22 +106,6 @@ public final class GatewayFixture {
   /** Signs SES notifications as SNS does, with certificates the gateway trusts. */
   public SnsTestSigner sns() {
     return sns;
-  }
-
-  private static String pem(java.security.cert.X509Certificate certificate) {
-    try {
-      java.nio.file.Path file = java.nio.file.Files.createTempFile("sns-root", ".pem");
-      file.toFile().deleteOnExit();
-      java.nio.file.Files.writeString(
-          file,
-          "-----BEGIN CERTIFICATE-----\n"
-              + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                  .encodeToString(certificate.getEncoded())
-              + "\n-----END CERTIFICATE-----\n");
-      return file.toString();
-    } catch (java.io.IOException | java.security.cert.CertificateEncodingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   public TestInfrastructure infrastructure() {

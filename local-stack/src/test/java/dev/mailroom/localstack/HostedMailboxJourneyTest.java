@@ -16,7 +16,6 @@ import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.mime.MimeParser;
 import dev.mailroom.store.mime.ParsedMessage;
-import dev.mailroom.store.token.TokenPermissions;
 import dev.mailroom.sync.receiver.HostedSmtpReceiver;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -47,6 +46,7 @@ class HostedMailboxJourneyTest {
 
   private static LocalStack stack;
   private static AdminClient http;
+  private static HostedApi api;
   private static int receiverPort;
 
   @BeforeAll
@@ -71,6 +71,7 @@ class HostedMailboxJourneyTest {
                 "mailroom.gateway.rate-limits.v1-per-hour",
                 "0"));
     http = new AdminClient(stack.url(Service.API_GATEWAY));
+    api = new HostedApi(http, ADMIN_KEY);
     receiverPort =
         stack.services().get(Service.SYNC_WORKER).getBean(HostedSmtpReceiver.class).port();
   }
@@ -89,10 +90,10 @@ class HostedMailboxJourneyTest {
     String support = "support@" + domain;
     String customer = "dana-" + run + "@mailroom.local";
     stack.mailServer().addUser(customer, "dana-pw");
-    HostedTenant made = hostedTenant("Hosted " + run, domain, support, "Help Desk");
+    HostedApi.HostedTenant made = api.hostedTenant("Hosted " + run, domain, support, "Help Desk");
     String tenant = made.tenantId();
     String mailboxId = made.mailboxId();
-    String token = token(tenant, mailboxId);
+    String token = api.token(tenant, mailboxId);
 
     try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
       // Monday: the customer's question arrives from outside.
@@ -246,9 +247,9 @@ class HostedMailboxJourneyTest {
     String sales = "sales@" + domain;
     String customer = "erin-" + run + "@mailroom.local";
     stack.mailServer().addUser(customer, "erin-pw");
-    HostedTenant shop = hostedTenant("Shop " + run, domain, sales, "Sales");
+    HostedApi.HostedTenant shop = api.hostedTenant("Shop " + run, domain, sales, "Sales");
     String inbox = shop.mailboxId();
-    String token = token(shop.tenantId(), inbox);
+    String token = api.token(shop.tenantId(), inbox);
     byte[] pdf = "%PDF-1.4 quote 1042".getBytes(UTF_8);
 
     try (TopicTap events = new TopicTap(stack.endpoints().kafkaBootstrapServers(), Topics.EVENTS)) {
@@ -285,7 +286,7 @@ class HostedMailboxJourneyTest {
               CODEC.decode(r.value()).data() instanceof MessageSent sent
                   && sent.message().id().equals(quoteId),
           WAIT);
-      JsonNode asSent = awaitStatus(token, inbox, quoteId, "sent");
+      JsonNode asSent = api.awaitStatus(token, inbox, quoteId, "sent");
       assertThat(asSent.get("labels").toString()).contains("quotes");
       ParsedMessage atCustomer = awaitInbox(customer, "erin-pw", "Quote 1042");
       assertThat(atCustomer.from().email()).isEqualTo(sales);
@@ -298,7 +299,7 @@ class HostedMailboxJourneyTest {
               });
 
       // The same message through seed 003 (by address, id as a UUID) and seed 002.
-      String uuid = uuidOf(quoteId);
+      String uuid = HostedApi.uuidOf(quoteId);
       JsonNode viaMailbox =
           http.expect(200, "GET", "/mailboxes/" + sales + "/messages/" + uuid, token, null);
       assertThat(viaMailbox.get("body_text").asString()).isEqualTo("Your quote is attached.");
@@ -306,7 +307,7 @@ class HostedMailboxJourneyTest {
           .isEqualTo("<p>Your quote is attached.</p>");
       assertThat(viaMailbox.get("status").asString()).isEqualTo("sent");
       assertThat(viaMailbox.get("thread_id").asString())
-          .isEqualTo(uuidOf(quote.get("thread_id").asString()));
+          .isEqualTo(HostedApi.uuidOf(quote.get("thread_id").asString()));
       JsonNode viaAccess =
           http.expect(200, "GET", "/api/access/email/messages/" + quoteId, token, null);
       assertThat(viaAccess.get("subject").asString()).isEqualTo("Quote 1042");
@@ -345,7 +346,7 @@ class HostedMailboxJourneyTest {
               "Re: Quote 1042",
               atCustomer.messageId(),
               "Looks good. Can you ship by Friday?"));
-      JsonNode answer = awaitListed(token, inbox, "Friday");
+      JsonNode answer = api.awaitListed(token, inbox, "Friday");
       assertThat(answer.get("thread_id").asString()).isEqualTo(quote.get("thread_id").asString());
       assertThat(answer.get("status").asString()).isEqualTo("received");
       assertThat(answer.get("from").asString()).isEqualTo(customer);
@@ -354,7 +355,7 @@ class HostedMailboxJourneyTest {
               200, "GET", "/mailboxes/" + sales + "/messages?direction=inbound", token, null);
       assertThat(inbound.get("messages")).hasSize(1);
       assertThat(inbound.at("/messages/0/thread_id").asString())
-          .isEqualTo(uuidOf(quote.get("thread_id").asString()));
+          .isEqualTo(HostedApi.uuidOf(quote.get("thread_id").asString()));
 
       // Seed 004 replies to her alone, "Re: " once; seed 003 follows up on her Message-ID.
       JsonNode reply =
@@ -384,7 +385,7 @@ class HostedMailboxJourneyTest {
                   "in_reply_to_message_id",
                   "<e1-" + run + "@mailroom.local>"));
       assertThat(followUp.get("thread_id").asString())
-          .isEqualTo(uuidOf(quote.get("thread_id").asString()));
+          .isEqualTo(HostedApi.uuidOf(quote.get("thread_id").asString()));
       ParsedMessage tracking = awaitInbox(customer, "erin-pw", "Tracking for quote 1042");
       assertThat(tracking.inReplyTo()).isEqualTo("e1-" + run + "@mailroom.local");
 
@@ -400,12 +401,15 @@ class HostedMailboxJourneyTest {
               Map.of("to", List.of(gone), "subject", "How did we do?", "text", "One click."));
       String goneMessageId = awaitInbox(gone, "gone-pw", "How did we do?").messageId();
       deliver("<>", sales, bounce(sales, gone, goneMessageId));
-      awaitStatus(token, inbox, toGone.get("id").asString(), "bounced");
+      api.awaitStatus(token, inbox, toGone.get("id").asString(), "bounced");
       assertThat(
               http.expect(
                       200,
                       "GET",
-                      "/mailboxes/" + sales + "/messages/" + uuidOf(toGone.get("id").asString()),
+                      "/mailboxes/"
+                          + sales
+                          + "/messages/"
+                          + HostedApi.uuidOf(toGone.get("id").asString()),
                       token,
                       null)
                   .get("status")
@@ -435,71 +439,6 @@ class HostedMailboxJourneyTest {
       assertThat(trash.get("emails").valueStream().map(m -> m.get("subject").asString()))
           .contains("Tracking for quote 1042");
     }
-  }
-
-  private record HostedTenant(String tenantId, String mailboxId) {}
-
-  /** A new tenant hosting {@code domain}, with a mailbox at {@code address}. */
-  private static HostedTenant hostedTenant(
-      String name, String domain, String address, String displayName) {
-    String tenant =
-        http.expect(201, "POST", "/admin/tenants", ADMIN_KEY, Map.of("name", name))
-            .get("id")
-            .asString();
-    http.expect(
-        201, "POST", "/admin/tenants/" + tenant + "/domains", ADMIN_KEY, Map.of("domain", domain));
-    String mailbox =
-        http.expect(
-                201,
-                "POST",
-                "/admin/tenants/" + tenant + "/mailboxes",
-                ADMIN_KEY,
-                Map.of("provider", "hosted", "address", address, "displayName", displayName))
-            .get("id")
-            .asString();
-    return new HostedTenant(tenant, mailbox);
-  }
-
-  /** A message of seed 004, once its status is {@code status}. */
-  private static JsonNode awaitStatus(String token, String inbox, String id, String status) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      JsonNode message =
-          http.expect(200, "GET", "/inboxes/" + inbox + "/messages/" + id, token, null);
-      if (message.get("status").asString().equals(status)) {
-        return message;
-      }
-      assertThat(System.nanoTime()).as(id + " " + status).isLessThan(deadline);
-      JourneyMail.sleep(200);
-    }
-  }
-
-  /** The first message seed 004's search finds for {@code search}, once there is one. */
-  private static JsonNode awaitListed(String token, String inbox, String search) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      JsonNode found =
-          http.expect(200, "GET", "/inboxes/" + inbox + "/messages?search=" + search, token, null);
-      if (!found.isEmpty()) {
-        return found.get(0);
-      }
-      assertThat(System.nanoTime()).as("'" + search + "' listed").isLessThan(deadline);
-      JourneyMail.sleep(200);
-    }
-  }
-
-  /** Seed 003's form of one of Mailroom's ids. */
-  private static String uuidOf(String id) {
-    String hex = id.substring(id.indexOf('_') + 1);
-    return hex.substring(0, 8)
-        + "-"
-        + hex.substring(8, 12)
-        + "-"
-        + hex.substring(12, 16)
-        + "-"
-        + hex.substring(16, 20)
-        + "-"
-        + hex.substring(20);
   }
 
   /** What a recipient's mail server sends back when the address does not exist (RFC 3464). */
@@ -561,27 +500,6 @@ class HostedMailboxJourneyTest {
             body,
             "bodyType",
             "text"));
-  }
-
-  private static String token(String tenant, String mailboxId) {
-    return http.expect(
-            201,
-            "POST",
-            "/admin/tenants/" + tenant + "/tokens",
-            ADMIN_KEY,
-            Map.of(
-                "name",
-                "help desk",
-                "permissions",
-                Map.of(
-                    "emailAccessEnabled",
-                    true,
-                    "allowedEmailOperations",
-                    TokenPermissions.EMAIL_OPERATIONS,
-                    "mailboxIds",
-                    List.of(mailboxId))))
-        .get("token")
-        .asString();
   }
 
   /** The message with this subject and text, once the hosted mailbox has stored it. */

@@ -194,6 +194,26 @@ public final class SnsTestSigner implements AutoCloseable {
     return root;
   }
 
+  /**
+   * {@link #root()} in a PEM file (deleted when the JVM exits), for code configured with the path
+   * of the CAs it trusts.
+   */
+  public String rootPemFile() {
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("sns-test-root", ".pem");
+      file.toFile().deleteOnExit();
+      java.nio.file.Files.writeString(
+          file,
+          "-----BEGIN CERTIFICATE-----\n"
+              + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                  .encodeToString(root.getEncoded())
+              + "\n-----END CERTIFICATE-----\n");
+      return file.toString();
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("could not write the root certificate", e);
+    }
+  }
+
   /** An unrelated root with the same name as {@link #root()}; it issued {@link #impostor()}. */
   public X509Certificate impostorRoot() {
     return impostorRoot;
