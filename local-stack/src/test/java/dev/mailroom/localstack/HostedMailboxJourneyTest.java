@@ -2,6 +2,7 @@ package dev.mailroom.localstack;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailroom.infra.junit.TestInfrastructure;
 import dev.mailroom.infra.kafka.TopicTap;
@@ -399,8 +400,15 @@ class HostedMailboxJourneyTest {
               "/inboxes/" + inbox + "/messages/send",
               token,
               Map.of("to", List.of(gone), "subject", "How did we do?", "text", "One click."));
-      String goneMessageId = awaitInbox(gone, "gone-pw", "How did we do?").messageId();
-      deliver("<>", sales, bounce(sales, gone, goneMessageId));
+      // It left with a return path of its own (VERP), which is where the report goes back to: the
+      // report needs to quote nothing of it, and one sent to a made-up return path is refused.
+      String returnPath = returnPathOf(rawOf(gone, "gone-pw", "How did we do?"));
+      assertThat(returnPath).startsWith("bounces+msg_").endsWith("@" + domain);
+      String forged = returnPath.replaceFirst("\\.[0-9a-f]{16}@", ".0123456789abcdef@");
+      assertThatThrownBy(() -> deliver("<>", forged, bounce(sales, gone, null)))
+          .isInstanceOf(jakarta.mail.SendFailedException.class)
+          .hasMessageContaining("Invalid Addresses");
+      deliver("<>", returnPath, bounce(sales, gone, null));
       api.awaitStatus(token, inbox, toGone.get("id").asString(), "bounced");
       assertThat(
               http.expect(
@@ -441,8 +449,25 @@ class HostedMailboxJourneyTest {
     }
   }
 
-  /** What a recipient's mail server sends back when the address does not exist (RFC 3464). */
+  /** The envelope sender a message arrived with, as the receiving server recorded it. */
+  private static String returnPathOf(byte[] raw) {
+    String headers = new String(raw, UTF_8);
+    java.util.regex.Matcher matcher =
+        java.util.regex.Pattern.compile("(?mi)^Return-Path:\\s*<([^>]*)>").matcher(headers);
+    assertThat(matcher.find()).as("Return-Path header").isTrue();
+    return matcher.group(1);
+  }
+
+  /**
+   * What a recipient's mail server sends back when the address does not exist (RFC 3464), quoting
+   * the original's headers when {@code messageId} is given, and nothing of it otherwise.
+   */
   private static String bounce(String sender, String recipient, String messageId) {
+    if (messageId == null) {
+      String full = bounce(sender, recipient, "unquoted");
+      return full.substring(0, full.indexOf("--r1\r\nContent-Type: text/rfc822-headers"))
+          + "--r1--\r\n";
+    }
     return String.join(
         "\r\n",
         "From: MAILER-DAEMON@mx.mailroom.local (Mail Delivery System)",

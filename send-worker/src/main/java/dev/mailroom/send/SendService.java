@@ -7,6 +7,7 @@ import dev.mailroom.model.event.MessageSent;
 import dev.mailroom.model.message.Attachment;
 import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.model.message.Participant;
+import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.provider.spi.Capability;
 import dev.mailroom.provider.spi.MailProvider;
 import dev.mailroom.provider.spi.MailProviders;
@@ -16,6 +17,7 @@ import dev.mailroom.provider.spi.ProviderException;
 import dev.mailroom.runtime.kafka.EnvelopePublisher;
 import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
+import dev.mailroom.store.hosted.ReturnPaths;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.message.MessageRepository;
@@ -65,6 +67,8 @@ public class SendService {
   private final SendProperties properties;
   private final MeterRegistry meters;
 
+  private final ReturnPaths returnPaths;
+
   public SendService(
       MessageRepository messages,
       MailboxRepository mailboxes,
@@ -74,7 +78,9 @@ public class SendService {
       EnvelopePublisher publisher,
       Clock clock,
       SendProperties properties,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      ReturnPaths returnPaths) {
+    this.returnPaths = returnPaths;
     this.clock = clock;
     this.properties = properties;
     this.meters = meters;
@@ -141,7 +147,9 @@ public class SendService {
       }
       String providerMessageId;
       try {
-        providerMessageId = submit(provider, credentials, command, message, raw).orElse(null);
+        providerMessageId =
+            submit(provider, credentials, command, message, raw, returnPath(mailbox, message))
+                .orElse(null);
       } catch (UnconfirmedSubmission e) {
         markUnknown(command, message, correlationId);
         return;
@@ -225,10 +233,11 @@ public class SendService {
       MailboxAccess credentials,
       SendMessage command,
       StoredMessage message,
-      byte[] raw)
+      byte[] raw,
+      String returnPath)
       throws ProviderException {
     try {
-      return provider.submit(credentials, raw, envelopeRecipients(command));
+      return provider.submit(credentials, raw, envelopeRecipients(command), returnPath);
     } catch (ProviderException.Unconfirmed e) {
       // The submission mark stays: a redelivery finds the send may have happened, and the
       // configured policy decides, as for a worker that stopped in the same window.
@@ -394,6 +403,16 @@ public class SendService {
     try (MailboxSession session = provider.openPooled(credentials)) {
       return session.findSent(message.rfcMessageId()).isPresent();
     }
+  }
+
+  /**
+   * A hosted mailbox's message is sent with a return path of its own, so its bounces come back
+   * naming it (VERP); a connected mailbox keeps its address, where its own server takes them.
+   */
+  private String returnPath(Mailbox mailbox, StoredMessage message) {
+    return mailbox.provider() == ProviderKind.HOSTED
+        ? returnPaths.of(mailbox.address(), message.id()).orElse(null)
+        : null;
   }
 
   private static String rawKeyOf(StoredMessage message) {

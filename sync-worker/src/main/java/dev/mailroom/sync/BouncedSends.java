@@ -1,6 +1,8 @@
 package dev.mailroom.sync;
 
 import dev.mailroom.model.event.MessageBounced;
+import dev.mailroom.model.message.Direction;
+import dev.mailroom.store.hosted.ReturnPaths;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.StoredMessage;
@@ -35,12 +37,15 @@ class BouncedSends {
   private final SuppressionRepository suppressions;
   private final SyncEvents events;
   private final Clock clock;
+  private final ReturnPaths returnPaths;
 
   BouncedSends(
       MessageRepository messages,
       SuppressionRepository suppressions,
       SyncEvents events,
-      Clock clock) {
+      Clock clock,
+      ReturnPaths returnPaths) {
+    this.returnPaths = returnPaths;
     this.messages = messages;
     this.suppressions = suppressions;
     this.events = events;
@@ -52,20 +57,25 @@ class BouncedSends {
    *
    * @param envelopeSender the SMTP sender it came with: a report has none (RFC 5321 4.5.5), so
    *     anything else is mail that only looks like one and changes nothing
+   * @param envelopeRecipient where it was sent: a message's return path names that message, even
+   *     when the report quotes nothing of it; any other address leaves the report's own quote of
+   *     the original's Message-ID to name it
    */
-  void recordReport(Mailbox mailbox, String envelopeSender, byte[] raw, String correlationId) {
+  void recordReport(
+      Mailbox mailbox,
+      String envelopeSender,
+      String envelopeRecipient,
+      byte[] raw,
+      String correlationId) {
     if (envelopeSender != null && !envelopeSender.isBlank() && !envelopeSender.equals("<>")) {
       return;
     }
     DeliveryReport report = DeliveryReports.read(raw).orElse(null);
-    if (report == null || report.originalMessageId() == null || report.failures().isEmpty()) {
+    if (report == null || report.failures().isEmpty()) {
       return;
     }
-    StoredMessage original =
-        messages
-            .findSent(mailbox.tenantId(), mailbox.id(), report.originalMessageId())
-            .block(STORE_TIMEOUT);
-    if (original == null) {
+    StoredMessage original = original(mailbox, envelopeRecipient, report);
+    if (original == null || original.rfcMessageId() == null) {
       return; // not sent from this mailbox
     }
     // Only what the message was sent to: a report cannot add addresses to the suppression list.
@@ -84,7 +94,7 @@ class BouncedSends {
             .markBounced(
                 mailbox.tenantId(),
                 mailbox.id(),
-                report.originalMessageId(),
+                original.rfcMessageId(),
                 (hard ? "Hard bounce: " : "Soft bounce: ") + diagnostic,
                 now)
             .block(STORE_TIMEOUT);
@@ -122,5 +132,25 @@ class BouncedSends {
             diagnostic,
             now),
         correlationId);
+  }
+
+  private StoredMessage original(Mailbox mailbox, String envelopeRecipient, DeliveryReport report) {
+    String named =
+        envelopeRecipient == null ? null : returnPaths.messageId(envelopeRecipient).orElse(null);
+    if (named != null) {
+      StoredMessage message =
+          messages.findByIdIncludingDeleted(mailbox.tenantId(), named).block(STORE_TIMEOUT);
+      return message != null
+              && message.mailboxId().equals(mailbox.id())
+              && message.direction() == Direction.OUTBOUND
+          ? message
+          : null;
+    }
+    if (report.originalMessageId() == null) {
+      return null;
+    }
+    return messages
+        .findSent(mailbox.tenantId(), mailbox.id(), report.originalMessageId())
+        .block(STORE_TIMEOUT);
   }
 }

@@ -127,7 +127,8 @@ class ReceivedMessages {
                   .onErrorResume(gone -> Mono.empty())
                   .block(STORE_TIMEOUT);
       if (raw != null) {
-        bounces.recordReport(mailbox, command.envelopeSender(), raw, correlationId);
+        bounces.recordReport(
+            mailbox, command.envelopeSender(), command.envelopeRecipient(), raw, correlationId);
       }
     } catch (ProviderException e) {
       throw new IllegalStateException("Received message " + command.commandId() + ": " + e, e);

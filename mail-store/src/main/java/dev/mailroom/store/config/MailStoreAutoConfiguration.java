@@ -7,6 +7,7 @@ import dev.mailroom.store.blob.S3HealthIndicator;
 import dev.mailroom.store.crypto.CredentialCipher;
 import dev.mailroom.store.hosted.HostedDomainRepository;
 import dev.mailroom.store.hosted.HostedRecipients;
+import dev.mailroom.store.hosted.ReturnPaths;
 import dev.mailroom.store.idempotency.IdempotencyRepository;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxSettingsUpgrade;
@@ -63,8 +64,17 @@ public class MailStoreAutoConfiguration {
   }
 
   @Bean
-  HostedRecipients hostedRecipients(HostedDomainRepository domains, MailboxRepository mailboxes) {
-    return new HostedRecipients(domains, mailboxes);
+  HostedRecipients hostedRecipients(
+      HostedDomainRepository domains,
+      MailboxRepository mailboxes,
+      MessageRepository messages,
+      ReturnPaths returnPaths) {
+    return new HostedRecipients(domains, mailboxes, messages, returnPaths);
+  }
+
+  @Bean
+  ReturnPaths returnPaths(CredentialCipher cipher) {
+    return new ReturnPaths(cipher.derivedKey("mailroom return paths"));
   }
 
   @Bean

@@ -33,6 +33,20 @@ public final class CredentialCipher {
     this.key = new SecretKeySpec(raw, "AES");
   }
 
+  /**
+   * A key for another purpose, derived from this one (HMAC-SHA256 of {@code purpose}): one secret
+   * to configure, and no two uses sharing a key.
+   */
+  public byte[] derivedKey(String purpose) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+      return mac.doFinal(purpose.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public EncryptedSecret encrypt(String plaintext, String tenantId, String mailboxId) {
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);

@@ -4,6 +4,7 @@ import dev.mailroom.model.message.ProviderKind;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.mailbox.MailboxRepository;
 import dev.mailroom.store.mailbox.MailboxStatus;
+import dev.mailroom.store.message.MessageRepository;
 import java.util.Locale;
 import reactor.core.publisher.Mono;
 
@@ -11,15 +12,24 @@ import reactor.core.publisher.Mono;
  * Which hosted mailbox an address names: its domain gives the tenant (a point lookup), the tenant
  * and address give the mailbox. Two reads per address, whatever the number of tenants. Used where
  * mail for the hosted domains arrives (the SMTP receiver, SES's receipt notifications) and where a
- * provider's report names the address a message was sent from.
+ * provider's report names the address a message was sent from. A message's return path ({@link
+ * ReturnPaths}) names the mailbox that sent it, so reports sent back to it are that mailbox's mail.
  */
 public class HostedRecipients {
   private final HostedDomainRepository domains;
   private final MailboxRepository mailboxes;
+  private final MessageRepository messages;
+  private final ReturnPaths returnPaths;
 
-  public HostedRecipients(HostedDomainRepository domains, MailboxRepository mailboxes) {
+  public HostedRecipients(
+      HostedDomainRepository domains,
+      MailboxRepository mailboxes,
+      MessageRepository messages,
+      ReturnPaths returnPaths) {
     this.domains = domains;
     this.mailboxes = mailboxes;
+    this.messages = messages;
+    this.returnPaths = returnPaths;
   }
 
   /** Why a recipient is not taken, in the words the sender is told. */
@@ -40,6 +50,13 @@ public class HostedRecipients {
       return Mono.just(new NoSuchMailbox());
     }
     String address = recipient.trim().toLowerCase(Locale.ROOT);
+    if (ReturnPaths.looksLikeOne(address)) {
+      return domains
+          .findByName(domain)
+          .flatMap(found -> sender(found.tenantId(), address))
+          .map(mailbox -> (Lookup) new Found(mailbox))
+          .defaultIfEmpty(new NoSuchMailbox());
+    }
     return domains
         .findByName(domain)
         .flatMap(
@@ -69,6 +86,17 @@ public class HostedRecipients {
     return domains
         .findByName(domain)
         .flatMap(found -> mailboxes.findByAddress(found.tenantId(), lower))
+        .filter(mailbox -> mailbox.provider() == ProviderKind.HOSTED);
+  }
+
+  /**
+   * The hosted mailbox that sent the message a return path names, whatever the mailbox's state: a
+   * report about its mail is its own. Empty for an address this deployment did not make.
+   */
+  private Mono<Mailbox> sender(String tenantId, String returnPath) {
+    return Mono.justOrEmpty(returnPaths.messageId(returnPath))
+        .flatMap(messageId -> messages.findByIdIncludingDeleted(tenantId, messageId))
+        .flatMap(message -> mailboxes.findById(tenantId, message.mailboxId()))
         .filter(mailbox -> mailbox.provider() == ProviderKind.HOSTED);
   }
 

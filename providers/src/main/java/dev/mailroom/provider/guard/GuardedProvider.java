@@ -85,6 +85,13 @@ final class GuardedProvider implements MailProvider {
   @Override
   public Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients)
       throws ProviderException {
+    return submit(access, raw, recipients, null);
+  }
+
+  @Override
+  public Optional<String> submit(
+      MailboxAccess access, byte[] raw, List<String> recipients, String returnPath)
+      throws ProviderException {
     CircuitBreaker circuit = guard.circuit(provider, access, false);
     Runnable release = guard.acquire(provider, access);
     try {
@@ -93,7 +100,7 @@ final class GuardedProvider implements MailProvider {
       return through(
           circuit,
           guard.ratePermits(provider, access),
-          () -> provider.submit(access, raw, recipients));
+          () -> provider.submit(access, raw, recipients, returnPath));
     } finally {
       release.run();
     }

@@ -13,8 +13,12 @@ import java.util.Optional;
  */
 public interface HostedOutbound {
 
-  /** As {@link MailProvider#submit}: the id the way out gave the message, where it gives one. */
-  Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients)
+  /**
+   * As {@link MailProvider#submit(MailboxAccess, byte[], List, String)}: the id the way out gave
+   * the message, where it gives one.
+   */
+  Optional<String> submit(
+      MailboxAccess access, byte[] raw, List<String> recipients, String returnPath)
       throws ProviderException;
 
   /**
@@ -22,12 +26,12 @@ public interface HostedOutbound {
    * submission and its error table.
    */
   static HostedOutbound relay(MailProvider smtp) {
-    return (access, raw, recipients) -> {
+    return (access, raw, recipients, returnPath) -> {
       if (!(access instanceof PasswordAccess relay) || relay.outgoing() == null) {
         throw new ProviderException.Permanent(
             "No relay for hosted mailboxes is configured (mailroom.hosted.relay.host)", null);
       }
-      return smtp.submit(access, raw, recipients);
+      return smtp.submit(access, raw, recipients, returnPath);
     };
   }
 }

@@ -14,7 +14,6 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +25,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 
 /** Any IMAP server (with SMTP for sending), through Eclipse Angus Mail. */
@@ -85,6 +85,13 @@ public final class ImapProvider implements MailProvider {
   @Override
   public Optional<String> submit(MailboxAccess mailbox, byte[] raw, List<String> recipients)
       throws ProviderException {
+    return submit(mailbox, raw, recipients, null);
+  }
+
+  @Override
+  public Optional<String> submit(
+      MailboxAccess mailbox, byte[] raw, List<String> recipients, String returnPath)
+      throws ProviderException {
     PasswordAccess access = passwordOf(mailbox);
     MailboxAccess.Endpoint endpoint = access.outgoing();
     String key = IdleConnections.key("smtp", endpoint, access);
@@ -96,6 +103,9 @@ public final class ImapProvider implements MailProvider {
         transport.connect(endpoint.host(), endpoint.port(), access.username(), access.secret());
       }
       message = new Transmitted(PARSING, new ByteArrayInputStream(raw));
+      if (returnPath != null) {
+        message.setEnvelopeFrom(returnPath);
+      }
       Address[] to = new Address[recipients.size()];
       for (int i = 0; i < to.length; i++) {
         to[i] = new InternetAddress(recipients.get(i));
@@ -127,7 +137,7 @@ public final class ImapProvider implements MailProvider {
   }
 
   /** A message that knows when it has been written out whole, data and all, to the server. */
-  private static final class Transmitted extends MimeMessage {
+  private static final class Transmitted extends SMTPMessage {
     volatile boolean transmitted;
 
     Transmitted(Session session, java.io.InputStream raw) throws MessagingException {

@@ -38,7 +38,12 @@ public final class SesOutbound implements HostedOutbound {
   }
 
   @Override
-  public Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients)
+  /**
+   * SES chooses the envelope sender itself (its own domain, or the identity's custom MAIL FROM
+   * domain) and reports bounces as notifications, so {@code returnPath} is not used.
+   */
+  public Optional<String> submit(
+      MailboxAccess access, byte[] raw, List<String> recipients, String returnPath)
       throws ProviderException {
     SendEmailRequest request =
         SendEmailRequest.builder()

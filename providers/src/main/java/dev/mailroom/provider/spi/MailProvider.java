@@ -31,6 +31,17 @@ public interface MailProvider extends AutoCloseable {
       throws ProviderException;
 
   /**
+   * As {@link #submit(MailboxAccess, byte[], List)}, with {@code returnPath} as the envelope sender
+   * (SMTP {@code MAIL FROM}), where delivery status notifications go; null keeps the mailbox's own
+   * address. An adapter whose provider chooses the envelope sender itself ignores it.
+   */
+  default Optional<String> submit(
+      MailboxAccess access, byte[] raw, List<String> recipients, String returnPath)
+      throws ProviderException {
+    return submit(access, raw, recipients);
+  }
+
+  /**
    * Starts watching a mailbox for changes; only for adapters with {@link
    * Capability#PUSH_NOTIFICATIONS}. Fails at once if the mailbox cannot be reached.
    */

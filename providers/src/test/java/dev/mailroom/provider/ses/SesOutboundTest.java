@@ -63,7 +63,8 @@ class SesOutboundTest {
               .submit(
                   MAILBOX,
                   raw.getBytes(StandardCharsets.UTF_8),
-                  List.of("alice@example.org", "audit@example.org"));
+                  List.of("alice@example.org", "audit@example.org"),
+                  null);
 
       assertThat(id).isPresent();
       assertThat(emulator.storedMessageIds()).contains(id.get());
@@ -76,7 +77,9 @@ class SesOutboundTest {
     byte[] noFrom = "Subject: nobody sent this\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8);
     try (SesV2Client client = client(emulator.endpoint())) {
       assertThatThrownBy(
-              () -> new SesOutbound(client, "").submit(MAILBOX, noFrom, List.of("a@example.org")))
+              () ->
+                  new SesOutbound(client, "")
+                      .submit(MAILBOX, noFrom, List.of("a@example.org"), null))
           .isInstanceOf(ProviderException.Permanent.class)
           .hasMessageContaining("support@hosted.test");
     }
@@ -92,7 +95,11 @@ class SesOutboundTest {
       assertThatThrownBy(
               () ->
                   new SesOutbound(client, "")
-                      .submit(MAILBOX, "Subject: x\r\n\r\ny".getBytes(), List.of("a@example.org")))
+                      .submit(
+                          MAILBOX,
+                          "Subject: x\r\n\r\ny".getBytes(),
+                          List.of("a@example.org"),
+                          null))
           .isInstanceOf(ProviderException.Transient.class);
     }
   }

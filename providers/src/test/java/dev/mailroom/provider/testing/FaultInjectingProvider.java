@@ -135,13 +135,20 @@ public final class FaultInjectingProvider implements MailProvider {
   @Override
   public Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients)
       throws ProviderException {
+    return submit(access, raw, recipients, null);
+  }
+
+  @Override
+  public Optional<String> submit(
+      MailboxAccess access, byte[] raw, List<String> recipients, String returnPath)
+      throws ProviderException {
     if (SUBMISSIONS_REFUSED.get()) {
       throw new ProviderException.Permanent("550 5.7.1 Submission refused", null);
     }
     if (SUBMISSIONS_UNREACHABLE.get()) {
       throw new ProviderException.Transient("connect timed out (injected)", null);
     }
-    Optional<String> id = delegate.submit(access, raw, recipients);
+    Optional<String> id = delegate.submit(access, raw, recipients, returnPath);
     if (CRASHES_AFTER_SUBMIT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new IllegalStateException("worker died after the server accepted (injected)");
     }
