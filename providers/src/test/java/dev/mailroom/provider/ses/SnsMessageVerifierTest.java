@@ -572,6 +572,247 @@ class SnsMessageVerifierTest {
   }
 
   @Nested
+  class IssuerFetching {
+    private SnsMessageVerifier fetchingVerifier() {
+      return new SnsMessageVerifier(policy().withIssuerUrlPattern(signer.issuerUrlPattern()));
+    }
+
+    @Test
+    void aLeafAloneIsCompletedWithTheIssuerItsAiaNamesFetchedOnce() {
+      SnsMessageVerifier verifier = fetchingVerifier();
+      long certificatesBefore = signer.certificateFetches();
+      long issuersBefore = signer.issuerFetches();
+      try {
+        verifier.verify(
+            signer
+                .notification(TOPIC, "s", "one")
+                .signingCertUrl(signer.leafOnlyCertUrl())
+                .timestamp(now)
+                .bytes());
+        // Another certificate URL, the same issuer.
+        signer.serveLeafOnly(true);
+        verifier.verify(signer.notification(TOPIC, "s", "two").signatureVersion(2).bytes());
+      } finally {
+        signer.serveLeafOnly(false);
+      }
+
+      assertThat(signer.certificateFetches() - certificatesBefore).isEqualTo(2);
+      assertThat(signer.issuerFetches() - issuersBefore).isEqualTo(1);
+      assertThat(signer.requests()).contains("/issuer/intermediate.cer");
+    }
+
+    @Test
+    void anIntermediateOfThePolicyNeedsNoFetch() {
+      SnsMessageVerifier verifier =
+          new SnsMessageVerifier(
+              policy().withIntermediates(Set.of(signer.genuine().chain().get(1))));
+      long before = signer.issuerFetches();
+
+      assertThatCode(
+              () ->
+                  verifier.verify(
+                      signer
+                          .notification(TOPIC, "s", "m")
+                          .signingCertUrl(signer.leafOnlyCertUrl())
+                          .bytes()))
+          .doesNotThrowAnyException();
+      assertThat(signer.issuerFetches()).isEqualTo(before);
+    }
+
+    @Test
+    void aFullChainNeedsNoFetch() {
+      long before = signer.issuerFetches();
+
+      fetchingVerifier().verify(signer.notification(TOPIC, "s", "m").bytes());
+
+      assertThat(signer.issuerFetches()).isEqualTo(before);
+    }
+
+    @Test
+    void anIssuerUrlOutsideThePatternIsRefusedWithoutAFetch() {
+      // The default pattern allows Amazon's CA hosts only.
+      SnsMessageVerifier verifier = verifier();
+      long before = signer.issuerFetches();
+      byte[] body =
+          signer.notification(TOPIC, "s", "m").signingCertUrl(signer.leafOnlyCertUrl()).bytes();
+
+      assertThat(refusal(verifier, body))
+          .hasMessageContaining("not trusted")
+          .hasMessageContaining("not an allowed issuer URL")
+          .returns(false, SnsMessageRefused::isTransient);
+      assertThat(signer.issuerFetches()).isEqualTo(before);
+    }
+
+    @Test
+    void anIssuerServerAnswering5xxIsTransientAnd404IsNot() {
+      SnsMessageVerifier verifier = fetchingVerifier();
+      byte[] body =
+          signer.notification(TOPIC, "s", "m").signingCertUrl(signer.leafOnlyCertUrl()).bytes();
+      try {
+        signer.issuerStatus(503);
+        SnsMessageRefused refused = refusal(verifier, body);
+        assertThat(refused).isInstanceOf(SnsMessageRefused.CertificateUnavailable.class);
+        assertThat(refused.isTransient()).isTrue();
+        signer.issuerStatus(404);
+        assertThat(refusal(verifier, body))
+            .hasMessageContaining("404")
+            .returns(false, SnsMessageRefused::isTransient);
+        // Nothing failed was kept: the same message passes once the server is back.
+        signer.issuerStatus(200);
+        assertThatCode(() -> verifier.verify(body)).doesNotThrowAnyException();
+      } finally {
+        signer.issuerStatus(200);
+      }
+    }
+
+    @Test
+    void aLeafWhoseAiaNamesTheGenuineIntermediateButThatItDidNotSign() {
+      SnsTestSigner.Identity impostor = signer.impostorUnderIntermediate();
+      assertThat(impostor.leaf().getIssuerX500Principal())
+          .isEqualTo(signer.genuine().chain().get(1).getSubjectX500Principal());
+      assertThat(SnsMessageVerifier.caIssuerUrls(aia(impostor.leaf())))
+          .containsExactly(signer.issuerUrl());
+      byte[] body = signer.notification(TOPIC, "s", "m").signedBy(impostor).bytes();
+
+      assertThat(refusal(fetchingVerifier(), body))
+          .hasMessageContaining("not trusted")
+          .returns(false, SnsMessageRefused::isTransient);
+    }
+
+    @Test
+    void aLeafFromAnImpostorRootIsNotCompletedByItsAia() {
+      // Its issuer carries the trusted root's name: only the anchor itself may stand for it.
+      long before = signer.issuerFetches();
+      byte[] body = signer.notification(TOPIC, "s", "m").signedBy(signer.impostor()).bytes();
+
+      assertThat(refusal(fetchingVerifier(), body)).hasMessageContaining("not trusted");
+      assertThat(signer.issuerFetches()).isEqualTo(before);
+    }
+
+    @Test
+    void theDefaultIssuerPatternAcceptsAmazonsCaHostsOnly() {
+      Pattern pattern = Pattern.compile(SnsMessageVerifier.AWS_ISSUER_URL);
+
+      assertThat(
+              Set.of(
+                  "http://crt.r2m02.amazontrust.com/r2m02.cer",
+                  "http://crt.rootca1.amazontrust.com/rootca1.cer",
+                  "http://crt.r2m01.amazontrust.com/r2m01.crt"))
+          .allMatch(url -> pattern.matcher(url).matches());
+      assertThat(
+              Set.of(
+                  "http://crt.r2m02.amazontrust.com.attacker.example/r2m02.cer",
+                  "http://attacker.example/crt.r2m02.amazontrust.com/r2m02.cer",
+                  "http://user@crt.r2m02.amazontrust.com/r2m02.cer",
+                  "http://crt.r2m02.amazontrust.com:8080/r2m02.cer",
+                  "http://crt.r2m02.amazontrust.com/r2m02.cer?x=.cer",
+                  "http://crt.r2m02.amazontrust.com/r2m02.cer#x",
+                  "http://crt.r2m02.amazontrust.com/r2m02.cer\n",
+                  "http://crt.r2m02.amazontrust.com/r2m02.exe",
+                  "ftp://crt.r2m02.amazontrust.com/r2m02.cer",
+                  "http://amazontrust.com.attacker.example/r2m02.cer"))
+          .noneMatch(url -> pattern.matcher(url).matches());
+    }
+
+    @Test
+    void theAiaOfALeafIsRead() {
+      assertThat(SnsMessageVerifier.caIssuerUrls(aia(signer.genuine().leaf())))
+          .containsExactly(signer.issuerUrl());
+      assertThat(SnsMessageVerifier.caIssuerUrls(aia(signer.root()))).isEmpty();
+      assertThat(SnsMessageVerifier.caIssuerUrls(null)).isEmpty();
+    }
+
+    @Test
+    void anAiaIsReadWithLongFormLengthsAndOtherAccessMethodsSkipped() {
+      byte[] url = "http://crt.r2m02.amazontrust.com/r2m02.cer".getBytes(StandardCharsets.US_ASCII);
+      byte[] ocsp =
+          der(
+              0x30,
+              concat(
+                  der(0x06, OCSP),
+                  der(0x86, "http://ocsp.example".getBytes(StandardCharsets.US_ASCII))));
+      byte[] caIssuers = der(0x30, concat(der(0x06, CA_ISSUERS), der(0x86, url)));
+      // A long-form length where a short one would do, which a lenient reader still takes.
+      byte[] descriptions =
+          concat(
+              new byte[] {0x30, (byte) 0x81, (byte) (ocsp.length + caIssuers.length)},
+              concat(ocsp, caIssuers));
+
+      assertThat(SnsMessageVerifier.caIssuerUrls(der(0x04, descriptions)))
+          .containsExactly("http://crt.r2m02.amazontrust.com/r2m02.cer");
+      // Two-byte lengths, as a large extension has them.
+      byte[] large = der(0x30, concat(caIssuers, der(0x30, new byte[300])));
+      assertThat(large[1]).isEqualTo((byte) 0x82);
+      assertThat(SnsMessageVerifier.caIssuerUrls(der(0x04, large)))
+          .containsExactly("http://crt.r2m02.amazontrust.com/r2m02.cer");
+    }
+
+    @Test
+    void aMalformedAiaYieldsNothingAndNeverFails() {
+      byte[] url = "http://crt.r2m02.amazontrust.com/r2m02.cer".getBytes(StandardCharsets.US_ASCII);
+      byte[] description = der(0x30, concat(der(0x06, CA_ISSUERS), der(0x86, url)));
+      byte[] good = der(0x04, der(0x30, description));
+
+      for (int cut = 0; cut < good.length; cut++) {
+        byte[] truncated = java.util.Arrays.copyOf(good, cut);
+        assertThatCode(() -> SnsMessageVerifier.caIssuerUrls(truncated))
+            .as("cut at %d", cut)
+            .doesNotThrowAnyException();
+      }
+      for (byte[] bad :
+          new byte[][] {
+            {},
+            {0x04},
+            {0x04, (byte) 0x80, 0x30, 0x00, 0x00, 0x00},
+            {0x04, (byte) 0x85, 0x01, 0x00, 0x00, 0x00, 0x00},
+            {0x04, (byte) 0x84, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x30, 0x00},
+            {0x04, 0x02, 0x1f, 0x00},
+            der(0x04, der(0x31, description)),
+            der(0x04, der(0x30, der(0x30, concat(der(0x06, CA_ISSUERS), der(0x82, url))))),
+            der(0x04, der(0x30, der(0x30, concat(der(0x06, CA_ISSUERS), der(0x86, new byte[0]))))),
+            der(
+                0x04,
+                der(
+                    0x30,
+                    der(
+                        0x30,
+                        concat(
+                            der(0x06, CA_ISSUERS),
+                            der(0x86, "a b\n".getBytes(StandardCharsets.US_ASCII)))))),
+            concat(good, new byte[] {0x00}),
+          }) {
+        assertThat(SnsMessageVerifier.caIssuerUrls(bad)).isEmpty();
+      }
+      // What follows a broken description is not read, what precedes it is.
+      byte[] broken = concat(description, new byte[] {0x30, 0x7f, 0x00});
+      assertThat(SnsMessageVerifier.caIssuerUrls(der(0x04, der(0x30, broken)))).hasSize(1);
+    }
+
+    private static final byte[] CA_ISSUERS = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02};
+    private static final byte[] OCSP = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01};
+
+    private byte[] aia(java.security.cert.X509Certificate certificate) {
+      return certificate.getExtensionValue(SnsMessageVerifier.AUTHORITY_INFO_ACCESS_OID);
+    }
+
+    /** A DER element: a short-form length below 128, a two-byte long form above. */
+    private byte[] der(int tag, byte[] contents) {
+      int length = contents.length;
+      return concat(
+          length < 128
+              ? new byte[] {(byte) tag, (byte) length}
+              : new byte[] {(byte) tag, (byte) 0x82, (byte) (length >> 8), (byte) length},
+          contents);
+    }
+
+    private byte[] concat(byte[] a, byte[] b) {
+      byte[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
+      System.arraycopy(b, 0, joined, a.length, b.length);
+      return joined;
+    }
+  }
+
+  @Nested
   class PolicyRefusals {
     @Test
     void aStaleTimestampIsRefusedWithoutAFetch() {

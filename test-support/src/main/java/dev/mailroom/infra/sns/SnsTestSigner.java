@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -37,6 +39,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -55,9 +59,14 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *
  * <p>Its own PKI stands in for Amazon's: a root CA (the only thing a verifier under test should
  * trust), an intermediate CA, and a leaf named {@value #SNS_SUBJECT} that signs. The certificate
- * file holds the leaf then the intermediate, so a verifier has to build a chain. Other identities
- * exist only to be refused: a leaf of the same name under an impostor root, a leaf with another
- * name, and an expired leaf. Each identity has its own key and certificate URL.
+ * file holds the leaf then the intermediate, so a verifier has to build a chain. Like Amazon's,
+ * every leaf names where its issuer's certificate is published (the {@code caIssuers} URL of its
+ * Authority Information Access), and the server publishes it there in DER; {@link
+ * #leafOnlyCertUrl()} and {@link #serveLeafOnly} serve the leaf alone, as SNS may, so that a
+ * verifier has to fetch the intermediate from there. Other identities exist only to be refused: a
+ * leaf of the same name under an impostor root, a leaf with another name, an expired leaf, and a
+ * leaf that names the genuine intermediate as its issuer without having been signed by it. Each
+ * identity has its own key and certificate URL.
  *
  * <p>Messages are built with {@link #notification}, {@link #subscriptionConfirmation} or {@link
  * #unsubscribeConfirmation}; the builder can sign with either signature version, at a given time,
@@ -71,6 +80,8 @@ public final class SnsTestSigner implements AutoCloseable {
   public static final String OTHER_SUBJECT = "sns.example.com";
 
   private static final String PEM_PATH_PREFIX = "/SimpleNotificationService-";
+  private static final String LEAF_ONLY_SUFFIX = "-leaf.pem";
+  private static final String ISSUER_PATH_PREFIX = "/issuer/";
   private static final String CONFIRM_PATH = "/confirm";
   private static final DateTimeFormatter SNS_TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -85,15 +96,21 @@ public final class SnsTestSigner implements AutoCloseable {
   private final Identity impostor;
   private final Identity otherSubject;
   private final Identity expired;
+  private final Identity impostorUnderIntermediate;
   private final Map<String, byte[]> pems = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> leafPems = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> issuerCertificates = new ConcurrentHashMap<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<String> confirmedTokens = new CopyOnWriteArrayList<>();
   private volatile int certificateStatus = 200;
+  private volatile int issuerStatus = 200;
+  private volatile boolean leafOnly;
 
   /**
    * A key and the certificate chain a verifier downloads for it.
    *
-   * @param certUrl where the server serves {@code chain} as PEM
+   * @param certUrl where the server serves {@code chain} as PEM (the leaf alone while {@link
+   *     #serveLeafOnly} is on)
    * @param chain leaf first
    */
   public record Identity(
@@ -128,6 +145,7 @@ public final class SnsTestSigner implements AutoCloseable {
               true,
               notBefore,
               notAfter.plus(Duration.ofDays(365)),
+              null,
               null);
       KeyPair intermediateKeys = rsa();
       X509Certificate intermediate =
@@ -139,7 +157,9 @@ public final class SnsTestSigner implements AutoCloseable {
               true,
               notBefore,
               notAfter.plus(Duration.ofDays(180)),
+              null,
               null);
+      issuerCertificates.put(ISSUER_PATH_PREFIX + "intermediate.cer", intermediate.getEncoded());
       KeyPair impostorKeys = rsa();
       impostorRoot =
           certificate(
@@ -150,7 +170,9 @@ public final class SnsTestSigner implements AutoCloseable {
               true,
               notBefore,
               notAfter,
+              null,
               null);
+      issuerCertificates.put(ISSUER_PATH_PREFIX + "impostor-root.cer", impostorRoot.getEncoded());
       genuine = leaf("genuine", SNS_SUBJECT, intermediate, intermediateKeys, notBefore, notAfter);
       otherSubject =
           leaf("other-subject", OTHER_SUBJECT, intermediate, intermediateKeys, notBefore, notAfter);
@@ -163,6 +185,16 @@ public final class SnsTestSigner implements AutoCloseable {
               now.minus(Duration.ofDays(30)),
               now.minus(Duration.ofDays(1)));
       impostor = leaf("impostor", SNS_SUBJECT, impostorRoot, impostorKeys, notBefore, notAfter);
+      // Signed by the impostor root's key, in the genuine intermediate's name.
+      impostorUnderIntermediate =
+          leaf(
+              "impostor-under-intermediate",
+              SNS_SUBJECT,
+              intermediate,
+              impostorKeys,
+              notBefore,
+              notAfter,
+              List.of());
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("could not create the test certificates", e);
     }
@@ -187,6 +219,15 @@ public final class SnsTestSigner implements AutoCloseable {
   /** A leaf under {@link #root()} named {@value #SNS_SUBJECT} that expired yesterday. */
   public Identity expired() {
     return expired;
+  }
+
+  /**
+   * A leaf named {@value #SNS_SUBJECT} that names the genuine intermediate as its issuer, and
+   * points at its published certificate, but was signed by another key; its file holds the leaf
+   * alone.
+   */
+  public Identity impostorUnderIntermediate() {
+    return impostorUnderIntermediate;
   }
 
   /** The root CA to trust in place of the public CAs that issue Amazon's certificates. */
@@ -240,6 +281,31 @@ public final class SnsTestSigner implements AutoCloseable {
     return genuine.certUrl();
   }
 
+  /**
+   * Where the genuine signing certificate is served alone, without the intermediate, whatever
+   * {@link #serveLeafOnly} says. The URL matches {@link #certUrlPattern()}.
+   */
+  public String leafOnlyCertUrl() {
+    return leafOnlyUrl(genuine.certUrl());
+  }
+
+  private static String leafOnlyUrl(String certUrl) {
+    return certUrl.substring(0, certUrl.length() - ".pem".length()) + LEAF_ONLY_SUFFIX;
+  }
+
+  /**
+   * Makes every certificate URL serve the leaf alone ({@code true}) or the leaf then its
+   * intermediate ({@code false}, the default).
+   */
+  public void serveLeafOnly(boolean on) {
+    this.leafOnly = on;
+  }
+
+  /** Where the genuine intermediate is published in DER, as the leaves' AIA names it. */
+  public String issuerUrl() {
+    return baseUrl + ISSUER_PATH_PREFIX + "intermediate.cer";
+  }
+
   /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
   public String baseUrl() {
     return baseUrl;
@@ -251,6 +317,14 @@ public final class SnsTestSigner implements AutoCloseable {
    */
   public String certUrlPattern() {
     return "^" + baseUrl.replace(".", "\\.") + "/[^?#]*\\.pem$";
+  }
+
+  /**
+   * A regular expression that matches the URLs where this server publishes issuer certificates and
+   * nothing else, to use in place of the pattern for Amazon's CA hosts.
+   */
+  public String issuerUrlPattern() {
+    return "^" + baseUrl.replace(".", "\\.") + "/issuer/[^?#]*\\.(cer|crt|der|pem)$";
   }
 
   /** The URL a subscriber visits to confirm the subscription that {@code token} stands for. */
@@ -274,6 +348,19 @@ public final class SnsTestSigner implements AutoCloseable {
   /** How many times a certificate was requested so far. */
   public long certificateFetches() {
     return requests.stream().filter(r -> r.startsWith(PEM_PATH_PREFIX)).count();
+  }
+
+  /** How many times an issuer certificate was requested so far. */
+  public long issuerFetches() {
+    return requests.stream().filter(r -> r.startsWith(ISSUER_PATH_PREFIX)).count();
+  }
+
+  /**
+   * Makes the server answer issuer certificate requests with {@code status} and no body; 200 serves
+   * them again.
+   */
+  public void issuerStatus(int status) {
+    this.issuerStatus = status;
   }
 
   /**
@@ -468,6 +555,30 @@ public final class SnsTestSigner implements AutoCloseable {
       Instant notBefore,
       Instant notAfter)
       throws GeneralSecurityException, OperatorCreationException, IOException {
+    boolean root = issuer.getSubjectX500Principal().equals(issuer.getIssuerX500Principal());
+    return leaf(
+        name,
+        commonName,
+        issuer,
+        issuerKeys,
+        notBefore,
+        notAfter,
+        root ? List.of() : List.of(issuer));
+  }
+
+  /**
+   * A leaf in {@code issuer}'s name signed with {@code issuerKeys}, whose AIA points at where
+   * {@code issuer} is published; its file holds it then {@code served}.
+   */
+  private Identity leaf(
+      String name,
+      String commonName,
+      X509Certificate issuer,
+      KeyPair issuerKeys,
+      Instant notBefore,
+      Instant notAfter,
+      List<X509Certificate> served)
+      throws GeneralSecurityException, OperatorCreationException, IOException {
     KeyPair keys = rsa();
     X509Certificate leaf =
         certificate(
@@ -478,14 +589,26 @@ public final class SnsTestSigner implements AutoCloseable {
             false,
             notBefore,
             notAfter,
-            commonName);
-    List<X509Certificate> chain =
-        issuer.getSubjectX500Principal().equals(issuer.getIssuerX500Principal())
-            ? List.of(leaf)
-            : List.of(leaf, issuer);
+            commonName,
+            baseUrl + issuerPath(issuer));
+    List<X509Certificate> chain = new ArrayList<>();
+    chain.add(leaf);
+    chain.addAll(served);
     String path = PEM_PATH_PREFIX + name + ".pem";
     pems.put(path, pem(chain));
-    return new Identity(name, keys.getPrivate(), chain, baseUrl + path);
+    leafPems.put(leafOnlyUrl(path), pem(List.of(leaf)));
+    return new Identity(name, keys.getPrivate(), List.copyOf(chain), baseUrl + path);
+  }
+
+  /** Where {@code issuer} is published: the path whose DER is its encoding. */
+  private String issuerPath(X509Certificate issuer) throws GeneralSecurityException {
+    byte[] encoded = issuer.getEncoded();
+    for (Map.Entry<String, byte[]> published : issuerCertificates.entrySet()) {
+      if (Arrays.equals(published.getValue(), encoded)) {
+        return published.getKey();
+      }
+    }
+    throw new IllegalStateException("the issuer is not published");
   }
 
   private static X509Certificate certificate(
@@ -496,7 +619,8 @@ public final class SnsTestSigner implements AutoCloseable {
       boolean ca,
       Instant notBefore,
       Instant notAfter,
-      String dnsName)
+      String dnsName,
+      String issuerUrl)
       throws GeneralSecurityException, OperatorCreationException, IOException {
     X509v3CertificateBuilder builder =
         new JcaX509v3CertificateBuilder(
@@ -516,6 +640,15 @@ public final class SnsTestSigner implements AutoCloseable {
           Extension.subjectAlternativeName,
           false,
           new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+    }
+    if (issuerUrl != null) {
+      builder.addExtension(
+          Extension.authorityInfoAccess,
+          false,
+          new AuthorityInformationAccess(
+              new AccessDescription(
+                  AccessDescription.id_ad_caIssuers,
+                  new GeneralName(GeneralName.uniformResourceIdentifier, issuerUrl))));
     }
     return new JcaX509CertificateConverter()
         .getCertificate(
@@ -546,11 +679,21 @@ public final class SnsTestSigner implements AutoCloseable {
       requests.add(query == null ? path : path + "?" + query);
       if (!"GET".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(405, -1);
-      } else if (pems.containsKey(path)) {
+      } else if (pems.containsKey(path) || leafPems.containsKey(path)) {
         if (certificateStatus != 200) {
           exchange.sendResponseHeaders(certificateStatus, -1);
         } else {
-          respond(exchange, "application/x-x509-ca-cert", pems.get(path));
+          byte[] pem =
+              leafPems.containsKey(path)
+                  ? leafPems.get(path)
+                  : leafOnly ? leafPems.get(leafOnlyUrl(path)) : pems.get(path);
+          respond(exchange, "application/x-x509-ca-cert", pem);
+        }
+      } else if (issuerCertificates.containsKey(path)) {
+        if (issuerStatus != 200) {
+          exchange.sendResponseHeaders(issuerStatus, -1);
+        } else {
+          respond(exchange, "application/pkix-cert", issuerCertificates.get(path));
         }
       } else if (CONFIRM_PATH.equals(path) && query != null && token(query) != null) {
         confirmedTokens.add(token(query));
