@@ -25,6 +25,7 @@ class ArchitectureTest {
   private static final String WORKER_SUPPORT = "dev.mailroom.worker..";
   private static final String LOCAL_INFRA = "dev.mailroom.infra..";
   private static final String LOGIN_CHECK = "dev.mailroom.provider.login";
+  private static final String PUSHED_NOTIFICATIONS = "dev.mailroom.provider.notifications";
 
   @ArchTest
   static final ArchRule modelIsPlainJava =
@@ -83,10 +84,14 @@ class ArchitectureTest {
           .dependOnClassesThat(
               JavaClass.Predicates.resideInAnyPackage(
                       PROVIDERS, WORKER_SUPPORT, SYNC, SEND, WEBHOOK)
-                  .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage(LOGIN_CHECK))))
+                  .and(
+                      DescribedPredicate.not(
+                          JavaClass.Predicates.resideInAnyPackage(
+                              LOGIN_CHECK, PUSHED_NOTIFICATIONS))))
           .because(
               "the gateway turns writes into commands; only workers talk to providers, apart"
-                  + " from the one login that checks a new mailbox's credentials (ADR 15)");
+                  + " from the one login that checks a new mailbox's credentials (ADR 15) and"
+                  + " the verification of what a provider pushes to it (ADR 29)");
 
   @ArchTest
   static final ArchRule servicesAreIndependent =

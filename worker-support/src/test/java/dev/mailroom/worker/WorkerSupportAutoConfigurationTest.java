@@ -89,7 +89,8 @@ class WorkerSupportAutoConfigurationTest {
     }
 
     @Override
-    public Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients) {
+    public Optional<String> submit(
+        MailboxAccess access, byte[] raw, List<String> recipients, String returnPath) {
       return Optional.empty();
     }
   }

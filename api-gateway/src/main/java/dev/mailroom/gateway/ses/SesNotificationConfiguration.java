@@ -1,6 +1,6 @@
 package dev.mailroom.gateway.ses;
 
-import dev.mailroom.provider.ses.SnsMessageVerifier;
+import dev.mailroom.provider.notifications.SnsMessageVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.mailroom.gateway.ses;
 
-import dev.mailroom.provider.ses.SnsMessageVerifier;
+import dev.mailroom.provider.notifications.SnsMessageVerifier;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -6,18 +6,14 @@ import dev.mailroom.gateway.error.ErrorCode;
 import dev.mailroom.gateway.mail.WriteIds;
 import dev.mailroom.model.command.ReceiveMessage;
 import dev.mailroom.model.command.RecordDeliveryOutcome;
-import dev.mailroom.provider.ses.SesNotification;
-import dev.mailroom.provider.ses.SnsMessage;
-import dev.mailroom.provider.ses.SnsMessageRefused;
-import dev.mailroom.provider.ses.SnsMessageVerifier;
+import dev.mailroom.provider.notifications.SesNotification;
+import dev.mailroom.provider.notifications.SnsMessage;
+import dev.mailroom.provider.notifications.SnsMessageRefused;
+import dev.mailroom.provider.notifications.SnsMessageVerifier;
+import dev.mailroom.provider.notifications.SnsSubscriptions;
 import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.hosted.HostedRecipients;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -41,11 +37,10 @@ public class SesNotifications {
   private static final Logger log = LoggerFactory.getLogger(SesNotifications.class);
 
   private final SnsMessageVerifier verifier;
-  private final SesNotificationProperties properties;
   private final HostedRecipients hosted;
   private final BlobStore blobs;
   private final CommandSubmitter commands;
-  private final HttpClient http;
+  private final SnsSubscriptions subscriptions;
 
   SesNotifications(
       SesNotificationProperties properties,
@@ -53,17 +48,12 @@ public class SesNotifications {
       BlobStore blobs,
       CommandSubmitter commands,
       Clock clock) {
-    this.properties = properties;
     this.verifier =
         properties.enabled() ? SesNotificationConfiguration.verifier(properties, clock) : null;
     this.hosted = hosted;
     this.blobs = blobs;
     this.commands = commands;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(properties.fetchTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.subscriptions = new SnsSubscriptions(properties.fetchTimeout());
   }
 
   /** What became of one notification, for the answer to SNS and the log. */
@@ -127,15 +117,7 @@ public class SesNotifications {
   private Mono<Outcome> confirm(SnsMessage message) {
     return Mono.fromCallable(
             () -> {
-              HttpResponse<Void> response =
-                  http.send(
-                      HttpRequest.newBuilder(URI.create(message.subscribeUrl()))
-                          .timeout(properties.fetchTimeout())
-                          .build(),
-                      HttpResponse.BodyHandlers.discarding());
-              if (response.statusCode() / 100 != 2) {
-                throw new IOException("SNS answered " + response.statusCode());
-              }
+              subscriptions.confirm(message);
               log.info("Subscribed to SNS topic {}", message.topicArn());
               return new Outcome(message.type(), 0, null);
             })

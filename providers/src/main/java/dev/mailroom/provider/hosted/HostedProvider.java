@@ -44,12 +44,6 @@ public final class HostedProvider implements MailProvider {
   }
 
   @Override
-  public Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients)
-      throws ProviderException {
-    return outbound.submit(access, raw, recipients, null);
-  }
-
-  @Override
   public Optional<String> submit(
       MailboxAccess access, byte[] raw, List<String> recipients, String returnPath)
       throws ProviderException {

@@ -83,12 +83,6 @@ public final class ImapProvider implements MailProvider {
    * else over a new one; the connection is kept only after a successful submission.
    */
   @Override
-  public Optional<String> submit(MailboxAccess mailbox, byte[] raw, List<String> recipients)
-      throws ProviderException {
-    return submit(mailbox, raw, recipients, null);
-  }
-
-  @Override
   public Optional<String> submit(
       MailboxAccess mailbox, byte[] raw, List<String> recipients, String returnPath)
       throws ProviderException {

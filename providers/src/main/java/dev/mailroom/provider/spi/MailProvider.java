@@ -27,19 +27,19 @@ public interface MailProvider extends AutoCloseable {
    * Returns once the provider has accepted the message, with the id the provider gave it where it
    * gives one (SES's message id, which its delivery notifications name), else empty.
    */
-  Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients)
-      throws ProviderException;
+  default Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients)
+      throws ProviderException {
+    return submit(access, raw, recipients, null);
+  }
 
   /**
    * As {@link #submit(MailboxAccess, byte[], List)}, with {@code returnPath} as the envelope sender
    * (SMTP {@code MAIL FROM}), where delivery status notifications go; null keeps the mailbox's own
    * address. An adapter whose provider chooses the envelope sender itself ignores it.
    */
-  default Optional<String> submit(
+  Optional<String> submit(
       MailboxAccess access, byte[] raw, List<String> recipients, String returnPath)
-      throws ProviderException {
-    return submit(access, raw, recipients);
-  }
+      throws ProviderException;
 
   /**
    * Starts watching a mailbox for changes; only for adapters with {@link

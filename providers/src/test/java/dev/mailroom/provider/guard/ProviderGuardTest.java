@@ -516,7 +516,8 @@ class ProviderGuardTest {
     }
 
     @Override
-    public Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients) {
+    public Optional<String> submit(
+        MailboxAccess access, byte[] raw, List<String> recipients, String returnPath) {
       return Optional.empty();
     }
   }

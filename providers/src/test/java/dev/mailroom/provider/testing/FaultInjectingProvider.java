@@ -133,12 +133,6 @@ public final class FaultInjectingProvider implements MailProvider {
   }
 
   @Override
-  public Optional<String> submit(MailboxAccess access, byte[] raw, List<String> recipients)
-      throws ProviderException {
-    return submit(access, raw, recipients, null);
-  }
-
-  @Override
   public Optional<String> submit(
       MailboxAccess access, byte[] raw, List<String> recipients, String returnPath)
       throws ProviderException {

@@ -1,4 +1,4 @@
-package dev.mailroom.provider.ses;
+package dev.mailroom.provider.notifications;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.mailroom.infra.sns.SnsTestSigner;
-import dev.mailroom.provider.ses.SnsMessageVerifier.Policy;
+import dev.mailroom.provider.notifications.SnsMessageVerifier.Policy;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dev.mailroom.provider.ses;
+package dev.mailroom.provider.notifications;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

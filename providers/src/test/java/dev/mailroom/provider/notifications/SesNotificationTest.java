@@ -1,4 +1,4 @@
-package dev.mailroom.provider.ses;
+package dev.mailroom.provider.notifications;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

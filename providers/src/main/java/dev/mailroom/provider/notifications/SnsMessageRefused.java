@@ -1,4 +1,4 @@
-package dev.mailroom.provider.ses;
+package dev.mailroom.provider.notifications;
 
 /**
  * An SNS message that must not be acted on. Its message says why in a few words and never repeats

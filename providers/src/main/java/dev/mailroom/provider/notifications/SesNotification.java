@@ -1,4 +1,4 @@
-package dev.mailroom.provider.ses;
+package dev.mailroom.provider.notifications;
 
 import dev.mailroom.model.command.RecordDeliveryOutcome.Outcome;
 import java.time.Instant;
