@@ -210,7 +210,7 @@ class InboxMessagesController {
         scope(caller, inboxId, Use.READ)
             .zipWith(
                 scope(caller, inboxId, Use.SEND, "reply_to_email"),
-                (reading, sendingScope) -> new AnswerScope(reading, sendingScope));
+                (reading, sendingScope) -> new AnswerScope(reading, sendingScope, true));
     MailReads.Bodies bodies = new MailReads.Bodies(request.text(), request.html());
     return idempotent.run(
         exchange,

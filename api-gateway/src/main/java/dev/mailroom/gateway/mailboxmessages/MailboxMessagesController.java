@@ -345,7 +345,7 @@ class MailboxMessagesController {
             scope(Caller.of(exchange), emailAddress, Use.READ, "delete_email"),
             scope ->
                 changes
-                    .delete(scope, messageRef(messageId), exchange.getRequest().getId())
+                    .deleteOutsideTrash(scope, messageRef(messageId), exchange.getRequest().getId())
                     .thenReturn(true),
             deleted -> ResponseEntity.noContent().build()));
   }

@@ -276,6 +276,39 @@ class InboxMessagesTest {
                         .expectStatus()
                         .isNotFound())))
         .isEqualTo("Message not found");
+
+    // A message deleted (through seed 003) is gone from this family: no reply to it either.
+    String sentId =
+        send(inbox.id(), token, sendBody("gone@example.org", "Soon deleted"), null, 200)
+            .path("id")
+            .asString();
+    String hex = sentId.substring(sentId.indexOf('_') + 1);
+    String uuid =
+        String.join(
+            "-",
+            hex.substring(0, 8),
+            hex.substring(8, 12),
+            hex.substring(12, 16),
+            hex.substring(16, 20),
+            hex.substring(20));
+    client
+        .delete()
+        .uri("/mailboxes/{a}/messages/{m}", inbox.address(), uuid)
+        .header("Authorization", "Bearer " + token)
+        .exchange()
+        .expectStatus()
+        .isNoContent();
+    assertThat(
+            message(
+                parse(
+                    post(
+                            "/inboxes/" + inbox.id() + "/messages/" + sentId + "/reply",
+                            token,
+                            Map.of("text", "Still there?"),
+                            null)
+                        .expectStatus()
+                        .isNotFound())))
+        .isEqualTo("Message not found");
   }
 
   @Test

@@ -298,6 +298,8 @@ class MailboxMessagesTest {
     String id = sent.path("id").asString();
     delete(address, id).expectStatus().isNoContent();
     get(address, id, 404);
+    // Gone: deleting it again finds nothing to delete.
+    delete(address, id).expectStatus().isNotFound();
     delete(address, UUID.randomUUID().toString()).expectStatus().isNotFound();
     client
         .delete()

@@ -43,4 +43,12 @@ public class MailChanges {
   public Mono<Void> delete(MailboxScope scope, String emailId, String correlationId) {
     return reads.find(scope, emailId).flatMap(m -> writes.delete(m, correlationId));
   }
+
+  /**
+   * As {@link #delete}, for the families whose delete hides a message (seeds 003 and 004): one
+   * already in Trash is gone, so it is not found rather than deleted again.
+   */
+  public Mono<Void> deleteOutsideTrash(MailboxScope scope, String emailId, String correlationId) {
+    return reads.findOutsideTrash(scope, emailId).flatMap(m -> writes.delete(m, correlationId));
+  }
 }

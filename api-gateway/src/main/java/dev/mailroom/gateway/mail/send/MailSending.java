@@ -133,7 +133,17 @@ public class MailSending {
    * The scopes of a reply or forward: {@code reading} must hold the original, {@code sending} the
    * mailbox it came to, which the answer goes out from.
    */
-  public record AnswerScope(MailboxScope reading, MailboxScope sending) {}
+  /**
+   * Where the original of a reply or forward is looked up, and which mailboxes may answer it.
+   *
+   * @param trashIsGone whether a message in Trash counts as deleted, as in the families whose
+   *     delete hides it (seeds 003 and 004): one cannot then be answered either
+   */
+  public record AnswerScope(MailboxScope reading, MailboxScope sending, boolean trashIsGone) {
+    public AnswerScope(MailboxScope reading, MailboxScope sending) {
+      this(reading, sending, false);
+    }
+  }
 
   public Mono<StoredMessage> reply(
       AnswerScope scope, String emailId, ReplyMail mail, String correlationId) {
@@ -205,8 +215,9 @@ public class MailSending {
         () -> {
           check.orThrow();
           List<AttachmentPolicy.Accepted> uploads = files.check();
-          return reads
-              .find(scope.reading(), emailId)
+          return (scope.trashIsGone()
+                  ? reads.findOutsideTrash(scope.reading(), emailId)
+                  : reads.find(scope.reading(), emailId))
               .flatMap(
                   original -> {
                     MailboxIdentity mailbox =
