@@ -11,6 +11,7 @@ import dev.mailroom.store.message.MessageRepository;
 import dev.mailroom.store.message.StoredMessage;
 import dev.mailroom.store.suppression.Suppression;
 import dev.mailroom.store.suppression.SuppressionRepository;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /**
  * Records what a provider reported about a message a mailbox sent ({@link RecordDeliveryOutcome}):
@@ -48,9 +50,14 @@ class ReportedDeliveries {
   private final MessageRepository messages;
   private final SuppressionRepository suppressions;
   private final SyncEvents events;
+  private final Clock clock;
 
   ReportedDeliveries(
-      MessageRepository messages, SuppressionRepository suppressions, SyncEvents events) {
+      MessageRepository messages,
+      SuppressionRepository suppressions,
+      SyncEvents events,
+      Clock clock) {
+    this.clock = clock;
     this.messages = messages;
     this.suppressions = suppressions;
     this.events = events;
@@ -60,6 +67,13 @@ class ReportedDeliveries {
     StoredMessage message =
         messages
             .findSentByProviderId(report.tenantId(), report.mailboxId(), report.providerMessageId())
+            // A report can overtake the write of the provider's id (it follows SES's answer to
+            // the send): the Message-ID SES quotes finds the message then.
+            .switchIfEmpty(
+                report.rfcMessageId() == null
+                    ? Mono.empty()
+                    : messages.findSent(
+                        report.tenantId(), report.mailboxId(), report.rfcMessageId()))
             .block(STORE_TIMEOUT);
     if (message == null) {
       // Sent by something else through the same identity, or deleted with its mailbox.
@@ -156,8 +170,7 @@ class ReportedDeliveries {
       String reason,
       RecordDeliveryOutcome report) {
     messages
-        .recordReportedStatus(
-            message.tenantId(), message.id(), from, to, reason, report.occurredAt())
+        .recordReportedStatus(message.tenantId(), message.id(), from, to, reason, clock.instant())
         .block(STORE_TIMEOUT);
   }
 

@@ -45,6 +45,15 @@ public class RequestBodies {
           PathPatternParser.defaultInstance.parse("/inboxes/{inboxId}/messages/send"),
           PathPatternParser.defaultInstance.parse("/inboxes/{inboxId}/messages/{messageId}/reply"));
 
+  /**
+   * SNS's notifications: a message of up to 256 KB, escaped again inside SNS's own JSON (an SES
+   * receipt's SNS action carries the mail in it), which the ordinary limit could refuse.
+   */
+  static final PathPattern SNS_ROUTE =
+      PathPatternParser.defaultInstance.parse("/providers/ses/notifications");
+
+  static final long SNS_BODY_LIMIT = 1024 * 1024;
+
   /** After Boot's own Jackson customizer, so its decoder is the one replaced. */
   @Bean
   @Order(Ordered.LOWEST_PRECEDENCE)
@@ -114,6 +123,9 @@ public class RequestBodies {
 
     private long limitFor(ServerHttpRequest request) {
       PathContainer path = request.getPath().pathWithinApplication();
+      if (SNS_ROUTE.matches(path)) {
+        return SNS_BODY_LIMIT;
+      }
       boolean message =
           request.getMethod() == HttpMethod.POST
               && MESSAGE_ROUTES.stream().anyMatch(pattern -> pattern.matches(path));

@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param intermediateCertificates a PEM file of intermediate CAs to complete a chain the
  *     certificate's own file does not carry; empty for none
  * @param certificateSubject the name the signing certificate must carry
+ * @param receiptPrefix where in Mailroom's bucket the receipt rules' S3 action writes: a
+ *     notification naming an object anywhere else (another tenant's mail) is refused
  * @param maxAge how old a notification may be: an older one is a replay and refused
  * @param fetchTimeout how long fetching a signing certificate or confirming a subscription may take
  */
@@ -29,6 +31,7 @@ public record SesNotificationProperties(
     @DefaultValue("") String trustedCertificates,
     @DefaultValue("") String intermediateCertificates,
     @DefaultValue(SnsMessageVerifier.SNS_CERTIFICATE_SUBJECT) String certificateSubject,
+    @DefaultValue("ses-inbound/") String receiptPrefix,
     @DefaultValue("1h") Duration maxAge,
     @DefaultValue("5s") Duration fetchTimeout) {
 

@@ -14,6 +14,7 @@ import dev.mailroom.provider.notifications.SnsSubscriptions;
 import dev.mailroom.store.blob.BlobKeys;
 import dev.mailroom.store.blob.BlobStore;
 import dev.mailroom.store.hosted.HostedRecipients;
+import dev.mailroom.store.outbox.OutboxRepository;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -37,6 +38,8 @@ public class SesNotifications {
   private static final Logger log = LoggerFactory.getLogger(SesNotifications.class);
 
   private final SnsMessageVerifier verifier;
+  private final SesNotificationProperties properties;
+  private final OutboxRepository outbox;
   private final HostedRecipients hosted;
   private final BlobStore blobs;
   private final CommandSubmitter commands;
@@ -47,7 +50,10 @@ public class SesNotifications {
       HostedRecipients hosted,
       BlobStore blobs,
       CommandSubmitter commands,
+      OutboxRepository outbox,
       Clock clock) {
+    this.properties = properties;
+    this.outbox = outbox;
     this.verifier =
         properties.enabled() ? SesNotificationConfiguration.verifier(properties, clock) : null;
     this.hosted = hosted;
@@ -143,6 +149,7 @@ public class SesNotifications {
                             mailbox.tenantId(),
                             mailbox.id(),
                             reported.sesMessageId(),
+                            reported.rfcMessageId(),
                             reported.outcome(),
                             reported.recipients(),
                             reported.permanent(),
@@ -171,59 +178,97 @@ public class SesNotifications {
               ErrorCode.INVALID_REQUEST,
               "The receipt rule wrote to bucket " + received.bucket() + ", not Mailroom's"));
     }
+    if (received.key() != null
+        && (!received.key().startsWith(properties.receiptPrefix())
+            || received.key().contains(".."))) {
+      log.error(
+          "SES mail {} named object {}, outside the receipt prefix {}",
+          received.sesMessageId(),
+          received.key(),
+          properties.receiptPrefix());
+      return Mono.error(
+          new ApiException(
+              ErrorCode.INVALID_REQUEST,
+              "The receipt names an object outside " + properties.receiptPrefix()));
+    }
     List<String> commandIds = received.recipients().stream().map(r -> ids.next("cmd")).toList();
     return Flux.range(0, received.recipients().size())
         .concatMap(
-            i ->
-                hosted
-                    .find(received.recipients().get(i))
-                    .flatMap(
-                        lookup -> {
-                          if (!(lookup instanceof HostedRecipients.Found found)) {
-                            log.info(
-                                "SES mail {} for {}: no hosted mailbox takes it",
-                                received.sesMessageId(),
-                                received.recipients().get(i));
-                            return Mono.just(0);
-                          }
-                          String commandId = commandIds.get(i);
-                          String key =
-                              BlobKeys.inbound(
-                                  found.mailbox().tenantId(), found.mailbox().id(), commandId);
-                          // A copy whose source is gone was made by an earlier delivery of
-                          // this notification, which stored its commands before deleting it.
-                          Mono<Boolean> stored =
-                              received.content() != null
-                                  ? blobs
-                                      .put(key, received.content(), "message/rfc822")
-                                      .thenReturn(true)
-                                  : blobs.copy(received.key(), key);
-                          return stored
-                              .filter(copied -> copied)
-                              .flatMap(
-                                  copied ->
-                                      commands
-                                          .submit(
-                                              new ReceiveMessage(
-                                                  commandId,
-                                                  found.mailbox().tenantId(),
-                                                  found.mailbox().id(),
-                                                  key,
-                                                  received.source(),
-                                                  received.recipients().get(i),
-                                                  received.receivedAt()),
-                                              correlationId)
-                                          .thenReturn(1))
-                              .defaultIfEmpty(0);
-                        }))
-        .reduce(0, Integer::sum)
+            i -> deliver(received, received.recipients().get(i), commandIds.get(i), correlationId))
+        .reduce(Tally.NONE, Tally::plus)
         .flatMap(
-            stored ->
+            tally ->
                 (received.key() == null ? Mono.<Void>empty() : blobs.delete(received.key()))
                     .thenReturn(
                         new Outcome(
                             "Notification",
-                            stored,
-                            stored == 0 ? "no recipient is a hosted mailbox" : null)));
+                            tally.recorded(),
+                            tally.hosted() == 0 ? "no recipient is a hosted mailbox" : null)));
+  }
+
+  /** Of a receipt's recipients: how many are hosted here, and how many of those were recorded. */
+  private record Tally(int hosted, int recorded) {
+    static final Tally NONE = new Tally(0, 0);
+
+    Tally plus(Tally other) {
+      return new Tally(hosted + other.hosted, recorded + other.recorded);
+    }
+  }
+
+  /**
+   * One recipient's share: its own copy of the mail, then its command. A command already stored (an
+   * earlier delivery of the notification) is not made again, and neither is its copy, which the
+   * sync worker may have stored and deleted meanwhile.
+   */
+  private Mono<Tally> deliver(
+      SesNotification.Received received, String recipient, String commandId, String correlationId) {
+    return hosted
+        .find(recipient)
+        .flatMap(
+            lookup -> {
+              if (!(lookup instanceof HostedRecipients.Found found)) {
+                log.info(
+                    "SES mail {} for {}: no hosted mailbox takes it",
+                    received.sesMessageId(),
+                    recipient);
+                return Mono.just(Tally.NONE);
+              }
+              String tenantId = found.mailbox().tenantId();
+              String mailboxId = found.mailbox().id();
+              String key = BlobKeys.inbound(tenantId, mailboxId, commandId);
+              return outbox
+                  .findById(commandId)
+                  .map(already -> new Tally(1, 0))
+                  .switchIfEmpty(
+                      Mono.defer(
+                          () ->
+                              copy(received, key)
+                                  .filter(copied -> copied)
+                                  .flatMap(
+                                      copied ->
+                                          commands
+                                              .submit(
+                                                  new ReceiveMessage(
+                                                      commandId,
+                                                      tenantId,
+                                                      mailboxId,
+                                                      key,
+                                                      received.source(),
+                                                      recipient,
+                                                      received.receivedAt()),
+                                                  correlationId)
+                                              .thenReturn(new Tally(1, 1)))
+                                  .defaultIfEmpty(new Tally(1, 0))));
+            });
+  }
+
+  /**
+   * The recipient's copy: the notification's own content, or SES's object copied on S3's side.
+   * False when that object is gone: an earlier delivery stored every command before deleting it.
+   */
+  private Mono<Boolean> copy(SesNotification.Received received, String key) {
+    return received.content() != null
+        ? blobs.put(key, received.content(), "message/rfc822").thenReturn(true)
+        : blobs.copy(received.key(), key);
   }
 }

@@ -177,6 +177,32 @@ class SesNotificationsTest {
     assertThat(blobs.exists(sesKey).block()).isFalse();
   }
 
+  @Test
+  void aReceiptNamingAnObjectOutsideTheReceiptPrefixIsRefusedAndTheObjectKept() {
+    BlobStore blobs = gateway.bean(BlobStore.class);
+    String otherTenantsMail = "tenants/ten_other/mailboxes/mbx_other/raw/" + UUID.randomUUID();
+    blobs.put(otherTenantsMail, "secret".getBytes(StandardCharsets.US_ASCII), "text/plain").block();
+    String received =
+        """
+        {"notificationType":"Received",
+         "receipt":{"timestamp":"2026-12-03T12:00:00.100Z","recipients":["%s"],
+           "action":{"type":"S3","bucketName":"%s","objectKey":"%s"}},
+         "mail":{"timestamp":"2026-12-03T12:00:00.000Z","source":"eve@example.org",
+           "messageId":"steal-%s","destination":["%s"]}}
+        """
+            .formatted(
+                support.address(),
+                blobs.bucket(),
+                otherTenantsMail,
+                UUID.randomUUID(),
+                support.address());
+
+    post(sns.notification(GatewayFixture.SES_TOPIC, null, received).bytes())
+        .expectStatus()
+        .isBadRequest();
+    assertThat(blobs.exists(otherTenantsMail).block()).isTrue();
+  }
+
   private WebTestClient.ResponseSpec post(byte[] body) {
     return client.post().uri(PATH).contentType(MediaType.TEXT_PLAIN).bodyValue(body).exchange();
   }

@@ -9,6 +9,8 @@ import java.util.List;
  * reject notification), to be recorded on the message. The provider names it by its own id, the one
  * its submission answered with. Recording it twice changes nothing more than once.
  *
+ * @param rfcMessageId the message's Message-ID as the provider quotes it, without angle brackets:
+ *     what finds it when the report overtakes the record of its provider id; may be null
  * @param permanent for a bounce, whether the addresses will not take mail (a hard bounce)
  * @param detail the provider's words, for people; may be null
  */
@@ -17,6 +19,7 @@ public record RecordDeliveryOutcome(
     String tenantId,
     String mailboxId,
     String providerMessageId,
+    String rfcMessageId,
     Outcome outcome,
     List<String> recipients,
     boolean permanent,

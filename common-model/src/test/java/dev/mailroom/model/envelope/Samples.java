@@ -116,6 +116,7 @@ final class Samples {
             TENANT,
             MAILBOX,
             "010001234567abcd-0123abcd-4567-89ab-cdef-0123456789ab-000000",
+            "msg_1@mailroom.local",
             RecordDeliveryOutcome.Outcome.BOUNCED,
             List.of("nobody@example.com"),
             true,

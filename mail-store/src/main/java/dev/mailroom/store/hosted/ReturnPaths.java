@@ -69,7 +69,7 @@ public final class ReturnPaths {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
       byte[] digest = mac.doFinal((messageId + "@" + domain).getBytes(StandardCharsets.UTF_8));
-      // 64 bits: a forger has one guess per SMTP transaction, which the receiver answers 550.
+      // 64 bits: a forger has one guess per RCPT, each answered 550.
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);

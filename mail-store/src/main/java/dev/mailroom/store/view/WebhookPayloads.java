@@ -107,7 +107,7 @@ public final class WebhookPayloads {
     public Map<String, Object> messageBounced(MessageBounced bounced) {
       Map<String, Object> data =
           messageOrReference(current, bounced.tenantId(), bounced.mailboxId(), bounced.messageId());
-      data.put("status", "bounced");
+      data.putIfAbsent("status", "bounced");
       Map<String, Object> bounce = new LinkedHashMap<>();
       bounce.put("type", bounced.bounceType());
       bounce.put("recipients", bounced.recipients());
@@ -124,7 +124,7 @@ public final class WebhookPayloads {
       Map<String, Object> data =
           messageOrReference(
               current, delivered.tenantId(), delivered.mailboxId(), delivered.messageId());
-      data.put("status", "delivered");
+      data.putIfAbsent("status", "delivered");
       data.put("delivery", Map.of("recipients", delivered.recipients()));
       data.put("delivered_at", Timestamps.format(delivered.deliveredAt()));
       return data;
@@ -135,7 +135,7 @@ public final class WebhookPayloads {
       Map<String, Object> data =
           messageOrReference(
               current, complained.tenantId(), complained.mailboxId(), complained.messageId());
-      data.put("status", "complained");
+      data.putIfAbsent("status", "complained");
       Map<String, Object> complaint = new LinkedHashMap<>();
       complaint.put("recipients", complained.recipients());
       complaint.put("feedback_type", complained.feedbackType());
@@ -149,7 +149,7 @@ public final class WebhookPayloads {
       Map<String, Object> data =
           messageOrReference(
               current, rejected.tenantId(), rejected.mailboxId(), rejected.messageId());
-      data.put("status", "rejected");
+      data.putIfAbsent("status", "rejected");
       data.put(
           "rejection", Map.of("reason", Redaction.addresses(String.valueOf(rejected.reason()))));
       data.put("rejected_at", Timestamps.format(rejected.rejectedAt()));
@@ -253,6 +253,10 @@ public final class WebhookPayloads {
   }
 
   /** The message as stored now, or (when it is gone) just which message and mailbox it was. */
+  /**
+   * The message as stored, status included: a report that did not move it (a delivery after a
+   * bounce) must not say otherwise, so a report's own status goes only on a bare reference.
+   */
   private static Map<String, Object> messageOrReference(
       MessageSnapshot current, String tenantId, String mailboxId, String messageId) {
     Map<String, Object> data =

@@ -9,6 +9,10 @@ import dev.mailroom.model.event.MessageComplained;
 import dev.mailroom.model.event.MessageDelivered;
 import dev.mailroom.model.event.MessageFailed;
 import dev.mailroom.model.event.MessageRejected;
+import dev.mailroom.model.message.Direction;
+import dev.mailroom.model.message.MessageSnapshot;
+import dev.mailroom.model.message.MessageStatus;
+import dev.mailroom.model.message.Participant;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +97,38 @@ class WebhookPayloadsTest {
             null);
     assertThat(rejected.get("status")).isEqualTo("rejected");
     assertThat(rejected.toString()).contains("Bad content").doesNotContain("10.0.0.7");
+  }
+
+  @Test
+  void aReportThatDidNotMoveTheStatusDoesNotClaimItDid() {
+    MessageSnapshot bounced =
+        new MessageSnapshot(
+            "msg_1",
+            "ten_1",
+            "mbx_1",
+            "thr_1",
+            "msg_1@shop.example",
+            "0100018c-ses-000000",
+            new Participant("sales@shop.example", "Sales"),
+            List.of(Participant.of("bob@example.com"), Participant.of("carol@example.com")),
+            List.of(),
+            List.of(),
+            "Your order",
+            "Thanks",
+            List.of("SENT"),
+            List.of(),
+            Direction.OUTBOUND,
+            MessageStatus.BOUNCED,
+            T,
+            T);
+    // Carol's delivery arrives after Bob's address bounced: the message stays bounced.
+    Map<String, Object> delivered =
+        WebhookPayloads.data(
+            new MessageDelivered("ten_1", "mbx_1", "msg_1", List.of("carol@example.com"), T),
+            bounced);
+    assertThat(delivered.get("status")).isEqualTo("bounced");
+    assertThat(delivered.get("delivery"))
+        .isEqualTo(Map.of("recipients", List.of("carol@example.com")));
   }
 
   @Test

@@ -23,6 +23,8 @@ public sealed interface SesNotification {
   /**
    * A report about a message sent through SES, which it names by the id SendEmail answered with.
    *
+   * @param rfcMessageId the message's own Message-ID, without angle brackets, as SES quotes it
+   *     ({@code mail.commonHeaders}); null when it does not
    * @param source the address it was sent from
    * @param recipients the addresses the report is about
    * @param permanent for a bounce, whether it is a hard one ({@code bounceType} Permanent)
@@ -31,6 +33,7 @@ public sealed interface SesNotification {
   record Reported(
       Outcome outcome,
       String sesMessageId,
+      String rfcMessageId,
       String source,
       List<String> recipients,
       boolean permanent,
@@ -87,13 +90,21 @@ public sealed interface SesNotification {
       throw new IllegalArgumentException(type + " notification without mail.messageId");
     }
     String source = SesJson.address(SesJson.text(mail, "source").orElse(""));
-    Instant mailTime = SesJson.instant(mail, "timestamp").orElse(null);
+    Instant mailTime =
+        SesJson.instant(mail, "timestamp")
+            .orElseThrow(
+                () -> new IllegalArgumentException(type + " notification without mail.timestamp"));
+    String rfcMessageId =
+        SesJson.text(mail.path("commonHeaders"), "messageId")
+            .map(id -> id.trim().replaceAll("^<|>$", ""))
+            .orElse(null);
     switch (type) {
       case "Delivery" -> {
         JsonNode delivery = root.path("delivery");
         return new Reported(
             Outcome.DELIVERED,
             sesMessageId,
+            rfcMessageId,
             source,
             SesJson.strings(delivery.path("recipients")),
             false,
@@ -122,6 +133,7 @@ public sealed interface SesNotification {
         return new Reported(
             Outcome.BOUNCED,
             sesMessageId,
+            rfcMessageId,
             source,
             recipients,
             "Permanent".equals(bounceType),
@@ -137,6 +149,7 @@ public sealed interface SesNotification {
         return new Reported(
             Outcome.COMPLAINED,
             sesMessageId,
+            rfcMessageId,
             source,
             recipients,
             false,
@@ -147,6 +160,7 @@ public sealed interface SesNotification {
         return new Reported(
             Outcome.REJECTED,
             sesMessageId,
+            rfcMessageId,
             source,
             SesJson.strings(mail.path("destination")),
             false,

@@ -76,7 +76,7 @@ import javax.security.auth.x500.X500Principal;
 public final class SnsMessageVerifier {
   /** Where SNS serves its signing certificates, in every partition with a public endpoint. */
   public static final String AWS_SIGNING_CERT_URL =
-      "^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[^?#]*\\.pem$";
+      "^https://sns\\.[a-z]{2}(-[a-z]+)+-[0-9]+\\.amazonaws\\.com(\\.cn)?/[^?#]*\\.pem$";
 
   /**
    * Where Amazon's CAs publish their certificates, as the {@code caIssuers} URL of the certificates

@@ -62,11 +62,21 @@ final class SesErrors {
         what + ": the answer from SES was lost (" + e.getMessage() + "); it may have sent it", e);
   }
 
+  /**
+   * Whether the request cannot have reached SES: no connection was made (refused, unknown host, no
+   * route, a connect timeout: the HTTP client's own type for it is a socket timeout, so it is told
+   * by name), or the SDK found no credentials to sign it with, which it tries before sending.
+   */
   private static boolean neverConnected(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      String name = cause.getClass().getSimpleName();
+      String message = String.valueOf(cause.getMessage());
       if (cause instanceof ConnectException
           || cause instanceof UnknownHostException
-          || cause instanceof NoRouteToHostException) {
+          || cause instanceof NoRouteToHostException
+          || name.equals("ConnectTimeoutException")
+          || name.equals("HttpHostConnectException")
+          || message.startsWith("Unable to load credentials")) {
         return true;
       }
       if (cause.getCause() == cause) {

@@ -37,11 +37,11 @@ public final class SesOutbound implements HostedOutbound {
         configurationSet == null || configurationSet.isBlank() ? null : configurationSet;
   }
 
-  @Override
   /**
    * SES chooses the envelope sender itself (its own domain, or the identity's custom MAIL FROM
    * domain) and reports bounces as notifications, so {@code returnPath} is not used.
    */
+  @Override
   public Optional<String> submit(
       MailboxAccess access, byte[] raw, List<String> recipients, String returnPath)
       throws ProviderException {

@@ -20,6 +20,7 @@ class SesNotificationTest {
     assertThat(bounce.sesMessageId())
         .isEqualTo("0100018c1d2e3f40-5a6b7c8d-1111-2222-3333-444455556666-000000");
     assertThat(bounce.source()).isEqualTo("support@hosted.test");
+    assertThat(bounce.rfcMessageId()).isEqualTo("order-1@hosted.test");
     assertThat(bounce.recipients()).containsExactly("nobody@example.org");
     assertThat(bounce.permanent()).isTrue();
     assertThat(bounce.detail()).isEqualTo("smtp; 550 5.1.1 user unknown");

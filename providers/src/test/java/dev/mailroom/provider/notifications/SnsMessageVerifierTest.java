@@ -364,7 +364,11 @@ class SnsMessageVerifierTest {
                   "https://sns.us-east-1.amazonaws.com/a.pem\n",
                   "https://sns.us-east-1.amazonaws.com:8443/a.pem",
                   "https://SNS.us-east-1.amazonaws.com/a.pem",
-                  "https://s3.us-east-1.amazonaws.com/a.pem"))
+                  "https://s3.us-east-1.amazonaws.com/a.pem",
+                  // S3 hosts a bucket named "sns" at these: anyone's certificate could be there.
+                  "https://sns.s3.amazonaws.com/a.pem",
+                  "https://sns.s3-website-us-east-1.amazonaws.com/a.pem",
+                  "https://sns.random-name.amazonaws.com/a.pem"))
           .noneMatch(url -> pattern.matcher(url).matches());
     }
 

@@ -118,6 +118,22 @@ class SesOutboundTest {
     assertThat(SesErrors.map("send", serviceError(403)))
         .isInstanceOf(ProviderException.Permanent.class)
         .hasMessageContaining("deployment's AWS credentials");
+    // A connect timeout, in the HTTP client's own type (a socket timeout): nothing was sent.
+    assertThat(
+            SesErrors.map(
+                "send",
+                SdkClientException.builder()
+                    .message("connect timed out")
+                    .cause(new ConnectTimeoutException("Connect to email.us-east-1 timed out"))
+                    .build()))
+        .isInstanceOf(ProviderException.Transient.class);
+    // No credentials to sign with: nothing was sent.
+    assertThat(
+            SesErrors.map(
+                "send",
+                SdkClientException.create(
+                    "Unable to load credentials from any of the providers in the chain")))
+        .isInstanceOf(ProviderException.Transient.class);
     // The request went out and its answer did not come back: SES may have sent it.
     assertThat(
             SesErrors.map(
@@ -127,6 +143,13 @@ class SesOutboundTest {
                     .cause(new SocketTimeoutException("Read timed out"))
                     .build()))
         .isInstanceOf(ProviderException.Unconfirmed.class);
+  }
+
+  /** Named as Apache HttpClient 5's, whose connect timeout is a socket timeout too. */
+  private static final class ConnectTimeoutException extends SocketTimeoutException {
+    ConnectTimeoutException(String message) {
+      super(message);
+    }
   }
 
   private static SesV2Exception serviceError(int status) {
