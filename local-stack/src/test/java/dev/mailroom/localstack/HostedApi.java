@@ -94,15 +94,7 @@ final class HostedApi {
 
   /** Seed 003's form of one of Mailroom's ids. */
   static String uuidOf(String id) {
-    String hex = id.substring(id.indexOf('_') + 1);
-    return hex.substring(0, 8)
-        + "-"
-        + hex.substring(8, 12)
-        + "-"
-        + hex.substring(12, 16)
-        + "-"
-        + hex.substring(16, 20)
-        + "-"
-        + hex.substring(20);
+    return id.substring(id.indexOf('_') + 1)
+        .replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5");
   }
 }

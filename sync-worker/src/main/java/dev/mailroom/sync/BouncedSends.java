@@ -2,6 +2,7 @@ package dev.mailroom.sync;
 
 import dev.mailroom.model.event.MessageBounced;
 import dev.mailroom.model.message.Direction;
+import dev.mailroom.model.message.MessageStatus;
 import dev.mailroom.store.hosted.ReturnPaths;
 import dev.mailroom.store.mailbox.Mailbox;
 import dev.mailroom.store.message.MessageRepository;
@@ -75,7 +76,7 @@ class BouncedSends {
       return;
     }
     StoredMessage original = original(mailbox, envelopeRecipient, report);
-    if (original == null || original.rfcMessageId() == null) {
+    if (original == null) {
       return; // not sent from this mailbox
     }
     // Only what the message was sent to: a report cannot add addresses to the suppression list.
@@ -89,12 +90,15 @@ class BouncedSends {
     DeliveryReport.RecipientStatus first = failures.get(0);
     String diagnostic = first.diagnostic() != null ? first.diagnostic() : first.status();
     Instant now = clock.instant();
+    // Sent or delivered becomes bounced; a bounced one takes the newer reason (each recipient's
+    // server reports on its own).
     StoredMessage bounced =
         messages
-            .markBounced(
+            .recordReportedStatus(
                 mailbox.tenantId(),
-                mailbox.id(),
-                original.rfcMessageId(),
+                original.id(),
+                ReportedDeliveries.BOUNCEABLE,
+                MessageStatus.BOUNCED,
                 (hard ? "Hard bounce: " : "Soft bounce: ") + diagnostic,
                 now)
             .block(STORE_TIMEOUT);

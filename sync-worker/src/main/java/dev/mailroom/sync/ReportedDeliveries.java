@@ -36,7 +36,7 @@ class ReportedDeliveries {
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
 
   private static final Set<MessageStatus> DELIVERABLE = EnumSet.of(MessageStatus.SENT);
-  private static final Set<MessageStatus> BOUNCEABLE =
+  static final Set<MessageStatus> BOUNCEABLE =
       EnumSet.of(MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.BOUNCED);
   private static final Set<MessageStatus> COMPLAINABLE =
       EnumSet.of(
@@ -95,7 +95,7 @@ class ReportedDeliveries {
     Event event;
     switch (report.outcome()) {
       case DELIVERED -> {
-        move(message, DELIVERABLE, MessageStatus.DELIVERED, null, report);
+        move(message, DELIVERABLE, MessageStatus.DELIVERED, null);
         event =
             new MessageDelivered(
                 message.tenantId(),
@@ -110,8 +110,7 @@ class ReportedDeliveries {
             message,
             BOUNCEABLE,
             MessageStatus.BOUNCED,
-            (report.permanent() ? "Hard bounce: " : "Soft bounce: ") + detail(report),
-            report);
+            (report.permanent() ? "Hard bounce: " : "Soft bounce: ") + detail(report));
         if (report.permanent()) {
           suppress(message, recipients, "Hard bounce: " + detail(report), report);
         }
@@ -126,12 +125,7 @@ class ReportedDeliveries {
                 report.occurredAt());
       }
       case COMPLAINED -> {
-        move(
-            message,
-            COMPLAINABLE,
-            MessageStatus.COMPLAINED,
-            "Complaint: " + detail(report),
-            report);
+        move(message, COMPLAINABLE, MessageStatus.COMPLAINED, "Complaint: " + detail(report));
         suppress(message, recipients, "Complaint: " + detail(report), report);
         event =
             new MessageComplained(
@@ -143,7 +137,7 @@ class ReportedDeliveries {
                 report.occurredAt());
       }
       case REJECTED -> {
-        move(message, REJECTABLE, MessageStatus.REJECTED, "Rejected: " + detail(report), report);
+        move(message, REJECTABLE, MessageStatus.REJECTED, "Rejected: " + detail(report));
         event =
             new MessageRejected(
                 message.tenantId(),
@@ -164,11 +158,7 @@ class ReportedDeliveries {
   }
 
   private void move(
-      StoredMessage message,
-      Set<MessageStatus> from,
-      MessageStatus to,
-      String reason,
-      RecordDeliveryOutcome report) {
+      StoredMessage message, Set<MessageStatus> from, MessageStatus to, String reason) {
     messages
         .recordReportedStatus(message.tenantId(), message.id(), from, to, reason, clock.instant())
         .block(STORE_TIMEOUT);

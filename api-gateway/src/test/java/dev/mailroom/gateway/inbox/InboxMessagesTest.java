@@ -159,17 +159,7 @@ class InboxMessagesTest {
     assertThat(message.path("to_inbox_id").isNull()).as("the customer is no inbox").isTrue();
 
     // The same message through seed 003 and the Email Access API.
-    String uuid = sentId.substring(4);
-    uuid =
-        uuid.substring(0, 8)
-            + "-"
-            + uuid.substring(8, 12)
-            + "-"
-            + uuid.substring(12, 16)
-            + "-"
-            + uuid.substring(16, 20)
-            + "-"
-            + uuid.substring(20);
+    String uuid = seed003Id(sentId);
     client
         .get()
         .uri("/mailboxes/{a}/messages/{m}", inbox.address(), uuid)
@@ -282,18 +272,9 @@ class InboxMessagesTest {
         send(inbox.id(), token, sendBody("gone@example.org", "Soon deleted"), null, 200)
             .path("id")
             .asString();
-    String hex = sentId.substring(sentId.indexOf('_') + 1);
-    String uuid =
-        String.join(
-            "-",
-            hex.substring(0, 8),
-            hex.substring(8, 12),
-            hex.substring(12, 16),
-            hex.substring(16, 20),
-            hex.substring(20));
     client
         .delete()
-        .uri("/mailboxes/{a}/messages/{m}", inbox.address(), uuid)
+        .uri("/mailboxes/{a}/messages/{m}", inbox.address(), seed003Id(sentId))
         .header("Authorization", "Bearer " + token)
         .exchange()
         .expectStatus()
@@ -485,6 +466,12 @@ class InboxMessagesTest {
   private static JsonNode parse(WebTestClient.ResponseSpec response) {
     String body = response.expectBody(String.class).returnResult().getResponseBody();
     return body == null ? JSON.nullNode() : JSON.readTree(body);
+  }
+
+  /** Seed 003's form of one of Mailroom's ids: its 128 bits as a UUID. */
+  private static String seed003Id(String id) {
+    return id.substring(id.indexOf('_') + 1)
+        .replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5");
   }
 
   private String newTenant() {

@@ -102,9 +102,7 @@ public class BlobStore {
   public Mono<Boolean> exists(String key) {
     return Mono.fromFuture(() -> s3.headObject(b -> b.bucket(bucket).key(key)))
         .thenReturn(true)
-        .onErrorResume(
-            e -> cause(e) instanceof S3Exception s3e && s3e.statusCode() == 404,
-            e -> Mono.just(false));
+        .onErrorResume(BlobStore::isNotFound, e -> Mono.just(false));
   }
 
   /**
@@ -121,9 +119,7 @@ public class BlobStore {
                             .destinationBucket(bucket)
                             .destinationKey(toKey)))
         .thenReturn(true)
-        .onErrorResume(
-            e -> cause(e) instanceof S3Exception s3e && s3e.statusCode() == 404,
-            e -> Mono.just(false));
+        .onErrorResume(BlobStore::isNotFound, e -> Mono.just(false));
   }
 
   public Mono<Void> delete(String key) {
@@ -191,9 +187,12 @@ public class BlobStore {
 
   // HEAD has no body, so a missing bucket may arrive as a bare 404 rather than NoSuchBucket.
   private static boolean isMissingBucket(Throwable e) {
-    Throwable cause = cause(e);
-    return cause instanceof NoSuchBucketException
-        || (cause instanceof S3Exception s3e && s3e.statusCode() == 404);
+    return cause(e) instanceof NoSuchBucketException || isNotFound(e);
+  }
+
+  /** A 404 of any kind: the SDK maps a HEAD's, which has no body, to no more specific type. */
+  private static boolean isNotFound(Throwable e) {
+    return cause(e) instanceof S3Exception s3e && s3e.statusCode() == 404;
   }
 
   /** The SDK's own exception, which a future wraps. */

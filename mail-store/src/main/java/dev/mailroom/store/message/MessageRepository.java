@@ -576,32 +576,6 @@ public class MessageRepository {
         StoredMessage.class);
   }
 
-  /**
-   * Records that a message this mailbox sent came back undelivered, as a delivery status
-   * notification reported: sent or delivered becomes bounced; a bounced one takes the newer reason
-   * (each recipient's server reports on its own). Empty when the mailbox sent no such message.
-   *
-   * @param rfcMessageId the Message-ID the report names, without angle brackets
-   */
-  public Mono<StoredMessage> markBounced(
-      String tenantId, String mailboxId, String rfcMessageId, String reason, Instant at) {
-    return mongo.findAndModify(
-        Query.query(
-            TenantScope.mailbox(tenantId, mailboxId)
-                .and("rfcMessageId")
-                .is(rfcMessageId)
-                .and("direction")
-                .is(Direction.OUTBOUND)
-                .and("status")
-                .in(MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.BOUNCED)),
-        new Update()
-            .set("status", MessageStatus.BOUNCED)
-            .set("statusReason", reason)
-            .set("updatedAt", at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)),
-        FindAndModifyOptions.options().returnNew(true),
-        StoredMessage.class);
-  }
-
   /** The message this mailbox sent that the provider knows by {@code providerMessageId}. */
   public Mono<StoredMessage> findSentByProviderId(
       String tenantId, String mailboxId, String providerMessageId) {
