@@ -102,7 +102,7 @@ class MessageRepositoryTest {
     assertThat(ids(query().after(T.plusSeconds(30)).build())).containsExactly("c", "b");
     assertThat(ids(query().before(T.plusSeconds(90)).build())).containsExactly("b", "a");
     assertThat(ids(query().hasAttachment(true).build())).containsExactly("b");
-    assertThat(messages.countUpTo(query().text("invoice").build(), 100).block()).isEqualTo(1);
+    assertThat(messages.total(query().text("invoice").build(), 100).block()).isEqualTo(1);
   }
 
   @Test
@@ -213,7 +213,7 @@ class MessageRepositoryTest {
         .block();
     assertThat(ids(query().to("ann@example.com").limit(10).build()))
         .containsExactlyInAnyOrder("to", "cc", "bcc", "self");
-    assertThat(messages.countUpTo(query().to("Ann@example.com").build(), 100).block()).isEqualTo(4);
+    assertThat(messages.total(query().to("Ann@example.com").build(), 100).block()).isEqualTo(4);
   }
 
   @Test
@@ -231,7 +231,7 @@ class MessageRepositoryTest {
     assertThat(ids(query().limit(10).build())).containsExactly("kept");
     assertThat(ids(query().label("x").limit(10).build())).isEmpty();
     assertThat(ids(query().label("TRASH").limit(10).build())).containsExactly("binned");
-    assertThat(messages.countUpTo(query().build(), 100).block()).isEqualTo(1);
+    assertThat(messages.total(query().build(), 100).block()).isEqualTo(1);
     assertThat(messages.findById("t1", "binned").block()).isNotNull();
   }
 
@@ -240,8 +240,44 @@ class MessageRepositoryTest {
     for (int i = 0; i < 25; i++) {
       messages.insert(message("m" + i).receivedAt(T.plusSeconds(i)).build()).block();
     }
-    assertThat(messages.countUpTo(query().build(), 10).block()).isEqualTo(10);
-    assertThat(messages.countUpTo(query().build(), 100).block()).isEqualTo(25);
+    assertThat(messages.total(query().label("INBOX").build(), 10).block()).isEqualTo(10);
+    assertThat(messages.total(query().label("INBOX").build(), 100).block()).isEqualTo(25);
+    assertThat(messages.total(query().build(), 10).block())
+        .as("no index counts an unfiltered list: exact while the scope fits the sample")
+        .isEqualTo(25);
+  }
+
+  @Test
+  void aTotalNoIndexCanCountIsEstimatedFromTheNewestMessages() {
+    int stored = 3 * MessageRepository.TOTAL_SAMPLE;
+    List<StoredMessage> batch = new ArrayList<>();
+    for (int i = 0; i < stored; i++) {
+      // Every third is about invoices, the newest 50 all are, and one in ten of the rest is read.
+      boolean invoice = i % 3 == 0 || i >= stored - 50;
+      batch.add(
+          message("m" + i)
+              .receivedAt(T.plusSeconds(i))
+              .subject(invoice ? "Invoice " + i : "Lunch " + i)
+              .read(i % 10 == 0)
+              .build());
+    }
+    messages.insertNew(batch).block();
+
+    assertThat(messages.total(query().build(), 100).block())
+        .as("every message in scope matches")
+        .isEqualTo(stored);
+    long invoices = batch.stream().filter(m -> m.subject().startsWith("Invoice")).count();
+    long inSample =
+        batch.subList(stored - MessageRepository.TOTAL_SAMPLE, stored).stream()
+            .filter(m -> m.subject().startsWith("Invoice"))
+            .count();
+    assertThat(messages.total(query().subject("invoice").build(), 100).block())
+        .as("the newest messages' share, scaled to the scope: near the %d that match", invoices)
+        .isEqualTo(Math.round((double) inSample * stored / MessageRepository.TOTAL_SAMPLE))
+        .isBetween(invoices * 8 / 10, invoices * 13 / 10);
+    assertThat(messages.total(query().subject("invoice").label("INBOX").build(), 10_000).block())
+        .as("an indexed filter is counted exactly")
+        .isEqualTo(invoices);
   }
 
   @Test

@@ -152,7 +152,13 @@ final class AccessSchemas {
   record SearchResult(
       @ArraySchema(arraySchema = @Schema(description = "The emails of this page, newest first"))
           List<Email> emails,
-      @Schema(description = "How many emails match in all", example = "42") long totalCount,
+      @Schema(
+              description =
+                  "How many emails match in all. Counted up to 1,000 when q, from, to or label"
+                      + " filters (1,000 means at least 1,000); otherwise estimated from the"
+                      + " newest 250 emails, and exact when there are no more",
+              example = "42")
+          long totalCount,
       @Schema(description = "Whether there is a next page", example = "true") boolean hasMore,
       @Schema(
               nullable = true,

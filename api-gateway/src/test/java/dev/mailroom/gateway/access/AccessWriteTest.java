@@ -287,7 +287,7 @@ class AccessWriteTest {
     long before =
         gateway
             .bean(MessageRepository.class)
-            .countUpTo(
+            .total(
                 new dev.mailroom.store.message.MessageQuery.Builder(
                         tenant.id(), tenant.mailboxIds())
                     .build(),
@@ -353,7 +353,7 @@ class AccessWriteTest {
     long after =
         gateway
             .bean(MessageRepository.class)
-            .countUpTo(
+            .total(
                 new dev.mailroom.store.message.MessageQuery.Builder(
                         tenant.id(), tenant.mailboxIds())
                     .build(),

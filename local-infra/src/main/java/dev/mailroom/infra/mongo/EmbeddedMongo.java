@@ -201,8 +201,9 @@ public final class EmbeddedMongo implements AutoCloseable {
     }
 
     @Override
-    public synchronized List<Document> matching(Document query, int skip, int limit) {
-      return queryDocuments(query, null, skip, limit, 0, null).collectDocuments();
+    public synchronized List<Document> matching(
+        Document query, Document orderBy, int skip, int limit) {
+      return queryDocuments(query, orderBy, skip, limit, 0, null).collectDocuments();
     }
   }
 
@@ -247,8 +248,9 @@ public final class EmbeddedMongo implements AutoCloseable {
     }
 
     @Override
-    public synchronized List<Document> matching(Document query, int skip, int limit) {
-      return queryDocuments(query, null, skip, limit, 0, null).collectDocuments();
+    public synchronized List<Document> matching(
+        Document query, Document orderBy, int skip, int limit) {
+      return queryDocuments(query, orderBy, skip, limit, 0, null).collectDocuments();
     }
   }
 

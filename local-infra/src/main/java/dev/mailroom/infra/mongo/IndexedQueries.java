@@ -52,6 +52,44 @@ final class IndexedQueries {
     return best == null ? null : best.plan();
   }
 
+  /**
+   * How many documents the query matches, counted from an ordered index alone: when each of its
+   * conditions pins one of the index's leading fields to exact values (the form of a count of one
+   * tenant's mailboxes), the index's keys are the answer and no document need be read, as MongoDB
+   * answers such a count by scanning its index. Null when no index covers the query.
+   */
+  static <P> Long coveredCount(List<Index<P>> indexes, Document query, int skip, int limit) {
+    if (query == null
+        || query.isEmpty()
+        || query.keySet().stream().anyMatch(k -> k.startsWith("$"))) {
+      return null;
+    }
+    for (Index<P> index : indexes) {
+      if (index instanceof OrderedIndex<P> ordered && covers(ordered, query)) {
+        Choice<P> choice = choose(ordered, query, null);
+        if (choice != null && choice.pinned() == query.size()) {
+          Stream<P> positions = choice.plan().positions().skip(skip);
+          return limit > 0 ? positions.limit(limit).count() : positions.count();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether the query's fields are the index's first fields, each pinned to exact values. */
+  private static boolean covers(OrderedIndex<?> index, Document query) {
+    List<String> fields = index.fields();
+    if (!index.serves() || query.size() > fields.size()) {
+      return false;
+    }
+    for (int i = 0; i < query.size(); i++) {
+      if (!query.containsKey(fields.get(i)) || pinnedValues(query.get(fields.get(i))) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean sortsNaturally(Document orderBy) {
     return orderBy != null && orderBy.containsKey("$natural");
   }

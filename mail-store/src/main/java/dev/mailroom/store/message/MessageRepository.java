@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.aggregation.Aggregation;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
@@ -77,11 +78,56 @@ public class MessageRepository {
   }
 
   /**
-   * How many messages match the filters, whatever the page, counting no further than {@code cap}:
-   * an exact count reads every match, so the cost of a page would grow with the mailbox.
+   * How many messages match the filters, whatever the page, for a page's total.
+   *
+   * <ul>
+   *   <li>With a filter an index answers (words, sender, recipient, label), the matches are
+   *       counted, no further than {@code cap}: an exact count reads every match, so the cost of a
+   *       page would grow with the mailbox.
+   *   <li>Without one (no filter, or only subject, read state, dates, attachments, direction), no
+   *       index counts the matches: counting even 1,000 of them reads every message in scope until
+   *       it has found them. The total is then estimated, as Gmail's {@code resultSizeEstimate} is:
+   *       the share of matches among the newest {@link #TOTAL_SAMPLE} messages in scope, times how
+   *       many the scope holds, which the mailbox index counts without reading a message. It is
+   *       exact when the scope holds no more than the sample.
+   * </ul>
    */
-  public Mono<Long> countUpTo(MessageQuery query, int cap) {
-    return mongo.count(Query.query(criteria(query, false)).limit(cap), StoredMessage.class);
+  public Mono<Long> total(MessageQuery query, int cap) {
+    if (servedByIndex(query)) {
+      return mongo.count(Query.query(criteria(query, false)).limit(cap), StoredMessage.class);
+    }
+    Criteria scope = TenantScope.of(query.tenantId()).and("mailboxId").in(query.mailboxIds());
+    Mono<Long> inScope = mongo.count(Query.query(scope), StoredMessage.class);
+    Mono<Long> inSample =
+        mongo
+            .aggregate(
+                Aggregation.newAggregation(
+                    StoredMessage.class,
+                    Aggregation.match(scope),
+                    Aggregation.sort(NEWEST_FIRST),
+                    Aggregation.limit(TOTAL_SAMPLE),
+                    Aggregation.match(criteria(query, false)),
+                    Aggregation.group().count().as("n")),
+                org.bson.Document.class)
+            .next()
+            .map(counted -> ((Number) counted.get("n")).longValue())
+            .defaultIfEmpty(0L);
+    return Mono.zip(inScope, inSample)
+        .map(
+            counts ->
+                counts.getT1() <= TOTAL_SAMPLE
+                    ? counts.getT2()
+                    : Math.round((double) counts.getT2() * counts.getT1() / TOTAL_SAMPLE));
+  }
+
+  /** Messages an estimated total is taken from, newest first (see {@link #total}). */
+  public static final int TOTAL_SAMPLE = 250;
+
+  private static boolean servedByIndex(MessageQuery q) {
+    return (q.text() != null && !SearchTokens.words(q.text()).isEmpty())
+        || q.from() != null
+        || q.to() != null
+        || q.label() != null;
   }
 
   /** Applies a read-state and label change; returns the message as it is afterwards. */

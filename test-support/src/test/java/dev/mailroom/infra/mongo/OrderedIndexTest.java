@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.CountOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
@@ -79,6 +81,19 @@ class OrderedIndexTest {
         IndexedQueries.plan(indexes, query, new Document("subject", 1));
     assertThat(bySubject.sorted()).isFalse();
     assertThat(bySubject.positions().toList()).hasSize(10);
+
+    // A count of pinned fields alone comes from the keys; any other condition needs documents.
+    Document scope =
+        new Document("tenantId", "t1")
+            .append("mailboxId", new Document("$in", List.of("m1", "m3")));
+    assertThat(IndexedQueries.coveredCount(indexes, scope, 0, 0)).isEqualTo(10);
+    assertThat(IndexedQueries.coveredCount(indexes, scope, 3, 5)).isEqualTo(5);
+    assertThat(IndexedQueries.coveredCount(indexes, new Document("tenantId", "t2"), 0, 0))
+        .isEqualTo(1);
+    assertThat(IndexedQueries.coveredCount(indexes, query, 0, 0)).isNull();
+    assertThat(IndexedQueries.coveredCount(indexes, new Document("mailboxId", "m1"), 0, 0))
+        .as("not the index's first field")
+        .isNull();
 
     // Nothing pinned, or a pattern instead of a value: the collection is read as before.
     assertThat(IndexedQueries.plan(indexes, new Document("mailboxId", "m1"), null)).isNull();
@@ -159,6 +174,8 @@ class OrderedIndexTest {
                     Filters.in("mailboxId", "m0", "m2", "m3"),
                     Filters.ne("labels", "TRASH")),
                 Filters.and(Filters.eq("tenantId", tenant), Filters.eq("mailboxId", "m1")),
+                // A count of these reads the index alone.
+                Filters.and(Filters.eq("tenantId", tenant), Filters.in("mailboxId", "m0", "m3")),
                 Filters.and(Filters.eq("tenantId", tenant), Filters.eq("labels", "INBOX")),
                 Filters.and(
                     Filters.eq("tenantId", tenant),
@@ -182,6 +199,17 @@ class OrderedIndexTest {
                 .as("count of %s", filter)
                 .isEqualTo(scanned.countDocuments(filter, options));
           }
+          // An estimated total's sample: the newest of the filter's matches, matched again.
+          List<Bson> sample =
+              List.of(
+                  Aggregates.match(filter),
+                  Aggregates.sort(newest),
+                  Aggregates.limit(40),
+                  Aggregates.match(Filters.ne("labels", "TRASH")),
+                  Aggregates.group(null, Accumulators.sum("n", 1)));
+          assertThat(indexed.aggregate(sample).into(new ArrayList<>()))
+              .as("sample of %s", filter)
+              .isEqualTo(scanned.aggregate(sample).into(new ArrayList<>()));
         }
       }
       assertThat(ids(indexed, Filters.eq("tenantId", "t1"), newest, 0, 0)).isNotEmpty();

@@ -132,8 +132,9 @@ public class MailReads {
     return messages.search(query);
   }
 
-  public Mono<Long> countUpTo(MessageQuery query, int cap) {
-    return messages.countUpTo(query, cap);
+  /** How many match in all, counted or estimated (see {@link MessageRepository#total}). */
+  public Mono<Long> total(MessageQuery query, int cap) {
+    return messages.total(query, cap);
   }
 
   public Mono<MessageBody> body(StoredMessage message) {

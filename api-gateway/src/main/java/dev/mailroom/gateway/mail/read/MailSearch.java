@@ -153,9 +153,7 @@ public class MailSearch {
                 Mono<Long> total =
                     start == null && !shown.hasMore()
                         ? Mono.just((long) shown.items().size())
-                        : page.withTotal()
-                            ? reads.countUpTo(unpaged, TOTAL_COUNT_CAP)
-                            : Mono.just(-1L);
+                        : page.withTotal() ? reads.total(unpaged, TOTAL_COUNT_CAP) : Mono.just(-1L);
                 StoredMessage last = shown.last();
                 String next =
                     shown.hasMore()
